@@ -1,0 +1,55 @@
+-- The raw layer: one table per disclosure part, written by ingestion, read by dbt sources.
+-- See docs/design.md. Every statement is idempotent.
+CREATE SCHEMA IF NOT EXISTS raw;
+
+CREATE TABLE IF NOT EXISTS raw.disclosures (
+    disclosure_id VARCHAR, provider_id VARCHAR, submitted_at TIMESTAMP,
+    legal_name VARCHAR, country VARCHAR, lei VARCHAR, website VARCHAR,
+    file_name VARCHAR, file_sha256 VARCHAR
+);
+CREATE TABLE IF NOT EXISTS raw.ownership (
+    disclosure_id VARCHAR, position INTEGER, holder_id VARCHAR, holder_name VARCHAR, country VARCHAR,
+    capital_pct DOUBLE, voting_pct DOUBLE, controls BOOLEAN
+);
+CREATE TABLE IF NOT EXISTS raw.parents (
+    disclosure_id VARCHAR, position INTEGER, entity_id VARCHAR, name VARCHAR, country VARCHAR,
+    controlled_by VARCHAR, controlled_by_name VARCHAR, controlled_by_country VARCHAR
+);
+CREATE TABLE IF NOT EXISTS raw.services (
+    disclosure_id VARCHAR, provider_id VARCHAR, service_id VARCHAR, position INTEGER,
+    name VARCHAR, model VARCHAR,
+    has_cada BOOLEAN,
+    statement_of_conformity BOOLEAN, subcontractor_register BOOLEAN, data_location_checkable BOOLEAN,
+    has_audit BOOLEAN, audit_auditor VARCHAR, audit_opinion VARCHAR, audit_date DATE, audit_claimed_level INTEGER,
+    cyber_certificate VARCHAR, personnel VARCHAR,
+    support_in_union BOOLEAN, sbom BOOLEAN, no_third_country_ai_training BOOLEAN,
+    safeguard_no_delivery_restraint BOOLEAN, safeguard_no_data_access BOOLEAN,
+    safeguard_no_continuity_disruption BOOLEAN, safeguard_no_forced_sanctions BOOLEAN,
+    source_code_access BOOLEAN, no_third_country_kill_switch BOOLEAN
+);
+CREATE TABLE IF NOT EXISTS raw.service_regions (
+    disclosure_id VARCHAR, service_id VARCHAR, position INTEGER, region VARCHAR
+);
+CREATE TABLE IF NOT EXISTS raw.answers (
+    disclosure_id VARCHAR, service_id VARCHAR, criterion_id VARCHAR, rung INTEGER
+);
+CREATE TABLE IF NOT EXISTS raw.evidence (
+    disclosure_id VARCHAR, service_id VARCHAR, criterion_id VARCHAR, url VARCHAR, note VARCHAR
+);
+CREATE TABLE IF NOT EXISTS raw.certifications (
+    disclosure_id VARCHAR, position INTEGER, scheme VARCHAR, certificate_id VARCHAR, issuer VARCHAR,
+    valid_from DATE, valid_until DATE
+);
+CREATE TABLE IF NOT EXISTS raw.certification_services (
+    disclosure_id VARCHAR, certificate_id VARCHAR, service_id VARCHAR
+);
+CREATE TABLE IF NOT EXISTS raw.decisions (
+    decision_id VARCHAR, seq INTEGER, service_id VARCHAR, action VARCHAR, reason VARCHAR,
+    decided_by VARCHAR, decided_at TIMESTAMP, prev_hash VARCHAR, hash VARCHAR
+);
+CREATE TABLE IF NOT EXISTS raw.rejections (
+    run_id VARCHAR, file VARCHAR, code VARCHAR, path VARCHAR, message VARCHAR
+);
+CREATE TABLE IF NOT EXISTS raw.input_files (
+    file_name VARCHAR, file_sha256 VARCHAR, size_bytes BIGINT, status VARCHAR, disclosure_id VARCHAR
+);

@@ -1,0 +1,150 @@
+"""Run configuration: every path and setting of a refresh, resolved once into a RunContext."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+SAMPLES_INBOX = PROJECT_ROOT / "samples" / "disclosures"
+DEFAULT_WEIGHTS = "calculator-2026"
+RULEBOOK_VERSION = "assurance-rules-v1"
+
+
+def default_home() -> Path:
+    """Registry home: $SEALREG_HOME, else ./registry_home."""
+    return Path(os.environ.get("SEALREG_HOME") or "registry_home").resolve()
+
+
+def default_inbox() -> Path:
+    """Inbox: $SEALREG_INBOX, else the bundled sample disclosures."""
+    return Path(os.environ.get("SEALREG_INBOX") or SAMPLES_INBOX).resolve()
+
+
+def today_utc() -> dt.date:
+    return dt.datetime.now(dt.timezone.utc).date()
+
+
+def associated_countries_from_env() -> tuple[str, ...]:
+    """CADA associated third countries (Art. 18): $SEALREG_ASSOCIATED_COUNTRIES, comma-separated, empty by default."""
+    raw = os.environ.get("SEALREG_ASSOCIATED_COUNTRIES", "")
+    return tuple(sorted({c.strip().upper() for c in raw.split(",") if c.strip()}))
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """Everything one refresh needs to know; built once, passed to every step."""
+
+    home: Path
+    inbox: Path
+    as_of: dt.date
+    weights_version: str = DEFAULT_WEIGHTS
+    run_id: str = ""
+    associated_countries: tuple[str, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def create(
+        cls,
+        home: Path | str | None = None,
+        inbox: Path | str | None = None,
+        as_of: dt.date | str | None = None,
+        weights_version: str | None = None,
+        run_id: str | None = None,
+        associated_countries: tuple[str, ...] | None = None,
+    ) -> "RunContext":
+        as_of_date = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else (as_of or today_utc())
+        now = dt.datetime.now(dt.timezone.utc)
+        return cls(
+            home=Path(home).resolve() if home else default_home(),
+            inbox=Path(inbox).resolve() if inbox else default_inbox(),
+            as_of=as_of_date,
+            weights_version=weights_version or os.environ.get("SEALREG_WEIGHTS") or DEFAULT_WEIGHTS,
+            run_id=run_id or f"{as_of_date.isoformat()}T{now:%H%M%S}-{os.getpid()}",
+            associated_countries=(
+                associated_countries if associated_countries is not None else associated_countries_from_env()
+            ),
+        )
+
+    def to_dict(self) -> dict:
+        """Plain form for XCom and logs."""
+        return {
+            "home": str(self.home),
+            "inbox": str(self.inbox),
+            "as_of": self.as_of.isoformat(),
+            "weights_version": self.weights_version,
+            "run_id": self.run_id,
+            "associated_countries": list(self.associated_countries),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "RunContext":
+        return cls.create(
+            home=data["home"],
+            inbox=data["inbox"],
+            as_of=data["as_of"],
+            weights_version=data["weights_version"],
+            run_id=data["run_id"],
+            associated_countries=tuple(data.get("associated_countries", ())),
+        )
+
+    # --- paths -------------------------------------------------------------------------------
+    @property
+    def warehouse_dir(self) -> Path:
+        return self.home / "warehouse"
+
+    @property
+    def baseline_warehouse(self) -> Path:
+        """The last good warehouse (raw tables, models and history of the last validated run)."""
+        return self.warehouse_dir / "registry.duckdb"
+
+    @property
+    def runs_dir(self) -> Path:
+        return self.home / "runs"
+
+    @property
+    def run_dir(self) -> Path:
+        return self.runs_dir / self.run_id
+
+    @property
+    def run_warehouse(self) -> Path:
+        """The only DuckDB file this run writes."""
+        return self.run_dir / "warehouse.duckdb"
+
+    @property
+    def dbt_dir(self) -> Path:
+        return self.run_dir / "dbt"
+
+    @property
+    def validation_dir(self) -> Path:
+        return self.run_dir / "validation"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.home / "quarantine" / self.run_id
+
+    @property
+    def decisions_dir(self) -> Path:
+        return self.home / "decisions"
+
+    @property
+    def decisions_log(self) -> Path:
+        return self.decisions_dir / "log.jsonl"
+
+    @property
+    def releases_dir(self) -> Path:
+        return self.home / "releases"
+
+    @property
+    def current_link(self) -> Path:
+        return self.home / "current"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.home / "keys"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.home / "lock"
