@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(os.environ.get("SEALREG_PROJECT_ROOT") or Path(__file__).resolve().parent.parent)
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 SAMPLES_INBOX = PROJECT_ROOT / "samples" / "disclosures"
 DEFAULT_WEIGHTS = "calculator-2026"

@@ -1,0 +1,84 @@
+"""Airflow DAG `sealreg_nightly`: the nightly registry refresh, one task per step of `sealreg refresh`.
+
+Thin on purpose: every task calls one function of `sealreg.steps`; the run context travels over XCom.
+Inbox and home come from SEALREG_INBOX / SEALREG_HOME; `as_of` from the run's conf, else the date the
+run was due (UTC), so clearing and rerunning a night evaluates the same date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pendulum
+from airflow.sdk import Asset, dag, get_current_context, task
+
+RELEASE_ASSET = Asset("sealreg://registry/current")
+# Every task touches the run's DuckDB file: route them to one single-slot queue when scaled out.
+DUCKDB_QUEUE = os.environ.get("SEALREG_DUCKDB_QUEUE", "default")
+
+
+def _run_step(name: str, ctx_dict: dict) -> dict:
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from sealreg.config import RunContext
+    from sealreg.lock import RefreshLock
+    from sealreg.steps import STEPS, GateFailed
+
+    ctx = RunContext.from_dict(ctx_dict)
+    try:
+        with RefreshLock(ctx.lock_file):
+            return STEPS[name](ctx)
+    except GateFailed as exc:  # a data failure is not transient: fail without retries
+        raise AirflowFailException(str(exc)) from exc
+
+
+@dag(
+    dag_id="sealreg_nightly",
+    description="Nightly certification refresh: ingest, validate, dbt build, validate, history, publish",
+    schedule="0 2 * * *",
+    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    max_active_tasks=1,
+    default_args={"owner": "registry", "retries": 0, "queue": DUCKDB_QUEUE},
+    params={"as_of": None, "weights_version": None},
+    tags=["sealreg", "registry"],
+)
+def sealreg_nightly():
+    @task
+    def ingest() -> dict:
+        from sealreg.config import RunContext
+
+        context = get_current_context()
+        conf = dict(context["params"] or {})
+        conf.update(context["dag_run"].conf or {})
+        as_of = conf.get("as_of") or context["dag_run"].run_after.astimezone(dt.timezone.utc).date()
+        ctx = RunContext.create(as_of=as_of, weights_version=conf.get("weights_version"))
+        result = _run_step("ingest", ctx.to_dict())
+        return {"ctx": ctx.to_dict(), "ingest": result}
+
+    @task
+    def validate_raw(run: dict) -> dict:
+        return {**run, "validate_raw": _run_step("validate_raw", run["ctx"])}
+
+    @task
+    def build(run: dict) -> dict:
+        return {**run, "build": _run_step("build", run["ctx"])}
+
+    @task
+    def validate_final(run: dict) -> dict:
+        return {**run, "validate_final": _run_step("validate_final", run["ctx"])}
+
+    @task
+    def record_history(run: dict) -> dict:
+        return {**run, "record_history": _run_step("record_history", run["ctx"])}
+
+    @task(outlets=[RELEASE_ASSET])
+    def publish(run: dict) -> dict:
+        return {**run, "publish": _run_step("publish", run["ctx"])}
+
+    publish(record_history(validate_final(build(validate_raw(ingest())))))
+
+
+sealreg_nightly()

@@ -1,0 +1,242 @@
+"""The `sealreg` command line: arguments, progress and summaries; the work is done elsewhere."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from sealreg import config
+from sealreg.cli_progress import RichReporter
+
+console = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO date (YYYY-MM-DD): {text!r}") from None
+
+
+def _home(args) -> Path:
+    return Path(args.home).resolve() if args.home else config.default_home()
+
+
+# --- validate ----------------------------------------------------------------------------------
+def cmd_validate(args) -> int:
+    from ingestion.ingest import validate_paths
+
+    paths = [Path(p) for p in args.files]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        err.print(f"sealreg validate: no such file: {', '.join(missing)}")
+        return 2
+    problems = validate_paths(paths, args.as_of or config.today_utc())
+    if args.json:
+        print(json.dumps([{"file": p.file, "code": p.code, "path": p.path, "message": p.message}
+                          for p in problems], indent=2, ensure_ascii=False))
+    else:
+        for p in problems:
+            print(f"{p.file}: {p.code} {p.path}: {p.message}")
+        if not problems:
+            print(f"{len(paths)} file(s) valid")
+    return 1 if problems else 0
+
+
+# --- refresh -----------------------------------------------------------------------------------
+def cmd_refresh(args) -> int:
+    from sealreg.lock import LockHeld
+    from sealreg.refresh import run_refresh
+    from sealreg.steps import GateFailed
+    from sealreg.summary import print_summary
+
+    inbox = Path(args.inbox) if args.inbox else config.default_inbox()
+    if not inbox.is_dir():
+        err.print(f"sealreg refresh: inbox {inbox} is not a directory")
+        return 2
+    ctx = config.RunContext.create(home=_home(args), inbox=inbox, as_of=args.as_of, weights_version=args.weights)
+    console.print(f"[bold]sealreg refresh[/] run {ctx.run_id}  as-of {ctx.as_of}  weights {ctx.weights_version}")
+    console.print(f"  inbox {ctx.inbox}\n  home  {ctx.home}")
+    try:
+        with RichReporter(console) as reporter:
+            result = run_refresh(ctx, reporter)
+    except LockHeld as exc:
+        err.print(f"[red]sealreg refresh: {exc}[/]")
+        return 1
+    if not result.ok:
+        exc = result.error
+        if isinstance(exc, GateFailed):
+            err.print(f"[red bold]Validation gate '{exc.layer}' failed: nothing published; "
+                      f"the last release stays current.[/]")
+            for failure in exc.failures:
+                err.print(f"  - {failure}")
+            if exc.report_path:
+                err.print(f"  report: {exc.report_path}")
+        else:
+            err.print(f"[red bold]Step '{result.failed_step}' failed: {exc}[/]\n"
+                      "Nothing published; the last release stays current.")
+        return 1
+    print_summary(console, ctx, result)
+    return 0
+
+
+# --- decide ------------------------------------------------------------------------------------
+def cmd_decide(args) -> int:
+    from sealreg.decisions import DecisionRefused, append_decision, known_service_ids_from_current
+
+    home = _home(args)
+    try:
+        record = append_decision(home, args.service_id, args.action, args.reason, args.by,
+                                 known_service_ids=known_service_ids_from_current(home))
+    except DecisionRefused as exc:
+        err.print(f"sealreg decide: refused: {exc}")
+        return 1
+    console.print(f"recorded {record['decision_id']}: {record['action']} {record['service_id']} "
+                  f"({record['decided_at']}); it takes effect at the next refresh")
+    return 0
+
+
+# --- lookup ------------------------------------------------------------------------------------
+def cmd_lookup(args) -> int:
+    from sealreg.queries import NoRelease, lookup
+
+    try:
+        entry = lookup(_home(args), args.service_id, args.as_of)
+    except NoRelease as exc:
+        err.print(f"sealreg lookup: {exc}")
+        return 1
+    if entry is None:
+        when = f" on {args.as_of}" if args.as_of else ""
+        err.print(f"sealreg lookup: {args.service_id} not found{when}")
+        return 1
+    if args.json:
+        print(json.dumps(entry, default=str, indent=2, ensure_ascii=False))
+        return 0
+    for key, value in entry.items():
+        if isinstance(value, list):
+            console.print(f"{key}:")
+            for row in value:
+                console.print("  " + "  ".join(f"{k}={_fmt(v)}" for k, v in row.items()), markup=False)
+        else:
+            console.print(f"{key}: {_fmt(value)}", markup=False)
+    return 0
+
+
+def _fmt(value) -> str:
+    return f"{value:.1f}" if isinstance(value, float) else ("" if value is None else str(value))
+
+
+# --- verify ------------------------------------------------------------------------------------
+def cmd_verify(args) -> int:
+    from sealreg.publish.verify import verify_decisions, verify_release
+
+    release = Path(args.release_dir)
+    if not release.is_dir():
+        err.print(f"sealreg verify: {release} is not a directory")
+        return 2
+    problems = verify_release(release)
+    home = Path(args.home).resolve() if args.home else release.resolve().parent.parent
+    log = home / "decisions" / "log.jsonl"
+    if log.exists():
+        problems += verify_decisions(log)
+    for problem in problems:
+        print(problem)
+    if not problems:
+        print(f"{release}: signature valid, every file matches the manifest"
+              + (", decision log chain intact" if log.exists() else ""))
+    return 1 if problems else 0
+
+
+# --- shortlist ---------------------------------------------------------------------------------
+def cmd_shortlist(args) -> int:
+    from sealreg.queries import NoRelease, parse_floors, shortlist
+
+    try:
+        floors = parse_floors(args.min_seal)
+    except ValueError as exc:
+        err.print(f"sealreg shortlist: {exc}")
+        return 2
+    try:
+        rows = shortlist(_home(args), floors, args.min_ual)
+    except NoRelease as exc:
+        err.print(f"sealreg shortlist: {exc}")
+        return 1
+    columns = ["rank", "service_id", "name", "provider", "country", "sovereignty_score", "seal", "ual", "status"]
+    if args.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        for rank, row in enumerate(rows, 1):
+            writer.writerow([rank] + [row[c] for c in columns[1:]])
+        return 0
+    table = Table(title=f"Shortlist: {args.min_seal or 'no SEAL floor'}"
+                        + (f", UAL ≥ {args.min_ual}" if args.min_ual else ""))
+    for col in columns:
+        table.add_column(col, justify="right" if col in ("rank", "sovereignty_score", "seal", "ual") else "left")
+    for rank, row in enumerate(rows, 1):
+        table.add_row(str(rank), *[_fmt(row[c]) for c in columns[1:]])
+    console.print(table)
+    console.print(f"{len(rows)} service(s) meet every floor")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sealreg", description="EU cloud sovereignty registry")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check disclosures against disclosure-v1 without touching the registry")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--json", action="store_true", help="print a JSON list of problems")
+    p.add_argument("--as-of", type=_date, help="evaluation date for date checks (default: today UTC)")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("refresh", help="one full refresh: ingest, validate, build, validate, history, publish")
+    p.add_argument("--inbox", help="disclosures folder (default: $SEALREG_INBOX or the bundled samples)")
+    p.add_argument("--home", help="registry home (default: $SEALREG_HOME or ./registry_home)")
+    p.add_argument("--as-of", type=_date, help="evaluation date (default: today UTC)")
+    p.add_argument("--weights", help=f"weights version (default: {config.DEFAULT_WEIGHTS})")
+    p.set_defaults(func=cmd_refresh)
+
+    p = sub.add_parser("decide", help="record a regulator decision (applied at the next refresh)")
+    p.add_argument("service_id")
+    p.add_argument("--action", required=True, choices=["suspend", "revoke", "reinstate"])
+    p.add_argument("--reason", required=True)
+    p.add_argument("--by", required=True, help="name of the deciding official")
+    p.add_argument("--home")
+    p.set_defaults(func=cmd_decide)
+
+    p = sub.add_parser("lookup", help="a service as published now, or on a past date")
+    p.add_argument("service_id")
+    p.add_argument("--as-of", type=_date)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--home")
+    p.set_defaults(func=cmd_lookup)
+
+    p = sub.add_parser("verify", help="check a release's checksums and signature, and the decision log chain")
+    p.add_argument("release_dir")
+    p.add_argument("--home", help="registry home whose decision log to check (default: the release's home)")
+    p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("shortlist", help="services meeting per-objective SEAL floors, ranked by score")
+    p.add_argument("--min-seal", default="", help="e.g. SOV-1=3,SOV-2=2 (objectives not named: no floor)")
+    p.add_argument("--min-ual", type=int, default=0, choices=range(0, 5))
+    p.add_argument("--csv", action="store_true")
+    p.add_argument("--home")
+    p.set_defaults(func=cmd_shortlist)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""The six steps of a refresh, called in this order by `sealreg refresh` and by the nightly DAG.
+
+Each step takes a RunContext and returns a small JSON-able dict. A step that must stop the run
+raises: `GateFailed` for a failed validation gate, `StepFailed` for anything else.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from sealreg.config import RunContext
+from sealreg.dbt_runner import run_dbt_build
+
+Progress = Callable[[int, int], None] | None
+
+STEP_NAMES = ("ingest", "validate_raw", "build", "validate_final", "record_history", "publish")
+
+
+class StepFailed(RuntimeError):
+    """A step could not complete; nothing was published."""
+
+
+class GateFailed(StepFailed):
+    """A data-quality gate failed; nothing was published, the last release stays current."""
+
+    def __init__(self, layer: str, failures: list[str], report_path: str | None = None):
+        self.layer = layer
+        self.failures = failures
+        self.report_path = report_path
+        head = "; ".join(failures[:5]) + (f" (+{len(failures) - 5} more)" if len(failures) > 5 else "")
+        super().__init__(f"{layer} validation gate failed: {head}")
+
+
+def ingest(ctx: RunContext, progress: Progress = None) -> dict:
+    """Validate the inbox, quarantine rejects, load accepted disclosures and decisions into the run warehouse."""
+    from ingestion.ingest import run_ingest
+    from sealreg.decisions import read_decisions
+    from sealreg.publish.switch import clean_stale
+
+    clean_stale(ctx)
+    decisions = read_decisions(ctx.home)
+    result = run_ingest(ctx, decisions=decisions, progress=progress)
+    result["decisions"] = len(decisions)
+    return result
+
+
+def _gate(ctx: RunContext, layer: str) -> dict:
+    from expectations.runner import run_gate
+
+    if not ctx.run_warehouse.exists():
+        raise StepFailed(f"run warehouse {ctx.run_warehouse} is missing: run the ingest step first")
+    result = run_gate(layer, ctx.run_warehouse, ctx.validation_dir / layer)
+    if not result.success:
+        raise GateFailed(layer, list(result.failures), str(result.report_path or ""))
+    return {"layer": layer, "success": True, **dict(result.statistics)}
+
+
+def validate_raw(ctx: RunContext, progress: Progress = None) -> dict:
+    """Great Expectations gate over the raw tables."""
+    return _gate(ctx, "raw")
+
+
+def build(ctx: RunContext, progress: Progress = None) -> dict:
+    """One `dbt build` over the run warehouse: seeds, models, data tests."""
+    result = run_dbt_build(ctx, progress=progress)
+    if not result["success"]:
+        raise StepFailed("dbt build failed: " + "; ".join(result["failures"][:5]))
+    return result
+
+
+def validate_final(ctx: RunContext, progress: Progress = None) -> dict:
+    """Great Expectations gate over the published marts."""
+    return _gate(ctx, "final")
+
+
+def record_history(ctx: RunContext, progress: Progress = None) -> dict:
+    """Make the validated run warehouse (and the history it carries) the new baseline, atomically."""
+    ctx.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    tmp = ctx.warehouse_dir / f".registry.duckdb.tmp-{os.getpid()}"
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(ctx.run_warehouse, tmp)
+    except OSError:
+        shutil.copy2(ctx.run_warehouse, tmp)
+    os.replace(tmp, ctx.baseline_warehouse)
+    _fsync_dir(ctx.warehouse_dir)
+    return {"baseline": str(ctx.baseline_warehouse)}
+
+
+def publish(ctx: RunContext, progress: Progress = None) -> dict:
+    """Write the release folder, then switch `current` to it; remove the run's scratch folder."""
+    from sealreg.publish.release import build_release
+    from sealreg.publish.switch import switch_current
+
+    release_dir = build_release(ctx, validation_src=ctx.validation_dir)
+    switch_current(ctx, release_dir)
+    shutil.rmtree(ctx.run_dir, ignore_errors=True)
+    return {"release_id": release_dir.name, "release_dir": str(release_dir)}
+
+
+STEPS: dict[str, Callable[..., dict]] = {
+    "ingest": ingest,
+    "validate_raw": validate_raw,
+    "build": build,
+    "validate_final": validate_final,
+    "record_history": record_history,
+    "publish": publish,
+}
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

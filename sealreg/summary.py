@@ -1,0 +1,49 @@
+"""The end-of-run summary printed by `sealreg refresh`."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from sealreg.config import RunContext
+from sealreg.queries import open_current
+from sealreg.refresh import RefreshResult
+
+
+def release_counts(ctx: RunContext) -> dict:
+    """Counts an operator wants after a run, read from the current release."""
+    with open_current(ctx.home) as con:
+        by_seal = dict(con.execute("select seal, count(*) from services group by seal").fetchall())
+        by_ual = dict(con.execute("select ual, count(*) from services group by ual").fetchall())
+        by_status = dict(con.execute("select status, count(*) from services group by status").fetchall())
+        providers = con.execute("select count(*) from providers").fetchone()[0]
+        flags = con.execute("select count(*) from washing_flags").fetchone()[0]
+    return {"providers": providers, "services": sum(by_seal.values()), "by_seal": by_seal,
+            "by_ual": by_ual, "by_status": by_status, "washing_flags": flags}
+
+
+def print_summary(console: Console, ctx: RunContext, result: RefreshResult) -> None:
+    ingest = result.steps.get("ingest", {})
+    publish = result.steps.get("publish", {})
+    counts = release_counts(ctx)
+    console.print()
+    console.print(f"[bold green]Published release {publish.get('release_id')}[/] "
+                  f"in {sum(result.timings.values()):.1f} s")
+    console.print(f"  disclosures: {ingest.get('accepted', 0)} accepted, {ingest.get('rejected', 0)} rejected"
+                  + (f" (quarantined in {ctx.quarantine_dir})" if ingest.get("rejected") else ""))
+    console.print(f"  providers: {counts['providers']}, services: {counts['services']}, "
+                  f"washing flags: {counts['washing_flags']}")
+    table = Table(title="Services by level")
+    table.add_column("level")
+    table.add_column("SEAL", justify="right")
+    table.add_column("UAL", justify="right")
+    for level in range(5):
+        table.add_row(str(level), str(counts["by_seal"].get(level, 0)), str(counts["by_ual"].get(level, 0)))
+    console.print(table)
+    console.print("  by status: " + ", ".join(f"{k} {v}" for k, v in sorted(counts["by_status"].items())))
+    current = ctx.current_link
+    console.print(f"\nRelease: {current} -> {publish.get('release_dir')}")
+    console.print(f"Query it: duckdb -readonly {current}/registry.duckdb   "
+                  f"or   python -c \"import duckdb; print(duckdb.connect('{current}/registry.duckdb', "
+                  "read_only=True).sql('from services'))\"")
+    console.print(f"Site: {current}/site/index.html")
