@@ -1,0 +1,89 @@
+"""End to end: `sealreg refresh` on the bundled samples, checked against the independent oracle."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.helpers import REPO
+
+CONTRACT_TABLES = ["providers", "services", "objective_results", "criterion_results", "washing_flags",
+                   "cada_gates", "certifications", "decisions", "rejections", "service_history", "changes"]
+EXPECTED = json.loads((REPO / "samples" / "expected.json").read_text())
+
+
+def _query(home: Path, sql: str, params=None) -> list[tuple]:
+    con = duckdb.connect(str(home / "current" / "registry.duckdb"), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def test_refresh_prints_summary_and_where_the_release_is(sample_home):
+    out = (sample_home / "refresh-output.txt").read_text()
+    assert "Published release" in out
+    assert "registry.duckdb" in out
+    assert "rejected" in out
+
+
+def test_release_folder_matches_the_contract(sample_home):
+    current = sample_home / "current"
+    assert current.is_symlink()
+    release = current.resolve()
+    assert release.parent == (sample_home / "releases").resolve()
+    for table in CONTRACT_TABLES:
+        assert (release / "parquet" / f"{table}.parquet").is_file(), table
+        assert (release / "csv" / f"{table}.csv").is_file(), table
+    manifest = json.loads((release / "manifest.json").read_text())
+    for key in ("release_id", "created_at", "as_of", "weights_version", "rulebook_version", "row_counts", "files"):
+        assert key in manifest, key
+    assert manifest["as_of"] == "2026-11-28"
+    assert manifest["row_counts"]["services"] == _query(sample_home, "select count(*) from services")[0][0]
+    assert (release / "site" / "index.html").is_file()
+    assert any((release / "validation").rglob("index.html"))
+
+
+def test_release_file_holds_tables_not_views(sample_home):
+    kinds = dict(_query(sample_home, "select table_name, table_type from information_schema.tables "
+                                     "where table_schema = 'main'"))
+    for table in CONTRACT_TABLES:
+        assert kinds.get(table) == "BASE TABLE", (table, kinds.get(table))
+
+
+def test_every_service_has_eight_objectives_and_48_criteria(sample_home):
+    rows = _query(sample_home, """
+        select s.service_id,
+               (select count(*) from objective_results o where o.service_id = s.service_id),
+               (select count(*) from criterion_results c where c.service_id = s.service_id)
+        from services s""")
+    assert rows
+    assert all(r[1] == 8 and r[2] == 48 for r in rows), rows
+
+
+def test_broken_samples_are_quarantined_and_the_rest_published(sample_home):
+    rejected = _query(sample_home, "select distinct file from rejections")
+    assert rejected, "the samples include broken files"
+    quarantine = list((sample_home / "quarantine").rglob("*.errors.json"))
+    assert {Path(p).name for p in quarantine} == {Path(f[0]).name + ".errors.json" for f in rejected}
+    assert _query(sample_home, "select count(*) from services")[0][0] >= 12
+
+
+@pytest.mark.parametrize("service_id", sorted(EXPECTED["services"]))
+def test_service_levels_match_the_hand_checked_oracle(sample_home, service_id):
+    want = EXPECTED["services"][service_id]
+    row = _query(sample_home, "select sovereignty_score, seal, ual, status from services where service_id = ?",
+                 [service_id])
+    assert row, f"{service_id} missing from services"
+    score, seal, ual, status = row[0]
+    assert score == pytest.approx(want["sovereignty_score"], abs=1e-6)
+    assert (seal, ual, status) == (want["seal"], want["ual"], want["status"])
+    flags = sorted(f for (f,) in _query(sample_home, "select flag from washing_flags where service_id = ?",
+                                        [service_id]))
+    assert flags == sorted(want["flags"])
+    objective_seals = dict(_query(sample_home, "select objective, seal from objective_results "
+                                               "where service_id = ?", [service_id]))
+    assert objective_seals == want["objective_seals"]
