@@ -1,0 +1,172 @@
+-- Sovereignty-washing flags (assurance-rules §3): a self-declared answer that contradicts facts the
+-- registry holds. One row per raised flag; the reason names the answer and the contradicting fact.
+--   W1-control       SOV-1.1 rung >= 3 but third-country control                    -> SOV-1 <= 1
+--   W2-regions       SOV-3.4 rung 5 but a service region is outside the Union        -> SOV-3 <= 1
+--   W3-jurisdiction  SOV-2.1 rung 3 but the provider's country is outside the Union  -> SOV-2 <= 1
+--   W4-certificate   SOV-7.1 rung >= 4 but no certificate covering this service is valid on as_of
+--                                                                                    -> SOV-7 <= 2
+-- "The Union" is the countries seed (EU + EEA). W4 counts only certificates that list the service.
+with
+
+answers as (
+
+    select service_id, provider_id, criterion_id, rung, rung_label
+    from {{ ref('int_criteria__scored') }}
+    where criterion_id in ('SOV-1.1', 'SOV-2.1', 'SOV-3.4', 'SOV-7.1')
+
+),
+
+control as (
+
+    select * from {{ ref('int_providers__control_chain') }}
+
+),
+
+providers as (
+
+    select provider_id, country from {{ ref('stg_disclosures__latest') }}
+
+),
+
+union_countries as (
+
+    select iso2 from {{ ref('countries') }}
+
+),
+
+regions as (
+
+    select distinct service_id, region from {{ ref('int_service_regions__current') }}
+
+),
+
+service_certificates as (
+
+    select * from {{ ref('int_certifications__covered') }}
+    where service_id is not null
+
+),
+
+answered_as as (
+
+    select
+        *,
+        criterion_id || ' answered rung ' || rung || ' (' || coalesce(rung_label, '?') || ')' as claim
+    from answers
+
+),
+
+w1_control as (
+
+    select
+        answered_as.service_id,
+        'W1-control' as flag,
+        'SOV-1' as objective,
+        answered_as.criterion_id,
+        answered_as.rung,
+        1 as cap,
+        answered_as.claim || ' but the ultimate controller ' || control.ultimate_controller_name
+        || ' is in ' || coalesce(control.ultimate_controller_country, 'an unknown country') as reason
+    from answered_as
+    inner join control on answered_as.provider_id = control.provider_id
+    where answered_as.criterion_id = 'SOV-1.1'
+        and answered_as.rung >= 3
+        and control.third_country_control
+
+),
+
+foreign_regions as (
+
+    select
+        regions.service_id,
+        string_agg(regions.region, ', ' order by regions.region) as region_list,
+        count(*) as region_count
+    from regions
+    left join union_countries on regions.region = union_countries.iso2
+    where union_countries.iso2 is null
+    group by regions.service_id
+
+),
+
+w2_regions as (
+
+    select
+        answered_as.service_id,
+        'W2-regions' as flag,
+        'SOV-3' as objective,
+        answered_as.criterion_id,
+        answered_as.rung,
+        1 as cap,
+        answered_as.claim || ' but the service '
+        || case when foreign_regions.region_count = 1 then 'region ' || foreign_regions.region_list || ' is'
+            else 'regions ' || foreign_regions.region_list || ' are' end
+        || ' outside the Union' as reason
+    from answered_as
+    inner join foreign_regions on answered_as.service_id = foreign_regions.service_id
+    where answered_as.criterion_id = 'SOV-3.4'
+        and answered_as.rung = 5
+
+),
+
+w3_jurisdiction as (
+
+    select
+        answered_as.service_id,
+        'W3-jurisdiction' as flag,
+        'SOV-2' as objective,
+        answered_as.criterion_id,
+        answered_as.rung,
+        1 as cap,
+        answered_as.claim || ' but the provider''s country '
+        || coalesce(providers.country, 'unknown') || ' is outside the Union' as reason
+    from answered_as
+    inner join providers on answered_as.provider_id = providers.provider_id
+    left join union_countries on providers.country = union_countries.iso2
+    where answered_as.criterion_id = 'SOV-2.1'
+        and answered_as.rung = 3
+        and union_countries.iso2 is null
+
+),
+
+certificate_facts as (
+
+    select
+        service_id,
+        bool_or(valid_on_as_of) as has_valid_certificate,
+        string_agg(
+            certificate_id || ' valid ' || strftime(valid_from, '%Y-%m-%d')
+            || ' to ' || strftime(valid_until, '%Y-%m-%d'),
+            '; ' order by certificate_id
+        ) as certificate_list
+    from service_certificates
+    group by service_id
+
+),
+
+w4_certificate as (
+
+    select
+        answered_as.service_id,
+        'W4-certificate' as flag,
+        'SOV-7' as objective,
+        answered_as.criterion_id,
+        answered_as.rung,
+        2 as cap,
+        answered_as.claim || ' but no certification of this service is valid on '
+        || strftime({{ as_of_date() }}, '%Y-%m-%d')
+        || coalesce(' (its certificates: ' || certificate_facts.certificate_list || ')', ' (none listed)') as reason
+    from answered_as
+    left join certificate_facts on answered_as.service_id = certificate_facts.service_id
+    where answered_as.criterion_id = 'SOV-7.1'
+        and answered_as.rung >= 4
+        and not coalesce(certificate_facts.has_valid_certificate, false)
+
+)
+
+select * from w1_control
+union all
+select * from w2_regions
+union all
+select * from w3_jurisdiction
+union all
+select * from w4_certificate
