@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,20 @@ def associated_countries_from_env() -> tuple[str, ...]:
     return tuple(sorted({c.strip().upper() for c in raw.split(",") if c.strip()}))
 
 
+def inputs_digest(inbox: Path, decisions_log: Path, weights_version: str, associated: tuple[str, ...]) -> str:
+    """sha256 over everything a run reads: inbox files (name + content), decision log, settings."""
+    digest = hashlib.sha256(f"{weights_version}|{','.join(associated)}|".encode())
+    for path in sorted(inbox.glob("*.json")) if inbox.is_dir() else []:
+        digest.update(path.name.encode() + b"\0")
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        digest.update(b"\0")
+    if decisions_log.exists():
+        digest.update(decisions_log.read_bytes())
+    return digest.hexdigest()
+
+
 @dataclass(frozen=True)
 class RunContext:
     """Everything one refresh needs to know; built once, passed to every step."""
@@ -44,6 +59,7 @@ class RunContext:
     weights_version: str = DEFAULT_WEIGHTS
     run_id: str = ""
     associated_countries: tuple[str, ...] = field(default_factory=tuple)
+    pid: int = 0
 
     @classmethod
     def create(
@@ -54,19 +70,20 @@ class RunContext:
         weights_version: str | None = None,
         run_id: str | None = None,
         associated_countries: tuple[str, ...] | None = None,
+        pid: int | None = None,
     ) -> "RunContext":
+        """Resolve options and environment; `run_id` defaults to `<as_of>-<digest of the inputs>`,
+        so a rerun on the same inputs carries the same id (and publishes byte-identical tables)."""
         as_of_date = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else (as_of or today_utc())
-        now = dt.datetime.now(dt.timezone.utc)
-        return cls(
-            home=Path(home).resolve() if home else default_home(),
-            inbox=Path(inbox).resolve() if inbox else default_inbox(),
-            as_of=as_of_date,
-            weights_version=weights_version or os.environ.get("SEALREG_WEIGHTS") or DEFAULT_WEIGHTS,
-            run_id=run_id or f"{as_of_date.isoformat()}T{now:%H%M%S}-{os.getpid()}",
-            associated_countries=(
-                associated_countries if associated_countries is not None else associated_countries_from_env()
-            ),
-        )
+        home_path = Path(home).resolve() if home else default_home()
+        inbox_path = Path(inbox).resolve() if inbox else default_inbox()
+        weights = weights_version or os.environ.get("SEALREG_WEIGHTS") or DEFAULT_WEIGHTS
+        associated = associated_countries if associated_countries is not None else associated_countries_from_env()
+        if not run_id:
+            digest = inputs_digest(inbox_path, home_path / "decisions" / "log.jsonl", weights, associated)
+            run_id = f"{as_of_date.isoformat()}-{digest[:12]}"
+        return cls(home=home_path, inbox=inbox_path, as_of=as_of_date, weights_version=weights,
+                   run_id=run_id, associated_countries=associated, pid=pid or os.getpid())
 
     def to_dict(self) -> dict:
         """Plain form for XCom and logs."""
@@ -77,6 +94,7 @@ class RunContext:
             "weights_version": self.weights_version,
             "run_id": self.run_id,
             "associated_countries": list(self.associated_countries),
+            "pid": self.pid,
         }
 
     @classmethod
@@ -88,6 +106,7 @@ class RunContext:
             weights_version=data["weights_version"],
             run_id=data["run_id"],
             associated_countries=tuple(data.get("associated_countries", ())),
+            pid=data.get("pid"),
         )
 
     # --- paths -------------------------------------------------------------------------------
@@ -106,7 +125,8 @@ class RunContext:
 
     @property
     def run_dir(self) -> Path:
-        return self.runs_dir / self.run_id
+        """Scratch folder of this process's run: `runs/<run_id>-<pid>` (the pid tells a live run from a stale one)."""
+        return self.runs_dir / f"{self.run_id}-{self.pid}"
 
     @property
     def run_warehouse(self) -> Path:
