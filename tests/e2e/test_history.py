@@ -1,0 +1,106 @@
+"""Two nights with changed disclosures and a suspension between them: history, changes, lookup."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+
+import duckdb
+import pytest
+
+from sealreg.decisions import append_decision
+from tests.helpers import SAMPLES, sealreg_cli
+
+NIGHT_1, BETWEEN, NIGHT_2 = "2026-11-28", "2026-11-29", "2026-11-30"
+
+
+def _query(home, sql, params=None):
+    con = duckdb.connect(str(home / "current" / "registry.duckdb"), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def _refresh(inbox, home, as_of):
+    proc = sealreg_cli("refresh", "--inbox", str(inbox), "--home", str(home), "--as-of", as_of)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc
+
+
+@pytest.fixture(scope="module")
+def two_nights(tmp_path_factory):
+    root = tmp_path_factory.mktemp("history")
+    inbox, home = root / "inbox", root / "home"
+    shutil.copytree(SAMPLES, inbox)
+    _refresh(inbox, home, NIGHT_1)
+    listed = _query(home, "select service_id from services where status = 'listed' order by service_id")
+    suspended_id = listed[0][0]
+    # a provider lowers one answer of one of its services in a new submission
+    changed_file = next(p for p in sorted(inbox.glob("*.json")) if not p.name.startswith("broken")
+                        and _is_valid_for(p, home))
+    doc = json.loads(changed_file.read_text())
+    changed_id = doc["services"][0]["service_id"]
+    answers = doc["services"][0]["answers"]
+    answers["SOV-6.1"] = 1 if answers["SOV-6.1"] != 1 else 2
+    doc["disclosure_id"] = doc["disclosure_id"] + "-rev2"
+    doc["submitted_at"] = f"{BETWEEN}T08:00:00Z"
+    (inbox / f"zz-{changed_file.stem}-rev2.json").write_text(json.dumps(doc, indent=2))
+    append_decision(home, suspended_id, "suspend", "audit evidence under review", "Registry Officer",
+                    known_service_ids={suspended_id},
+                    decided_at=dt.datetime(2026, 11, 29, 10, 0, tzinfo=dt.timezone.utc))
+    _refresh(inbox, home, NIGHT_2)
+    return {"inbox": inbox, "home": home, "suspended": suspended_id, "changed": changed_id}
+
+
+def _is_valid_for(path, home) -> bool:
+    doc = json.loads(path.read_text())
+    ids = [s["service_id"] for s in doc.get("services", [])]
+    return bool(ids) and bool(_query(home, "select 1 from services where service_id = ?", [ids[0]]))
+
+
+def test_suspension_applies_at_the_next_refresh(two_nights):
+    home, sid = two_nights["home"], two_nights["suspended"]
+    status, reason = _query(home, "select status, status_reason from services where service_id = ?", [sid])[0]
+    assert status == "suspended"
+    assert "audit evidence under review" in reason
+    assert _query(home, "select action, in_force from decisions where service_id = ?", [sid]) == [("suspend", True)]
+
+
+def test_service_history_closes_the_old_period_and_opens_a_new_one(two_nights):
+    home, sid = two_nights["home"], two_nights["suspended"]
+    rows = _query(home, "select valid_from, valid_to, status from service_history where service_id = ? "
+                        "order by valid_from", [sid])
+    assert [(str(a), str(b) if b else None, s) for a, b, s in rows] == [
+        (NIGHT_1, NIGHT_2, "listed"), (NIGHT_2, None, "suspended")]
+
+
+def test_changes_name_old_and_new_values(two_nights):
+    home = two_nights["home"]
+    status_change = _query(home, "select change, old_value, new_value from changes "
+                                 "where service_id = ? and field = 'status'", [two_nights["suspended"]])
+    assert status_change == [("changed", "listed", "suspended")]
+    score_change = _query(home, "select change from changes where service_id = ? and field = 'sovereignty_score'",
+                          [two_nights["changed"]])
+    assert score_change == [("changed",)]
+
+
+def test_lookup_as_of_a_date_between_the_runs_answers_from_history(two_nights):
+    home, sid = two_nights["home"], two_nights["suspended"]
+    then = sealreg_cli("lookup", sid, "--as-of", BETWEEN, "--json", "--home", str(home))
+    assert then.returncode == 0, then.stderr
+    assert json.loads(then.stdout)["status"] == "listed"
+    now = sealreg_cli("lookup", sid, "--json", "--home", str(home))
+    assert json.loads(now.stdout)["status"] == "suspended"
+    before = sealreg_cli("lookup", sid, "--as-of", "2026-01-01", "--home", str(home))
+    assert before.returncode == 1
+
+
+def test_rerunning_the_same_night_adds_no_history_rows_and_same_tables(two_nights):
+    home, inbox = two_nights["home"], two_nights["inbox"]
+    before = _query(home, "select * from service_history order by all")
+    csv_before = (home / "current" / "csv" / "services.csv").read_bytes()
+    _refresh(inbox, home, NIGHT_2)
+    assert _query(home, "select * from service_history order by all") == before
+    assert (home / "current" / "csv" / "services.csv").read_bytes() == csv_before
