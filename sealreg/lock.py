@@ -30,7 +30,7 @@ class RefreshLock:
         except BlockingIOError:
             holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "unknown"
             os.close(fd)
-            raise LockHeld(f"another refresh is running (pid {holder}, lock {self.path}); try again later")
+            raise LockHeld(f"another refresh is running (pid {holder}, lock {self.path}); try again later") from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         self._fd = fd

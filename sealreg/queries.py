@@ -32,7 +32,7 @@ def open_current(home: Path):
 def _rows(con, sql: str, params: list) -> list[dict]:
     cur = con.execute(sql, params)
     cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, row)) for row in cur.fetchall()]
+    return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
 
 
 def lookup(home: Path, service_id: str, as_of: dt.date | None = None) -> dict | None:

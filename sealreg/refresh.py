@@ -31,6 +31,13 @@ class Reporter:
     def step_failed(self, name: str, error: Exception) -> None: ...
 
 
+def _progress_for(reporter: Reporter, name: str) -> Callable[[int, int], None]:
+    def progress(done: int, total: int) -> None:
+        reporter.step_progress(name, done, total)
+
+    return progress
+
+
 def run_refresh(ctx: RunContext, reporter: Reporter | None = None,
                 stop_after: str | None = None) -> RefreshResult:
     """Run every step in order; stop at the first failure (nothing is published then)."""
@@ -39,9 +46,7 @@ def run_refresh(ctx: RunContext, reporter: Reporter | None = None,
     with RefreshLock(ctx.lock_file):
         for name in STEP_NAMES:
             reporter.step_started(name)
-            progress: Callable[[int, int], None] = (
-                lambda done, total, _n=name: reporter.step_progress(_n, done, total)
-            )
+            progress = _progress_for(reporter, name)
             started = time.perf_counter()
             try:
                 out = STEPS[name](ctx, progress=progress)

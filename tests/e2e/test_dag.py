@@ -33,7 +33,7 @@ def test_nightly_dag_runs_steps_in_contract_order_one_at_a_time(dagbag):
     assert dag.max_active_tasks == 1
     assert dag.schedule is not None
     # a straight chain: each step's only downstream is the next step
-    for upstream, downstream in zip(STEP_ORDER, STEP_ORDER[1:]):
+    for upstream, downstream in zip(STEP_ORDER, STEP_ORDER[1:], strict=False):
         assert dag.get_task(upstream).downstream_task_ids == {downstream}
     assert dag.get_task("publish").downstream_task_ids == set()
 
