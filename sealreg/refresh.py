@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sealreg.config import RunContext
+from sealreg.faults import crash_point
 from sealreg.lock import RefreshLock
 from sealreg.steps import STEP_NAMES, STEPS
 
@@ -48,6 +49,7 @@ def run_refresh(ctx: RunContext, reporter: Reporter | None = None,
             reporter.step_started(name)
             progress = _progress_for(reporter, name)
             started = time.perf_counter()
+            crash_point(f"before:{name}")
             try:
                 out = STEPS[name](ctx, progress=progress)
             except Exception as exc:  # the step's error is the run's result; report it and stop
@@ -56,6 +58,7 @@ def run_refresh(ctx: RunContext, reporter: Reporter | None = None,
                 return result
             result.timings[name] = time.perf_counter() - started
             result.steps[name] = out
+            crash_point(f"after:{name}")
             reporter.step_finished(name, out, result.timings[name])
             if stop_after == name:
                 break

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sealreg.config import RunContext
 from sealreg.dbt_runner import run_dbt_build
+from sealreg.faults import crash_point
 
 Progress = Callable[[int, int], None] | None
 
@@ -97,7 +98,9 @@ def publish(ctx: RunContext, progress: Progress = None) -> dict:
     from sealreg.publish.switch import switch_current
 
     release_dir = build_release(ctx, validation_src=ctx.validation_dir)
+    crash_point("publish:before_switch")
     switch_current(ctx, release_dir)
+    crash_point("publish:after_switch")
     shutil.rmtree(ctx.run_dir, ignore_errors=True)
     return {"release_id": release_dir.name, "release_dir": str(release_dir)}
 
