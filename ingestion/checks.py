@@ -1,0 +1,176 @@
+"""Building blocks of the validator: a problem collector with typed field accessors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Collection
+
+from ingestion.iso3166 import ALPHA2
+from ingestion.problems import Problem, child, json_type, show
+from ingestion.rulebook import CONTROL_CHARS
+
+_TIMESTAMP = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?"
+    r"(?:([Zz])|([+-])([0-9]{2}):([0-9]{2}))"
+)
+_WHITESPACE = str.maketrans("\t\n\r", "   ")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_timestamp(text: str) -> dt.datetime | None:
+    """RFC 3339 date-time with zone -> naive UTC datetime, or None if malformed or impossible."""
+    m = _TIMESTAMP.fullmatch(text)
+    if not m:
+        return None
+    y, mo, d, h, mi, s, frac, z, sign, oh, om = m.groups()
+    try:
+        local = dt.datetime(int(y), int(mo), int(d), int(h), int(mi), int(s), int((frac or "0")[:6].ljust(6, "0")))
+        if z:
+            offset = dt.timedelta(0)
+        else:
+            if int(oh) > 23 or int(om) > 59:
+                return None
+            offset = (1 if sign == "+" else -1) * dt.timedelta(hours=int(oh), minutes=int(om))
+        return (local - offset)
+    except (ValueError, OverflowError):
+        return None
+
+
+def parse_date(text: str) -> dt.date | None:
+    """Strict ISO calendar date YYYY-MM-DD, or None."""
+    if not _DATE.fullmatch(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+class Checker:
+    """Collects the problems of one file; accessors return the value if it has the right type, else None."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def add(self, code: str, path: str, message: str) -> None:
+        self.problems.append(Problem(self.file, code, path, message))
+
+    def wrong_type(self, path: str, expected: str, value: object) -> None:
+        self.add("E005", path, f"must be {expected}, got {json_type(value)}")
+
+    def obj(self, value: object, path: str, required: Collection[str], optional: Collection[str] = ()) -> dict | None:
+        """An object with exactly these keys: E005 if not an object, E004 unknown keys, E003 missing ones."""
+        if not isinstance(value, dict):
+            self.wrong_type(path, "an object", value)
+            return None
+        for key in value:
+            if key not in required and key not in optional:
+                self.add("E004", child(path, key), "unknown field (check the spelling; see disclosure-v1)")
+        for key in required:
+            if key not in value:
+                self.add("E003", child(path, key), "required field is missing")
+        return value
+
+    def array(self, d: dict, key: str, path: str, min_items: int = 0) -> list | None:
+        if key not in d:
+            return None
+        value = d[key]
+        if not isinstance(value, list):
+            self.wrong_type(path, "an array", value)
+            return None
+        if len(value) < min_items:
+            self.add("E006", path, f"must list at least {min_items} item(s)")
+        return value
+
+    def string(self, d: dict, key: str, path: str) -> str | None:
+        if key not in d:
+            return None
+        value = d[key]
+        if not isinstance(value, str):
+            self.wrong_type(path, "a string", value)
+            return None
+        return value
+
+    def boolean(self, d: dict, key: str, path: str) -> bool | None:
+        if key not in d:
+            return None
+        value = d[key]
+        if not isinstance(value, bool):
+            self.wrong_type(path, "true or false", value)
+            return None
+        return value
+
+    def integer(self, d: dict, key: str, path: str, lo: int, hi: int) -> int | None:
+        """An integer (not a boolean, not 3.0) in [lo, hi]."""
+        if key not in d:
+            return None
+        value = d[key]
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.wrong_type(path, "an integer", value)
+            return None
+        if not lo <= value <= hi:
+            self.add("E006", path, f"{show(value)} is out of range {lo}..{hi}")
+            return None
+        return value
+
+    def number(self, d: dict, key: str, path: str, lo: float, hi: float) -> float | None:
+        """A number (integer or decimal, not a boolean) in [lo, hi]."""
+        if key not in d:
+            return None
+        value = d[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.wrong_type(path, "a number", value)
+            return None
+        if not lo <= value <= hi:
+            self.add("E006", path, f"{show(value)} is out of range {lo:g}..{hi:g}")
+            return None
+        return float(value)
+
+    def pattern(self, d: dict, key: str, path: str, regex: re.Pattern, what: str) -> str | None:
+        value = self.string(d, key, path)
+        if value is not None and not regex.fullmatch(value):
+            self.add("E006", path, f"{show(value)} is not a valid {what}")
+            return None
+        return value
+
+    def enum(self, d: dict, key: str, path: str, allowed: Collection[str]) -> str | None:
+        value = self.string(d, key, path)
+        if value is not None and value not in allowed:
+            self.add("E006", path, f"{show(value)} is not one of {', '.join(sorted(allowed))}")
+            return None
+        return value
+
+    def text(self, d: dict, key: str, path: str, max_len: int, multiline: bool = False) -> str | None:
+        """Text of at most `max_len` characters without control characters; non-blank unless `multiline`
+        (free notes, which may also hold line breaks and tabs)."""
+        value = self.string(d, key, path)
+        if value is None:
+            return None
+        if not multiline and not value.strip():
+            self.add("E006", path, "must not be empty")
+        elif len(value) > max_len:
+            self.add("E006", path, f"is {len(value)} characters long; the limit is {max_len}")
+        elif CONTROL_CHARS.search(value.translate(_WHITESPACE) if multiline else value):
+            self.add("E006", path, "must not contain control characters (line breaks, tabs, NUL)")
+        else:
+            return value
+        return None
+
+    def country(self, d: dict, key: str, path: str) -> str | None:
+        value = self.string(d, key, path)
+        if value is not None and value not in ALPHA2:
+            self.add("E007", path, f"{show(value)} is not an ISO 3166-1 alpha-2 country code (upper case, e.g. SE)")
+            return None
+        return value
+
+    def date(self, d: dict, key: str, path: str) -> dt.date | None:
+        """An ISO date; a malformed or impossible date (2026-02-30) is E006."""
+        value = self.string(d, key, path)
+        if value is None:
+            return None
+        parsed = parse_date(value)
+        if parsed is None:
+            self.add("E006", path, f"{show(value)} is not a valid date (YYYY-MM-DD)")
+        return parsed

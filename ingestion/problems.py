@@ -1,0 +1,82 @@
+"""The one error type of ingestion: a coded, located, actionable problem with one file."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+
+MAX_PROBLEMS_PER_FILE = 100
+CODES = tuple(f"E{n:03d}" for n in range(1, 16))
+
+_INDEX = re.compile(r"\[(\d+)\]")
+_SAFE_KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A rule a file breaks: `code` E001–E015, JSON `path` like `$.services[0].answers.SOV-1.1`."""
+
+    file: str
+    code: str
+    path: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+    def line(self) -> str:
+        """The `sealreg validate` output line: `FILE: CODE PATH: message`."""
+        return f"{self.file}: {self.code} {self.path}: {self.message}"
+
+
+def child(path: str, key: str) -> str:
+    """Path of `key` inside the object at `path`; odd keys are quoted (JSON, ASCII) so paths stay one line."""
+    if _SAFE_KEY.fullmatch(key):
+        return f"{path}.{key}"
+    return f"{path}[{show(key)}]"
+
+
+def show(value: object, limit: int = 60) -> str:
+    """Short, single-line, ASCII rendering of a submitted value for messages."""
+    if isinstance(value, str):
+        text = value if len(value) <= limit else value[:limit] + "..."
+        return json.dumps(text, ensure_ascii=True)
+    if isinstance(value, bool) or value is None or isinstance(value, (int, float)):
+        text = json.dumps(value) if not isinstance(value, int) or abs(value) < 10**30 else "a huge integer"
+        return text
+    return f"an {json_type(value)}" if isinstance(value, (dict, list)) else "a value"
+
+
+def json_type(value: object) -> str:
+    """JSON type name of a parsed value (bool is not a number)."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return "null" if value is None else type(value).__name__
+
+
+def _path_key(path: str) -> str:
+    return _INDEX.sub(lambda m: f"[{int(m.group(1)):010d}]", path)
+
+
+def finalize(problems: list[Problem], cap: int = MAX_PROBLEMS_PER_FILE) -> list[Problem]:
+    """Deduplicate and sort (file, path with numeric indices, code, message); keep at most `cap` per file."""
+    ordered = sorted(set(problems), key=lambda p: (p.file, _path_key(p.path), p.code, p.message))
+    out: list[Problem] = []
+    counts: dict[str, int] = {}
+    for p in ordered:
+        n = counts.get(p.file, 0)
+        if n < cap:
+            out.append(p)
+        counts[p.file] = n + 1
+    return out

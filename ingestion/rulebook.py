@@ -1,0 +1,58 @@
+"""Reference data and limits of disclosure-v1: criteria rungs (from the dbt seed), enums, patterns."""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from sealreg.config import DBT_PROJECT_DIR
+
+CRITERIA_CSV = DBT_PROJECT_DIR / "seeds" / "csf_criteria.csv"
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 32  # containers; the top-level object is depth 1, the format itself needs 5
+MAX_NAME = 300  # legal_name (spec) and every other name / issuer / auditor
+MAX_TEXT = 5000  # free text: evidence notes
+MAX_URL = 2048
+MAX_ID = 100
+
+SCHEMA_VERSION = "1"
+MODELS = frozenset({"IaaS", "PaaS", "SaaS"})
+OPINIONS = frozenset({"positive", "negative"})
+CYBER_CERTIFICATES = frozenset({"none", "basic", "substantial", "high"})
+PERSONNEL = frozenset({"any", "eu_located", "eu_citizens", "eu_citizens_cleared"})
+SCHEMES = frozenset(
+    {
+        "ISO27001", "SecNumCloud", "C5-Type1", "C5-Type2", "CSA-STAR-1", "CSA-STAR-2",
+        "EUCS-basic", "EUCS-substantial", "EUCS-high", "Gaia-X-L1", "Gaia-X-L2", "Gaia-X-L3",
+    }
+)
+CLAIMED_LEVELS = (2, 4)
+
+DISCLOSURE_ID = re.compile(r"[A-Za-z0-9._-]{1,100}")
+PROVIDER_ID = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")  # also service_id
+ENTITY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")  # holder_id, entity_id, controlled_by
+OTHER_SCHEME = re.compile(r"other:[^\x00-\x1f\x7f]{1,100}")
+LEI = re.compile(r"[A-Z0-9]{18}[0-9]{2}")
+HTTPS_URL = re.compile(r"https://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][^\s\x00-\x1f\x7f]*)?")
+WEB_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][^\s\x00-\x1f\x7f]*)?")
+CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@lru_cache(maxsize=1)
+def criteria_rungs(path: Path = CRITERIA_CSV) -> dict[str, int]:
+    """criterion_id -> highest rung, in rulebook order (48 criteria)."""
+    rungs: dict[str, int] = {}
+    with open(path, newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            cid, rung = row["criterion_id"], int(row["rung"])
+            rungs[cid] = max(rung, rungs.get(cid, 0))
+    return rungs
+
+
+def lei_checksum_ok(lei: str) -> bool:
+    """ISO 17442 / ISO 7064 MOD 97-10: digits, A=10..Z=35, the number mod 97 must be 1."""
+    digits = "".join(str(int(ch, 36)) for ch in lei)
+    return int(digits) % 97 == 1

@@ -1,0 +1,141 @@
+"""Disclosure-v1 validation: every rule of one file (`validate_document`) and cross-file rules (E013)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ingestion.checks import Checker, parse_timestamp
+from ingestion.jsonparse import parse_json
+from ingestion.problems import Problem, finalize, show
+from ingestion.rulebook import DISCLOSURE_ID, SCHEMA_VERSION
+from ingestion.validate_parts import check_certifications, check_ownership, check_parents, check_provider
+from ingestion.validate_services import check_services
+
+TOP_KEYS = (
+    "schema_version", "disclosure_id", "submitted_at", "provider", "ownership", "parents", "services",
+    "certifications",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """A file that passed every single-file rule: its parsed document and UTC submission time."""
+
+    file_name: str
+    doc: dict
+    submitted_at: dt.datetime  # naive UTC
+
+    @property
+    def disclosure_id(self) -> str:
+        return self.doc["disclosure_id"]
+
+    @property
+    def provider_id(self) -> str:
+        return self.doc["provider"]["provider_id"]
+
+
+def validate_document(data_bytes: bytes, file_name: str, as_of: dt.date) -> tuple[dict | None, list[Problem]]:
+    """All single-file problems of one disclosure, sorted and capped; the document only if there are none.
+
+    Never raises: an unexpected internal error becomes an E001 problem (the file is rejected, not accepted).
+    """
+    try:
+        doc, problems = _validate(data_bytes, file_name, as_of)
+        problems = finalize(problems)
+    except Exception as exc:  # noqa: BLE001 - hostile input must never crash a run
+        doc, problems = None, [Problem(file_name, "E001", "$", f"could not be checked ({type(exc).__name__})")]
+    return (doc if not problems else None), problems
+
+
+def _validate(data: bytes, file_name: str, as_of: dt.date) -> tuple[dict | None, list[Problem]]:
+    value, issues = parse_json(data)
+    if issues:
+        return None, [Problem(file_name, code, path, msg) for code, path, msg in issues]
+    c = Checker(file_name)
+    version = value.get("schema_version")
+    if isinstance(version, str) and version != SCHEMA_VERSION:
+        c.add("E002", "$.schema_version", f"unsupported schema_version {show(version)}; this registry reads \"1\"")
+        return None, c.problems  # another format: its other fields cannot be judged by v1 rules
+    doc = c.obj(value, "$", TOP_KEYS)
+    assert doc is not None  # parse_json only returns objects
+    c.string(doc, "schema_version", "$.schema_version")
+    c.pattern(doc, "disclosure_id", "$.disclosure_id", DISCLOSURE_ID,
+              "disclosure id (1-100 characters of A-Z a-z 0-9 . _ -)")
+    submitted = c.string(doc, "submitted_at", "$.submitted_at")
+    if submitted is not None:
+        when = parse_timestamp(submitted)
+        if when is None:
+            c.add("E006", "$.submitted_at", f"{show(submitted)} is not an RFC 3339 timestamp with zone "
+                  "(e.g. 2026-11-01T09:00:00Z)")
+        elif when >= dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()):
+            c.add("E010", "$.submitted_at", f"{show(submitted)} is after the end of the evaluation date {as_of} (UTC)")
+    provider_id = check_provider(c, doc["provider"]) if "provider" in doc else None
+    controllers = []
+    ownership = c.array(doc, "ownership", "$.ownership")
+    if ownership is not None:
+        controllers = check_ownership(c, ownership)
+    parents = c.array(doc, "parents", "$.parents")
+    if parents is not None:
+        check_parents(c, parents, provider_id, controllers)
+    services = c.array(doc, "services", "$.services", min_items=1)
+    service_ids = check_services(c, services, as_of) if services is not None else None
+    certifications = c.array(doc, "certifications", "$.certifications")
+    if certifications is not None:
+        check_certifications(c, certifications, service_ids)
+    return doc, c.problems
+
+
+def resolve_conflicts(candidates: Iterable[Accepted]) -> tuple[list[Accepted], list[Problem]]:
+    """Cross-file rule E013, independent of input order.
+
+    Files are taken in (submitted_at UTC, disclosure_id, file name) order. The first file keeps a
+    `disclosure_id`, and the first provider to list a `service_id` owns it. A later file reusing
+    that disclosure_id, or listing a service_id owned by another provider, is rejected whole with
+    E013 (and claims nothing). Returns the accepted files in that order and the E013 problems.
+    """
+    ordered = sorted(candidates, key=lambda a: (a.submitted_at, a.disclosure_id, a.file_name))
+    disclosure_owner: dict[str, str] = {}
+    service_owner: dict[str, tuple[str, str]] = {}
+    accepted: list[Accepted] = []
+    problems: list[Problem] = []
+    for a in ordered:
+        found: list[Problem] = []
+        if a.disclosure_id in disclosure_owner:
+            found.append(Problem(a.file_name, "E013", "$.disclosure_id", f"disclosure_id {show(a.disclosure_id)} "
+                                 f"is already used by {show(disclosure_owner[a.disclosure_id])}; use a new id"))
+        for i, service in enumerate(a.doc["services"]):
+            owner = service_owner.get(service["service_id"])
+            if owner is not None and owner[0] != a.provider_id:
+                found.append(Problem(a.file_name, "E013", f"$.services[{i}].service_id",
+                                     f"service_id {show(service['service_id'])} is already owned by provider "
+                                     f"{show(owner[0])} ({show(owner[1])})"))
+        if found:
+            problems += finalize(found)
+            continue
+        disclosure_owner[a.disclosure_id] = a.file_name
+        for service in a.doc["services"]:
+            service_owner.setdefault(service["service_id"], (a.provider_id, a.file_name))
+        accepted.append(a)
+    return accepted, problems
+
+
+def validate_batch(
+    files: Iterable[tuple[str, bytes]], as_of: dt.date
+) -> tuple[list[Accepted], list[Problem]]:
+    """Single-file rules for each (file name, bytes), then E013 across the files (see `resolve_conflicts`).
+
+    Returns the accepted files in (submitted_at, disclosure_id, file name) order and every problem,
+    sorted by file; a file is either accepted or has at least one problem.
+    """
+    candidates: list[Accepted] = []
+    problems: list[Problem] = []
+    for name, data in files:
+        doc, found = validate_document(data, name, as_of)
+        if doc is None:
+            problems += found
+        else:
+            candidates.append(Accepted(name, doc, parse_timestamp(doc["submitted_at"])))
+    accepted, conflicts = resolve_conflicts(candidates)
+    return accepted, finalize(problems + conflicts)
