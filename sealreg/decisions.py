@@ -1,0 +1,268 @@
+"""The regulator decision log: `<home>/decisions/log.jsonl`, append-only and hash-chained.
+
+One JSON object per line (UTF-8, `\\n`-terminated)::
+
+    {"action": "suspend", "decided_at": "2026-03-01T09:30:00Z", "decided_by": "...",
+     "decision_id": "dec-000001", "hash": "<64 hex>", "prev_hash": "<64 hex>",
+     "reason": "...", "seq": 1, "service_id": "..."}
+
+`hash` = sha256 (hex) of the canonical JSON of the record without `hash` (keys sorted, separators
+`,` and `:`, non-ASCII kept as UTF-8); `prev_hash` = the previous record's `hash`, or 64 zeros for
+the first. Changing, inserting, reordering or removing any line (other than the last ones) breaks
+the chain; cutting off the tail is detected against a release's manifest (`decision_log_head`).
+
+Appends take an exclusive `fcntl.flock` on the log, re-read and check the chain, and write the
+whole line with one `write(2)` on an `O_APPEND` descriptor followed by `fsync`, so concurrent
+`sealreg decide` calls are serialised and never interleave.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sealreg.config import RunContext
+
+ACTIONS = ("suspend", "revoke", "reinstate")
+GENESIS_HASH = "0" * 64
+FIELDS = (
+    "decision_id",
+    "seq",
+    "service_id",
+    "action",
+    "reason",
+    "decided_by",
+    "decided_at",
+    "prev_hash",
+    "hash",
+)
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_DECIDED_AT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+
+
+class DecisionRefused(ValueError):
+    """The decision was not recorded (nothing was written)."""
+
+
+class DecisionLogError(ValueError):
+    """The decision log is damaged: its hash chain does not verify."""
+
+
+# --- paths -----------------------------------------------------------------------------------
+def _home(ctx_or_home: "RunContext | Path | str") -> Path:
+    if isinstance(ctx_or_home, (str, os.PathLike)):  # (a Path has a `home` attribute too)
+        return Path(ctx_or_home)
+    return Path(ctx_or_home.home)
+
+
+def log_path(ctx_or_home: "RunContext | Path | str") -> Path:
+    return _home(ctx_or_home) / "decisions" / "log.jsonl"
+
+
+# --- the chain -------------------------------------------------------------------------------
+def canonical_json(obj: dict[str, Any]) -> bytes:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def record_hash(record: dict[str, Any]) -> str:
+    """sha256 of the canonical JSON of the record without its `hash` field."""
+    return hashlib.sha256(canonical_json({k: v for k, v in record.items() if k != "hash"})).hexdigest()
+
+
+def format_decided_at(value: dt.datetime) -> str:
+    """UTC ISO 8601 to the second with a `Z` (naive datetimes are taken as UTC)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def check_chain(data: bytes) -> tuple[list[dict[str, Any]], list[str]]:
+    """Parse and check the log's bytes; return (records parsed up to the first break, problems).
+
+    Problems name the 1-based line number. Checking stops at the first broken link: every later
+    record depends on it.
+    """
+    records: list[dict[str, Any]] = []
+    problems: list[str] = []
+    prev_hash = GENESIS_HASH
+    if data and not data.endswith(b"\n"):
+        last_line = data.count(b"\n") + 1
+        problems.append(f"line {last_line}: incomplete last line (no newline)")
+        data = data[: data.rfind(b"\n") + 1]
+    for lineno, raw in enumerate(data.splitlines(), start=1):
+        where = f"line {lineno}"
+        try:
+            rec = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            problems.append(f"{where}: not valid JSON ({e})")
+            break
+        if not isinstance(rec, dict) or set(rec) != set(FIELDS):
+            got = sorted(rec) if isinstance(rec, dict) else type(rec).__name__
+            problems.append(f"{where}: expected fields {sorted(FIELDS)}, got {got}")
+            break
+        expected_seq = len(records) + 1
+        if rec["seq"] != expected_seq or isinstance(rec["seq"], bool):
+            problems.append(f"{where}: seq is {rec['seq']!r}, expected {expected_seq}")
+            break
+        if rec["decision_id"] != f"dec-{expected_seq:06d}":
+            problems.append(f"{where}: decision_id is {rec['decision_id']!r}, expected dec-{expected_seq:06d}")
+            break
+        if rec["prev_hash"] != prev_hash:
+            problems.append(f"{where}: prev_hash does not match the hash of the previous record")
+            break
+        if not isinstance(rec["hash"], str) or not _HEX64.match(rec["hash"]) or rec["hash"] != record_hash(rec):
+            problems.append(f"{where}: hash does not match the record's content (record altered)")
+            break
+        if rec["action"] not in ACTIONS:
+            problems.append(f"{where}: unknown action {rec['action']!r}")
+            break
+        if not isinstance(rec["decided_at"], str) or not _DECIDED_AT.match(rec["decided_at"]):
+            problems.append(f"{where}: decided_at {rec['decided_at']!r} is not UTC ISO (YYYY-MM-DDTHH:MM:SSZ)")
+            break
+        records.append(rec)
+        prev_hash = rec["hash"]
+    return records, problems
+
+
+def _read_locked(path: Path) -> bytes:
+    """The log's bytes, read under a shared lock (so no half-written append is seen)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return b""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        try:
+            with os.fdopen(os.dup(fd), "rb") as f:
+                return f.read()
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+# --- public API ------------------------------------------------------------------------------
+def append_decision(
+    ctx_or_home: "RunContext | Path | str",
+    service_id: str,
+    action: str,
+    reason: str,
+    decided_by: str,
+    known_service_ids: set[str],
+    decided_at: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """Append one decision to the home's log and return the record written.
+
+    Raises DecisionRefused (nothing written) for an unknown service, an action other than
+    suspend|revoke|reinstate, an empty reason / decided_by, or a damaged existing log (a broken
+    chain is never extended).
+    """
+    if not isinstance(service_id, str) or not service_id.strip():
+        raise DecisionRefused("service id is empty")
+    if service_id not in known_service_ids:
+        raise DecisionRefused(f"unknown service {service_id!r}: not in the current release")
+    if action not in ACTIONS:
+        raise DecisionRefused(f"action must be one of {', '.join(ACTIONS)}, got {action!r}")
+    if not isinstance(reason, str) or not reason.strip():
+        raise DecisionRefused("a reason is required")
+    if not isinstance(decided_by, str) or not decided_by.strip():
+        raise DecisionRefused("the deciding person or body (--by) is required")
+    when = format_decided_at(decided_at or dt.datetime.now(dt.timezone.utc))
+
+    path = log_path(ctx_or_home)
+    created_dir = not path.parent.exists()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            size = os.fstat(fd).st_size
+            existing = os.pread(fd, size, 0) if size else b""
+            records, problems = check_chain(existing)
+            if problems:  # a damaged chain is never extended
+                raise DecisionRefused(f"the decision log is damaged, fix it first: {path}: " + "; ".join(problems))
+            seq = len(records) + 1
+            record: dict[str, Any] = {
+                "decision_id": f"dec-{seq:06d}",
+                "seq": seq,
+                "service_id": service_id,
+                "action": action,
+                "reason": reason.strip(),
+                "decided_by": decided_by.strip(),
+                "decided_at": when,
+                "prev_hash": records[-1]["hash"] if records else GENESIS_HASH,
+            }
+            record["hash"] = record_hash(record)
+            line = canonical_json(record) + b"\n"
+            written = os.write(fd, line)
+            if written != len(line):  # pragma: no cover - regular files do not short-write
+                os.ftruncate(fd, size)
+                raise OSError(f"short write to {path}")
+            os.fsync(fd)
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+    if size == 0:  # new file: make its directory entry durable too
+        dfd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+        if created_dir:
+            dfd = os.open(path.parent.parent, os.O_RDONLY | os.O_DIRECTORY)
+            try:
+                os.fsync(dfd)
+            finally:
+                os.close(dfd)
+    return record
+
+
+def read_decisions(ctx_or_home: "RunContext | Path | str") -> list[dict[str, Any]]:
+    """Every decision of the log, chain-checked, as rows shaped like `raw.decisions`.
+
+    `decided_at` is a naive UTC `datetime` (DuckDB `TIMESTAMP`). No log yet → []. Raises
+    DecisionLogError naming the line if the chain is broken.
+    """
+    path = log_path(ctx_or_home)
+    records, problems = check_chain(_read_locked(path))
+    if problems:
+        raise DecisionLogError(f"{path}: " + "; ".join(problems))
+    rows = []
+    for rec in records:
+        row = {k: rec[k] for k in FIELDS}
+        row["decided_at"] = dt.datetime.strptime(rec["decided_at"], "%Y-%m-%dT%H:%M:%SZ")
+        rows.append(row)
+    return rows
+
+
+def known_service_ids_from_current(ctx_or_home: "RunContext | Path | str") -> set[str]:
+    """Service ids of the current release: its `services` table plus its `service_history`.
+
+    Opens `current/registry.duckdb` read-only; no current release → empty set.
+    """
+    import duckdb
+
+    db = _home(ctx_or_home) / "current" / "registry.duckdb"
+    if not db.is_file():
+        return set()
+    con = duckdb.connect(str(db.resolve()), read_only=True)
+    try:
+        tables = {r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'"
+        ).fetchall()}
+        ids: set[str] = set()
+        for t in ("services", "service_history"):
+            if t in tables:
+                ids.update(r[0] for r in con.execute(f'SELECT DISTINCT service_id FROM main."{t}"').fetchall()
+                           if r[0] is not None)
+        return ids
+    finally:
+        con.close()

@@ -1,0 +1,1 @@
+"""Publishing a registry release: release folder, exports, manifest, signature, verification, `current` switch."""

@@ -1,0 +1,343 @@
+"""Build one registry release folder: tables, exports, validation report, site, manifest, signature.
+
+The folder is assembled under a hidden name (`releases/.tmp-<release_id>/`), fsynced, and only then
+renamed to `releases/<release_id>/`; a crash leaves at most a `.tmp-*` folder (see `switch.clean_stale`).
+Switching `current` is a separate step (`switch.switch_current`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib
+import importlib.util
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+
+from sealreg.config import RULEBOOK_VERSION
+from sealreg.publish.signing import load_or_create_key, public_key_fingerprint, public_key_pem, sign
+
+if TYPE_CHECKING:
+    from sealreg.config import RunContext
+
+MANIFEST_VERSION = 1
+CONTRACT_VERSION = 1
+
+#: The published tables of registry contract v1, with their keys (rows are ordered by these).
+TABLE_KEYS: dict[str, tuple[str, ...]] = {
+    "providers": ("provider_id",),
+    "services": ("service_id",),
+    "objective_results": ("service_id", "objective"),
+    "criterion_results": ("service_id", "criterion_id"),
+    "washing_flags": ("service_id", "flag"),
+    "cada_gates": ("service_id", "level", "gate"),
+    "certifications": ("provider_id", "certificate_id", "service_id"),
+    "decisions": ("decision_id",),
+    "rejections": ("file", "code", "path"),
+    "service_history": ("service_id", "valid_from"),
+    "changes": ("service_id", "field"),
+}
+PUBLISHED_TABLES: tuple[str, ...] = tuple(TABLE_KEYS)
+
+MANIFEST_FILE = "manifest.json"
+SIGNATURE_FILE = "manifest.sig"
+PUBLIC_KEY_FILE = "public_key.pem"
+#: Files of a release that the manifest does not (cannot) list.
+UNLISTED_FILES = frozenset({MANIFEST_FILE, SIGNATURE_FILE, PUBLIC_KEY_FILE})
+
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_RELEASE_ID = re.compile(r"^(\d{4}-\d{2}-\d{2})-(\d{3,})$")
+
+
+class ReleaseError(RuntimeError):
+    """The release could not be built (nothing was published)."""
+
+
+# --- small helpers ---------------------------------------------------------------------------
+def _q(ident: str) -> str:
+    """Double-quoted SQL identifier."""
+    return '"' + ident.replace('"', '""') + '"'
+
+
+def _lit(path: Path) -> str:
+    """Single-quoted SQL string literal of a path."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def manifest_bytes(manifest: dict[str, Any]) -> bytes:
+    """The exact bytes written to manifest.json (and signed): sorted keys, 2-space indent, final newline."""
+    return (json.dumps(manifest, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _json_value(v: Any) -> Any:
+    if isinstance(v, (dt.datetime, dt.date)):
+        return v.isoformat()
+    return v
+
+
+def _fsync_tree(root: Path) -> None:
+    """fsync every file and directory under root (children before parents)."""
+    for dirpath, _dirnames, filenames in os.walk(root, topdown=False):
+        for name in filenames:
+            p = os.path.join(dirpath, name)
+            if os.path.islink(p):
+                continue
+            fd = os.open(p, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        fsync_dir(Path(dirpath))
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    with open(path, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def next_release_id(releases_dir: Path, as_of: dt.date) -> str:
+    """`<as_of>-<seq:03d>`: seq = 1 + the highest seq of the existing releases of that as-of date.
+
+    With no gaps this is "1 + the number of releases with that date"; taking the maximum keeps ids
+    unique even if an old release folder was removed. Hidden `.tmp-*` folders do not count.
+    """
+    prefix = as_of.isoformat()
+    highest = 0
+    if releases_dir.is_dir():
+        for child in releases_dir.iterdir():
+            m = _RELEASE_ID.match(child.name)
+            if m and m.group(1) == prefix and child.is_dir():
+                highest = max(highest, int(m.group(2)))
+    return f"{prefix}-{highest + 1:03d}"
+
+
+def list_files(release_dir: Path) -> list[str]:
+    """Every regular file under release_dir as a POSIX relative path, sorted (symlinks included)."""
+    out: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(release_dir):
+        dirnames.sort()
+        for name in filenames:
+            out.append(Path(dirpath, name).relative_to(release_dir).as_posix())
+        # symlinks to directories are not descended into by os.walk; report them as files
+        for name in list(dirnames):
+            if os.path.islink(os.path.join(dirpath, name)):
+                out.append(Path(dirpath, name).relative_to(release_dir).as_posix())
+    return sorted(out)
+
+
+# --- the build -------------------------------------------------------------------------------
+def _order_by(con: duckdb.DuckDBPyConnection, db: str, table: str) -> tuple[list[str], list[str]]:
+    """(columns of the table, ORDER BY list): the contract key first, then every other column.
+
+    The remaining columns make the order total even if the key is not unique in the data, so the
+    exports stay deterministic whatever the row order inside the warehouse.
+    """
+    cols = [
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = 'main' "
+            "AND table_name = ? ORDER BY column_index",
+            [db, table],
+        ).fetchall()
+    ]
+    key = list(TABLE_KEYS.get(table, ()))
+    missing = [k for k in key if k not in cols]
+    if missing:
+        raise ReleaseError(f"table {table}: key column(s) {', '.join(missing)} missing")
+    order = key + [c for c in cols if c not in key]
+    return cols, [f"{_q(c)} ASC NULLS LAST" for c in order]
+
+
+def _relation_kinds(con: duckdb.DuckDBPyConnection, db: str, schema: str) -> dict[str, str]:
+    rows = con.execute(
+        "SELECT table_name, 'table' FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? "
+        "UNION ALL SELECT view_name, 'view' FROM duckdb_views() WHERE database_name = ? AND schema_name = ?",
+        [db, schema, db, schema],
+    ).fetchall()
+    return {name: kind for name, kind in rows}
+
+
+def _input_files(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    if "input_files" not in _relation_kinds(con, "wh", "raw"):
+        return []
+    cur = con.execute("SELECT * FROM wh.raw.input_files ORDER BY ALL")
+    names = [d[0] for d in cur.description]
+    return [{n: _json_value(v) for n, v in zip(names, row, strict=True)} for row in cur.fetchall()]
+
+
+def _decision_log_head(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
+    """The last decision the run loaded (raw.decisions): anchors the decision log in the signed manifest."""
+    if "decisions" not in _relation_kinds(con, "wh", "raw"):
+        return None
+    row = con.execute(
+        'SELECT "seq", "decision_id", "hash" FROM wh.raw.decisions ORDER BY "seq" DESC LIMIT 1'
+    ).fetchone()
+    if row is None:
+        return None
+    return {"seq": int(row[0]), "decision_id": row[1], "hash": row[2]}
+
+
+def _export_tables(warehouse: Path, out_dir: Path, tables: list[str]) -> tuple[dict[str, int], dict]:
+    """registry.duckdb (real tables, ordered), parquet/ and csv/; returns (row_counts, raw metadata)."""
+    (out_dir / "parquet").mkdir()
+    (out_dir / "csv").mkdir()
+    row_counts: dict[str, int] = {}
+    con = duckdb.connect(":memory:")
+    try:
+        # one thread: the exports' bytes must not depend on how the work was split between threads
+        con.execute("SET threads = 1")
+        con.execute("SET preserve_insertion_order = true")
+        con.execute(f"ATTACH {_lit(warehouse)} AS wh (READ_ONLY)")
+        con.execute(f"ATTACH {_lit(out_dir / 'registry.duckdb')} AS rel")
+        kinds = _relation_kinds(con, "wh", "main")
+        missing = [t for t in tables if t not in kinds]
+        if missing:
+            raise ReleaseError(f"run warehouse {warehouse} lacks published table(s): {', '.join(missing)}")
+        for t in tables:
+            _cols, order = _order_by(con, "wh", t)
+            # CREATE TABLE AS SELECT: a real table even if the mart was a view (no views in a release)
+            con.execute(f"CREATE TABLE rel.main.{_q(t)} AS SELECT * FROM wh.main.{_q(t)} ORDER BY {', '.join(order)}")
+            ordered = f"SELECT * FROM rel.main.{_q(t)} ORDER BY {', '.join(order)}"
+            con.execute(
+                f"COPY ({ordered}) TO {_lit(out_dir / 'parquet' / f'{t}.parquet')} "
+                "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
+            )
+            con.execute(
+                f"COPY ({ordered}) TO {_lit(out_dir / 'csv' / f'{t}.csv')} "
+                "(FORMAT csv, HEADER true, DELIMITER ',')"
+            )
+            row_counts[t] = int(con.execute(f"SELECT count(*) FROM rel.main.{_q(t)}").fetchone()[0])
+        meta = {"input_files": _input_files(con), "decision_log_head": _decision_log_head(con)}
+        con.execute("CHECKPOINT rel")
+        con.execute("DETACH rel")
+        con.execute("DETACH wh")
+    finally:
+        con.close()
+    wal = out_dir / "registry.duckdb.wal"
+    if wal.exists():  # all data is checkpointed into the main file; a WAL must not ship
+        raise ReleaseError(f"{wal} left behind after checkpoint")
+    return row_counts, meta
+
+
+def _build_site(release_dir: Path) -> bool:
+    """Call sealreg.publish.site.build_site(release_dir) if that module exists (written separately)."""
+    if importlib.util.find_spec("sealreg.publish.site") is None:
+        return False
+    site = importlib.import_module("sealreg.publish.site")
+    site.build_site(release_dir)
+    return True
+
+
+def build_release(
+    ctx: "RunContext",
+    tables: list[str] | None = None,
+    validation_src: Path | None = None,
+    extra_manifest: dict | None = None,
+) -> Path:
+    """Build and sign `releases/<release_id>/` from the run warehouse; return its path.
+
+    `tables` defaults to the 11 tables of the registry contract. `validation_src` defaults to the
+    run's validation folder (ctx.validation_dir) when it exists. `extra_manifest` keys are merged
+    into the manifest (they may not override the standard fields). Does not switch `current`.
+    """
+    tables = list(tables) if tables is not None else list(PUBLISHED_TABLES)
+    for t in tables:
+        if not _IDENT.match(t):
+            raise ReleaseError(f"invalid table name {t!r}")
+    if len(set(tables)) != len(tables):
+        raise ReleaseError("duplicate table names")
+    warehouse = ctx.run_warehouse
+    if not warehouse.is_file():
+        raise ReleaseError(f"run warehouse {warehouse} not found")
+    if validation_src is None and ctx.validation_dir.is_dir():
+        validation_src = ctx.validation_dir
+    if validation_src is not None and not Path(validation_src).is_dir():
+        raise ReleaseError(f"validation folder {validation_src} not found")
+
+    releases = ctx.releases_dir
+    releases.mkdir(parents=True, exist_ok=True)
+    release_id = next_release_id(releases, ctx.as_of)
+    final = releases / release_id
+    tmp = releases / f".tmp-{release_id}"
+    if tmp.exists():  # left by a crashed publish (publishing runs under the refresh lock)
+        shutil.rmtree(tmp)
+    tmp.mkdir()
+    try:
+        row_counts, meta = _export_tables(warehouse, tmp, tables)
+
+        validation_out = tmp / "validation"
+        if validation_src is not None:
+            shutil.copytree(validation_src, validation_out, symlinks=False)
+        else:
+            validation_out.mkdir()
+
+        site_built = _build_site(tmp)
+
+        key = load_or_create_key(ctx.keys_dir)
+        pub_pem = public_key_pem(key)
+        files = {
+            rel: {"sha256": sha256_file(tmp / rel), "size": (tmp / rel).stat().st_size}
+            for rel in list_files(tmp)
+            if rel not in UNLISTED_FILES
+        }
+        manifest: dict[str, Any] = {
+            "manifest_version": MANIFEST_VERSION,
+            "contract_version": CONTRACT_VERSION,
+            "release_id": release_id,
+            "created_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace(
+                "+00:00", "Z"
+            ),
+            "as_of": ctx.as_of.isoformat(),
+            "weights_version": ctx.weights_version,
+            "rulebook_version": RULEBOOK_VERSION,
+            "run_id": ctx.run_id,
+            "associated_countries": list(ctx.associated_countries),
+            "input_files": meta["input_files"],
+            "decision_log_head": meta["decision_log_head"],
+            "table_keys": {t: list(TABLE_KEYS.get(t, ())) for t in tables},
+            "row_counts": row_counts,
+            "site": site_built,
+            "public_key_sha256": public_key_fingerprint(pub_pem),
+            "files": files,
+        }
+        for k, v in (extra_manifest or {}).items():
+            if k in manifest:
+                raise ReleaseError(f"extra_manifest may not override {k!r}")
+            manifest[k] = v
+        body = manifest_bytes(manifest)
+        _write_file(tmp / MANIFEST_FILE, body)
+        _write_file(tmp / SIGNATURE_FILE, (sign(body, key) + "\n").encode("ascii"))
+        _write_file(tmp / PUBLIC_KEY_FILE, pub_pem)
+        _fsync_tree(tmp)
+        if final.exists():
+            raise ReleaseError(f"release {final} already exists")
+        os.rename(tmp, final)
+        fsync_dir(releases)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return final

@@ -1,0 +1,186 @@
+"""The decision log: refusals, hash chain, tamper evidence, concurrent appends, reading back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import multiprocessing
+
+import pytest
+
+from sealreg.decisions import (
+    GENESIS_HASH,
+    DecisionLogError,
+    DecisionRefused,
+    append_decision,
+    known_service_ids_from_current,
+    log_path,
+    read_decisions,
+    record_hash,
+)
+from sealreg.publish.release import build_release
+from sealreg.publish.switch import switch_current
+from sealreg.publish.verify import verify_decisions
+
+KNOWN = {"svc-a", "svc-b"}
+T0 = dt.datetime(2026, 3, 1, 9, 30, 15, 987654, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture
+def home(tmp_path):
+    return tmp_path / "home"
+
+
+@pytest.mark.parametrize(
+    "service_id, action, reason, by",
+    [
+        ("svc-unknown", "suspend", "why", "ANSSI"),
+        ("", "suspend", "why", "ANSSI"),
+        ("svc-a", "delete", "why", "ANSSI"),
+        ("svc-a", "Suspend", "why", "ANSSI"),
+        ("svc-a", "suspend", "", "ANSSI"),
+        ("svc-a", "suspend", "   \n", "ANSSI"),
+        ("svc-a", "suspend", "why", ""),
+        ("svc-a", "suspend", "why", "\t"),
+    ],
+)
+def test_refused_writes_nothing(home, service_id, action, reason, by):
+    with pytest.raises(DecisionRefused):
+        append_decision(home, service_id, action, reason, by, known_service_ids=KNOWN)
+    assert not log_path(home).exists()
+    # and also nothing appended to an existing log
+    append_decision(home, "svc-a", "suspend", "ok", "ANSSI", known_service_ids=KNOWN)
+    before = log_path(home).read_bytes()
+    with pytest.raises(DecisionRefused):
+        append_decision(home, service_id, action, reason, by, known_service_ids=KNOWN)
+    assert log_path(home).read_bytes() == before
+
+
+def test_chain_and_record_shape(home):
+    r1 = append_decision(home, "svc-a", "suspend", " audit withdrawn ", "ANSSI", KNOWN, decided_at=T0)
+    r2 = append_decision(home, "svc-a", "reinstate", "new audit", "BSI", KNOWN,
+                         decided_at=dt.datetime(2026, 3, 2, 12, 0, 0))  # naive = UTC
+    r3 = append_decision(home, "svc-b", "revoke", 'Ünïcode reason, "quoted"\nsecond line', "ANSSI", KNOWN)
+    assert r1 == {
+        "decision_id": "dec-000001", "seq": 1, "service_id": "svc-a", "action": "suspend",
+        "reason": "audit withdrawn", "decided_by": "ANSSI", "decided_at": "2026-03-01T09:30:15Z",
+        "prev_hash": GENESIS_HASH, "hash": r1["hash"],
+    }
+    assert r1["hash"] == record_hash(r1)
+    assert (r2["decision_id"], r2["seq"], r2["prev_hash"], r2["decided_at"]) == (
+        "dec-000002", 2, r1["hash"], "2026-03-02T12:00:00Z")
+    assert r3["prev_hash"] == r2["hash"]
+    raw = log_path(home).read_bytes()
+    assert raw.count(b"\n") == 3 and raw.endswith(b"\n")  # one line per record
+    assert [json.loads(line) for line in raw.splitlines()] == [r1, r2, r3]
+    assert verify_decisions(log_path(home)) == []
+
+    rows = read_decisions(home)
+    assert [r["decision_id"] for r in rows] == ["dec-000001", "dec-000002", "dec-000003"]
+    assert list(rows[0]) == ["decision_id", "seq", "service_id", "action", "reason", "decided_by",
+                             "decided_at", "prev_hash", "hash"]
+    assert rows[0]["decided_at"] == dt.datetime(2026, 3, 1, 9, 30, 15)  # naive UTC, like raw.decisions
+    assert rows[2]["reason"] == 'Ünïcode reason, "quoted"\nsecond line'
+
+
+def test_ctx_or_home(ctx):
+    r = append_decision(ctx, "svc-a", "suspend", "x", "y", KNOWN)
+    assert log_path(ctx) == ctx.decisions_log
+    assert read_decisions(ctx.home)[0]["hash"] == r["hash"]
+    assert read_decisions(str(ctx.home))[0]["hash"] == r["hash"]
+
+
+def test_aware_datetimes_are_converted_to_utc(home):
+    paris = dt.timezone(dt.timedelta(hours=1))
+    when = dt.datetime(2026, 3, 1, 10, 0, tzinfo=paris)
+    r = append_decision(home, "svc-a", "suspend", "x", "y", KNOWN, decided_at=when)
+    assert r["decided_at"] == "2026-03-01T09:00:00Z"
+
+
+def test_no_log_reads_empty(home):
+    assert read_decisions(home) == []
+    assert verify_decisions(log_path(home)) == []
+
+
+def _three(home):
+    for action in ("suspend", "reinstate", "revoke"):
+        append_decision(home, "svc-a", action, f"because {action}", "ANSSI", KNOWN, decided_at=T0)
+    return log_path(home)
+
+
+def test_edited_line_is_named(home):
+    path = _three(home)
+    lines = path.read_text().splitlines(keepends=True)
+    rec = json.loads(lines[1])
+    rec["reason"] = "something else"
+    lines[1] = json.dumps(rec, sort_keys=True, separators=(",", ":")) + "\n"
+    path.write_text("".join(lines))
+    problems = verify_decisions(path)
+    assert len(problems) == 1 and "line 2" in problems[0] and "altered" in problems[0]
+    with pytest.raises(DecisionLogError, match="line 2"):
+        read_decisions(home)
+    with pytest.raises(DecisionRefused, match="damaged"):
+        append_decision(home, "svc-a", "suspend", "x", "y", KNOWN)
+
+
+def test_rehashed_edit_breaks_the_next_link(home):
+    path = _three(home)
+    lines = path.read_text().splitlines(keepends=True)
+    rec = json.loads(lines[0])
+    rec["action"] = "revoke"
+    rec["hash"] = record_hash(rec)  # the forger recomputes this record's hash ...
+    lines[0] = json.dumps(rec) + "\n"
+    path.write_text("".join(lines))
+    problems = verify_decisions(path)  # ... but the next record still points at the old one
+    assert len(problems) == 1 and "line 2" in problems[0] and "prev_hash" in problems[0]
+
+
+def test_deleted_and_reordered_lines(home):
+    path = _three(home)
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text(lines[0] + lines[2])
+    assert "line 2" in verify_decisions(path)[0]
+    path.write_text(lines[1] + lines[0] + lines[2])
+    assert "line 1" in verify_decisions(path)[0]
+    path.write_text("".join(lines) + '{"partial": ')
+    assert "line 4" in verify_decisions(path)[0]
+
+
+def test_truncation_detected_against_release_anchor(home):
+    path = _three(home)
+    lines = path.read_text().splitlines(keepends=True)
+    head = json.loads(lines[2])
+    anchor = {"seq": 3, "hash": head["hash"]}
+    assert verify_decisions(path, expected_head=anchor) == []
+    path.write_text("".join(lines[:2]))  # the chain alone cannot tell a cut tail
+    assert verify_decisions(path) == []
+    problems = verify_decisions(path, expected_head=anchor)
+    assert len(problems) == 1 and "truncated" in problems[0]
+
+
+def _worker(home: str, n: int, tag: str) -> None:
+    for i in range(n):
+        append_decision(home, "svc-a", "suspend", f"{tag} {i}", tag, KNOWN)
+
+
+def test_concurrent_appends_keep_a_valid_chain(home):
+    mp = multiprocessing.get_context("spawn")
+    procs = [mp.Process(target=_worker, args=(str(home), 40, f"p{k}")) for k in range(3)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    assert verify_decisions(log_path(home)) == []
+    rows = read_decisions(home)
+    assert [r["seq"] for r in rows] == list(range(1, 121))
+    for k in range(3):
+        assert sorted(int(r["reason"].split()[1]) for r in rows if r["decided_by"] == f"p{k}") == list(range(40))
+
+
+def test_known_service_ids_from_current(ctx):
+    assert known_service_ids_from_current(ctx.home) == set()
+    switch_current(ctx, build_release(ctx))
+    # services plus service_history (a revoked service that is no longer listed still counts)
+    assert known_service_ids_from_current(ctx.home) == {"svc-a", "svc-b", "svc-old"}
+    assert known_service_ids_from_current(ctx) == {"svc-a", "svc-b", "svc-old"}

@@ -1,0 +1,269 @@
+"""build_release: layout, manifest, ordering, determinism, verification and tampering."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import stat
+import sys
+import types
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from sealreg.config import RULEBOOK_VERSION
+from sealreg.publish.release import PUBLISHED_TABLES, ReleaseError, build_release, next_release_id
+from sealreg.publish.signing import PRIVATE_KEY_FILE, load_or_create_key, verify_signature
+from sealreg.publish.switch import current_release, switch_current
+from sealreg.publish.verify import verify_release
+
+EXPECTED_TABLES = {
+    "providers", "services", "objective_results", "criterion_results", "washing_flags", "cada_gates",
+    "certifications", "decisions", "rejections", "service_history", "changes",
+}
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_layout_and_manifest(ctx):
+    rel = build_release(ctx, extra_manifest={"note": "test"})
+    assert rel == ctx.releases_dir / "2026-03-01-001"
+    assert not any(p.name.startswith(".tmp-") for p in ctx.releases_dir.iterdir())
+    assert set(PUBLISHED_TABLES) == EXPECTED_TABLES
+    for t in EXPECTED_TABLES:
+        assert (rel / "parquet" / f"{t}.parquet").is_file()
+        assert (rel / "csv" / f"{t}.csv").is_file()
+    assert (rel / "validation" / "final.json").read_text() == '{"success": true}\n'
+    assert (rel / "validation" / "docs" / "index.html").is_file()
+    assert not (rel / "registry.duckdb.wal").exists()
+
+    body = (rel / "manifest.json").read_bytes()
+    m = json.loads(body)
+    assert m["release_id"] == "2026-03-01-001"
+    assert m["as_of"] == "2026-03-01"
+    assert m["weights_version"] == "calculator-2026"
+    assert m["rulebook_version"] == RULEBOOK_VERSION
+    assert m["run_id"] == ctx.run_id
+    assert m["created_at"].endswith("Z")
+    assert m["note"] == "test"
+    assert [f["file_name"] for f in m["input_files"]] == ["alpha.json", "zeta.json"]
+    assert m["input_files"][0] == {
+        "file_name": "alpha.json", "file_sha256": "a" * 64, "size_bytes": 1024, "status": "accepted",
+        "disclosure_id": "d-alpha-1",
+    }
+    assert m["decision_log_head"] == {"seq": 1, "decision_id": "dec-000001", "hash": "c" * 64}
+    assert m["row_counts"]["services"] == 2 and m["row_counts"]["certifications"] == 3
+    assert set(m["row_counts"]) == EXPECTED_TABLES
+    assert m["table_keys"]["certifications"] == ["provider_id", "certificate_id", "service_id"]
+    listed = set(m["files"])
+    on_disk = {p.relative_to(rel).as_posix() for p in rel.rglob("*") if p.is_file()}
+    assert listed == on_disk - {"manifest.json", "manifest.sig", "public_key.pem"}
+    assert "registry.duckdb" in listed and "validation/final.json" in listed
+    assert m["site"] is False  # stubbed out here (see conftest)
+    assert m["files"]["registry.duckdb"]["size"] == (rel / "registry.duckdb").stat().st_size
+
+    sig = (rel / "manifest.sig").read_text()
+    assert len(base64.b64decode(sig)) == 64
+    assert verify_signature((rel / "public_key.pem").read_bytes(), body, sig)
+    assert verify_release(rel) == []
+
+
+def test_release_duckdb_has_only_ordered_tables(ctx):
+    rel = build_release(ctx)
+    con = duckdb.connect(str(rel / "registry.duckdb"), read_only=True)
+    try:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        views = con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()
+        assert tables == EXPECTED_TABLES
+        assert views == []
+        assert [r[0] for r in con.execute("SELECT service_id FROM services").fetchall()] == ["svc-a", "svc-b"]
+        assert con.execute("SELECT certificate_id, service_id FROM certifications").fetchall() == [
+            ("CERT-0", "svc-a"), ("CERT-1", "svc-a"), ("CERT-1", None),
+        ]
+    finally:
+        con.close()
+    csv = (rel / "csv" / "cada_gates.csv").read_text().splitlines()
+    assert csv == ["service_id,level,gate,passed", "svc-a,1,ownership,true", "svc-a,2,audit,true",
+                   "svc-b,1,ownership,false"]
+    # the release file still opens once the warehouse is gone (no views onto the warehouse)
+    ctx.run_warehouse.unlink()
+    con = duckdb.connect(str(rel / "registry.duckdb"), read_only=True)
+    assert con.execute("SELECT count(*) FROM service_history").fetchone()[0] == 3
+    con.close()
+
+
+def test_release_ids_count_per_as_of(ctx):
+    assert next_release_id(ctx.releases_dir, ctx.as_of) == "2026-03-01-001"
+    a = build_release(ctx)
+    (ctx.releases_dir / ".tmp-2026-03-01-009").mkdir()  # unfinished folders do not count
+    (ctx.releases_dir / "2026-02-28-004").mkdir()  # another date does not count
+    b = build_release(ctx)
+    assert (a.name, b.name) == ("2026-03-01-001", "2026-03-01-002")
+
+
+def test_determinism_same_inputs(ctx):
+    a = build_release(ctx)
+    b = build_release(ctx)
+    fa, fb = _files(a), _files(b)
+    assert fa.keys() == fb.keys()
+    for name in fa:
+        if name.startswith(("csv/", "parquet/", "validation/")) or name == "public_key.pem":
+            assert fa[name] == fb[name], f"{name} differs between two releases of the same warehouse"
+    ma, mb = json.loads(fa["manifest.json"]), json.loads(fb["manifest.json"])
+    for k in ("created_at", "release_id"):
+        ma.pop(k), mb.pop(k)
+    # registry.duckdb is not byte-identical (DuckDB's file header/block layout); its tables are
+    ma["files"].pop("registry.duckdb"), mb["files"].pop("registry.duckdb")
+    assert ma == mb
+
+
+def test_determinism_independent_of_warehouse_row_order(ctx, tmp_path):
+    a = build_release(ctx)
+    con = duckdb.connect(str(ctx.run_warehouse))
+    for t in PUBLISHED_TABLES:  # rewrite every table in the reverse physical order
+        con.execute(f"CREATE TABLE tmp_{t} AS SELECT * FROM {t} ORDER BY ALL DESC")
+        con.execute(f"DROP TABLE {t}")
+        con.execute(f"ALTER TABLE tmp_{t} RENAME TO {t}")
+    con.close()
+    b = build_release(ctx)
+    for sub in ("csv", "parquet"):
+        for p in sorted((a / sub).iterdir()):
+            assert p.read_bytes() == (b / sub / p.name).read_bytes(), p.name
+
+
+def test_missing_table_publishes_nothing(ctx):
+    con = duckdb.connect(str(ctx.run_warehouse))
+    con.execute("DROP TABLE changes")
+    con.close()
+    with pytest.raises(ReleaseError, match="changes"):
+        build_release(ctx)
+    assert list(ctx.releases_dir.iterdir()) == []
+
+
+def test_extra_manifest_cannot_override(ctx):
+    with pytest.raises(ReleaseError):
+        build_release(ctx, extra_manifest={"release_id": "forged"})
+    assert list(ctx.releases_dir.iterdir()) == []
+
+
+def test_site_hook_called_when_module_exists(ctx, monkeypatch, real_site):
+    calls = []
+
+    def build_site(release_dir):
+        calls.append(release_dir)
+        (release_dir / "site").mkdir()
+        (release_dir / "site" / "index.html").write_text("<html></html>\n")
+
+    import importlib.machinery
+
+    mod = types.ModuleType("sealreg.publish.site")
+    mod.__spec__ = importlib.machinery.ModuleSpec("sealreg.publish.site", None)
+    mod.build_site = build_site
+    monkeypatch.setitem(sys.modules, "sealreg.publish.site", mod)
+    rel = build_release(ctx)
+    assert len(calls) == 1 and calls[0].name == ".tmp-2026-03-01-001"
+    m = json.loads((rel / "manifest.json").read_text())
+    assert m["site"] is True and "site/index.html" in m["files"]
+    assert verify_release(rel) == []
+
+
+def test_tampered_parquet_is_named(ctx):
+    rel = build_release(ctx)
+    p = rel / "parquet" / "services.parquet"
+    data = bytearray(p.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # same size, different bytes
+    p.write_bytes(bytes(data))
+    problems = verify_release(rel)
+    assert len(problems) == 1 and problems[0].startswith("parquet/services.parquet:")
+
+
+def test_tampered_csv_size_missing_and_extra_files(ctx):
+    rel = build_release(ctx)
+    with open(rel / "csv" / "services.csv", "a") as f:
+        f.write("svc-x,prov-x,Forged,IaaS,100,4,4,listed,,calculator-2026,2026-03-01\n")
+    (rel / "csv" / "decisions.csv").unlink()
+    (rel / "csv" / "extra.csv").write_text("x\n")
+    problems = "\n".join(verify_release(rel))
+    assert "csv/services.csv: size" in problems
+    assert "csv/decisions.csv: missing" in problems
+    assert "csv/extra.csv: not listed" in problems
+
+
+def test_tampered_manifest_fails_signature(ctx):
+    rel = build_release(ctx)
+    m = json.loads((rel / "manifest.json").read_text())
+    m["row_counts"]["services"] = 99
+    (rel / "manifest.json").write_text(json.dumps(m, sort_keys=True, indent=2) + "\n")
+    problems = verify_release(rel)
+    assert len(problems) == 1 and "signature" in problems[0] and "manifest.json" in problems[0]
+
+
+def test_resigned_with_other_key_needs_trusted_key(ctx, tmp_path):
+    rel = build_release(ctx)
+    home_key = (rel / "public_key.pem").read_bytes()
+    # an attacker alters a file, rewrites the manifest and signs it with their own key
+    from sealreg.publish.release import manifest_bytes, sha256_file
+    from sealreg.publish.signing import public_key_pem, sign
+
+    (rel / "csv" / "services.csv").write_text("forged\n")
+    m = json.loads((rel / "manifest.json").read_text())
+    m["files"]["csv/services.csv"] = {"sha256": sha256_file(rel / "csv" / "services.csv"), "size": 7}
+    evil = load_or_create_key(tmp_path / "evil")
+    body = manifest_bytes(m)
+    (rel / "manifest.json").write_bytes(body)
+    (rel / "manifest.sig").write_text(sign(body, evil))
+    (rel / "public_key.pem").write_bytes(public_key_pem(evil))
+    assert verify_release(rel) == []  # self-consistent ...
+    problems = verify_release(rel, trusted_public_key=home_key)  # ... but not by the registry's key
+    assert problems == ["public_key.pem: not the registry's trusted signing key"]
+
+
+def test_key_file_modes(ctx):
+    build_release(ctx)
+    key = ctx.keys_dir / PRIVATE_KEY_FILE
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert stat.S_IMODE(ctx.keys_dir.stat().st_mode) == 0o700
+    # the same key is reused by the next release
+    a = load_or_create_key(ctx.keys_dir)
+    b = load_or_create_key(ctx.keys_dir)
+    assert a.private_bytes_raw() == b.private_bytes_raw()
+    os.chmod(key, 0o644)
+    load_or_create_key(ctx.keys_dir)
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+
+
+def test_build_then_switch(ctx):
+    rel = build_release(ctx)
+    switch_current(ctx, rel)
+    assert os.readlink(ctx.current_link) == "releases/2026-03-01-001"
+    assert current_release(ctx.home) == rel.resolve()
+    assert verify_release(ctx.current_link) == []
+
+
+def test_real_site_is_listed_and_verifies(ctx, real_site):
+    import importlib.util
+
+    if importlib.util.find_spec("sealreg.publish.site") is None:
+        pytest.skip("sealreg.publish.site not written yet")
+    rel = build_release(ctx)
+    m = json.loads((rel / "manifest.json").read_text())
+    assert m["site"] is True
+    assert "site/index.html" in m["files"]
+    assert not (rel / "site.tmp").exists()
+    assert verify_release(rel) == []
+
+
+def test_site_hook_absent_is_fine(ctx, monkeypatch, real_site):
+    import importlib.util
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "sealreg.publish.site" else real_find_spec(name, *a))
+    rel = build_release(ctx)
+    assert not (rel / "site").exists()
+    assert json.loads((rel / "manifest.json").read_text())["site"] is False
+    assert verify_release(rel) == []

@@ -1,0 +1,100 @@
+"""switch_current / current_release / clean_stale."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from sealreg.publish.release import build_release
+from sealreg.publish.switch import SwitchError, clean_stale, current_release, switch_current
+
+
+def test_no_current_yet(ctx):
+    assert current_release(ctx.home) is None
+
+
+def test_switch_is_relative_and_survives_a_moved_home(ctx, tmp_path):
+    rel = build_release(ctx)
+    switch_current(ctx, rel)
+    assert os.readlink(ctx.current_link) == "releases/2026-03-01-001"
+    moved = tmp_path / "moved-home"
+    ctx.home.rename(moved)
+    assert current_release(moved) == (moved / "releases" / "2026-03-01-001").resolve()
+
+
+def test_switch_refuses_bad_targets(ctx, tmp_path):
+    rel = build_release(ctx)
+    switch_current(ctx, rel)
+    with pytest.raises(SwitchError):
+        switch_current(ctx, tmp_path)  # not under releases/
+    tmp = ctx.releases_dir / ".tmp-2026-03-01-002"
+    tmp.mkdir()
+    with pytest.raises(SwitchError):
+        switch_current(ctx, tmp)
+    (rel / "csv" / "services.csv").write_text("tampered\n")
+    with pytest.raises(SwitchError, match="csv/services.csv"):
+        switch_current(ctx, rel)
+    assert current_release(ctx.home) == rel.resolve()  # unchanged
+
+
+def test_switch_is_atomic_for_readers(ctx):
+    a = build_release(ctx)
+    b = build_release(ctx)
+    switch_current(ctx, a)
+    stop = threading.Event()
+    seen: set[str] = set()
+    errors: list[BaseException] = []
+
+    def reader():
+        while not stop.is_set():
+            try:
+                target = os.readlink(ctx.current_link)
+                if not (ctx.current_link / "manifest.json").is_file():
+                    raise AssertionError("current resolves to an incomplete release")
+                seen.add(target)
+            except BaseException as e:  # noqa: BLE001 - any failure is a finding
+                errors.append(e)
+                return
+
+    t = threading.Thread(target=reader)
+    t.start()
+    try:
+        for i in range(50):
+            switch_current(ctx, b if i % 2 == 0 else a, verify=False)
+    finally:
+        stop.set()
+        t.join()
+    assert errors == []
+    assert seen <= {"releases/" + a.name, "releases/" + b.name}
+    assert current_release(ctx.home) == a.resolve()
+    assert not list(ctx.home.glob("current.tmp-*"))
+
+
+def test_clean_stale(ctx):
+    a = build_release(ctx)
+    switch_current(ctx, a)
+    stale_tmp = ctx.releases_dir / ".tmp-2026-03-01-002"
+    (stale_tmp / "parquet").mkdir(parents=True)
+    # a run folder of a process that has exited
+    proc = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = ctx.runs_dir / f"2026-02-28T020000-{proc.stdout.strip()}"
+    (dead / "dbt").mkdir(parents=True)
+    # a run folder of a live process (pid 1 always exists), and one with an unexpected name
+    live = ctx.runs_dir / "2026-02-28T030000-1"
+    live.mkdir()
+    odd = ctx.runs_dir / "scratch"
+    odd.mkdir()
+    dangling = ctx.home / "current.tmp-999999999"
+    os.symlink("releases/nowhere", dangling)
+
+    removed = clean_stale(ctx)
+
+    assert set(removed) == {stale_tmp, dead, dangling}
+    assert ctx.run_dir.is_dir()  # this run's own folder stays
+    assert live.is_dir() and odd.is_dir()
+    assert current_release(ctx.home) == a.resolve()
+    assert a.is_dir()
