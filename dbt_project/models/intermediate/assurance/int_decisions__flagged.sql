@@ -1,0 +1,48 @@
+-- Regulator decisions (spec §5) known on the evaluation date, flagged with what is in force.
+--   * known at as_of: decided_at < as_of + 1 day (any time on the evaluation date counts);
+--     later decisions (only possible in a backfill) are left out;
+--   * latest per service wins: order by decided_at, then seq (the log's append order);
+--   * in force: the latest decision of its service, and it is a suspend or a revoke
+--     (a reinstate lifts the earlier decision: nothing is in force);
+--   * a revoked service stays published for five years: through decided_at's date + 5 calendar
+--     years inclusive (`visible_until`); from the next day on it is no longer published.
+with
+
+decisions as (
+
+    select * from {{ ref('stg_raw__decisions') }}
+    where decided_at < {{ as_of_date() }} + interval 1 day
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by service_id
+            order by decided_at desc, seq desc, decision_id desc
+        ) = 1 as is_latest
+    from decisions
+
+)
+
+select
+    decision_id,
+    seq,
+    service_id,
+    action,
+    reason,
+    decided_by,
+    decided_at,
+    is_latest,
+    is_latest and action in ('suspend', 'revoke') as in_force,
+    case action when 'suspend' then 'suspended' when 'revoke' then 'revoked' end as status_if_in_force,
+    case when action = 'revoke' then cast(cast(decided_at as date) + interval 5 year as date) end
+        as visible_until,
+    -- the sentence published as status_reason while this decision is in force
+    case action when 'suspend' then 'suspended' when 'revoke' then 'revoked' else action end
+        || ' by decision ' || decision_id
+        || ' of ' || strftime(decided_at, '%Y-%m-%d')
+        || ': ' || coalesce(reason, 'no reason given') as status_reason
+from ranked

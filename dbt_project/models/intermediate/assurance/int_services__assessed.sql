@@ -1,0 +1,54 @@
+-- One row per published service of the disclosure in force, with every column of the
+-- `services` mart: the CSF assessment (engineer A's scoring), the CADA level and the status.
+-- Services revoked more than five years ago are left out (no longer published).
+with
+
+scored as (
+
+    select * from {{ ref('int_services__scored') }}
+
+),
+
+status as (
+
+    select * from {{ ref('int_services__status_assigned') }}
+
+),
+
+regions as (
+
+    select service_id, string_agg(distinct region, ',' order by region) as regions
+    from {{ ref('int_service_regions__current') }}
+    group by service_id
+
+),
+
+flags as (
+
+    select service_id, count(*) as flag_count
+    from {{ ref('int_washing_flags__detected') }}
+    group by service_id
+
+)
+
+select
+    scored.service_id,
+    scored.provider_id,
+    scored.disclosure_id,
+    scored.name,
+    scored.model,
+    scored.sovereignty_score,
+    scored.seal,
+    scored.seal_uncapped,
+    status.ual,
+    status.status,
+    status.status_reason,
+    scored.weights_version,
+    {{ as_of_date() }} as evaluated_on,
+    regions.regions,
+    cast(coalesce(flags.flag_count, 0) as integer) as flag_count
+from scored
+inner join status on scored.service_id = status.service_id
+left join regions on scored.service_id = regions.service_id
+left join flags on scored.service_id = flags.service_id
+where status.is_published
