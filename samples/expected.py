@@ -1,0 +1,406 @@
+"""Independent oracle for the bundled samples (spec/assurance-rules.md §1–§5, plain Python).
+
+Reads the rulebook seeds (dbt_project/seeds/*.csv) and samples/disclosures/*.json, applies the
+rules as written, prints a table and writes samples/expected.json. It shares no code with the
+pipeline (no SQL, no ingestion package) on purpose: end-to-end tests compare the published
+registry against this file.
+
+Usage: .venv/bin/python samples/expected.py [--as-of 2026-11-28] [--weights calculator-2026]
+
+Interpretations (where assurance-rules.md leaves room), all documented in samples/README.md:
+- Controller of an entity: the direct holder with controls=true; else a holder with voting_pct > 50
+  (strictly). The chain continues through parents[] (entity_id -> controlled_by) until an entity
+  that no parents[] entry controls. No controller in ownership[] -> the provider itself.
+- Non-Union = country not in countries.csv (EU + EEA). ownership_ok looks at direct holders only.
+- A certification is valid on the evaluation date when valid_from <= date <= valid_until.
+- An audit is in date when 0 <= (as_of - audit.date).days <= 365.
+- Expired: the UAL computed as if the audit were in date is >= 2 and the audit is older than 365
+  days -> status expired, published UAL-1. Otherwise listed (UAL >= 1) / not_listed (UAL-0).
+- Associated-country list: empty (default configuration).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SEEDS = HERE.parent / "dbt_project" / "seeds"
+INBOX = HERE / "disclosures"
+
+# What each broken sample must be rejected with (code, JSON path). Checked below.
+EXPECTED_REJECTIONS = [
+    {"file": "broken-forged-lei.json", "code": "E008", "path": "$.provider.lei"},
+    {"file": "broken-incomplete-answers.json", "code": "E009", "path": "$.services[0].answers.SOV-5.3"},
+    {"file": "broken-not-json.json", "code": "E001", "path": "$"},
+    {"file": "broken-ownership-over-100.json", "code": "E011", "path": "$.ownership"},
+    {"file": "broken-unknown-field.json", "code": "E004", "path": "$.services[0].evidnce"},
+]
+
+CYBER = ["none", "basic", "substantial", "high"]
+PERSONNEL = ["any", "eu_located", "eu_citizens", "eu_citizens_cleared"]
+SAFEGUARDS = ["no_delivery_restraint", "no_data_access", "no_continuity_disruption", "no_forced_sanctions"]
+CAPS = {  # flag -> (objective, cap)
+    "W1-control": ("SOV-1", 1),
+    "W2-regions": ("SOV-3", 1),
+    "W3-jurisdiction": ("SOV-2", 1),
+    "W4-certificate": ("SOV-7", 2),
+}
+
+
+# ------------------------------------------------------------------------------------ rulebook
+def load_rulebook(weights_version: str):
+    rung_table: dict[str, dict[int, tuple[float, int]]] = {}
+    objective_of: dict[str, str] = {}
+    with open(SEEDS / "csf_criteria.csv", newline="", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            rung_table.setdefault(r["criterion_id"], {})[int(r["rung"])] = (float(r["points"]), int(r["seal"]))
+            objective_of[r["criterion_id"]] = r["objective"]
+    weights: dict[str, float] = {}
+    with open(SEEDS / "csf_weights.csv", newline="", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            if r["weights_version"] == weights_version:
+                weights[r["objective"]] = float(r["weight"])
+    with open(SEEDS / "countries.csv", newline="", encoding="utf-8") as f:
+        union = {r["iso2"] for r in csv.DictReader(f)}
+    assert len(rung_table) == 48, len(rung_table)
+    assert len(weights) == 8 and abs(sum(weights.values()) - 1) < 1e-9, weights
+    return rung_table, objective_of, weights, union
+
+
+# ------------------------------------------------------------------------------ sanity checks
+def lei_ok(lei: str) -> bool:
+    return len(lei) == 20 and lei.isalnum() and int("".join(str(int(c, 36)) for c in lei)) % 97 == 1
+
+
+def check_valid(doc: dict, name: str, rung_table, as_of: date) -> None:
+    """Not the validator: just enough to be sure a 'valid' sample is not accidentally broken."""
+    assert doc["schema_version"] == "1", name
+    assert name == f"{doc['disclosure_id']}.json", name
+    assert doc["disclosure_id"] == f"{doc['provider']['provider_id']}-{doc['submitted_at'][:10]}", name
+    ts = datetime.fromisoformat(doc["submitted_at"].replace("Z", "+00:00"))
+    assert ts.tzinfo is not None and ts.astimezone(timezone.utc).date() <= as_of, name
+    if "lei" in doc["provider"]:
+        assert lei_ok(doc["provider"]["lei"]), name
+    for key in ("capital_pct", "voting_pct"):
+        assert sum(h[key] for h in doc["ownership"]) <= 100.01, name
+    ids = {s["service_id"] for s in doc["services"]}
+    for s in doc["services"]:
+        assert set(s["answers"]) == set(rung_table), (name, s["service_id"])
+        for cid, rung in s["answers"].items():
+            assert isinstance(rung, int) and rung in rung_table[cid], (name, cid, rung)
+        assert s["model"] in ("IaaS", "PaaS", "SaaS") and s["regions"], name
+        for e in s.get("evidence", {}).values():
+            assert e["url"].startswith("https://"), name
+    for c in doc["certifications"]:
+        assert c["valid_from"] <= c["valid_until"] and set(c["services"]) <= ids, name
+
+
+def check_broken(files: dict[str, str], rung_table) -> None:
+    for exp in EXPECTED_REJECTIONS:
+        text = files[exp["file"]]
+        if exp["code"] == "E001":
+            try:
+                json.loads(text)
+            except json.JSONDecodeError:
+                continue
+            raise AssertionError(exp)
+        doc = json.loads(text)
+        if exp["code"] == "E008":
+            assert not lei_ok(doc["provider"]["lei"]) and len(doc["provider"]["lei"]) == 20
+        elif exp["code"] == "E009":
+            assert set(doc["services"][0]["answers"]) < set(rung_table)
+        elif exp["code"] == "E011":
+            assert sum(h["capital_pct"] for h in doc["ownership"]) > 100.01
+        elif exp["code"] == "E004":
+            assert "evidnce" in doc["services"][0]
+
+
+# --------------------------------------------------------------------------------- §2 control
+def control(doc: dict, union: set[str]) -> dict:
+    prov = doc["provider"]
+    holders = doc["ownership"]
+    ctrl = next((h for h in holders if h["controls"]), None)
+    if ctrl is None:
+        ctrl = next((h for h in holders if h["voting_pct"] > 50), None)
+    if ctrl is None:
+        name, country, chain = prov["legal_name"], prov["country"], [prov["provider_id"]]
+    else:
+        by_entity = {p["entity_id"]: p for p in doc["parents"]}
+        cur_id, name, country = ctrl["holder_id"], ctrl["holder_name"], ctrl["country"]
+        chain = [prov["provider_id"], cur_id]
+        while cur_id in by_entity:
+            p = by_entity[cur_id]
+            cur_id, name, country = p["controlled_by"], p["controlled_by_name"], p["controlled_by_country"]
+            assert cur_id not in chain, "cycle"
+            chain.append(cur_id)
+    non_union = [h for h in holders if h["country"] not in union]
+    ownership_ok = (
+        all(h["capital_pct"] <= 24 and h["voting_pct"] <= 24 for h in non_union)
+        and sum(h["capital_pct"] for h in non_union) <= 39
+        and sum(h["voting_pct"] for h in non_union) <= 39
+    )
+    return {
+        "ultimate_controller_name": name,
+        "ultimate_controller_country": country,
+        "control_chain": chain,
+        "third_country_control": country not in union,
+        "ownership_ok": ownership_ok,
+        "non_union_capital_pct": sum(h["capital_pct"] for h in non_union),
+        "non_union_voting_pct": sum(h["voting_pct"] for h in non_union),
+    }
+
+
+# ---------------------------------------------------------------------------- §1 + §3 scores
+def assess(svc: dict, doc: dict, ctl: dict, rb, as_of: date) -> dict:
+    rung_table, objective_of, weights, union = rb
+    pts: dict[str, float] = {}
+    mx: dict[str, float] = {}
+    seal_unc: dict[str, int] = {}
+    for cid, rung in svc["answers"].items():
+        obj = objective_of[cid]
+        p, s = rung_table[cid][rung]
+        top = rung_table[cid][max(rung_table[cid])][0]
+        pts[obj] = pts.get(obj, 0.0) + p
+        mx[obj] = mx.get(obj, 0.0) + top
+        seal_unc[obj] = min(seal_unc.get(obj, 4), s)
+
+    a = svc["answers"]
+    flags = []
+    if a["SOV-1.1"] >= 3 and ctl["third_country_control"]:
+        flags.append("W1-control")
+    if a["SOV-3.4"] == 5 and any(r not in union for r in svc["regions"]):
+        flags.append("W2-regions")
+    if a["SOV-2.1"] == 3 and doc["provider"]["country"] not in union:
+        flags.append("W3-jurisdiction")
+    if a["SOV-7.1"] >= 4:
+        valid = [c for c in doc["certifications"]
+                 if svc["service_id"] in c["services"]
+                 and date.fromisoformat(c["valid_from"]) <= as_of <= date.fromisoformat(c["valid_until"])]
+        if not valid:
+            flags.append("W4-certificate")
+
+    objectives = {}
+    for obj in sorted(pts):
+        seal = seal_unc[obj]
+        for f in flags:
+            o, cap = CAPS[f]
+            if o == obj:
+                seal = min(seal, cap)
+        objectives[obj] = {"score_pct": 100.0 * pts[obj] / mx[obj], "seal": seal, "seal_uncapped": seal_unc[obj]}
+    score = sum(weights[o] * objectives[o]["score_pct"] for o in objectives)
+    return {
+        "sovereignty_score": score,
+        "seal": min(v["seal"] for v in objectives.values()),
+        "seal_uncapped": min(v["seal_uncapped"] for v in objectives.values()),
+        "objectives": objectives,
+        "flags": flags,
+    }
+
+
+# ------------------------------------------------------------------------------- §4 + §5 UAL
+def ual(svc: dict, ctl: dict, as_of: date, associated: set[str], ignore_audit_age: bool):
+    """Returns (level, first failed gate above that level or None, audit_stale)."""
+    c = svc.get("cada")
+    if c is None:
+        return 0, "no cada block", False
+    tcc = ctl["third_country_control"]
+    audit = c.get("audit")
+    age = (as_of - date.fromisoformat(audit["date"])).days if audit else None
+    stale = audit is not None and not (0 <= age <= 365)
+    claimed = audit["claimed_level"] if audit else 0
+    safe_all = all(c["safeguards"][k] for k in SAFEGUARDS)
+    cyber = CYBER.index(c["cyber_certificate"])
+    pers = PERSONNEL.index(c["personnel"])
+    levels = {
+        1: [("statement_of_conformity", c["statement_of_conformity"]),
+            ("subcontractor_register", c["subcontractor_register"]),
+            ("data_location_checkable", c["data_location_checkable"])],
+        2: [("audit_present", audit is not None),
+            ("audit_positive", audit is not None and audit["opinion"] == "positive"),
+            ("audit_in_date", audit is not None and (ignore_audit_age or not stale)),
+            ("claimed_level>=2", claimed >= 2),
+            ("cyber_certificate>=substantial", cyber >= CYBER.index("substantial")),
+            ("personnel>=eu_located", pers >= PERSONNEL.index("eu_located")),
+            ("support_in_union", c["support_in_union"]),
+            ("sbom", c["sbom"]),
+            ("no_third_country_ai_training", c["no_third_country_ai_training"]),
+            ("safeguards (third-country control)", (not tcc) or safe_all)],
+        3: [("claimed_level>=3", claimed >= 3),
+            ("personnel>=eu_citizens", pers >= PERSONNEL.index("eu_citizens")),
+            ("associated country (third-country control)",
+             (not tcc) or ctl["ultimate_controller_country"] in associated),
+            ("safeguards (third-country control)", (not tcc) or safe_all),
+            ("source_code_access (third-country control)", (not tcc) or c["source_code_access"])],
+        4: [("claimed_level=4", claimed == 4),
+            ("cyber_certificate=high", c["cyber_certificate"] == "high"),
+            ("personnel=eu_citizens_cleared", c["personnel"] == "eu_citizens_cleared"),
+            ("no third-country control", not tcc),
+            ("no_third_country_kill_switch", c["no_third_country_kill_switch"])],
+    }
+    level = 0
+    for lv in (1, 2, 3, 4):
+        failed = [g for g, ok in levels[lv] if not ok]
+        if failed:
+            return level, f"UAL-{lv}: {failed[0]}", stale
+        level = lv
+    return level, None, stale
+
+
+def status_of(svc, ctl, as_of, associated):
+    level, gate, stale = ual(svc, ctl, as_of, associated, ignore_audit_age=False)
+    would_be, _, _ = ual(svc, ctl, as_of, associated, ignore_audit_age=True)
+    if stale and would_be >= 2:
+        age = (as_of - date.fromisoformat(svc["cada"]["audit"]["date"])).days
+        return 1, "expired", f"audit {age} days old (would be UAL-{would_be})"
+    return level, ("listed" if level >= 1 else "not_listed"), gate
+
+
+# -------------------------------------------------------------------------------------- main
+def half_up(v: float, nd: int) -> float:
+    from decimal import ROUND_HALF_UP, Decimal
+    return float(Decimal(repr(v)).quantize(Decimal(1).scaleb(-nd), rounding=ROUND_HALF_UP))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--as-of", default="2026-11-28")
+    ap.add_argument("--weights", default="calculator-2026")
+    ap.add_argument("--no-write", action="store_true")
+    args = ap.parse_args()
+    as_of = date.fromisoformat(args.as_of)
+    rb = load_rulebook(args.weights)
+    rung_table, _, weights, union = rb
+    associated: set[str] = set()
+
+    # §1 check figures from the rulebook
+    chk = dict(zip(sorted(weights), [85.5, 95.8, 80.0, 83.2, 53.7, 75.0, 67.8, 81.3]))
+    if args.weights == "calculator-2026":
+        assert abs(sum(weights[o] * v for o, v in chk.items()) - 78.015) < 1e-9
+
+    files = {p.name: p.read_text(encoding="utf-8") for p in sorted(INBOX.glob("*.json"))}
+    check_broken(files, rung_table)
+    docs = []
+    for name, text in files.items():
+        if name.startswith("broken-"):
+            continue
+        doc = json.loads(text)
+        check_valid(doc, name, rung_table, as_of)
+        docs.append((name, doc))
+    assert len({d["disclosure_id"] for _, d in docs}) == len(docs)
+
+    # latest submission per provider wins (submitted_at as an instant; ties: larger disclosure_id)
+    def key(nd):
+        d = nd[1]
+        return (datetime.fromisoformat(d["submitted_at"].replace("Z", "+00:00")).astimezone(timezone.utc),
+                d["disclosure_id"])
+
+    latest: dict[str, tuple[str, dict]] = {}
+    superseded = []
+    for nd in sorted(docs, key=key):
+        pid = nd[1]["provider"]["provider_id"]
+        if pid in latest:
+            superseded.append(latest[pid][1]["disclosure_id"])
+        latest[pid] = nd
+
+    providers, services = {}, {}
+    for pid in sorted(latest):
+        name, doc = latest[pid]
+        ctl = control(doc, union)
+        providers[pid] = {"file": name, "disclosure_id": doc["disclosure_id"],
+                          "submitted_at": doc["submitted_at"], "country": doc["provider"]["country"], **ctl}
+        for svc in doc["services"]:
+            sid = svc["service_id"]
+            assert sid not in services, sid
+            res = assess(svc, doc, ctl, rb, as_of)
+            level, status, reason = status_of(svc, ctl, as_of, associated)
+            services[sid] = {
+                "provider_id": pid,
+                "model": svc["model"],
+                "sovereignty_score": res["sovereignty_score"],
+                "sovereignty_score_2dp": half_up(res["sovereignty_score"], 2),
+                "seal": res["seal"],
+                "seal_uncapped": res["seal_uncapped"],
+                "objective_seals": {o: v["seal"] for o, v in res["objectives"].items()},
+                "objective_seals_uncapped": {o: v["seal_uncapped"] for o, v in res["objectives"].items()},
+                "objective_scores": {o: v["score_pct"] for o, v in res["objectives"].items()},
+                "objective_scores_1dp": {o: half_up(v["score_pct"], 1) for o, v in res["objectives"].items()},
+                "flags": res["flags"],
+                "ual": level,
+                "status": status,
+                "ual_note": reason,
+            }
+
+    # what the superseded submissions would have given (must NOT appear in the registry)
+    superseded_results = {}
+    for name, doc in docs:
+        if doc["disclosure_id"] in superseded:
+            ctl = control(doc, union)
+            superseded_results[doc["disclosure_id"]] = {
+                svc["service_id"]: {"sovereignty_score": assess(svc, doc, ctl, rb, as_of)["sovereignty_score"],
+                                    "seal": assess(svc, doc, ctl, rb, as_of)["seal"],
+                                    "ual": status_of(svc, ctl, as_of, associated)[0]}
+                for svc in doc["services"]}
+
+    # display roundings that sit on a half step (e.g. SOV-8 scores are multiples of 6.25): reported,
+    # rounded half-up from the shortest decimal repr; tests should compare full precision anyway
+    half_steps = []
+    for sid, s in services.items():
+        vals = [("score", s["sovereignty_score"], 2)] + [(o, v, 1) for o, v in s["objective_scores"].items()]
+        for what, v, nd in vals:
+            if abs(abs(v * 10 ** nd - int(v * 10 ** nd)) - 0.5) < 1e-6:
+                half_steps.append(f"{sid}/{what}={v!r}")
+
+    all_sids = {s["service_id"] for _, d in docs for s in d["services"]}
+    absent = sorted(all_sids - set(services))
+
+    out = {
+        "as_of": as_of.isoformat(),
+        "weights_version": args.weights,
+        "associated_countries": sorted(associated),
+        "note": "Generated by samples/expected.py from samples/disclosures/ and dbt_project/seeds/. "
+                "Scores are full precision; compare with a tolerance (1e-6).",
+        "providers": providers,
+        "services": services,
+        "services_absent": absent,
+        "superseded_disclosures": sorted(superseded),
+        "superseded_would_give": superseded_results,
+        "rejections": EXPECTED_REJECTIONS,
+    }
+
+    # ---- print
+    print(f"as_of {as_of}  weights {args.weights}")
+    print(f"{'provider':18} {'uc country':10} {'3cc':5} {'own_ok':6} ultimate controller")
+    for pid, p in providers.items():
+        print(f"{pid:18} {p['ultimate_controller_country']:10} {str(p['third_country_control']):5} "
+              f"{str(p['ownership_ok']):6} {p['ultimate_controller_name']}")
+    print()
+    objs = sorted(weights)
+    print(f"{'service':24} {'score':>6} SEAL UAL {'status':10} " + " ".join(f"{o[-1]:>9}" for o in objs) + "  flags")
+    for sid, s in services.items():
+        cells = " ".join(f"{s['objective_scores_1dp'][o]:5.1f}/S{s['objective_seals'][o]}"
+                         + ("*" if s['objective_seals'][o] != s['objective_seals_uncapped'][o] else " ")
+                         for o in objs)
+        print(f"{sid:24} {s['sovereignty_score_2dp']:6.2f} {s['seal']:4} {s['ual']:3} {s['status']:10} {cells}  "
+              f"{','.join(s['flags']) or '-'}   [{s['ual_note'] or 'all gates passed'}]")
+    print()
+    print("values on a half step at display precision (shown half-up):", len(half_steps))
+    print("absent (superseded submission only):", ", ".join(absent) or "-")
+    print("superseded disclosures:", ", ".join(sorted(superseded)) or "-")
+    for did, res in superseded_results.items():
+        for sid, r in res.items():
+            print(f"  {did}: {sid} would give {r['sovereignty_score']:.2f} SEAL-{r['seal']} UAL-{r['ual']}")
+    for r in EXPECTED_REJECTIONS:
+        print(f"rejected {r['file']:34} {r['code']} {r['path']}")
+
+    if not args.no_write:
+        (HERE / "expected.json").write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
