@@ -1,0 +1,163 @@
+"""Columnar load of the raw layer: accepted documents -> Arrow tables -> `raw.*` (replacing their content)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+from ingestion.checks import parse_date, parse_timestamp
+from ingestion.problems import Problem
+from ingestion.validate import Accepted
+
+S, I32, F64, BOOL, DATE, TS, I64 = pa.string(), pa.int32(), pa.float64(), pa.bool_(), pa.date32(), pa.timestamp(
+    "us"), pa.int64()
+_CADA_FLAGS = ("statement_of_conformity", "subcontractor_register", "data_location_checkable")
+_CADA_TAIL = ("support_in_union", "sbom", "no_third_country_ai_training")
+_SAFEGUARDS = ("no_delivery_restraint", "no_data_access", "no_continuity_disruption", "no_forced_sanctions")
+
+# Column names and Arrow types, in the order of ingestion/raw_schema.sql (a test checks they agree).
+RAW_TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
+    "disclosures": [("disclosure_id", S), ("provider_id", S), ("submitted_at", TS), ("legal_name", S),
+                    ("country", S), ("lei", S), ("website", S), ("file_name", S), ("file_sha256", S)],
+    "ownership": [("disclosure_id", S), ("position", I32), ("holder_id", S), ("holder_name", S), ("country", S),
+                  ("capital_pct", F64), ("voting_pct", F64), ("controls", BOOL)],
+    "parents": [("disclosure_id", S), ("position", I32), ("entity_id", S), ("name", S), ("country", S),
+                ("controlled_by", S), ("controlled_by_name", S), ("controlled_by_country", S)],
+    "services": [("disclosure_id", S), ("provider_id", S), ("service_id", S), ("position", I32), ("name", S),
+                 ("model", S), ("has_cada", BOOL)] + [(k, BOOL) for k in _CADA_FLAGS]
+    + [("has_audit", BOOL), ("audit_auditor", S), ("audit_opinion", S), ("audit_date", DATE),
+       ("audit_claimed_level", I32), ("cyber_certificate", S), ("personnel", S)]
+    + [(k, BOOL) for k in _CADA_TAIL] + [(f"safeguard_{k}", BOOL) for k in _SAFEGUARDS]
+    + [("source_code_access", BOOL), ("no_third_country_kill_switch", BOOL)],
+    "service_regions": [("disclosure_id", S), ("service_id", S), ("position", I32), ("region", S)],
+    "answers": [("disclosure_id", S), ("service_id", S), ("criterion_id", S), ("rung", I32)],
+    "evidence": [("disclosure_id", S), ("service_id", S), ("criterion_id", S), ("url", S), ("note", S)],
+    "certifications": [("disclosure_id", S), ("position", I32), ("scheme", S), ("certificate_id", S),
+                       ("issuer", S), ("valid_from", DATE), ("valid_until", DATE)],
+    "certification_services": [("disclosure_id", S), ("certificate_id", S), ("service_id", S)],
+    "decisions": [("decision_id", S), ("seq", I32), ("service_id", S), ("action", S), ("reason", S),
+                  ("decided_by", S), ("decided_at", TS), ("prev_hash", S), ("hash", S)],
+    "rejections": [("run_id", S), ("file", S), ("code", S), ("path", S), ("message", S)],
+    "input_files": [("file_name", S), ("file_sha256", S), ("size_bytes", I64), ("status", S),
+                    ("disclosure_id", S)],
+}
+DISCLOSURE_TABLES = tuple(RAW_TABLES)[:9]
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """One inbox file as seen by this run."""
+
+    file_name: str
+    file_sha256: str
+    size_bytes: int
+    status: str  # accepted | rejected
+    disclosure_id: str | None
+
+
+class _Columns:
+    """Per-table column lists filled row by row in one pass, then turned into Arrow tables."""
+
+    def __init__(self) -> None:
+        self.cols = {t: tuple([] for _ in spec) for t, spec in RAW_TABLES.items()}
+
+    def add(self, table: str, *values: object) -> None:
+        for column, value in zip(self.cols[table], values, strict=True):
+            column.append(value)
+
+    def table(self, name: str) -> pa.Table:
+        spec = RAW_TABLES[name]
+        arrays = [pa.array(col, type=typ) for col, (_, typ) in zip(self.cols[name], spec, strict=True)]
+        return pa.Table.from_arrays(arrays, schema=pa.schema(spec))
+
+
+def _add_document(c: _Columns, a: Accepted, sha256: str) -> None:
+    doc, did = a.doc, a.disclosure_id
+    p = doc["provider"]
+    c.add("disclosures", did, p["provider_id"], a.submitted_at, p["legal_name"], p["country"], p.get("lei"),
+          p.get("website"), a.file_name, sha256)
+    for i, o in enumerate(doc["ownership"]):
+        c.add("ownership", did, i, o["holder_id"], o["holder_name"], o["country"], float(o["capital_pct"]),
+              float(o["voting_pct"]), o["controls"])
+    for i, e in enumerate(doc["parents"]):
+        c.add("parents", did, i, e["entity_id"], e["name"], e["country"], e["controlled_by"],
+              e["controlled_by_name"], e["controlled_by_country"])
+    for i, s in enumerate(doc["services"]):
+        sid = s["service_id"]
+        c.add("services", did, p["provider_id"], sid, i, s["name"], s["model"], *_cada_columns(s.get("cada")))
+        for j, region in enumerate(s["regions"]):
+            c.add("service_regions", did, sid, j, region)
+        for cid, rung in s["answers"].items():
+            c.add("answers", did, sid, cid, rung)
+        for cid, ev in s.get("evidence", {}).items():
+            c.add("evidence", did, sid, cid, ev["url"], ev.get("note"))
+    for i, cert in enumerate(doc["certifications"]):
+        c.add("certifications", did, i, cert["scheme"], cert["certificate_id"], cert["issuer"],
+              parse_date(cert["valid_from"]), parse_date(cert["valid_until"]))
+        for sid in cert["services"]:
+            c.add("certification_services", did, cert["certificate_id"], sid)
+
+
+def _cada_columns(cada: dict | None) -> tuple:
+    """The services columns from has_cada on: all null without cada; audit columns null without audit."""
+    if cada is None:
+        return (False,) + (None,) * 3 + (False,) + (None,) * 15
+    audit = cada.get("audit")
+    audit_cols = (False, None, None, None, None) if audit is None else (
+        True, audit["auditor"], audit["opinion"], parse_date(audit["date"]), audit["claimed_level"])
+    sg = cada["safeguards"]
+    return ((True,) + tuple(cada[k] for k in _CADA_FLAGS) + audit_cols
+            + (cada["cyber_certificate"], cada["personnel"]) + tuple(cada[k] for k in _CADA_TAIL)
+            + tuple(sg[k] for k in _SAFEGUARDS) + (cada["source_code_access"], cada["no_third_country_kill_switch"]))
+
+
+def utc_naive(value: object) -> dt.datetime | None:
+    """A timestamp (datetime or ISO string) as naive UTC; naive input is taken as UTC already."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = parse_timestamp(value) or dt.datetime.fromisoformat(value)
+    if not isinstance(value, dt.datetime):
+        raise TypeError(f"not a timestamp: {value!r}")
+    return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
+
+
+def build_tables(
+    accepted: Iterable[Accepted], sha256_by_file: dict[str, str], problems: Sequence[Problem], run_id: str,
+    input_files: Sequence[InputFile], decisions: Sequence[dict] | None = None,
+) -> dict[str, pa.Table]:
+    """All raw tables as Arrow (decisions only when given)."""
+    c = _Columns()
+    for a in accepted:
+        _add_document(c, a, sha256_by_file[a.file_name])
+    for p in problems:
+        c.add("rejections", run_id, p.file, p.code, p.path, p.message)
+    for f in input_files:
+        c.add("input_files", f.file_name, f.file_sha256, f.size_bytes, f.status, f.disclosure_id)
+    for d in decisions or ():
+        c.add("decisions", d.get("decision_id"), d.get("seq"), d.get("service_id"), d.get("action"),
+              d.get("reason"), d.get("decided_by"), utc_naive(d.get("decided_at")), d.get("prev_hash"), d.get("hash"))
+    names = [t for t in RAW_TABLES if t != "decisions" or decisions is not None]
+    return {name: c.table(name) for name in names}
+
+
+def load_tables(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> dict[str, int]:
+    """Replace the content of each `raw.<name>` by its Arrow table, in one transaction; returns row counts."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for name, table in tables.items():
+            con.execute(f"DELETE FROM raw.{name}")
+            con.register("_sealreg_arrow", table)
+            try:
+                con.execute(f"INSERT INTO raw.{name} SELECT * FROM _sealreg_arrow")
+            finally:
+                con.unregister("_sealreg_arrow")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return {name: table.num_rows for name, table in tables.items()}
