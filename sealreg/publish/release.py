@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from sealreg.config import RULEBOOK_VERSION
+from sealreg.faults import crash_point
 from sealreg.publish.signing import load_or_create_key, public_key_fingerprint, public_key_pem, sign
 
 if TYPE_CHECKING:
@@ -288,6 +289,7 @@ def build_release(
     tmp.mkdir()
     try:
         row_counts, meta = _export_tables(warehouse, tmp, tables)
+        crash_point("publish:tables_written")
 
         validation_out = tmp / "validation"
         if validation_src is not None:
@@ -333,10 +335,12 @@ def build_release(
         _write_file(tmp / SIGNATURE_FILE, (sign(body, key) + "\n").encode("ascii"))
         _write_file(tmp / PUBLIC_KEY_FILE, pub_pem)
         _fsync_tree(tmp)
+        crash_point("publish:before_rename")
         if final.exists():
             raise ReleaseError(f"release {final} already exists")
         os.rename(tmp, final)
         fsync_dir(releases)
+        crash_point("publish:after_rename")
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sealreg.faults import crash_point
 from sealreg.publish.release import MANIFEST_FILE, SIGNATURE_FILE, fsync_dir
 from sealreg.publish.verify import verify_release
 
@@ -54,6 +55,7 @@ def switch_current(ctx: "RunContext", release_dir: Path, verify: bool = True) ->
     except FileNotFoundError:
         pass
     os.symlink(target, tmp_link)
+    crash_point("publish:link_created")
     try:
         os.replace(tmp_link, ctx.current_link)
     except BaseException:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import duckdb
@@ -102,13 +101,9 @@ def make_warehouse(path: Path) -> Path:
     return path
 
 
-def make_ctx(home: Path, run_suffix: str = "020000") -> RunContext:
-    return RunContext.create(
-        home=home,
-        inbox=home / "inbox",
-        as_of=AS_OF,
-        run_id=f"{AS_OF}T{run_suffix}-{os.getpid()}",
-    )
+def make_ctx(home: Path) -> RunContext:
+    """Run id as config makes it (`<as_of>-<digest>`); the run folder is `runs/<run_id>-<pid>`."""
+    return RunContext.create(home=home, inbox=home / "inbox", as_of=AS_OF, run_id=f"{AS_OF}-0123456789ab")
 
 
 @pytest.fixture

@@ -81,10 +81,10 @@ def test_clean_stale(ctx):
     (stale_tmp / "parquet").mkdir(parents=True)
     # a run folder of a process that has exited
     proc = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    dead = ctx.runs_dir / f"2026-02-28T020000-{proc.stdout.strip()}"
+    dead = ctx.runs_dir / f"2026-02-28-aaaaaaaaaaaa-{proc.stdout.strip()}"
     (dead / "dbt").mkdir(parents=True)
     # a run folder of a live process (pid 1 always exists), and one with an unexpected name
-    live = ctx.runs_dir / "2026-02-28T030000-1"
+    live = ctx.runs_dir / "2026-02-28-bbbbbbbbbbbb-1"
     live.mkdir()
     odd = ctx.runs_dir / "scratch"
     odd.mkdir()
@@ -98,3 +98,39 @@ def test_clean_stale(ctx):
     assert live.is_dir() and odd.is_dir()
     assert current_release(ctx.home) == a.resolve()
     assert a.is_dir()
+
+
+CHILD = """
+import sys
+from sealreg.config import RunContext
+from sealreg.publish.release import build_release
+from sealreg.publish.switch import switch_current
+ctx = RunContext.create(home=sys.argv[1], inbox=sys.argv[1], as_of="2026-03-01", run_id=sys.argv[2],
+                        pid=int(sys.argv[3]))
+switch_current(ctx, build_release(ctx))
+"""
+
+
+@pytest.mark.parametrize(
+    "point", ["publish:tables_written", "publish:before_rename", "publish:after_rename", "publish:link_created"]
+)
+def test_crash_inside_publish_keeps_last_release(ctx, point):
+    a = build_release(ctx)
+    switch_current(ctx, a)
+    env = {**os.environ, "SEALREG_CRASH_AT": point}
+    args = [sys.executable, "-c", CHILD, str(ctx.home), ctx.run_id, str(ctx.pid)]
+    proc = subprocess.run(args, env=env, capture_output=True)
+    assert proc.returncode == -9, proc.stderr.decode()
+    assert current_release(ctx.home) == a.resolve()  # readers still see the last good release
+    from sealreg.publish.verify import verify_release
+
+    assert verify_release(ctx.current_link) == []
+    clean_stale(ctx)
+    assert not list(ctx.releases_dir.glob(".tmp-*"))
+    assert not list(ctx.home.glob("current.tmp-*"))
+    # a complete release renamed just before the crash stays (never current, harmless); the next gets a new id
+    b = build_release(ctx)
+    switch_current(ctx, b)
+    renamed = point in ("publish:after_rename", "publish:link_created")
+    assert b.name == ("2026-03-01-003" if renamed else "2026-03-01-002")
+    assert current_release(ctx.home) == b.resolve()
