@@ -111,16 +111,15 @@ def real_site():
     """Request this fixture to let build_release call the real sealreg.publish.site (if present)."""
 
 
-@pytest.fixture(autouse=True)
-def _no_site(request, monkeypatch):
-    """The site builder belongs to another part; these tests stub it out unless `real_site` is used."""
+@pytest.fixture
+def ctx(tmp_path: Path, request, monkeypatch) -> RunContext:
+    """A run context whose run folder holds a warehouse and a validation report.
+
+    The site builder belongs to another part: releases built with this context stub it out, unless
+    the test also requests `real_site`.
+    """
     if "real_site" not in request.fixturenames:
         monkeypatch.setattr("sealreg.publish.release._build_site", lambda release_dir: False)
-
-
-@pytest.fixture
-def ctx(tmp_path: Path) -> RunContext:
-    """A run context whose run folder holds a warehouse and a validation report."""
     c = make_ctx(tmp_path / "home")
     make_warehouse(c.run_warehouse)
     c.validation_dir.mkdir(parents=True)
