@@ -15,8 +15,8 @@ from rich.table import Table
 from sealreg import config
 from sealreg.cli_progress import RichReporter
 
-console = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
+err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 120)
 
 
 def _date(text: str) -> dt.date:
