@@ -7,6 +7,7 @@
         on_schema_change='append_new_columns'
     )
 }}
+-- depends_on: {{ ref('int_decisions__flagged') }}
 -- One row per published service per evaluation date (var as_of): the registry's memory.
 -- Keyed by evaluation date, not by run: a rerun of the same as_of deletes that night's rows and
 -- inserts the new ones (delete+insert on as_of), a backfill with an earlier as_of adds its own
