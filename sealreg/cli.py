@@ -142,17 +142,38 @@ def cmd_verify(args) -> int:
     if not release.is_dir():
         err.print(f"sealreg verify: {release} is not a directory")
         return 2
-    problems = verify_release(release)
     home = Path(args.home).resolve() if args.home else release.resolve().parent.parent
+    trusted = _trusted_public_key(home)
+    problems = verify_release(release, trusted_public_key=trusted)
     log = home / "decisions" / "log.jsonl"
-    if log.exists():
-        problems += verify_decisions(log)
+    head = _manifest_field(release, "decision_log_head")
+    if log.exists() or head:
+        problems += verify_decisions(log, expected_head=head)
     for problem in problems:
         print(problem)
     if not problems:
         print(f"{release}: signature valid, every file matches the manifest"
               + (", decision log chain intact" if log.exists() else ""))
     return 1 if problems else 0
+
+
+def _trusted_public_key(home: Path) -> bytes | None:
+    """The registry's own public key when this home holds it (read-only: never creates a key)."""
+    private = home / "keys" / "signing_key.pem"
+    if not private.exists():
+        return None
+    from cryptography.hazmat.primitives import serialization
+
+    from sealreg.publish.signing import public_key_pem
+
+    return public_key_pem(serialization.load_pem_private_key(private.read_bytes(), password=None))
+
+
+def _manifest_field(release: Path, key: str):
+    try:
+        return json.loads((release / "manifest.json").read_text()).get(key)
+    except (OSError, ValueError):
+        return None
 
 
 # --- shortlist ---------------------------------------------------------------------------------
