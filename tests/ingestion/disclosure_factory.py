@@ -100,3 +100,18 @@ def write(folder: Path, name: str, doc: object) -> Path:
     path = folder / name
     path.write_bytes(doc if isinstance(doc, bytes) else to_bytes(doc))
     return path
+
+
+def problems_of(doc: object, file_name: str = "t.json", as_of: dt.date = AS_OF) -> list:
+    """The problems validate_document reports for `doc` (a dict, or raw bytes)."""
+    from ingestion.validate import validate_document
+
+    data = doc if isinstance(doc, bytes) else to_bytes(doc)
+    result, problems = validate_document(data, file_name, as_of)
+    assert (result is None) == bool(problems)
+    return problems
+
+
+def codes_paths(doc: object, **kwargs: object) -> set[tuple[str, str]]:
+    """{(code, path)} of the problems of `doc`."""
+    return {(p.code, p.path) for p in problems_of(doc, **kwargs)}

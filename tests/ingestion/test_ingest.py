@@ -1,0 +1,155 @@
+"""run_ingest against a real DuckDB file: loads, quarantine, raw layout, decisions, baseline copy."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+
+import duckdb
+import pytest
+
+from ingestion.ingest import run_ingest
+from ingestion.load import RAW_TABLES
+from ingestion.quarantine import quarantine, safe_basename
+from ingestion.rulebook import MAX_FILE_BYTES
+
+DECISION = {"decision_id": "dec-1", "seq": 1, "service_id": "alpha-s0", "action": "suspend", "reason": "audit",
+            "decided_by": "regulator", "decided_at": dt.datetime(2026, 11, 2, 9, 30), "prev_hash": "0" * 64,
+            "hash": "a" * 64}
+
+
+def _query(ctx, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(ctx.run_warehouse), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def _count(ctx, table: str) -> int:
+    return _query(ctx, f"SELECT count(*) FROM raw.{table}")[0][0]
+
+
+def _inbox(ctx, factory) -> None:
+    factory.write(ctx.inbox, "alpha.json", factory.disclosure("alpha", n_services=2,
+                                                               submitted_at="2026-11-01T10:00:00+01:00"))
+    factory.write(ctx.inbox, "beta.json", factory.disclosure("beta"))
+    forged = factory.disclosure("gamma")
+    forged["provider"]["lei"] = "5493001KJTIIGC8Y1R13"
+    factory.write(ctx.inbox, "gamma-forged.json", forged)
+    factory.write(ctx.inbox, "notes.txt", b"not a disclosure")
+
+
+def test_batch_with_one_bad_file_loads_the_rest_and_quarantines_it(ctx, factory):
+    _inbox(ctx, factory)
+    result = run_ingest(ctx)
+    assert result == {"files": 3, "accepted": 2, "rejected": 1, "problems": 1}
+    assert sorted(p.name for p in ctx.quarantine_dir.iterdir()) == ["gamma-forged.json",
+                                                                    "gamma-forged.json.errors.json"]
+    assert (ctx.quarantine_dir / "gamma-forged.json").read_bytes() == (ctx.inbox / "gamma-forged.json").read_bytes()
+    errors = json.loads((ctx.quarantine_dir / "gamma-forged.json.errors.json").read_text())
+    assert [(e["code"], e["path"], e["file"]) for e in errors] == [("E008", "$.provider.lei", "gamma-forged.json")]
+    assert _query(ctx, "SELECT run_id, file, code, path FROM raw.rejections") == [
+        ("test-run", "gamma-forged.json", "E008", "$.provider.lei")]
+
+
+def test_load_produces_expected_row_counts(ctx, factory):
+    _inbox(ctx, factory)
+    run_ingest(ctx, decisions=[DECISION])
+    expected = {"disclosures": 2, "ownership": 2, "parents": 2, "services": 3, "service_regions": 6,
+                "answers": 3 * 48, "evidence": 3, "certifications": 2, "certification_services": 2,
+                "decisions": 1, "rejections": 1, "input_files": 3}
+    assert {t: _count(ctx, t) for t in expected} == expected
+
+
+def test_raw_values_are_typed_and_timestamps_are_utc(ctx, factory):
+    _inbox(ctx, factory)
+    run_ingest(ctx, decisions=[DECISION | {"decided_at": "2026-11-02T10:30:00+01:00"}])
+    rows = _query(ctx, "SELECT provider_id, submitted_at, file_sha256 FROM raw.disclosures ORDER BY 1")
+    assert rows[0][:2] == ("alpha", dt.datetime(2026, 11, 1, 9, 0))
+    assert len(rows[0][2]) == 64
+    assert _query(ctx, "SELECT decided_at FROM raw.decisions") == [(dt.datetime(2026, 11, 2, 9, 30),)]
+    svc = _query(ctx, "SELECT has_cada, has_audit, audit_date, audit_claimed_level, safeguard_no_forced_sanctions "
+                      "FROM raw.services WHERE service_id = 'beta-s0'")
+    assert svc == [(True, True, dt.date(2026, 9, 30), 3, False)]
+    files = _query(ctx, "SELECT file_name, status, disclosure_id FROM raw.input_files ORDER BY 1")
+    assert files == [("alpha.json", "accepted", "alpha-2026-11-01"), ("beta.json", "accepted", "beta-2026-11-01"),
+                     ("gamma-forged.json", "rejected", None)]
+
+
+def test_service_without_cada_has_null_cada_columns(ctx, factory):
+    doc = factory.disclosure("alpha")
+    del doc["services"][0]["cada"]
+    factory.write(ctx.inbox, "a.json", doc)
+    run_ingest(ctx)
+    (row,) = _query(ctx, "SELECT * EXCLUDE (disclosure_id, provider_id, service_id, position, name, model) "
+                         "FROM raw.services")
+    assert row[0] is False and row[4] is False  # has_cada, has_audit
+    assert [v for i, v in enumerate(row) if i not in (0, 4)] == [None] * 18
+
+
+def test_arrow_layout_matches_raw_schema_sql(ctx, factory):
+    run_ingest(ctx)
+    for table, spec in RAW_TABLES.items():
+        columns = _query(ctx, "SELECT column_name FROM information_schema.columns WHERE table_schema = 'raw' "
+                              f"AND table_name = '{table}' ORDER BY ordinal_position")
+        assert [c for (c,) in columns] == [name for name, _ in spec], table
+
+
+def test_rerun_replaces_raw_content_instead_of_appending(ctx, factory):
+    _inbox(ctx, factory)
+    run_ingest(ctx)
+    (ctx.inbox / "beta.json").unlink()
+    assert run_ingest(ctx)["accepted"] == 1
+    assert _count(ctx, "disclosures") == 1 and _count(ctx, "answers") == 2 * 48
+
+
+def test_baseline_warehouse_is_copied_and_decisions_kept_when_none_given(ctx, factory):
+    _inbox(ctx, factory)
+    run_ingest(ctx, decisions=[DECISION])
+    ctx.warehouse_dir.mkdir(parents=True)
+    shutil.copyfile(ctx.run_warehouse, ctx.baseline_warehouse)
+    con = duckdb.connect(str(ctx.baseline_warehouse))
+    con.execute("CREATE TABLE main.kept AS SELECT 42 AS answer")
+    con.close()
+    shutil.rmtree(ctx.run_dir)
+    run_ingest(ctx)  # decisions=None: raw.decisions stays as in the baseline
+    assert _query(ctx, "SELECT answer FROM main.kept") == [(42,)]
+    assert _count(ctx, "decisions") == 1
+    run_ingest(ctx, decisions=[])
+    assert _count(ctx, "decisions") == 0
+
+
+def test_progress_reports_every_file(ctx, factory):
+    _inbox(ctx, factory)
+    calls = []
+    run_ingest(ctx, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_oversized_file_is_quarantined_with_E015_without_parsing(ctx, factory):
+    (ctx.inbox / "huge.json").write_bytes(b"[" * (MAX_FILE_BYTES + 1))
+    assert run_ingest(ctx)["rejected"] == 1
+    assert _query(ctx, "SELECT code, path FROM raw.rejections") == [("E015", "$")]
+    assert _query(ctx, "SELECT size_bytes, status FROM raw.input_files") == [(MAX_FILE_BYTES + 1, "rejected")]
+
+
+def test_hostile_file_names_and_ids_stay_inside_quarantine(ctx, factory):
+    doc = factory.disclosure("alpha", disclosure_id="../../../escape")
+    doc["services"][0]["service_id"] = "../../x"
+    for name in ("...json", "-rf .json", "a b\nc.json"):
+        factory.write(ctx.inbox, name, doc)
+    run_ingest(ctx)
+    written = {p.name for p in ctx.home.rglob("*") if p.is_file()} - {"warehouse.duckdb"}
+    assert all((ctx.quarantine_dir / name).exists() for name in written)
+    assert len(written) == 6
+
+
+@pytest.mark.parametrize("name", ["../../evil.json", "/etc/passwd", "..", "", "a\\..\\..\\b.json", "x/./../y.json"])
+def test_quarantine_uses_only_the_basename(tmp_path, name):
+    folder = tmp_path / "q" / "run"
+    errors = quarantine(folder, name, [], b"{}")
+    assert errors.parent == folder
+    assert {p.parent for p in tmp_path.rglob("*") if p.is_file()} == {folder}
+    assert safe_basename(name) not in ("", ".", "..")
