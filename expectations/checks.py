@@ -1,0 +1,191 @@
+"""Plain, GX-free description of the gates: frames (tables or derived SQL) and the checks on them.
+
+The runner turns each `Check` into a GX expectation (class name + kwargs + `meta`), so the suites can
+be listed and documented without importing great_expectations.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Check:
+    """One expectation: GX class name, its kwargs, the rule it guards and an optional failure hint."""
+
+    expectation: str
+    kwargs: dict[str, Any]
+    rule: str
+    hint: str = ""
+
+    @property
+    def snake(self) -> str:
+        """GX expectation type, e.g. `expect_column_values_to_be_between`."""
+        return re.sub(r"(?<!^)(?=[A-Z])", "_", self.expectation).lower()
+
+    @property
+    def label(self) -> str:
+        """Short argument summary used in failure sentences and docs, e.g. `seal 0..4`."""
+        k = self.kwargs
+        if "column_list" in k:
+            return ", ".join(k["column_list"])
+        if "column_set" in k:
+            return ", ".join(k["column_set"])
+        if "value_pairs_set" in k:
+            return f"({k['column_A']}, {k['column_B']}) in allowed pairs"
+        if "column_A" in k:
+            op = {"ExpectColumnPairValuesToBeEqual": "="}.get(self.expectation)
+            if op is None:
+                op = ">=" if k.get("or_equal") else ">"
+            return f"{k['column_A']} {op} {k['column_B']}"
+        col = k.get("column")
+        if "value_set" in k:
+            return f"{col} in {{{', '.join(str(v) for v in k['value_set'])}}}"
+        if "regex" in k:
+            return f"{col} ~ {k['regex']}"
+        if "min_value" in k or "max_value" in k:
+            lo = _num(k.get("min_value"))
+            hi = _num(k.get("max_value"))
+            subject = col if col else "rows"
+            return f"{subject} {lo}..{hi}"
+        return str(col or "")
+
+
+def _num(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A table (or a derived frame computed with DuckDB SQL) validated by one GX suite."""
+
+    name: str
+    sql: str
+    depends_on: tuple[str, ...]
+    checks: tuple[Check, ...]
+    keys: tuple[str, ...] = ()
+    derived: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Suite:
+    """All frames of one layer (`raw` or `final`)."""
+
+    layer: str
+    frames: tuple[Frame, ...]
+    tables: tuple[str, ...] = field(default=())
+
+
+# --- check builders ------------------------------------------------------------------------------
+
+
+def not_null(column: str, rule: str) -> Check:
+    return Check("ExpectColumnValuesToNotBeNull", {"column": column}, rule)
+
+
+def is_null(column: str, rule: str, hint: str = "") -> Check:
+    return Check("ExpectColumnValuesToBeNull", {"column": column}, rule, hint)
+
+
+def unique(column: str, rule: str) -> Check:
+    return Check("ExpectColumnValuesToBeUnique", {"column": column}, rule)
+
+
+def unique_together(columns: list[str], rule: str) -> Check:
+    return Check("ExpectCompoundColumnsToBeUnique", {"column_list": list(columns)}, rule)
+
+
+def between(column: str, lo: float | None, hi: float | None, rule: str, hint: str = "") -> Check:
+    kwargs: dict[str, Any] = {"column": column}
+    if lo is not None:
+        kwargs["min_value"] = lo
+    if hi is not None:
+        kwargs["max_value"] = hi
+    return Check("ExpectColumnValuesToBeBetween", kwargs, rule, hint)
+
+
+def in_set(column: str, values: list[Any], rule: str) -> Check:
+    return Check("ExpectColumnValuesToBeInSet", {"column": column, "value_set": list(values)}, rule)
+
+
+def matches(column: str, regex: str, rule: str) -> Check:
+    return Check("ExpectColumnValuesToMatchRegex", {"column": column, "regex": regex}, rule)
+
+
+def pair_at_least(a: str, b: str, rule: str) -> Check:
+    """Column `a` >= column `b` on every row where both are present."""
+    kwargs = {"column_A": a, "column_B": b, "or_equal": True, "ignore_row_if": "either_value_is_missing"}
+    return Check("ExpectColumnPairValuesAToBeGreaterThanB", kwargs, rule)
+
+
+def pair_equal(a: str, b: str, rule: str) -> Check:
+    """Column `a` == column `b` on every row (a null on one side only is a mismatch)."""
+    kwargs = {"column_A": a, "column_B": b, "ignore_row_if": "both_values_are_missing"}
+    return Check("ExpectColumnPairValuesToBeEqual", kwargs, rule)
+
+
+def pairs_in_set(a: str, b: str, pairs: list[tuple[Any, Any]], rule: str) -> Check:
+    """Each (a, b) row pair is one of `pairs`."""
+    kwargs = {"column_A": a, "column_B": b, "value_pairs_set": [list(p) for p in pairs],
+              "ignore_row_if": "both_values_are_missing"}
+    return Check("ExpectColumnPairValuesToBeInSet", kwargs, rule)
+
+
+def rows_at_least(n: int, rule: str, hint: str = "") -> Check:
+    return Check("ExpectTableRowCountToBeBetween", {"min_value": n}, rule, hint)
+
+
+def has_columns(columns: list[str], rule: str) -> Check:
+    return Check("ExpectTableColumnsToMatchSet", {"column_set": list(columns), "exact_match": False}, rule)
+
+
+def table(
+    qualified: str, columns: list[str], keys: tuple[str, ...], checks: list[Check], description: str = ""
+) -> Frame:
+    """A frame that is a whole table; always starts with a contract-columns check."""
+    name = qualified.split(".", 1)[1]
+    first = has_columns(columns, f"{qualified} has the contract columns (extra columns allowed)")
+    return Frame(
+        name=name,
+        sql=f"select * from {qualified}",
+        depends_on=(qualified,),
+        checks=(first, *checks),
+        keys=keys,
+        description=description,
+    )
+
+
+def derived(
+    name: str, sql: str, depends_on: tuple[str, ...], keys: tuple[str, ...], checks: list[Check], description: str
+) -> Frame:
+    """A cross-table frame computed with DuckDB SQL on the read-only connection."""
+    return Frame(
+        name=name, sql=sql, depends_on=depends_on, checks=tuple(checks), keys=keys, derived=True,
+        description=description,
+    )
+
+
+def catalog_frame(layer: str, tables: tuple[str, ...]) -> Frame:
+    """Frame listing the layer's required tables; `missing_table` is set for each absent one."""
+    values = ", ".join(f"('{t}')" for t in tables)
+    sql = (
+        f"select e.tbl as table_name, case when t.table_name is null then e.tbl end as missing_table "
+        f"from (values {values}) e(tbl) left join (select distinct table_schema || '.' || table_name "
+        f"as table_name from information_schema.tables) t on t.table_name = e.tbl order by e.tbl"
+    )
+    check = is_null(
+        "missing_table",
+        f"every {layer} table exists: {', '.join(tables)}",
+        hint="required table(s) missing; their checks were skipped",
+    )
+    return Frame(
+        name="_tables", sql=sql, depends_on=(), checks=(check,), keys=("table_name",), derived=True,
+        description="required tables present in the warehouse",
+    )

@@ -1,0 +1,379 @@
+"""Suite `final`: the published marts in schema `main` (spec/registry-contract.md, spec/assurance-rules.md)."""
+
+from __future__ import annotations
+
+from expectations.checks import (
+    Suite,
+    between,
+    derived,
+    in_set,
+    is_null,
+    matches,
+    not_null,
+    pair_at_least,
+    pair_equal,
+    pairs_in_set,
+    rows_at_least,
+    table,
+    unique,
+    unique_together,
+)
+
+C = "registry-contract"
+A = "assurance-rules"
+COUNTRY = r"^[A-Z]{2}$"
+OBJECTIVES = [f"SOV-{i}" for i in range(1, 9)]
+STATUSES = ["listed", "expired", "suspended", "revoked", "not_listed"]
+FLAGS = {"W1-control": "SOV-1", "W2-regions": "SOV-3", "W3-jurisdiction": "SOV-2", "W4-certificate": "SOV-7"}
+TOLERANCE = 1e-6
+
+
+def _keys_not_null(cols: tuple[str, ...], table_name: str) -> list:
+    return [not_null(c, f"{C}: key column {table_name}.{c} is never null") for c in cols]
+
+
+def _seal(col: str, rule: str) -> list:
+    return [not_null(col, rule), between(col, 0, 4, rule)]
+
+
+PROVIDERS = table(
+    "main.providers",
+    ["provider_id", "legal_name", "country", "lei", "ultimate_controller_name", "ultimate_controller_country",
+     "third_country_control", "ownership_ok", "disclosure_id", "submitted_at"],
+    ("provider_id",),
+    [
+        rows_at_least(1, f"{C}: a release lists at least one provider"),
+        *_keys_not_null(("provider_id",), "providers"),
+        unique("provider_id", f"{C}: providers key provider_id"),
+        matches("country", COUNTRY, f"{C}: provider country is ISO alpha-2, upper case"),
+        matches("ultimate_controller_country", COUNTRY, f"{A} §2: ultimate controller country is ISO alpha-2"),
+        not_null("third_country_control", f"{A} §2: third_country_control is decided for every provider"),
+        not_null("ownership_ok", f"{A} §2: ownership_ok (SecNumCloud §19.6) is decided for every provider"),
+        not_null("disclosure_id", f"{C}: each provider comes from the disclosure in force"),
+    ],
+)
+
+SERVICES = table(
+    "main.services",
+    ["service_id", "provider_id", "name", "model", "sovereignty_score", "seal", "ual", "status",
+     "status_reason", "weights_version", "evaluated_on"],
+    ("service_id",),
+    [
+        rows_at_least(1, f"{C}: a release lists at least one service"),
+        *_keys_not_null(("service_id",), "services"),
+        unique("service_id", f"{C}: services key service_id"),
+        not_null("provider_id", f"{C}: every service belongs to a provider"),
+        in_set("model", ["IaaS", "PaaS", "SaaS"], "disclosure-v1: model is IaaS, PaaS or SaaS"),
+        not_null("sovereignty_score", f"{A} §1: every service has a sovereignty score"),
+        between("sovereignty_score", 0, 100, f"{A} §1: sovereignty score is 0-100"),
+        *_seal("seal", f"{A} §1: overall SEAL is 0-4"),
+        *_seal("ual", f"{A} §4: UAL is 0-4"),
+        not_null("status", f"{A} §5: every service has a status"),
+        in_set("status", STATUSES, f"{A} §5: status is listed|expired|suspended|revoked|not_listed"),
+        pairs_in_set(
+            "status", "ual",
+            [("listed", n) for n in range(1, 5)] + [("expired", 1), ("not_listed", 0)]
+            + [(s, n) for s in ("suspended", "revoked") for n in range(5)],
+            f"{A} §5: listed needs UAL>=1, expired is published at UAL-1, not_listed is UAL-0",
+        ),
+        not_null("weights_version", f"{A} §1: the weights version of the run is recorded"),
+        not_null("evaluated_on", f"{A} §4: the evaluation date is recorded"),
+    ],
+)
+
+OBJECTIVE_RESULTS = table(
+    "main.objective_results",
+    ["service_id", "objective", "score_pct", "seal", "seal_uncapped"],
+    ("service_id", "objective"),
+    [
+        *_keys_not_null(("service_id", "objective"), "objective_results"),
+        unique_together(["service_id", "objective"], f"{C}: objective_results key (service_id, objective)"),
+        in_set("objective", OBJECTIVES, f"{A} §1: objectives are SOV-1..SOV-8"),
+        not_null("score_pct", f"{A} §1: every objective has a score"),
+        between("score_pct", 0, 100, f"{A} §1: objective score is 0-100 %"),
+        *_seal("seal", f"{A} §1: objective SEAL is 0-4"),
+        *_seal("seal_uncapped", f"{A} §1: uncapped objective SEAL is 0-4"),
+        pair_at_least("seal_uncapped", "seal", f"{A} §3: caps only lower a SEAL (seal <= seal_uncapped)"),
+    ],
+)
+
+CRITERION_RESULTS = table(
+    "main.criterion_results",
+    ["service_id", "criterion_id", "rung", "points", "max_points", "seal"],
+    ("service_id", "criterion_id"),
+    [
+        *_keys_not_null(("service_id", "criterion_id"), "criterion_results"),
+        unique_together(["service_id", "criterion_id"], f"{C}: criterion_results key (service_id, criterion_id)"),
+        matches("criterion_id", r"^SOV-[1-8]\.[0-9]+$", f"{A} §1: criterion ids are SOV-n.k"),
+        not_null("rung", f"{A} §1: every criterion has its answered rung"),
+        between("rung", 1, 5, f"{A} §1: rung is 1..5"),
+        not_null("points", f"{A} §1: points come from the rulebook"),
+        between("points", 0, None, f"{A} §1: points are not negative"),
+        pair_at_least("max_points", "points", f"{A} §1: points <= max_points (the top rung's points)"),
+        *_seal("seal", f"{A} §1: criterion SEAL is 0-4"),
+    ],
+)
+
+WASHING_FLAGS = table(
+    "main.washing_flags",
+    ["service_id", "flag", "objective", "cap", "reason"],
+    ("service_id", "flag"),
+    [
+        *_keys_not_null(("service_id", "flag"), "washing_flags"),
+        unique_together(["service_id", "flag"], f"{C}: washing_flags key (service_id, flag)"),
+        in_set("flag", list(FLAGS), f"{A} §3: flags are W1-control, W2-regions, W3-jurisdiction, W4-certificate"),
+        pairs_in_set("flag", "objective", list(FLAGS.items()),
+                     f"{A} §3: W1 caps SOV-1, W2 caps SOV-3, W3 caps SOV-2, W4 caps SOV-7"),
+        not_null("cap", f"{A} §3: every flag states its cap"),
+        not_null("reason", f"{A} §3: every flag is published with its reason"),
+    ],
+    "may be empty",
+)
+
+CADA_GATES = table(
+    "main.cada_gates",
+    ["service_id", "level", "gate", "passed"],
+    ("service_id", "level", "gate"),
+    [
+        *_keys_not_null(("service_id", "level", "gate"), "cada_gates"),
+        unique_together(["service_id", "level", "gate"], f"{C}: cada_gates key (service_id, level, gate)"),
+        between("level", 1, 4, f"{A} §4: gate levels are UAL-1..UAL-4"),
+        not_null("passed", f"{A} §4: every gate is decided"),
+    ],
+)
+
+CERTIFICATIONS = table(
+    "main.certifications",
+    ["provider_id", "certificate_id", "scheme", "issuer", "valid_from", "valid_until", "service_id"],
+    ("provider_id", "certificate_id", "service_id"),
+    [
+        *_keys_not_null(("provider_id", "certificate_id"), "certifications"),
+        unique_together(["provider_id", "certificate_id", "service_id"],
+                        f"{C}: certifications key (provider_id, certificate_id), one row per covered service"),
+        pair_at_least("valid_until", "valid_from", "disclosure-v1: valid_from <= valid_until"),
+    ],
+    "may be empty",
+)
+
+DECISIONS = table(
+    "main.decisions",
+    ["decision_id", "service_id", "action", "reason", "decided_by", "decided_at"],
+    ("decision_id",),
+    [
+        not_null("decision_id", f"{C}: key column decisions.decision_id is never null"),
+        unique("decision_id", f"{C}: decisions key decision_id"),
+        not_null("service_id", f"{A} §5: a decision names a service"),
+        in_set("action", ["suspend", "revoke", "reinstate"], f"{A} §5: action suspend|revoke|reinstate"),
+    ],
+    "may be empty",
+)
+
+REJECTIONS = table(
+    "main.rejections",
+    ["file", "code", "path", "message", "run_id"],
+    ("file", "code", "path"),
+    [
+        not_null("file", f"{C}: key column rejections.file is never null"),
+        not_null("code", f"{C}: key column rejections.code is never null"),
+        unique_together(["file", "code", "path"], f"{C}: rejections key (file, code, path)"),
+        matches("code", r"^E[0-9]{3}$", "disclosure-v1: rejection codes are Ennn"),
+    ],
+    "may be empty",
+)
+
+SERVICE_HISTORY = table(
+    "main.service_history",
+    ["service_id", "valid_from", "valid_to", "seal", "ual", "sovereignty_score", "status"],
+    ("service_id", "valid_from"),
+    [
+        *_keys_not_null(("service_id", "valid_from"), "service_history"),
+        unique_together(["service_id", "valid_from"], f"{C}: service_history key (service_id, valid_from)"),
+        pair_at_least("valid_to", "valid_from", f"{C}: a history period ends after it starts"),
+        between("seal", 0, 4, f"{A} §1: SEAL is 0-4"),
+        between("ual", 0, 4, f"{A} §4: UAL is 0-4"),
+        between("sovereignty_score", 0, 100, f"{A} §1: sovereignty score is 0-100"),
+        in_set("status", STATUSES, f"{A} §5: status is listed|expired|suspended|revoked|not_listed"),
+    ],
+)
+
+CHANGES = table(
+    "main.changes",
+    ["service_id", "field", "change", "old_value", "new_value"],
+    ("service_id", "field"),
+    [
+        *_keys_not_null(("service_id", "field"), "changes"),
+        unique_together(["service_id", "field"], f"{C}: changes key (service_id, field)"),
+        in_set("change", ["added", "removed", "changed"], f"{C}: change is added|removed|changed"),
+    ],
+    "may be empty",
+)
+
+SERVICE_COUNTS = derived(
+    "rows_per_service",
+    """
+    with o as (select service_id, count(*) as n, count(distinct objective) as d
+               from main.objective_results group by service_id),
+         c as (select service_id, count(*) as n from main.criterion_results group by service_id)
+    select s.service_id, coalesce(o.n, 0) as n_objectives, coalesce(o.d, 0) as n_distinct_objectives,
+           coalesce(c.n, 0) as n_criteria
+    from main.services s left join o using (service_id) left join c using (service_id)
+    where not coalesce({{main.services.disclosure_withdrawn ? s.disclosure_withdrawn : false}}, false)
+    order by s.service_id
+    """,
+    ("main.services", "main.objective_results", "main.criterion_results"),
+    ("service_id",),
+    [
+        between("n_objectives", 8, 8, f"{A} §1: every service has exactly 8 objective rows"),
+        between("n_distinct_objectives", 8, 8, f"{A} §1: the 8 objective rows are the 8 objectives"),
+        between("n_criteria", 48, 48, f"{A} §1: every service has exactly 48 criterion rows"),
+    ],
+    "per service: number of objective and criterion rows",
+)
+
+ORPHANS = derived(
+    "orphans",
+    """
+    select 'objective_results' as child_table, case when s.service_id is null then c.service_id end as orphan
+    from (select distinct service_id from main.objective_results) c left join main.services s using (service_id)
+    union all
+    select 'criterion_results', case when s.service_id is null then c.service_id end
+    from (select distinct service_id from main.criterion_results) c left join main.services s using (service_id)
+    union all
+    select 'washing_flags', case when s.service_id is null then c.service_id end
+    from (select distinct service_id from main.washing_flags) c left join main.services s using (service_id)
+    union all
+    select 'cada_gates', case when s.service_id is null then c.service_id end
+    from (select distinct service_id from main.cada_gates) c left join main.services s using (service_id)
+    union all
+    select 'services.provider_id', case when p.provider_id is null then c.service_id || ' -> ' || c.provider_id end
+    from main.services c left join main.providers p using (provider_id)
+    union all
+    select 'certifications.provider_id', case when p.provider_id is null then c.provider_id end
+    from (select distinct provider_id from main.certifications) c left join main.providers p using (provider_id)
+    """,
+    ("main.services", "main.providers", "main.objective_results", "main.criterion_results", "main.washing_flags",
+     "main.cada_gates", "main.certifications"),
+    ("child_table",),
+    [is_null("orphan", f"{C}: referential integrity (service_id in services, provider_id in providers)")],
+    "one row per child key; `orphan` names the key whose parent row is missing",
+)
+
+SEAL_RECOMPUTED = derived(
+    "seal_recomputed",
+    """
+    select s.service_id, s.seal, min(o.seal) as min_objective_seal
+    from main.services s left join main.objective_results o using (service_id)
+    where not coalesce({{main.services.disclosure_withdrawn ? s.disclosure_withdrawn : false}}, false)
+    group by s.service_id, s.seal order by s.service_id
+    """,
+    ("main.services", "main.objective_results"),
+    ("service_id",),
+    [pair_equal("seal", "min_objective_seal", f"{A} §1: overall SEAL = min of the 8 objective SEALs")],
+    "per service: published SEAL next to the minimum objective SEAL",
+)
+
+OBJECTIVE_RECOMPUTED = derived(
+    "objective_recomputed",
+    """
+    with c as (
+        select service_id, split_part(criterion_id, '.', 1) as objective, min(seal) as min_criterion_seal,
+               100.0 * sum(points) / nullif(sum(max_points), 0) as score_recomputed
+        from main.criterion_results group by all
+    )
+    select o.service_id, o.objective, o.seal_uncapped, c.min_criterion_seal,
+           abs(o.score_pct - c.score_recomputed)::double as score_abs_diff
+    from main.objective_results o left join c using (service_id, objective)
+    order by o.service_id, o.objective
+    """,
+    ("main.objective_results", "main.criterion_results"),
+    ("service_id", "objective"),
+    [
+        pair_equal("seal_uncapped", "min_criterion_seal",
+                   f"{A} §1: objective SEAL (before caps) = min criterion SEAL (weakest link)"),
+        not_null("score_abs_diff", f"{A} §1: every objective score is recomputable from its criterion rows"),
+        between("score_abs_diff", 0, TOLERANCE,
+                f"{A} §1: objective score = 100 x sum(points) / sum(max_points) (tolerance 1e-6)"),
+    ],
+    "per objective: published values next to the values recomputed from criterion_results",
+)
+
+SCORE_RECOMPUTED = derived(
+    "sovereignty_recomputed",
+    """
+    with w as (select weights_version, objective, weight::double as weight
+               from read_csv('{seeds}/csf_weights.csv', header = true)),
+         r as (select o.service_id, sum(w.weight * o.score_pct) as recomputed, count(w.weight) as n_weights
+               from main.objective_results o join main.services s using (service_id)
+               left join w on w.weights_version = s.weights_version and w.objective = o.objective
+               group by o.service_id)
+    select s.service_id, s.weights_version, s.sovereignty_score,
+           case when r.n_weights = 8 then abs(s.sovereignty_score - r.recomputed) end as score_abs_diff
+    from main.services s left join r using (service_id)
+    where not coalesce({{main.services.disclosure_withdrawn ? s.disclosure_withdrawn : false}}, false)
+    order by s.service_id
+    """,
+    ("main.services", "main.objective_results"),
+    ("service_id",),
+    [
+        not_null("score_abs_diff", f"{A} §1: sovereignty score recomputable (known weights version, 8 objectives)"),
+        between("score_abs_diff", 0, TOLERANCE,
+                f"{A} §1: sovereignty score = sum(weight x objective score) (tolerance 1e-6)"),
+    ],
+    "per service: |published sovereignty score - recomputed weighted sum|",
+)
+
+CAPS_APPLIED = derived(
+    "caps_applied",
+    """
+    select f.service_id, f.flag, f.objective, try_cast(f.cap as integer) as cap, o.seal
+    from main.washing_flags f left join main.objective_results o using (service_id, objective)
+    order by f.service_id, f.flag
+    """,
+    ("main.washing_flags", "main.objective_results"),
+    ("service_id", "flag"),
+    [pair_at_least("cap", "seal", f"{A} §3: a flagged objective's SEAL is at most the flag's cap")],
+    "per washing flag: its cap next to the objective's published SEAL",
+)
+
+UAL_VS_GATES = derived(
+    "ual_vs_gates",
+    """
+    select s.service_id, s.ual,
+           coalesce(min(g.level) filter (where not g.passed), 5) - 1 as max_ual_by_gates
+    from main.services s left join main.cada_gates g using (service_id)
+    group by s.service_id, s.ual order by s.service_id
+    """,
+    ("main.services", "main.cada_gates"),
+    ("service_id",),
+    [pair_at_least("max_ual_by_gates", "ual", f"{A} §4: UAL is cumulative, never above a failed gate's level")],
+    "per service: UAL next to the highest level below its first failed gate",
+)
+
+OPEN_PERIODS = derived(
+    "history_open_periods",
+    """
+    select service_id, count(*) filter (where valid_to is null) as open_periods
+    from main.service_history group by service_id order by service_id
+    """,
+    ("main.service_history",),
+    ("service_id",),
+    [between("open_periods", 0, 1, f"{C}: at most one current (valid_to null) history period per service")],
+    "per service: number of open history periods",
+)
+
+FINAL_TABLES = (
+    "main.providers", "main.services", "main.objective_results", "main.criterion_results", "main.washing_flags",
+    "main.cada_gates", "main.certifications", "main.decisions", "main.rejections", "main.service_history",
+    "main.changes",
+)
+
+FINAL_SUITE = Suite(
+    layer="final",
+    tables=FINAL_TABLES,
+    frames=(
+        PROVIDERS, SERVICES, OBJECTIVE_RESULTS, CRITERION_RESULTS, WASHING_FLAGS, CADA_GATES, CERTIFICATIONS,
+        DECISIONS, REJECTIONS, SERVICE_HISTORY, CHANGES,
+        SERVICE_COUNTS, ORPHANS, SEAL_RECOMPUTED, OBJECTIVE_RECOMPUTED, SCORE_RECOMPUTED, CAPS_APPLIED,
+        UAL_VS_GATES, OPEN_PERIODS,
+    ),
+)

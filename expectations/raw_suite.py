@@ -1,0 +1,310 @@
+"""Suite `raw`: the tables written by ingestion (docs/design.md, spec/disclosure-v1.md)."""
+
+from __future__ import annotations
+
+from expectations.checks import (
+    Suite,
+    between,
+    derived,
+    in_set,
+    is_null,
+    matches,
+    not_null,
+    pair_at_least,
+    rows_at_least,
+    table,
+    unique,
+    unique_together,
+)
+
+COUNTRY = r"^[A-Z]{2}$"
+SLUG = r"^[a-z0-9][a-z0-9-]{1,63}$"
+SCHEMES = (
+    r"^(ISO27001|SecNumCloud|C5-Type1|C5-Type2|CSA-STAR-1|CSA-STAR-2|EUCS-basic|EUCS-substantial|EUCS-high"
+    r"|Gaia-X-L[1-3]|other:.+)$"
+)
+D = "spec/disclosure-v1.md"
+CRITERIA_PER_SERVICE = 48
+
+DISCLOSURES = table(
+    "raw.disclosures",
+    ["disclosure_id", "provider_id", "submitted_at", "legal_name", "country", "lei", "website",
+     "file_name", "file_sha256"],
+    ("disclosure_id",),
+    [
+        rows_at_least(
+            1, "at least one accepted disclosure in the run",
+            hint="no accepted disclosure: the inbox is empty or every file was rejected (see raw.rejections)",
+        ),
+        not_null("disclosure_id", f"{D}: disclosure_id is required"),
+        unique("disclosure_id", f"{D}: disclosure_id unique across all submissions (E013)"),
+        not_null("provider_id", f"{D}: provider.provider_id is required"),
+        matches("provider_id", SLUG, f"{D}: provider_id pattern ^[a-z0-9][a-z0-9-]{{1,63}}$"),
+        not_null("submitted_at", f"{D}: submitted_at is required"),
+        not_null("legal_name", f"{D}: provider.legal_name is required"),
+        not_null("country", f"{D}: provider.country is required"),
+        matches("country", COUNTRY, f"{D}: country is ISO 3166-1 alpha-2, upper case (E007)"),
+        matches("lei", r"^[A-Z0-9]{18}[0-9]{2}$", f"{D}: lei is 20 characters (null when absent)"),
+        not_null("file_sha256", "docs/design.md: every disclosure row records its file digest"),
+        matches("file_sha256", r"^[0-9a-f]{64}$", "docs/design.md: file_sha256 is a hex sha256 digest"),
+    ],
+)
+
+SERVICES = table(
+    "raw.services",
+    ["disclosure_id", "provider_id", "service_id", "position", "name", "model", "has_cada",
+     "audit_opinion", "audit_claimed_level", "cyber_certificate", "personnel"],
+    ("disclosure_id", "service_id"),
+    [
+        not_null("disclosure_id", "docs/design.md: every raw row carries its disclosure_id"),
+        not_null("provider_id", f"{D}: services belong to the disclosure's provider"),
+        not_null("service_id", f"{D}: services[].service_id is required"),
+        matches("service_id", SLUG, f"{D}: service_id matches the provider_id pattern"),
+        unique_together(["disclosure_id", "service_id"], f"{D}: service_id unique within a disclosure"),
+        in_set("model", ["IaaS", "PaaS", "SaaS"], f"{D}: services[].model is IaaS, PaaS or SaaS"),
+        not_null("model", f"{D}: services[].model is required"),
+        not_null("has_cada", "docs/design.md: has_cada is a bool on every service"),
+        in_set("audit_opinion", ["positive", "negative"], f"{D}: cada.audit.opinion is positive or negative"),
+        between("audit_claimed_level", 2, 4, f"{D}: cada.audit.claimed_level is 2..4"),
+        in_set("cyber_certificate", ["none", "basic", "substantial", "high"],
+               f"{D}: cada.cyber_certificate enum"),
+        in_set("personnel", ["any", "eu_located", "eu_citizens", "eu_citizens_cleared"],
+               f"{D}: cada.personnel enum"),
+    ],
+)
+
+ANSWERS = table(
+    "raw.answers",
+    ["disclosure_id", "service_id", "criterion_id", "rung"],
+    ("disclosure_id", "service_id", "criterion_id"),
+    [
+        not_null("disclosure_id", "docs/design.md: every raw row carries its disclosure_id"),
+        not_null("service_id", f"{D}: answers belong to a service"),
+        not_null("criterion_id", f"{D}: answers are keyed by criterion id"),
+        matches("criterion_id", r"^SOV-[1-8]\.[0-9]+$", f"{D}: criterion ids are SOV-n.k"),
+        unique_together(["disclosure_id", "service_id", "criterion_id"], f"{D}: one answer per criterion"),
+        not_null("rung", f"{D}: every answer is an integer rung"),
+        between("rung", 1, 5, f"{D}: rung is 1..5 (E006)"),
+    ],
+)
+
+OWNERSHIP = table(
+    "raw.ownership",
+    ["disclosure_id", "position", "holder_id", "holder_name", "country", "capital_pct", "voting_pct", "controls"],
+    ("disclosure_id", "position"),
+    [
+        not_null("disclosure_id", "docs/design.md: every raw row carries its disclosure_id"),
+        not_null("holder_id", f"{D}: ownership[].holder_id is required"),
+        unique_together(["disclosure_id", "position"], "docs/design.md: position indexes the holder list"),
+        matches("country", COUNTRY, f"{D}: holder country is ISO alpha-2, upper case (E007)"),
+        not_null("capital_pct", f"{D}: capital_pct is required"),
+        between("capital_pct", 0, 100, f"{D}: capital_pct in [0, 100] (E006)"),
+        not_null("voting_pct", f"{D}: voting_pct is required"),
+        between("voting_pct", 0, 100, f"{D}: voting_pct in [0, 100] (E006)"),
+        not_null("controls", f"{D}: ownership[].controls is a bool"),
+    ],
+)
+
+PARENTS = table(
+    "raw.parents",
+    ["disclosure_id", "position", "entity_id", "name", "country", "controlled_by", "controlled_by_name",
+     "controlled_by_country"],
+    ("disclosure_id", "position"),
+    [
+        not_null("disclosure_id", "docs/design.md: every raw row carries its disclosure_id"),
+        not_null("entity_id", f"{D}: parents[].entity_id is required"),
+        matches("country", COUNTRY, f"{D}: parent country is ISO alpha-2, upper case (E007)"),
+        matches("controlled_by_country", COUNTRY, f"{D}: controller country is ISO alpha-2 (E007)"),
+    ],
+)
+
+SERVICE_REGIONS = table(
+    "raw.service_regions",
+    ["disclosure_id", "service_id", "position", "region"],
+    ("disclosure_id", "service_id", "position"),
+    [
+        not_null("service_id", f"{D}: regions belong to a service"),
+        not_null("region", f"{D}: services[].regions are ISO codes"),
+        matches("region", COUNTRY, f"{D}: region is ISO alpha-2, upper case (E007)"),
+    ],
+)
+
+EVIDENCE = table(
+    "raw.evidence",
+    ["disclosure_id", "service_id", "criterion_id", "url", "note"],
+    ("disclosure_id", "service_id", "criterion_id"),
+    [
+        not_null("criterion_id", f"{D}: evidence is keyed by criterion id"),
+        matches("url", r"^https://", f"{D}: evidence url must be https://"),
+    ],
+)
+
+CERTIFICATIONS = table(
+    "raw.certifications",
+    ["disclosure_id", "position", "scheme", "certificate_id", "issuer", "valid_from", "valid_until"],
+    ("disclosure_id", "certificate_id"),
+    [
+        not_null("disclosure_id", "docs/design.md: every raw row carries its disclosure_id"),
+        not_null("certificate_id", f"{D}: certifications[].certificate_id is required"),
+        matches("scheme", SCHEMES, f"{D}: scheme from the known list or other:<name>"),
+        not_null("valid_from", f"{D}: valid_from is required"),
+        not_null("valid_until", f"{D}: valid_until is required"),
+        pair_at_least("valid_until", "valid_from", f"{D}: valid_from <= valid_until (E010)"),
+    ],
+)
+
+CERTIFICATION_SERVICES = table(
+    "raw.certification_services",
+    ["disclosure_id", "certificate_id", "service_id"],
+    ("disclosure_id", "certificate_id", "service_id"),
+    [
+        not_null("certificate_id", f"{D}: links a certificate"),
+        not_null("service_id", f"{D}: certifications[].services lists service ids"),
+    ],
+)
+
+DECISIONS = table(
+    "raw.decisions",
+    ["decision_id", "seq", "service_id", "action", "reason", "decided_by", "decided_at", "prev_hash", "hash"],
+    ("decision_id",),
+    [
+        not_null("decision_id", "assurance-rules §5: a decision has a decision_id"),
+        unique("decision_id", "assurance-rules §5: decision_id is unique"),
+        unique("seq", "docs/design.md: the decision log is one hash chain, seq unique"),
+        not_null("service_id", "assurance-rules §5: a decision names a service"),
+        in_set("action", ["suspend", "revoke", "reinstate"], "assurance-rules §5: action suspend|revoke|reinstate"),
+        not_null("decided_at", "assurance-rules §5: decided_at is required"),
+    ],
+)
+
+REJECTIONS = table(
+    "raw.rejections",
+    ["run_id", "file", "code", "path", "message"],
+    ("file", "code", "path"),
+    [
+        not_null("file", f"{D}: every rejection names its file"),
+        matches("code", r"^E[0-9]{3}$", f"{D}: rejection codes are E001..E015 (project may add more)"),
+        not_null("message", f"{D}: every rejection carries a sentence"),
+    ],
+)
+
+INPUT_FILES = table(
+    "raw.input_files",
+    ["file_name", "file_sha256", "size_bytes", "status", "disclosure_id"],
+    ("file_name",),
+    [
+        not_null("file_name", "docs/design.md: every inbox file is listed"),
+        in_set("status", ["accepted", "rejected"], "docs/design.md: status is accepted or rejected"),
+        not_null("status", "docs/design.md: status is accepted or rejected"),
+    ],
+)
+
+ANSWER_COUNTS = derived(
+    "answers_per_service",
+    """
+    select s.disclosure_id, s.service_id,
+           count(a.criterion_id) as n_answers, count(distinct a.criterion_id) as n_criteria
+    from raw.services s
+    left join raw.answers a on a.disclosure_id = s.disclosure_id and a.service_id = s.service_id
+    group by s.disclosure_id, s.service_id
+    order by s.disclosure_id, s.service_id
+    """,
+    ("raw.services", "raw.answers"),
+    ("disclosure_id", "service_id"),
+    [
+        between("n_answers", CRITERIA_PER_SERVICE, CRITERIA_PER_SERVICE,
+                f"{D}: exactly 48 answers per service (E009)"),
+        between("n_criteria", CRITERIA_PER_SERVICE, CRITERIA_PER_SERVICE,
+                f"{D}: the 48 answers cover 48 distinct criteria (E009)"),
+    ],
+    "per service: number of answers and of distinct criteria answered",
+)
+
+ANSWERS_VS_RULEBOOK = derived(
+    "answers_vs_rulebook",
+    """
+    with rb as (
+        select criterion_id, max(rung) as max_rung
+        from read_csv('{seeds}/csf_criteria.csv', header = true) group by criterion_id
+    )
+    select a.disclosure_id, a.service_id, a.criterion_id, a.rung, rb.max_rung
+    from raw.answers a left join rb on rb.criterion_id = a.criterion_id
+    order by a.disclosure_id, a.service_id, a.criterion_id
+    """,
+    ("raw.answers",),
+    ("disclosure_id", "service_id", "criterion_id"),
+    [
+        not_null("max_rung", f"{D}: criterion ids are those of csf_criteria.csv (E009)"),
+        pair_at_least("max_rung", "rung", f"{D}: rung is 1..(rungs of that criterion) (E006)"),
+    ],
+    "each answer joined to its criterion's number of rungs in the rulebook seed",
+)
+
+ORPHANS = derived(
+    "orphans",
+    """
+    select 'services' as child_table,
+           case when d.disclosure_id is null then c.disclosure_id end as orphan
+    from raw.services c left join raw.disclosures d using (disclosure_id)
+    union all
+    select 'services.provider_id',
+           case when d.disclosure_id is null then c.disclosure_id || '/' || c.provider_id end
+    from raw.services c left join raw.disclosures d
+         on d.disclosure_id = c.disclosure_id and d.provider_id = c.provider_id
+    union all
+    select 'ownership', case when d.disclosure_id is null then c.disclosure_id end
+    from raw.ownership c left join raw.disclosures d using (disclosure_id)
+    union all
+    select 'parents', case when d.disclosure_id is null then c.disclosure_id end
+    from raw.parents c left join raw.disclosures d using (disclosure_id)
+    union all
+    select 'certifications', case when d.disclosure_id is null then c.disclosure_id end
+    from raw.certifications c left join raw.disclosures d using (disclosure_id)
+    union all
+    select 'answers', case when s.service_id is null then c.disclosure_id || '/' || c.service_id end
+    from (select distinct disclosure_id, service_id from raw.answers) c
+    left join raw.services s using (disclosure_id, service_id)
+    union all
+    select 'service_regions', case when s.service_id is null then c.disclosure_id || '/' || c.service_id end
+    from (select distinct disclosure_id, service_id from raw.service_regions) c
+    left join raw.services s using (disclosure_id, service_id)
+    union all
+    select 'evidence', case when s.service_id is null then c.disclosure_id || '/' || c.service_id end
+    from (select distinct disclosure_id, service_id from raw.evidence) c
+    left join raw.services s using (disclosure_id, service_id)
+    union all
+    select 'certification_services',
+           case when s.service_id is null or k.certificate_id is null
+                then c.disclosure_id || '/' || c.certificate_id || '/' || c.service_id end
+    from raw.certification_services c
+    left join raw.services s on s.disclosure_id = c.disclosure_id and s.service_id = c.service_id
+    left join (select distinct disclosure_id, certificate_id from raw.certifications) k
+         on k.disclosure_id = c.disclosure_id and k.certificate_id = c.certificate_id
+    union all
+    select 'input_files', case when d.disclosure_id is null then c.file_name end
+    from raw.input_files c left join raw.disclosures d using (disclosure_id)
+    where c.status = 'accepted'
+    """,
+    ("raw.disclosures", "raw.services", "raw.ownership", "raw.parents", "raw.certifications", "raw.answers",
+     "raw.service_regions", "raw.evidence", "raw.certification_services", "raw.input_files"),
+    ("child_table",),
+    [
+        is_null("orphan", "referential integrity: every raw row points at a loaded disclosure/service/certificate"),
+    ],
+    "one row per child row (or child key); `orphan` names the row whose parent is missing",
+)
+
+RAW_TABLES = (
+    "raw.disclosures", "raw.ownership", "raw.parents", "raw.services", "raw.service_regions", "raw.answers",
+    "raw.evidence", "raw.certifications", "raw.certification_services", "raw.decisions", "raw.rejections",
+    "raw.input_files",
+)
+
+RAW_SUITE = Suite(
+    layer="raw",
+    tables=RAW_TABLES,
+    frames=(
+        DISCLOSURES, SERVICES, ANSWERS, OWNERSHIP, PARENTS, SERVICE_REGIONS, EVIDENCE, CERTIFICATIONS,
+        CERTIFICATION_SERVICES, DECISIONS, REJECTIONS, INPUT_FILES, ANSWER_COUNTS, ANSWERS_VS_RULEBOOK, ORPHANS,
+    ),
+)

@@ -1,0 +1,146 @@
+"""`run_gate`: validate one layer of a DuckDB warehouse with GX and write Data Docs + a JSON summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from expectations.frames import SEEDS_DIR, WarehouseUnavailable, load_frames
+from expectations.report import sentence, write_summary
+from expectations.suites import frames_of, get_suite
+
+
+@dataclass
+class GateResult:
+    """Outcome of one gate: success, failure sentences, counts and where the report is."""
+
+    layer: str
+    success: bool
+    failures: list[str]
+    statistics: dict[str, int]
+    report_path: Path | None
+    summary_path: Path | None = None
+    skipped: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-friendly form (paths as strings), e.g. for XCom."""
+        out = asdict(self)
+        out["report_path"] = str(self.report_path) if self.report_path else None
+        out["summary_path"] = str(self.summary_path) if self.summary_path else None
+        return out
+
+
+def run_gate(layer: str, warehouse: Path, report_dir: Path, seeds_dir: Path = SEEDS_DIR) -> GateResult:
+    """Validate `layer` ('raw' or 'final') of `warehouse` (opened read-only).
+
+    Writes Data Docs to `report_dir` (`report_dir/index.html`) and a summary to `report_dir/<layer>.json`;
+    use one folder per layer. When `report_dir` is named after the layer (`<validation>/<layer>`), also
+    refreshes `<validation>/index.html`, a page linking the layers' reports.
+    Never raises for bad data, missing tables or an unreadable warehouse: those make `success` False.
+    """
+    started = time.perf_counter()
+    get_suite(layer)  # ValueError for an unknown layer
+    report_dir = Path(report_dir)
+    docs_dir = report_dir
+    frames = frames_of(layer)
+    failures: list[str] = []
+    stats = {"evaluated": 0, "successful": 0, "unsuccessful": 0, "frames": 0, "frames_skipped": 0,
+             "frame_errors": 0}
+    detail: list[dict[str, Any]] = []
+    report_path: Path | None = None
+    skipped: dict[str, str] = {}
+    try:
+        loaded = load_frames(layer, frames, Path(warehouse), seeds_dir)
+    except WarehouseUnavailable as exc:
+        failures.append(str(exc))
+    else:
+        skipped = loaded.skipped
+        stats["frames_skipped"] = len(loaded.skipped)
+        stats["frame_errors"] = len(loaded.errors)
+        to_validate = [f for f in frames if f.name in loaded.frames]
+        from expectations.gx_run import validate_frames
+
+        docs_dir.mkdir(parents=True, exist_ok=True)
+        for outcome in validate_frames(layer, to_validate, loaded.frames, docs_dir):
+            stats["frames"] += 1
+            stats["evaluated"] += int(outcome.statistics.get("evaluated_expectations", 0))
+            stats["successful"] += int(outcome.statistics.get("successful_expectations", 0))
+            stats["unsuccessful"] += int(outcome.statistics.get("unsuccessful_expectations", 0))
+            detail.append(_frame_detail(outcome))
+            for res in outcome.results:
+                if not res.get("success"):
+                    failures.append(sentence(layer, outcome.frame.name, res, outcome.index_columns))
+        failures.extend(loaded.errors)
+        index = docs_dir / "index.html"
+        report_path = index if index.is_file() else None
+        if report_path is None:
+            failures.append(f"{layer}: Data Docs were not written to {docs_dir}")
+    result = GateResult(
+        layer=layer,
+        success=not failures,
+        failures=failures,
+        statistics=stats,
+        report_path=report_path,
+        skipped=skipped,
+        seconds=round(time.perf_counter() - started, 3),
+    )
+    summary = {**result.to_dict(), "warehouse": str(warehouse), "frames": detail,
+               "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+    summary.pop("summary_path")
+    result.summary_path = write_summary(report_dir / f"{layer}.json", summary)
+    if report_dir.name == layer:
+        write_overview(report_dir.parent)
+    return result
+
+
+def _frame_detail(outcome) -> dict[str, Any]:
+    expectations = []
+    for res in outcome.results:
+        cfg = res.get("expectation_config") or {}
+        meta = cfg.get("meta") or {}
+        expectations.append({
+            "expectation": cfg.get("type"),
+            "args": meta.get("args"),
+            "rule": meta.get("rule"),
+            "success": bool(res.get("success")),
+            "unexpected_count": (res.get("result") or {}).get("unexpected_count"),
+        })
+    return {"frame": outcome.frame.name, "derived": outcome.frame.derived, "rows": outcome.rows,
+            "expectations": expectations}
+
+
+def write_overview(validation_dir: Path) -> Path:
+    """`validation_dir/index.html`: one line per `<layer>/<layer>.json` found, linking that layer's Data Docs."""
+    items = []
+    for layer in ("raw", "final"):
+        path = validation_dir / layer / f"{layer}.json"
+        if not path.is_file():
+            continue
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        failures = data.get("failures", [])
+        verdict = "passed" if data.get("success") else f"FAILED ({len(failures)} failures)"
+        stats = data.get("statistics", {})
+        has_docs = (validation_dir / layer / "index.html").is_file()
+        link = f'<a href="{layer}/index.html">{layer}</a>' if has_docs else layer
+        lines = "".join(f"<li>{html.escape(f)}</li>" for f in failures)
+        items.append(
+            f"<li>{link}: {verdict}, {stats.get('successful', 0)}/{stats.get('evaluated', 0)} expectations met "
+            f'(<a href="{layer}/{layer}.json">{layer}.json</a>)' + (f"<ul>{lines}</ul>" if lines else "") + "</li>"
+        )
+    page = (
+        '<!doctype html><html><head><meta charset="utf-8"><title>sealreg validation</title></head><body>'
+        "<h1>sealreg data-quality gates</h1><ul>" + "".join(items) + "</ul>"
+        "<p>Each layer links to its Great Expectations Data Docs.</p></body></html>\n"
+    )
+    index = validation_dir / "index.html"
+    index.write_text(page, encoding="utf-8")
+    return index
