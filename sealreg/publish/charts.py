@@ -45,9 +45,7 @@ def _svg(chart_id: str, title: str, desc: str, height: float, body: list[str]) -
 
 
 def _text(x: float, y: float, content: str, anchor: str = "start", fill: str = TEXT_COLOUR, extra: str = "") -> str:
-    return (
-        f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}" fill="{fill}"{extra}>{escape(content)}</text>'
-    )
+    return f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}" fill="{fill}"{extra}>{escape(content)}</text>'
 
 
 def score_histogram(chart_id: str, scores: Sequence[float | None], bins: int = 10) -> Chart:
@@ -85,7 +83,8 @@ def score_histogram(chart_id: str, scores: Sequence[float | None], bins: int = 1
     title = "Distribution of sovereignty scores"
     desc = f"{total} services in {bins} score bands from 0 to 100."
     svg = _svg(chart_id, title, desc, top + plot_h + bottom, body)
-    return Chart(chart_id, title, svg, ("Score band", "Services"), tuple((lab, str(c)) for lab, c in zip(labels, counts)))
+    rows = tuple((lab, str(c)) for lab, c in zip(labels, counts, strict=True))
+    return Chart(chart_id, title, svg, ("Score band", "Services"), rows)
 
 
 def stacked_levels(

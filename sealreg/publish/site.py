@@ -27,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 TEMPLATES_DIR = HERE / "templates"
 STATIC_DIR = HERE / "static"
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
+RELEASE_ID = re.compile(r"\d{4}-\d{2}-\d{2}-\d{3}")
 # Columns the pages read; a missing one is filled with None (templates test `cols` before showing it).
 TABLES = {
     "providers": "provider_id legal_name country lei website ultimate_controller_name ultimate_controller_country "
@@ -52,7 +53,7 @@ def build_site(release_dir: Path) -> Path:
     release_dir = Path(release_dir)
     tables, columns = _load_tables(release_dir / "registry.duckdb")
     has_validation = (release_dir / "validation" / "index.html").is_file()
-    pages = _pages(release_dir.name, tables, columns, has_validation)
+    pages = _pages(release_id_of(release_dir), tables, columns, has_validation)
 
     site = release_dir / "site"
     staging = release_dir / "site.tmp"
@@ -66,6 +67,12 @@ def build_site(release_dir: Path) -> Path:
     shutil.rmtree(site, ignore_errors=True)
     staging.rename(site)
     return site
+
+
+def release_id_of(release_dir: Path) -> str:
+    """Release id from the folder name; the publisher builds in `.tmp-<release_id>` before renaming."""
+    match = RELEASE_ID.search(release_dir.name)
+    return match.group(0) if match else release_dir.name.lstrip(".").removeprefix("tmp-")
 
 
 # ---------------------------------------------------------------- data
@@ -93,7 +100,7 @@ def _load_tables(db_path: Path) -> tuple[dict[str, list[dict]], dict[str, set[st
             cur = con.execute(f'select * from main."{name}" order by all')
             names = [d[0] for d in cur.description]
             blank = dict.fromkeys(expected.split())
-            tables[name] = [{**blank, **dict(zip(names, row))} for row in cur.fetchall()]
+            tables[name] = [{**blank, **dict(zip(names, row, strict=True))} for row in cur.fetchall()]
     finally:
         con.close()
     return tables, columns
@@ -151,7 +158,8 @@ def _pages(release_id: str, t: dict[str, list[dict]], cols: dict[str, set[str]],
     for s in services:
         s["href"] = f"services/{s['service_id']}.html" if _is_safe(s["service_id"]) else None
         s["provider"] = providers.get(
-            s["provider_id"], {"provider_id": s["provider_id"], "href": None, "legal_name": None, "country": None})
+            s["provider_id"], {"provider_id": s["provider_id"], "href": None, "legal_name": None, "country": None}
+        )
         s["flags"] = sorted(flags.get(s["service_id"], []), key=lambda f: _natural(f["flag"]))
     by_id = {s["service_id"]: s for s in services}
     release = {
@@ -165,57 +173,96 @@ def _pages(release_id: str, t: dict[str, list[dict]], cols: dict[str, set[str]],
     for c in changes:
         c["service"] = by_id.get(c["service_id"])
     pages: list = [
-        ("index.html", "index.html", {**base, "root": "", "page": "index", "services": services,
-                                       **_overview(services, t["objective_results"])}),
-        ("changes.html", "changes.html", {**base, "root": "", "page": "changes", "changes": changes,
-                                           "change_counts": sorted(Counter(c["change"] for c in changes).items()),
-                                           "rejections": t["rejections"]}),
+        (
+            "index.html",
+            "index.html",
+            {**base, "root": "", "page": "index", "services": services, **_overview(services, t["objective_results"])},
+        ),
+        (
+            "changes.html",
+            "changes.html",
+            {
+                **base,
+                "root": "",
+                "page": "changes",
+                "changes": changes,
+                "change_counts": sorted(Counter(c["change"] for c in changes).items()),
+                "rejections": t["rejections"],
+            },
+        ),
     ]
-    per = {name: _group(t[name], "service_id") for name in (
-        "objective_results", "criterion_results", "cada_gates", "decisions", "service_history")}
+    per = {
+        name: _group(t[name], "service_id")
+        for name in ("objective_results", "criterion_results", "cada_gates", "decisions", "service_history")
+    }
     certs = _group(t["certifications"], "provider_id")
     changes_by = _group(changes, "service_id")
     for s in services:
-        if not s["href"]:
+        if s["href"]:
+            pages.append((s["href"], "service.html", {**base, **_service_context(s, per, certs, changes_by)}))
+        else:
             log.warning("service id %r is not a safe file name; no page written", s["service_id"])
-            continue
-        sid = s["service_id"]
-        objectives = sorted(per["objective_results"].get(sid, []), key=lambda o: _natural(o["objective"]))
-        criteria = sorted(per["criterion_results"].get(sid, []), key=lambda c: _natural(c["criterion_id"]))
-        criteria_by_obj = [(o, [c for c in criteria if c["objective"] == o["objective"]]) for o in objectives]
-        known = {o["objective"] for o in objectives}
-        orphans = [c for c in criteria if c["objective"] not in known]
-        gates = sorted(per["cada_gates"].get(sid, []),
-                       key=lambda g: (g["level"], g.get("gate_order") or 0, _natural(g["gate"])))
-        pages.append((s["href"], "service.html", {
-            **base, "root": "../", "page": "service", "s": s,
-            "objectives": objectives, "criteria_by_obj": criteria_by_obj, "orphan_criteria": orphans,
-            "chart": charts.objective_bars("objectives-chart", objectives) if objectives else None,
-            "gate_levels": [(lvl, [g for g in gates if g["level"] == lvl]) for lvl in sorted({g["level"] for g in gates})],
-            "certs": sorted((c for c in certs.get(s["provider_id"], [])
-                             if c.get("service_id") in (sid, None)), key=lambda c: _natural(c["certificate_id"])),
-            "decisions": sorted(per["decisions"].get(sid, []), key=lambda d: (str(d["decided_at"]), d["decision_id"])),
-            "history": sorted(per["service_history"].get(sid, []), key=lambda h: str(h["valid_from"]), reverse=True),
-            "changes": changes_by.get(sid, []),
-        }))
     by_provider = _group(services, "provider_id")
     for pid, p in sorted(providers.items()):
         if not p["href"]:
             log.warning("provider id %r is not a safe file name; no page written", pid)
             continue
-        pages.append((p["href"], "provider.html", {
-            **base, "root": "../", "page": "provider", "p": p, "services": by_provider.get(pid, []),
-            "certs": sorted(certs.get(pid, []), key=lambda c: (_natural(c["certificate_id"]), str(c.get("service_id")))),
-        }))
+        pages.append(
+            (
+                p["href"],
+                "provider.html",
+                {
+                    **base,
+                    "root": "../",
+                    "page": "provider",
+                    "p": p,
+                    "services": by_provider.get(pid, []),
+                    "certs": sorted(
+                        certs.get(pid, []), key=lambda c: (_natural(c["certificate_id"]), str(c["service_id"]))
+                    ),
+                },
+            )
+        )
     return pages
+
+
+def _service_context(s: dict, per: dict[str, dict], certs: dict, changes_by: dict) -> dict:
+    """Template context of one service page."""
+    sid = s["service_id"]
+    objectives = sorted(per["objective_results"].get(sid, []), key=lambda o: _natural(o["objective"]))
+    criteria = sorted(per["criterion_results"].get(sid, []), key=lambda c: _natural(c["criterion_id"]))
+    known = {o["objective"] for o in objectives}
+    gates = sorted(
+        per["cada_gates"].get(sid, []), key=lambda g: (g["level"], g["gate_order"] or 0, _natural(g["gate"]))
+    )
+    levels = sorted({g["level"] for g in gates})
+    return {
+        "root": "../",
+        "page": "service",
+        "s": s,
+        "objectives": objectives,
+        "criteria_by_obj": [(o, [c for c in criteria if c["objective"] == o["objective"]]) for o in objectives],
+        "orphan_criteria": [c for c in criteria if c["objective"] not in known],
+        "chart": charts.objective_bars("objectives-chart", objectives) if objectives else None,
+        "gate_levels": [(lvl, [g for g in gates if g["level"] == lvl]) for lvl in levels],
+        "certs": sorted(
+            (c for c in certs.get(s["provider_id"], []) if c["service_id"] in (sid, None)),
+            key=lambda c: _natural(c["certificate_id"]),
+        ),
+        "decisions": sorted(per["decisions"].get(sid, []), key=lambda d: (str(d["decided_at"]), d["decision_id"])),
+        "history": sorted(per["service_history"].get(sid, []), key=lambda h: str(h["valid_from"]), reverse=True),
+        "changes": changes_by.get(sid, []),
+    }
 
 
 def _overview(services: list[dict], objective_results: list[dict]) -> dict:
     """Counts and charts of the home page."""
     seal_counts = [sum(1 for s in services if s.get("seal") == lvl) for lvl in range(5)]
     ual_counts = [sum(1 for s in services if s.get("ual") == lvl) for lvl in range(5)]
-    statuses = sorted({s.get("status") or "unknown" for s in services},
-                      key=lambda st: (STATUS_ORDER.index(st) if st in STATUS_ORDER else len(STATUS_ORDER), st))
+    statuses = sorted(
+        {s.get("status") or "unknown" for s in services},
+        key=lambda st: (STATUS_ORDER.index(st) if st in STATUS_ORDER else len(STATUS_ORDER), st),
+    )
     by_obj: dict[str, list[int]] = {}
     names: dict[str, str] = {}
     for o in sorted(objective_results, key=lambda o: _natural(o["objective"])):
@@ -223,18 +270,26 @@ def _overview(services: list[dict], objective_results: list[dict]) -> dict:
         names.setdefault(o["objective"], o.get("objective_name") or "")
         if isinstance(o.get("seal"), int) and 0 <= o["seal"] <= 4:
             by_obj[o["objective"]][o["seal"]] += 1
-    ual_rows = [(status_label(st), [sum(1 for s in services if (s.get("status") or "unknown") == st
-                                        and s.get("ual") == lvl) for lvl in range(5)]) for st in statuses]
+    ual_rows = [
+        (
+            status_label(st),
+            [
+                sum(1 for s in services if (s.get("status") or "unknown") == st and s.get("ual") == lvl)
+                for lvl in range(5)
+            ],
+        )
+        for st in statuses
+    ]
     return {
         "seal_counts": seal_counts,
         "ual_counts": ual_counts,
         "status_counts": [(st, sum(1 for s in services if (s.get("status") or "unknown") == st)) for st in statuses],
         "charts": [
             charts.score_histogram("chart-scores", [s.get("sovereignty_score") for s in services]),
-            charts.stacked_levels("chart-seal-objectives", "SEAL by objective across services",
-                                  list(by_obj.items()), "SEAL", "Objective"),
-            charts.stacked_levels("chart-ual-status", "Union assurance level by status",
-                                  ual_rows, "UAL", "Status"),
+            charts.stacked_levels(
+                "chart-seal-objectives", "SEAL by objective across services", list(by_obj.items()), "SEAL", "Objective"
+            ),
+            charts.stacked_levels("chart-ual-status", "Union assurance level by status", ual_rows, "UAL", "Status"),
         ],
         "objective_names": names,
     }
@@ -309,6 +364,5 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(one=one_decimal, number=number, link=safe_link, status=status_label,
-                       yesno=yes_no, plain=plain)
+    env.filters.update(one=one_decimal, number=number, link=safe_link, status=status_label, yesno=yes_no, plain=plain)
     return env

@@ -51,16 +51,34 @@ create table rejections (file varchar, code varchar, path varchar, message varch
 # service_id, provider, name, model, base rung (1..5), ual, status, status_reason, flags
 SERVICES = [
     ("nimbus-compute", "nimbus-cloud", "Nimbus Sovereign Compute", "IaaS", 5, 3, "listed", None, []),
-    ("stratus-storage", "stratus-eu", "Stratus Object Storage", "IaaS", 4, 2, "suspended",
-     "Suspended by regulator decision d-0001", [
-         ("W1-control", "SOV-1", 1, f"SOV-1.1 claims EU control but the ultimate controller is in US {XSS}"),
-         ("W4-certificate", "SOV-7", 2, "SOV-7.1 claims certification but none is valid on 2026-03-14"),
-     ]),
+    (
+        "stratus-storage",
+        "stratus-eu",
+        "Stratus Object Storage",
+        "IaaS",
+        4,
+        2,
+        "suspended",
+        "Suspended by regulator decision d-0001",
+        [
+            ("W1-control", "SOV-1", 1, f"SOV-1.1 claims EU control but the ultimate controller is in US {XSS}"),
+            ("W4-certificate", "SOV-7", 2, "SOV-7.1 claims certification but none is valid on 2026-03-14"),
+        ],
+    ),
     ("stratus-db", "stratus-eu", "Stratus Managed Postgres", "PaaS", 3, 0, "not_listed", "No CADA declaration", []),
-    ("alto-ai", "alto-hold", "Alto AI Platform", "SaaS", 2, 1, "expired",
-     "Audit of 2024-11-02 is older than 365 days", [
-         ("W2-regions", "SOV-3", 1, "SOV-3.4 claims EU-only regions but region us-east-1 is outside the Union"),
-     ]),
+    (
+        "alto-ai",
+        "alto-hold",
+        "Alto AI Platform",
+        "SaaS",
+        2,
+        1,
+        "expired",
+        "Audit of 2024-11-02 is older than 365 days",
+        [
+            ("W2-regions", "SOV-3", 1, "SOV-3.4 claims EU-only regions but region us-east-1 is outside the Union"),
+        ],
+    ),
 ]
 
 
@@ -76,11 +94,27 @@ def _service_rows(sid: str, base: int, flags: list) -> tuple[list, list, float, 
             crit_seals.append(seal)
             pts += (rung - 1) * 2
             maxp += 8
-            url = f"https://{sid}.example.eu/evidence/{obj.lower()}-{c}" if c == 1 else (
-                "javascript:alert(5)" if (sid, o, c) == ("stratus-storage", 0, 2) else None)
+            url = (
+                f"https://{sid}.example.eu/evidence/{obj.lower()}-{c}"
+                if c == 1
+                else ("javascript:alert(5)" if (sid, o, c) == ("stratus-storage", 0, 2) else None)
+            )
             note = f"Note for {obj}.{c} <b>bold</b>" if c <= 2 else None
-            criteria.append((sid, f"{obj}.{c}", obj, f"Criterion {obj}.{c}", rung, RUNG_LABELS[rung - 1],
-                             (rung - 1) * 2, 8, seal, url, note))
+            criteria.append(
+                (
+                    sid,
+                    f"{obj}.{c}",
+                    obj,
+                    f"Criterion {obj}.{c}",
+                    rung,
+                    RUNG_LABELS[rung - 1],
+                    (rung - 1) * 2,
+                    8,
+                    seal,
+                    url,
+                    note,
+                )
+            )
         pct = round(100 * pts / maxp, 10)
         seal_u = min(crit_seals)
         seal_c = min(seal_u, caps.get(obj, 4))
@@ -91,63 +125,156 @@ def _service_rows(sid: str, base: int, flags: list) -> tuple[list, list, float, 
     return objectives, criteria, round(total, 10), min(seals), min(uncapped)
 
 
-def make_release(release_dir: Path, drop_columns: dict[str, list[str]] | None = None,
-                 extra_services: list[tuple] = ()) -> Path:
+def make_release(
+    release_dir: Path, drop_columns: dict[str, list[str]] | None = None, extra_services: list[tuple] = ()
+) -> Path:
     """Write registry.duckdb for the test release into release_dir and return release_dir."""
     release_dir.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(release_dir / "registry.duckdb"))
     con.execute(DDL)
-    con.executemany("insert into providers values (?,?,?,?,?,?,?,?,?,?,?,?)", [
-        ("nimbus-cloud", "Nimbus Cloud SAS", "FR", "969500ABCDEFGHIJKL12", "https://nimbus.example.eu",
-         "Nimbus Cloud SAS", "FR", False, True, "[]", "disc-nimbus-1", dt.datetime(2026, 3, 1, 9, 30)),
-        ("stratus-eu", 'Stratus "EU" GmbH <img src=x onerror=alert(2)>', "DE", None, "javascript:alert(3)",
-         "Stratus Holdings Inc.", "US", True, False,
-         '[{"name": "Stratus EU GmbH", "country": "DE"}, {"name": "Stratus Holdings Inc.", "country": "US"}]',
-         "disc-stratus-2", dt.datetime(2026, 3, 2, 14, 5)),
-        ("alto-hold", "Alto Cloud BV", "NL", None, None, "Alto Cloud BV", "NL", False, True, None,
-         "disc-alto-1", dt.datetime(2026, 2, 20, 8, 0)),
-    ])
+    con.executemany(
+        "insert into providers values (?,?,?,?,?,?,?,?,?,?,?,?)",
+        [
+            (
+                "nimbus-cloud",
+                "Nimbus Cloud SAS",
+                "FR",
+                "969500ABCDEFGHIJKL12",
+                "https://nimbus.example.eu",
+                "Nimbus Cloud SAS",
+                "FR",
+                False,
+                True,
+                "[]",
+                "disc-nimbus-1",
+                dt.datetime(2026, 3, 1, 9, 30),
+            ),
+            (
+                "stratus-eu",
+                'Stratus "EU" GmbH <img src=x onerror=alert(2)>',
+                "DE",
+                None,
+                "javascript:alert(3)",
+                "Stratus Holdings Inc.",
+                "US",
+                True,
+                False,
+                '[{"name": "Stratus EU GmbH", "country": "DE"}, {"name": "Stratus Holdings Inc.", "country": "US"}]',
+                "disc-stratus-2",
+                dt.datetime(2026, 3, 2, 14, 5),
+            ),
+            (
+                "alto-hold",
+                "Alto Cloud BV",
+                "NL",
+                None,
+                None,
+                "Alto Cloud BV",
+                "NL",
+                False,
+                True,
+                None,
+                "disc-alto-1",
+                dt.datetime(2026, 2, 20, 8, 0),
+            ),
+        ],
+    )
     for sid, pid, name, model, base, ual, status, reason, flags in [*SERVICES, *extra_services]:
         objectives, criteria, score, seal, seal_u = _service_rows(sid, base, flags)
         regions = ["eu-west-1", "us-east-1"] if sid == "alto-ai" else ["eu-west-1", "eu-central-1"]
-        con.execute("insert into services values (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    [sid, pid, name, model, score, seal, seal_u, ual, status, reason, "calculator-2026", AS_OF,
-                     regions, len(flags)])
+        con.execute(
+            "insert into services values (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                sid,
+                pid,
+                name,
+                model,
+                score,
+                seal,
+                seal_u,
+                ual,
+                status,
+                reason,
+                "calculator-2026",
+                AS_OF,
+                regions,
+                len(flags),
+            ],
+        )
         con.executemany("insert into objective_results values (?,?,?,?,?,?,?)", objectives)
         con.executemany("insert into criterion_results values (?,?,?,?,?,?,?,?,?,?,?)", criteria)
         for flag in flags:
             con.execute("insert into washing_flags values (?,?,?,?,?)", [sid, *flag])
         gates = []
         if ual > 0 or sid == "stratus-storage":
-            for lvl, names in enumerate([["statement_of_conformity", "subcontractor_register",
-                                          "data_location_checkable"],
-                                         ["audit_opinion", "cyber_certificate", "personnel", "sbom"],
-                                         ["claimed_level", "personnel_citizens"],
-                                         ["cyber_certificate_high", "no_third_country_kill_switch"]], start=1):
+            for lvl, names in enumerate(
+                [
+                    ["statement_of_conformity", "subcontractor_register", "data_location_checkable"],
+                    ["audit_opinion", "cyber_certificate", "personnel", "sbom"],
+                    ["claimed_level", "personnel_citizens"],
+                    ["cyber_certificate_high", "no_third_country_kill_switch"],
+                ],
+                start=1,
+            ):
                 for order, gate in enumerate(names):
                     passed = lvl <= ual or (lvl == ual + 1 and order > 0)
                     gates.append((sid, lvl, gate, order, passed, "ok" if passed else f"{gate} not met"))
         for gate in gates:
             con.execute("insert into cada_gates values (?,?,?,?,?,?)", list(gate))
-        con.execute("insert into service_history values (?,?,?,?,?,?,?)",
-                    [sid, AS_OF, None, seal, ual, score, status])
-        con.execute("insert into service_history values (?,?,?,?,?,?,?)",
-                    [sid, dt.date(2026, 3, 1), AS_OF, seal, ual, score - 1.25, "listed"])
-    con.executemany("insert into certifications values (?,?,?,?,?,?,?,?)", [
-        ("nimbus-cloud", "SNC-2025-017", "nimbus-compute", "SecNumCloud 3.2", "ANSSI",
-         dt.date(2025, 1, 10), dt.date(2028, 1, 9), True),
-        ("stratus-eu", "C5-2023-88", None, "BSI C5", "TÜV Example", dt.date(2023, 1, 1), dt.date(2025, 12, 31), False),
-    ])
-    con.execute("insert into decisions values (?,?,?,?,?,?,?)",
-                ["d-0001", "stratus-storage", "suspend", f"Misleading control claims {XSS}", "ECCA desk",
-                 dt.datetime(2026, 3, 10, 12, 0), True])
-    con.executemany("insert into changes values (?,?,?,?,?)", [
-        ("alto-ai", "status", "changed", "listed", "expired"),
-        ("gone-service", "service", "removed", "listed", None),
-        ("stratus-storage", "status", "changed", "listed", f"suspended {XSS}"),
-    ])
-    con.execute("insert into rejections values (?,?,?,?,?)",
-                ["bad<file>.json", "E008", "/provider/lei", f"LEI checksum fails {XSS}", "2026-03-14T010203-1"])
+        con.execute("insert into service_history values (?,?,?,?,?,?,?)", [sid, AS_OF, None, seal, ual, score, status])
+        con.execute(
+            "insert into service_history values (?,?,?,?,?,?,?)",
+            [sid, dt.date(2026, 3, 1), AS_OF, seal, ual, score - 1.25, "listed"],
+        )
+    con.executemany(
+        "insert into certifications values (?,?,?,?,?,?,?,?)",
+        [
+            (
+                "nimbus-cloud",
+                "SNC-2025-017",
+                "nimbus-compute",
+                "SecNumCloud 3.2",
+                "ANSSI",
+                dt.date(2025, 1, 10),
+                dt.date(2028, 1, 9),
+                True,
+            ),
+            (
+                "stratus-eu",
+                "C5-2023-88",
+                None,
+                "BSI C5",
+                "TÜV Example",
+                dt.date(2023, 1, 1),
+                dt.date(2025, 12, 31),
+                False,
+            ),
+        ],
+    )
+    con.execute(
+        "insert into decisions values (?,?,?,?,?,?,?)",
+        [
+            "d-0001",
+            "stratus-storage",
+            "suspend",
+            f"Misleading control claims {XSS}",
+            "ECCA desk",
+            dt.datetime(2026, 3, 10, 12, 0),
+            True,
+        ],
+    )
+    con.executemany(
+        "insert into changes values (?,?,?,?,?)",
+        [
+            ("alto-ai", "status", "changed", "listed", "expired"),
+            ("gone-service", "service", "removed", "listed", None),
+            ("stratus-storage", "status", "changed", "listed", f"suspended {XSS}"),
+        ],
+    )
+    con.execute(
+        "insert into rejections values (?,?,?,?,?)",
+        ["bad<file>.json", "E008", "/provider/lei", f"LEI checksum fails {XSS}", "2026-03-14T010203-1"],
+    )
     for table, cols in (drop_columns or {}).items():
         for col in cols:
             con.execute(f"alter table {table} drop column {col}")
@@ -157,4 +284,11 @@ def make_release(release_dir: Path, drop_columns: dict[str, list[str]] | None = 
 
 @pytest.fixture
 def release(tmp_path: Path) -> Path:
+    """A release folder holding only registry.duckdb, named like a real release."""
     return make_release(tmp_path / "releases" / RELEASE_ID)
+
+
+@pytest.fixture(name="make_release")
+def make_release_fixture():
+    """The release builder itself, for tests that vary the tables (test modules cannot import conftest)."""
+    return make_release

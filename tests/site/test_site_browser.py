@@ -1,0 +1,138 @@
+"""The site in a real headless Chromium: search, sort, click through, read what a person sees.
+
+Uses Debian's Chromium (/usr/bin/chromium; install with scripts/install-chromium.sh), never a download.
+A missing browser is a failure, not a skip: the site must be checked in a browser on every CI run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from sealreg.publish.site import build_site
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (scripts/install-chromium.sh)", pytrace=False)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(release: Path) -> Path:
+    return build_site(release)
+
+
+def _open(browser: Browser, url: str, width: int = 1280) -> tuple[Page, list[str]]:
+    """A page that records console errors, dialogs (alert) and every request that is not a local file."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+    page.on("request", lambda r: None if r.url.startswith(("file://", "data:")) else problems.append(r.url))
+    page.goto(url)
+    return page, problems
+
+
+def test_search_filters_table_and_click_through_shows_service(browser: Browser, site: Path) -> None:
+    con = duckdb.connect(str(site.parent / "registry.duckdb"), read_only=True)
+    score, seal = con.execute(
+        "select sovereignty_score, seal from services where service_id = 'stratus-storage'"
+    ).fetchone()
+    con.close()
+    page, problems = _open(browser, (site / "index.html").as_uri())
+    rows = page.locator("#services-table tbody tr")
+    expect(rows).to_have_count(4)
+    search = page.get_by_label("Search services")
+    expect(search).to_be_visible()
+
+    search.fill("Object Storage")
+    expect(page.locator("#services-table tbody tr:visible")).to_have_count(1)
+    expect(page.locator("#search-status")).to_have_text("Showing 1 of 4 services.")
+    search.fill("no such service")
+    expect(page.locator("#services-table tbody tr:visible")).to_have_count(0)
+    expect(page.locator("#no-results")).to_be_visible()
+    search.fill("stratus")
+    expect(page.locator("#services-table tbody tr:visible")).to_have_count(2)
+    search.fill("Stratus Object")
+
+    page.get_by_role("link", name="Stratus Object Storage").click()
+    expect(page).to_have_url((site / "services" / "stratus-storage.html").as_uri())
+    expect(page.get_by_role("heading", level=1)).to_have_text("Stratus Object Storage")
+    facts = page.locator(".facts")
+    expect(facts.locator("div", has_text="SEAL").first.locator("dd .badge")).to_have_text(f"SEAL-{seal}")
+    expect(facts.locator("div", has_text="Sovereignty score").locator("dd")).to_have_text(f"{score:.1f} / 100")
+    flag = page.locator(".flag", has_text="W1-control")
+    expect(flag).to_contain_text("the ultimate controller is in US <script>alert(1)</script>")
+    expect(page.get_by_role("img", name="Score and SEAL per objective")).to_be_visible()
+    assert problems == []
+
+
+def test_hostile_text_does_not_run(browser: Browser, site: Path) -> None:
+    for name in ("index.html", "changes.html", "services/stratus-storage.html", "providers/stratus-eu.html"):
+        page, problems = _open(browser, (site / name).as_uri())
+        page.wait_for_load_state("load")
+        assert problems == [], name
+        page.close()
+
+
+def test_sort_buttons_work_from_the_keyboard(browser: Browser, site: Path) -> None:
+    page, problems = _open(browser, (site / "index.html").as_uri())
+    score = page.get_by_role("button", name="Score")
+    score.focus()
+    page.keyboard.press("Enter")
+    header = page.locator("#services-table thead th", has=score)
+    expect(header).to_have_attribute("aria-sort", "ascending")
+    first_cells = page.locator("#services-table tbody tr th[scope=row]")
+    expect(first_cells.first).to_have_text("Alto AI Platform")
+    page.keyboard.press("Enter")
+    expect(header).to_have_attribute("aria-sort", "descending")
+    expect(first_cells.first).to_have_text("Nimbus Sovereign Compute")
+    assert problems == []
+
+
+def test_skip_link_moves_focus_to_main(browser: Browser, site: Path) -> None:
+    page, _ = _open(browser, (site / "index.html").as_uri())
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_pages_fit_a_375px_phone(browser: Browser, site: Path) -> None:
+    for name in ("index.html", "services/stratus-storage.html", "providers/stratus-eu.html", "changes.html"):
+        page, problems = _open(browser, (site / name).as_uri(), width=375)
+        overflow = page.evaluate("document.documentElement.scrollWidth")
+        assert overflow <= 375, (name, overflow)
+        assert problems == [], name
+        page.close()
+
+
+def test_table_works_without_javascript(browser: Browser, site: Path) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto((site / "index.html").as_uri())
+    expect(page.locator("#services-table tbody tr")).to_have_count(4)
+    expect(page.locator("#search-box")).to_be_hidden()
+    expect(page.get_by_role("link", name="Nimbus Sovereign Compute")).to_be_visible()
+    context.close()

@@ -1,0 +1,221 @@
+"""build_site: pages, escaping of hostile disclosure text, links, determinism, tolerance."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from sealreg.publish.site import build_site, release_id_of, safe_link
+
+RELEASE_ID = "2026-03-14-001"  # as in conftest.py
+SERVICE_IDS = ["alto-ai", "nimbus-compute", "stratus-db", "stratus-storage"]
+
+
+def _digest(site: Path) -> dict[str, str]:
+    return {
+        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _pages(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): p.read_text("utf-8") for p in sorted(site.rglob("*.html"))}
+
+
+def test_build_site_writes_home_service_provider_and_changes_pages(release: Path) -> None:
+    site = build_site(release)
+    assert site == release / "site"
+    expected = {"index.html", "changes.html", "static/style.css", "static/registry.js"}
+    expected |= {f"services/{s}.html" for s in SERVICE_IDS}
+    expected |= {f"providers/{p}.html" for p in ("alto-hold", "nimbus-cloud", "stratus-eu")}
+    assert set(_digest(site)) == expected
+    assert not (release / "site.tmp").exists()
+
+
+def test_home_page_shows_release_counts_and_every_service(release: Path) -> None:
+    html = (build_site(release) / "index.html").read_text("utf-8")
+    assert f"Registry release {RELEASE_ID}" in html
+    assert "2026-03-14" in html and "calculator-2026" in html
+    for sid in SERVICE_IDS:
+        assert f'href="services/{sid}.html"' in html
+    assert 'id="service-search"' in html and 'src="static/registry.js"' in html
+    assert html.count('<button type="button" data-sort=') == 8
+    assert html.count('role="img"') == 3
+
+
+def test_scores_are_shown_with_one_decimal(release: Path) -> None:
+    con = duckdb.connect(str(release / "registry.duckdb"), read_only=True)
+    scores = dict(con.execute("select service_id, sovereignty_score from services").fetchall())
+    con.close()
+    site = build_site(release)
+    home = (site / "index.html").read_text("utf-8")
+    for sid, score in scores.items():
+        shown = f"{score:.1f}"
+        assert f">{shown}</td>" in home
+        assert f">{shown}<span" in (site / "services" / f"{sid}.html").read_text("utf-8")
+
+
+def test_hostile_disclosure_text_is_escaped_everywhere(release: Path) -> None:
+    pages = _pages(build_site(release))
+    for name, html in pages.items():
+        assert "<script>alert" not in html, name
+        assert "<img src=x" not in html, name
+        assert "<b>bold</b>" not in html, name
+        scripts = re.findall(r"<script\b[^>]*>", html)
+        assert all(s == '<script src="static/registry.js" defer>' for s in scripts), (name, scripts)
+    service = pages["services/stratus-storage.html"]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in service
+    assert "the ultimate controller is in US" in service
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages["changes.html"]
+    assert "Stratus &#34;EU&#34; GmbH &lt;img src=x onerror=alert(2)&gt;" in pages["index.html"]
+
+
+def test_only_https_urls_become_links(release: Path) -> None:
+    pages = _pages(build_site(release))
+    for name, html in pages.items():
+        for href in re.findall(r'href="([^"]*)"', html):
+            assert not href.lower().startswith(("javascript:", "http:", "data:", "//")) or href == "data:,", (
+                name,
+                href,
+            )
+    service = pages["services/stratus-storage.html"]
+    assert '<a href="https://stratus-storage.example.eu/evidence/sov-1-1"' in service
+    assert "javascript:alert(5)" in service  # shown as text, not as a link
+    assert 'href="javascript' not in pages["providers/stratus-eu.html"]
+    assert safe_link("https://a.example/x?y=1&z=2") == (
+        '<a href="https://a.example/x?y=1&amp;z=2" rel="nofollow noopener noreferrer">https://a.example/x?y=1&amp;z=2</a>'
+    )
+    assert safe_link('https://a.example/"onmouseover=x') == "https://a.example/&#34;onmouseover=x"
+    assert safe_link("HTTPS:/no-host") == "HTTPS:/no-host"
+
+
+def test_internal_links_point_to_existing_files(release: Path) -> None:
+    (release / "validation").mkdir()
+    (release / "validation" / "index.html").write_text("<h1>GX</h1>")
+    site = build_site(release)
+    for name, html in _pages(site).items():
+        page = site / name
+        for ref in re.findall(r'(?:href|src)="([^"#]+)', html):
+            if ref.startswith(("https://", "data:")) or ref.endswith(("registry.duckdb", "manifest.json")):
+                continue
+            assert (page.parent / ref).resolve().is_file(), (name, ref)
+
+
+def test_validation_report_is_linked_only_when_present(release: Path) -> None:
+    assert "validation/index.html" not in (build_site(release) / "index.html").read_text("utf-8")
+    (release / "validation").mkdir()
+    (release / "validation" / "index.html").write_text("<h1>GX</h1>")
+    site = build_site(release)
+    assert 'href="../validation/index.html"' in (site / "index.html").read_text("utf-8")
+    assert 'href="../../validation/index.html"' in (site / "services" / "alto-ai.html").read_text("utf-8")
+
+
+def test_service_page_shows_criteria_flags_gates_certificates_decisions_history(release: Path) -> None:
+    html = (build_site(release) / "services" / "stratus-storage.html").read_text("utf-8")
+    assert html.count('<th scope="row" data-label="Criterion"><code>SOV-') == 48
+    assert "Rung 4: largely within EU" in html and "6 / 8" in html
+    assert "W1-control" in html and "W4-certificate" in html and "capped at SEAL-1" in html
+    assert "UAL-1 gates" in html and "UAL-4 gates" in html and "✗ Fail" in html and "✓ Pass" in html
+    assert "C5-2023-88" in html and "(provider-wide)" in html
+    assert "Misleading control claims" in html and "ECCA desk" in html
+    assert "2026-03-01" in html and "current" in html
+    assert 'aria-labelledby="objectives-chart-title objectives-chart-desc"' in html
+
+
+def test_provider_page_shows_control_chain_and_ownership(release: Path) -> None:
+    html = (build_site(release) / "providers" / "stratus-eu.html").read_text("utf-8")
+    assert "<li>Stratus EU GmbH (DE)</li>" in html and "<li>Stratus Holdings Inc. (US)</li>" in html
+    assert "✗ No" in html  # ownership_ok false
+    assert 'href="../services/stratus-storage.html"' in html and 'href="../services/stratus-db.html"' in html
+
+
+def test_same_tables_give_same_bytes(tmp_path: Path, make_release) -> None:
+    a = make_release(tmp_path / "a" / RELEASE_ID)
+    b = make_release(tmp_path / "b" / RELEASE_ID)
+    first = _digest(build_site(a))
+    assert first == _digest(build_site(b))
+    assert first == _digest(build_site(a))  # rebuilding in place replaces the old site
+
+
+def test_database_is_closed_after_build(release: Path) -> None:
+    build_site(release)
+    con = duckdb.connect(str(release / "registry.duckdb"))  # read-write open fails if a handle is left
+    con.close()
+
+
+def test_missing_optional_columns_render_without_them(tmp_path: Path, make_release) -> None:
+    release = make_release(
+        tmp_path / RELEASE_ID,
+        drop_columns={
+            "providers": ["control_chain", "website"],
+            "services": ["regions", "seal_uncapped", "flag_count"],
+            "cada_gates": ["detail", "gate_order"],
+            "criterion_results": ["evidence_url", "evidence_note"],
+            "objective_results": ["weight"],
+            "decisions": ["in_force"],
+            "certifications": ["valid_on_as_of"],
+        },
+    )
+    site = build_site(release)
+    service = (site / "services" / "stratus-storage.html").read_text("utf-8")
+    assert "Evidence" not in service and "Regions" not in service and "Detail" not in service
+    assert "Control chain" not in (site / "providers" / "stratus-eu.html").read_text("utf-8")
+
+
+def test_missing_table_renders_as_empty(tmp_path: Path, make_release) -> None:
+    release = make_release(tmp_path / RELEASE_ID)
+    con = duckdb.connect(str(release / "registry.duckdb"))
+    con.execute("drop table changes")
+    con.close()
+    assert "No changes against the previous release." in (build_site(release) / "changes.html").read_text("utf-8")
+
+
+def test_unsafe_ids_get_no_page_and_no_link(tmp_path: Path, make_release) -> None:
+    release = make_release(
+        tmp_path / RELEASE_ID,
+        extra_services=[("../../evil", "nimbus-cloud", "Evil Service", "IaaS", 3, 1, "listed", None, [])],
+    )
+    site = build_site(release)
+    assert not (tmp_path / "evil.html").exists()
+    assert sorted(p.name for p in (site / "services").iterdir()) == [f"{s}.html" for s in SERVICE_IDS]
+    home = (site / "index.html").read_text("utf-8")
+    assert "Evil Service" in home and "evil.html" not in home
+
+
+def test_release_id_is_taken_from_the_folder_name(tmp_path: Path, make_release) -> None:
+    assert release_id_of(Path("/x/releases/2026-03-14-002")) == "2026-03-14-002"
+    assert release_id_of(Path("/x/releases/.tmp-2026-03-14-002")) == "2026-03-14-002"
+    release = make_release(tmp_path / f".tmp-{RELEASE_ID}")
+    assert f"Registry release {RELEASE_ID}</h1>" in (build_site(release) / "index.html").read_text("utf-8")
+
+
+def test_site_needs_no_network(release: Path) -> None:
+    for name, html in _pages(build_site(release)).items():
+        for ref in re.findall(r'(?:src|href)="([^"]+)"', html):
+            if ref.startswith("https://"):
+                assert name.startswith(("services/", "providers/")), (name, ref)  # evidence / website links only
+        assert "@import" not in html and "url(" not in html
+    css = (release / "site" / "static" / "style.css").read_text("utf-8")
+    assert "url(" not in css and "@import" not in css
+
+
+def test_empty_registry_still_builds(tmp_path: Path, make_release) -> None:
+    release = make_release(tmp_path / RELEASE_ID)
+    con = duckdb.connect(str(release / "registry.duckdb"))
+    for table in ("services", "providers", "objective_results", "changes"):
+        con.execute(f"delete from {table}")
+    con.close()
+    html = (build_site(release) / "index.html").read_text("utf-8")
+    assert "0 services" in html
+
+
+def test_copy_of_release_renders_identically(tmp_path: Path, release: Path) -> None:
+    build_site(release)
+    copy = tmp_path / "copy" / RELEASE_ID
+    shutil.copytree(release, copy)
+    assert _digest(build_site(copy)) == _digest(release / "site")
