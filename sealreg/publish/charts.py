@@ -13,7 +13,7 @@ BAR_COLOUR = "#1d4ed8"
 AXIS_COLOUR = "#4b5563"
 TEXT_COLOUR = "#1f2937"
 WIDTH = 360
-FONT = 'font-family="system-ui, sans-serif" font-size="13"'
+FONT = 'font-family="system-ui, sans-serif" font-size="14"'
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ def stacked_levels(
 
 def objective_bars(chart_id: str, objectives: Sequence[dict]) -> Chart:
     """One bar per objective: score % (length) coloured by the objective SEAL (after caps)."""
-    left, right, top, row_h = 56, 114, 8, 26
+    left, right, top, row_h = 58, 126, 8, 26
     plot_w = WIDTH - left - right
     body = [f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + len(objectives) * row_h}" stroke="{AXIS_COLOUR}"/>']
     table_rows = []
