@@ -16,10 +16,16 @@ REPO = Path(__file__).resolve().parents[2]
 RAW_SCHEMA = REPO / "ingestion" / "raw_schema.sql"
 
 CADA_FLAGS = (
-    "statement_of_conformity", "subcontractor_register", "data_location_checkable",
+    "statement_of_conformity",
+    "subcontractor_register",
+    "data_location_checkable",
 )
 CADA_TAIL = (
-    "cyber_certificate", "personnel", "support_in_union", "sbom", "no_third_country_ai_training",
+    "cyber_certificate",
+    "personnel",
+    "support_in_union",
+    "sbom",
+    "no_third_country_ai_training",
 )
 SAFEGUARDS = ("no_delivery_restraint", "no_data_access", "no_continuity_disruption", "no_forced_sanctions")
 
@@ -44,8 +50,13 @@ def _service_row(d_id: str, p_id: str, pos: int, svc: dict[str, Any]) -> dict[st
     audit = (cada or {}).get("audit")
     safeguards = (cada or {}).get("safeguards", {})
     row: dict[str, Any] = {
-        "disclosure_id": d_id, "provider_id": p_id, "service_id": svc["service_id"], "position": pos,
-        "name": svc["name"], "model": svc["model"], "has_cada": cada is not None,
+        "disclosure_id": d_id,
+        "provider_id": p_id,
+        "service_id": svc["service_id"],
+        "position": pos,
+        "name": svc["name"],
+        "model": svc["model"],
+        "has_cada": cada is not None,
     }
     for key in CADA_FLAGS + CADA_TAIL + ("source_code_access", "no_third_country_kill_switch"):
         row[key] = cada.get(key) if cada else None
@@ -63,11 +74,21 @@ def insert_disclosure(con: duckdb.DuckDBPyConnection, doc: dict[str, Any], file_
     """Insert one disclosure document into every raw table it touches."""
     d_id, prov = doc["disclosure_id"], doc["provider"]
     p_id = prov["provider_id"]
-    _insert(con, "disclosures", {
-        "disclosure_id": d_id, "provider_id": p_id, "submitted_at": _utc(doc["submitted_at"]),
-        "legal_name": prov["legal_name"], "country": prov["country"], "lei": prov.get("lei"),
-        "website": prov.get("website"), "file_name": file_name or f"{d_id}.json", "file_sha256": "0" * 64,
-    })
+    _insert(
+        con,
+        "disclosures",
+        {
+            "disclosure_id": d_id,
+            "provider_id": p_id,
+            "submitted_at": _utc(doc["submitted_at"]),
+            "legal_name": prov["legal_name"],
+            "country": prov["country"],
+            "lei": prov.get("lei"),
+            "website": prov.get("website"),
+            "file_name": file_name or f"{d_id}.json",
+            "file_sha256": "0" * 64,
+        },
+    )
     for pos, h in enumerate(doc.get("ownership", [])):
         _insert(con, "ownership", {"disclosure_id": d_id, "position": pos, **h})
     for pos, p in enumerate(doc.get("parents", [])):
@@ -76,19 +97,40 @@ def insert_disclosure(con: duckdb.DuckDBPyConnection, doc: dict[str, Any], file_
         s_id = svc["service_id"]
         _insert(con, "services", _service_row(d_id, p_id, pos, svc))
         for rpos, region in enumerate(svc.get("regions", [])):
-            _insert(con, "service_regions", {"disclosure_id": d_id, "service_id": s_id, "position": rpos,
-                                             "region": region})
+            _insert(
+                con, "service_regions", {"disclosure_id": d_id, "service_id": s_id, "position": rpos, "region": region}
+            )
         for crit, rung in svc["answers"].items():
             _insert(con, "answers", {"disclosure_id": d_id, "service_id": s_id, "criterion_id": crit, "rung": rung})
         for crit, ev in (svc.get("evidence") or {}).items():
-            _insert(con, "evidence", {"disclosure_id": d_id, "service_id": s_id, "criterion_id": crit,
-                                      "url": ev["url"], "note": ev.get("note")})
+            _insert(
+                con,
+                "evidence",
+                {
+                    "disclosure_id": d_id,
+                    "service_id": s_id,
+                    "criterion_id": crit,
+                    "url": ev["url"],
+                    "note": ev.get("note"),
+                },
+            )
     for pos, cert in enumerate(doc.get("certifications", [])):
-        _insert(con, "certifications", {
-            "disclosure_id": d_id, "position": pos, "scheme": cert["scheme"],
-            "certificate_id": cert["certificate_id"], "issuer": cert["issuer"],
-            "valid_from": cert["valid_from"], "valid_until": cert["valid_until"],
-        })
+        _insert(
+            con,
+            "certifications",
+            {
+                "disclosure_id": d_id,
+                "position": pos,
+                "scheme": cert["scheme"],
+                "certificate_id": cert["certificate_id"],
+                "issuer": cert["issuer"],
+                "valid_from": cert["valid_from"],
+                "valid_until": cert["valid_until"],
+            },
+        )
         for s_id in cert.get("services", []):
-            _insert(con, "certification_services", {"disclosure_id": d_id, "certificate_id": cert["certificate_id"],
-                                                     "service_id": s_id})
+            _insert(
+                con,
+                "certification_services",
+                {"disclosure_id": d_id, "certificate_id": cert["certificate_id"], "service_id": s_id},
+            )

@@ -26,7 +26,10 @@ REPO = Path(__file__).resolve().parents[2]
 PROJECT = REPO / "dbt_project"
 SAMPLES = REPO / "samples"
 AS_OF = "2026-11-28"
-MY_MARTS = "+providers +objective_results +criterion_results +washing_flags +certifications +rejections +int_services__scored"
+# This engineer's marts and everything upstream (the CADA/history models are built and tested elsewhere).
+MY_MARTS = (
+    "+providers +objective_results +criterion_results +washing_flags +certifications +rejections +int_services__scored"
+)
 
 
 def _rungs() -> tuple[dict[str, int], dict[str, int]]:
@@ -56,35 +59,69 @@ def _disclosure(provider_id: str, services: list[dict[str, Any]], **extra: Any) 
 
 
 def _service(service_id: str, answers: dict[str, int], regions: tuple[str, ...] = ("DE",)) -> dict[str, Any]:
-    return {"service_id": service_id, "name": service_id.title(), "model": "IaaS",
-            "regions": list(regions), "answers": dict(answers)}
+    return {
+        "service_id": service_id,
+        "name": service_id.title(),
+        "model": "IaaS",
+        "regions": list(regions),
+        "answers": dict(answers),
+    }
 
 
 def _cert(cert_id: str, valid_until: str, services: list[str]) -> dict[str, Any]:
-    return {"scheme": "ISO27001", "certificate_id": cert_id, "issuer": "Cert AB",
-            "valid_from": "2025-01-01", "valid_until": valid_until, "services": services}
+    return {
+        "scheme": "ISO27001",
+        "certificate_id": cert_id,
+        "issuer": "Cert AB",
+        "valid_from": "2025-01-01",
+        "valid_until": valid_until,
+        "services": services,
+    }
 
 
 def crafted_disclosures() -> list[dict[str, Any]]:
     """One disclosure per rule under test (provider ids start with `t-`)."""
     docs = [
-        _disclosure("t-top", [_service("t-top-svc", TOP)],
-                    certifications=[_cert("TOP-1", "2027-12-31", ["t-top-svc"]),
-                                    _cert("TOP-WIDE", "2027-12-31", [])]),
+        _disclosure(
+            "t-top",
+            [_service("t-top-svc", TOP)],
+            certifications=[_cert("TOP-1", "2027-12-31", ["t-top-svc"]), _cert("TOP-WIDE", "2027-12-31", [])],
+        ),
         _disclosure("t-bottom", [_service("t-bottom-svc", BOTTOM)]),
         _disclosure(
-            "t-atlas", [_service("t-atlas-svc", TOP)],
-            ownership=[{"holder_id": "t-holding", "holder_name": "T Holding AB", "country": "SE",
-                        "capital_pct": 100, "voting_pct": 100, "controls": True}],
-            parents=[{"entity_id": "t-holding", "name": "T Holding AB", "country": "SE",
-                      "controlled_by": "atlas-capital", "controlled_by_name": "Atlas Capital LLC",
-                      "controlled_by_country": "US"}],
+            "t-atlas",
+            [_service("t-atlas-svc", TOP)],
+            ownership=[
+                {
+                    "holder_id": "t-holding",
+                    "holder_name": "T Holding AB",
+                    "country": "SE",
+                    "capital_pct": 100,
+                    "voting_pct": 100,
+                    "controls": True,
+                }
+            ],
+            parents=[
+                {
+                    "entity_id": "t-holding",
+                    "name": "T Holding AB",
+                    "country": "SE",
+                    "controlled_by": "atlas-capital",
+                    "controlled_by_name": "Atlas Capital LLC",
+                    "controlled_by_country": "US",
+                }
+            ],
             certifications=[_cert("ATLAS-1", "2027-12-31", ["t-atlas-svc"])],
         ),
         # W4 boundary: a certificate ending on as_of is valid, one ending the day before is not.
-        _disclosure("t-cert", [_service("t-cert-today", TOP), _service("t-cert-yesterday", TOP)],
-                    certifications=[_cert("ENDS-TODAY", AS_OF, ["t-cert-today"]),
-                                    _cert("ENDED-YESTERDAY", "2026-11-27", ["t-cert-yesterday"])]),
+        _disclosure(
+            "t-cert",
+            [_service("t-cert-today", TOP), _service("t-cert-yesterday", TOP)],
+            certifications=[
+                _cert("ENDS-TODAY", AS_OF, ["t-cert-today"]),
+                _cert("ENDED-YESTERDAY", "2026-11-27", ["t-cert-yesterday"]),
+            ],
+        ),
     ]
     # Supersession: the latest submitted_at wins; equal timestamps -> the larger disclosure_id.
     old = _disclosure("t-super", [_service("t-super-old", TOP)])
@@ -101,8 +138,11 @@ def sample_disclosures() -> list[tuple[str, dict[str, Any]]]:
     """The bundled samples that the oracle expects to be accepted."""
     expected = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))
     rejected = {r["file"] for r in expected["rejections"]}
-    return [(p.name, json.loads(p.read_text(encoding="utf-8")))
-            for p in sorted((SAMPLES / "disclosures").glob("*.json")) if p.name not in rejected]
+    return [
+        (p.name, json.loads(p.read_text(encoding="utf-8")))
+        for p in sorted((SAMPLES / "disclosures").glob("*.json"))
+        if p.name not in rejected
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -120,9 +160,24 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     con.close()
 
     dbt = Path(sys.executable).parent / "dbt"
-    cmd = [str(dbt), "build", "--project-dir", "dbt_project", "--profiles-dir", "dbt_project",
-           "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs"),
-           "--vars", f"{{as_of: {AS_OF}}}", "--select", MY_MARTS, "--indirect-selection", "cautious"]
+    cmd = [
+        str(dbt),
+        "build",
+        "--project-dir",
+        "dbt_project",
+        "--profiles-dir",
+        "dbt_project",
+        "--target-path",
+        str(tmp / "target"),
+        "--log-path",
+        str(tmp / "logs"),
+        "--vars",
+        f"{{as_of: {AS_OF}}}",
+        "--select",
+        MY_MARTS,
+        "--indirect-selection",
+        "cautious",
+    ]
     env = {**os.environ, "SEALREG_WAREHOUSE": str(path), "DO_NOT_TRACK": "1"}
     proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-2000:]
@@ -151,51 +206,71 @@ def test_unit_tests_ran_inside_the_build_and_passed(warehouse: Path) -> None:
 
 
 def test_top_rung_everywhere_scores_100_and_seal_4(db) -> None:
-    assert one(db, "select sovereignty_score, seal, seal_uncapped from int_services__scored "
-                   "where service_id = 't-top-svc'") == (100.0, 4, 4)
-    assert one(db, "select count(*), min(score_pct), min(seal) from objective_results "
-                   "where service_id = 't-top-svc'") == (8, 100.0, 4)
+    assert one(
+        db, "select sovereignty_score, seal, seal_uncapped from int_services__scored where service_id = 't-top-svc'"
+    ) == (100.0, 4, 4)
+    assert one(
+        db, "select count(*), min(score_pct), min(seal) from objective_results where service_id = 't-top-svc'"
+    ) == (8, 100.0, 4)
 
 
 def test_rung_1_everywhere_scores_0_and_seal_0(db) -> None:
-    assert one(db, "select sovereignty_score, seal from int_services__scored "
-                   "where service_id = 't-bottom-svc'") == (0.0, 0)
+    assert one(db, "select sovereignty_score, seal from int_services__scored where service_id = 't-bottom-svc'") == (
+        0.0,
+        0,
+    )
     assert one(db, "select count(*), sum(points) from criterion_results where service_id = 't-bottom-svc'") == (48, 0)
 
 
 def test_w1_caps_sov1_to_1_and_names_the_foreign_controller(db) -> None:
-    assert one(db, "select control_chain, chain_depth, ultimate_controller_name, third_country_control "
-                   "from providers where provider_id = 't-atlas'") == (
-        "t-atlas → T Holding AB (SE) → Atlas Capital LLC (US)", 2, "Atlas Capital LLC", True)
+    assert one(
+        db,
+        "select control_chain, chain_depth, ultimate_controller_name, third_country_control "
+        "from providers where provider_id = 't-atlas'",
+    ) == ("t-atlas → T Holding AB (SE) → Atlas Capital LLC (US)", 2, "Atlas Capital LLC", True)
     assert one(db, "select reason from washing_flags where service_id = 't-atlas-svc' and flag = 'W1-control'") == (
-        "SOV-1.1 answered rung 4 (entirely within EU) but the ultimate controller Atlas Capital LLC is in US",)
-    assert one(db, "select score_pct, seal, seal_uncapped from objective_results "
-                   "where service_id = 't-atlas-svc' and objective = 'SOV-1'") == (100.0, 1, 4)
+        "SOV-1.1 answered rung 4 (entirely within EU) but the ultimate controller Atlas Capital LLC is in US",
+    )
+    assert one(
+        db,
+        "select score_pct, seal, seal_uncapped from objective_results "
+        "where service_id = 't-atlas-svc' and objective = 'SOV-1'",
+    ) == (100.0, 1, 4)
     # Caps never change points or scores.
-    assert one(db, "select sovereignty_score, seal, seal_uncapped from int_services__scored "
-                   "where service_id = 't-atlas-svc'") == (100.0, 1, 4)
+    assert one(
+        db, "select sovereignty_score, seal, seal_uncapped from int_services__scored where service_id = 't-atlas-svc'"
+    ) == (100.0, 1, 4)
 
 
 def test_w4_certificate_boundary_on_the_evaluation_date(db) -> None:
     flags = dict(db.execute("select service_id, flag from washing_flags where service_id like 't-cert-%'").fetchall())
     assert flags == {"t-cert-yesterday": "W4-certificate"}
-    validity = dict(db.execute("select certificate_id, valid_on_as_of from certifications "
-                               "where provider_id = 't-cert'").fetchall())
+    validity = dict(
+        db.execute("select certificate_id, valid_on_as_of from certifications where provider_id = 't-cert'").fetchall()
+    )
     assert validity == {"ENDS-TODAY": True, "ENDED-YESTERDAY": False}
-    assert one(db, "select seal, seal_uncapped from objective_results "
-                   "where service_id = 't-cert-yesterday' and objective = 'SOV-7'") == (2, 4)
+    assert one(
+        db,
+        "select seal, seal_uncapped from objective_results "
+        "where service_id = 't-cert-yesterday' and objective = 'SOV-7'",
+    ) == (2, 4)
 
 
 def test_certificate_without_services_keeps_one_row_with_null_service(db) -> None:
-    rows = db.execute("select certificate_id, service_id from certifications where provider_id = 't-top' "
-                      "order by certificate_id").fetchall()
+    rows = db.execute(
+        "select certificate_id, service_id from certifications where provider_id = 't-top' order by certificate_id"
+    ).fetchall()
     assert rows == [("TOP-1", "t-top-svc"), ("TOP-WIDE", None)]
 
 
 def test_latest_disclosure_wins_and_ties_go_to_the_larger_id(db) -> None:
     assert one(db, "select disclosure_id from providers where provider_id = 't-super'") == ("t-super-c",)
-    services = {r[0] for r in db.execute("select distinct service_id from criterion_results "
-                                         "where service_id like 't-super-%'").fetchall()}
+    services = {
+        r[0]
+        for r in db.execute(
+            "select distinct service_id from criterion_results where service_id like 't-super-%'"
+        ).fetchall()
+    }
     assert services == {"t-super-new"}
 
 
@@ -205,25 +280,42 @@ def test_rejections_pass_through(db) -> None:
 
 def test_samples_match_the_independent_oracle(db) -> None:
     expected = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))
-    got = {r[0]: r[1:] for r in db.execute(
-        "select service_id, sovereignty_score, seal, seal_uncapped from int_services__scored "
-        "where service_id not like 't-%'").fetchall()}
+    got = {
+        r[0]: r[1:]
+        for r in db.execute(
+            "select service_id, sovereignty_score, seal, seal_uncapped from int_services__scored "
+            "where service_id not like 't-%'"
+        ).fetchall()
+    }
     assert set(got) == set(expected["services"])
     for service_id, exp in expected["services"].items():
         score, seal, seal_uncapped = got[service_id]
         assert score == pytest.approx(exp["sovereignty_score"], abs=1e-6), service_id
         assert (seal, seal_uncapped) == (exp["seal"], exp["seal_uncapped"]), service_id
-        objectives = {o: (s, c, u) for o, s, c, u in db.execute(
-            "select objective, score_pct, seal, seal_uncapped from objective_results where service_id = ?",
-            [service_id]).fetchall()}
+        objectives = {
+            o: (s, c, u)
+            for o, s, c, u in db.execute(
+                "select objective, score_pct, seal, seal_uncapped from objective_results where service_id = ?",
+                [service_id],
+            ).fetchall()
+        }
         for objective, (s, c, u) in objectives.items():
             assert s == pytest.approx(exp["objective_scores"][objective], abs=1e-6), (service_id, objective)
             assert (c, u) == (exp["objective_seals"][objective], exp["objective_seals_uncapped"][objective])
-        flags = sorted(r[0] for r in db.execute("select flag from washing_flags where service_id = ?",
-                                                [service_id]).fetchall())
+        flags = sorted(
+            r[0] for r in db.execute("select flag from washing_flags where service_id = ?", [service_id]).fetchall()
+        )
         assert flags == sorted(f if isinstance(f, str) else f["flag"] for f in exp["flags"]), service_id
     for provider_id, exp in expected["providers"].items():
-        assert one(db, "select ultimate_controller_name, ultimate_controller_country, third_country_control, "
-                       "ownership_ok, disclosure_id from providers where provider_id = ?", provider_id) == (
-            exp["ultimate_controller_name"], exp["ultimate_controller_country"], exp["third_country_control"],
-            exp["ownership_ok"], exp["disclosure_id"]), provider_id
+        assert one(
+            db,
+            "select ultimate_controller_name, ultimate_controller_country, third_country_control, "
+            "ownership_ok, disclosure_id from providers where provider_id = ?",
+            provider_id,
+        ) == (
+            exp["ultimate_controller_name"],
+            exp["ultimate_controller_country"],
+            exp["third_country_control"],
+            exp["ownership_ok"],
+            exp["disclosure_id"],
+        ), provider_id
