@@ -152,7 +152,7 @@ class Checker:
             self.add("E006", path, "must not be empty")
         elif len(value) > max_len:
             self.add("E006", path, f"is {len(value)} characters long; the limit is {max_len}")
-        elif CONTROL_CHARS.search(value.translate(_WHITESPACE) if multiline else value):
+        elif CONTROL_CHARS.search(value) and (not multiline or CONTROL_CHARS.search(value.translate(_WHITESPACE))):
             self.add("E006", path, "must not contain control characters (line breaks, tabs, NUL)")
         else:
             return value

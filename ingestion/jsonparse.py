@@ -61,10 +61,24 @@ def parse_json(data: bytes) -> tuple[object, list[Issue]]:
         return None, [("E001", "$", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")]
     except ValueError:  # integers over the interpreter's digit limit (4300)
         return None, [("E001", "$", "not valid JSON: a number has too many digits")]
-    issues = _scan(value, deep=bool(_SURROGATE_ESCAPE.search(text) or _BIG_EXPONENT.search(text)))
+    deep = bool(_SURROGATE_ESCAPE.search(text) or _BIG_EXPONENT.search(text))
+    issues = _scan(value, deep) if deep or not _fast_scan_ok(value) else []
     if not issues and not isinstance(value, dict):
         issues.append(("E001", "$", "the document must be a JSON object"))
     return (None if issues else value), issues
+
+
+def _fast_scan_ok(root: object) -> bool:
+    """True if no container is deeper than the limit or has duplicate keys (no paths built: the common case)."""
+    stack: list[tuple[object, int]] = [(root, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH or type(value) is _DupDict:
+            return False
+        for item in value.values() if isinstance(value, dict) else value:
+            if isinstance(item, (dict, list)):
+                stack.append((item, depth + 1))
+    return True
 
 
 def _scan(root: object, deep: bool) -> list[Issue]:

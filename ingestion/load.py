@@ -69,6 +69,11 @@ class _Columns:
         for column, value in zip(self.cols[table], values, strict=True):
             column.append(value)
 
+    def extend(self, table: str, *columns: Iterable[object]) -> None:
+        """Append many rows given column-wise (equal lengths)."""
+        for column, values in zip(self.cols[table], columns, strict=True):
+            column.extend(values)
+
     def table(self, name: str) -> pa.Table:
         spec = RAW_TABLES[name]
         arrays = [pa.array(col, type=typ) for col, (_, typ) in zip(self.cols[name], spec, strict=True)]
@@ -91,10 +96,11 @@ def _add_document(c: _Columns, a: Accepted, sha256: str) -> None:
         c.add("services", did, p["provider_id"], sid, i, s["name"], s["model"], *_cada_columns(s.get("cada")))
         for j, region in enumerate(s["regions"]):
             c.add("service_regions", did, sid, j, region)
-        for cid, rung in s["answers"].items():
-            c.add("answers", did, sid, cid, rung)
-        for cid, ev in s.get("evidence", {}).items():
-            c.add("evidence", did, sid, cid, ev["url"], ev.get("note"))
+        answers = s["answers"]
+        c.extend("answers", [did] * len(answers), [sid] * len(answers), answers.keys(), answers.values())
+        evidence = s.get("evidence", {})
+        c.extend("evidence", [did] * len(evidence), [sid] * len(evidence), evidence.keys(),
+                 [e["url"] for e in evidence.values()], [e.get("note") for e in evidence.values()])
     for i, cert in enumerate(doc["certifications"]):
         c.add("certifications", did, i, cert["scheme"], cert["certificate_id"], cert["issuer"],
               parse_date(cert["valid_from"]), parse_date(cert["valid_until"]))

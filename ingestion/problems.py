@@ -70,13 +70,17 @@ def _path_key(path: str) -> str:
 
 
 def finalize(problems: list[Problem], cap: int = MAX_PROBLEMS_PER_FILE) -> list[Problem]:
-    """Deduplicate and sort (file, path with numeric indices, code, message); keep at most `cap` per file."""
-    ordered = sorted(set(problems), key=lambda p: (p.file, _path_key(p.path), p.code, p.message))
+    """One problem per (file, code, path) (messages joined), sorted by file, path (numeric indices), code;
+    at most `cap` per file."""
+    merged: dict[tuple[str, str, str], set[str]] = {}
+    for p in problems:
+        merged.setdefault((p.file, p.code, p.path), set()).add(p.message)
+    ordered = sorted(merged, key=lambda k: (k[0], _path_key(k[2]), k[1]))
     out: list[Problem] = []
     counts: dict[str, int] = {}
-    for p in ordered:
-        n = counts.get(p.file, 0)
+    for file, code, path in ordered:
+        n = counts.get(file, 0)
         if n < cap:
-            out.append(p)
-        counts[p.file] = n + 1
+            out.append(Problem(file, code, path, "; ".join(sorted(merged[file, code, path]))))
+        counts[file] = n + 1
     return out

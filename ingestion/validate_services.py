@@ -69,14 +69,15 @@ def _answers(c: Checker, answers: object, path: str) -> None:
         return
     rungs = criteria_rungs()
     for key, rung in answers.items():
-        kpath = child(path, key)
         top = rungs.get(key)
+        if top is not None and type(rung) is int and 1 <= rung <= top:
+            continue  # the common case, without building a path
         if top is None:
-            c.add("E009", kpath, "unknown criterion id; use the 48 ids SOV-1.1 .. SOV-8.4 of csf_criteria.csv")
+            c.add("E009", child(path, key), "unknown criterion id; use the 48 ids of csf_criteria.csv")
         elif isinstance(rung, bool) or not isinstance(rung, int):
-            c.wrong_type(kpath, "an integer rung", rung)
-        elif not 1 <= rung <= top:
-            c.add("E006", kpath, f"rung {show(rung)} is out of range 1..{top} for this criterion")
+            c.wrong_type(child(path, key), "an integer rung", rung)
+        else:
+            c.add("E006", child(path, key), f"rung {show(rung)} is out of range 1..{top} for this criterion")
     for cid in rungs:
         if cid not in answers:
             c.add("E009", child(path, cid), "answer missing; every one of the 48 criteria must be answered")

@@ -303,3 +303,31 @@ def test_problems_are_capped_per_file(factory):
     problems = factory.problems_of(doc)
     assert len(problems) == 100
     assert json.dumps([p.to_dict() for p in problems])
+
+
+def test_capital_and_voting_over_100_give_one_E011_naming_both(factory):
+    doc = factory.disclosure()
+    doc["ownership"].append({"holder_id": "other", "holder_name": "Other SA", "country": "FR",
+                             "capital_pct": 20, "voting_pct": 20, "controls": False})
+    (problem,) = factory.problems_of(doc)
+    assert (problem.code, problem.path) == ("E011", "$.ownership")
+    assert "capital_pct" in problem.message and "voting_pct" in problem.message
+
+
+def test_each_file_code_path_is_reported_once(factory):
+    doc = factory.disclosure()
+    doc["ownership"][0]["controls"] = False
+    # two cycles through the same parent edge: provider -> h1 -> top -> provider and provider -> h2 -> top
+    doc["ownership"] = [
+        {"holder_id": h, "holder_name": h, "country": "SE", "capital_pct": 50, "voting_pct": 50, "controls": True}
+        for h in ("h1", "h2")
+    ]
+    doc["parents"] = [
+        {"entity_id": e, "name": e, "country": "SE", "controlled_by": by, "controlled_by_name": by,
+         "controlled_by_country": "SE"}
+        for e, by in (("top", "nordcloud"), ("h1", "top"), ("h2", "top"))
+    ]
+    problems = factory.problems_of(doc)
+    keys = [(p.file, p.code, p.path) for p in problems]
+    assert len(keys) == len(set(keys))
+    assert {p.code for p in problems} == {"E012"}
