@@ -123,15 +123,15 @@ def _single(rows: list[dict], column: str) -> Any:
     return ", ".join(values) if values else None
 
 
-def _chain(value: Any) -> list[str] | None:
-    """Control chain as a list of readable steps, whatever shape the column has."""
+def _chain(value: Any) -> list[str]:
+    """Control chain as readable steps: "a → B Holding (SE) → C LLC (US)", a JSON/list of entities, or None."""
     if value is None:
-        return None
+        return []
     if isinstance(value, str):
         try:
             value = json.loads(value)
         except ValueError:
-            return [value]
+            return [step.strip() for step in value.split("→") if step.strip()]
     if isinstance(value, dict):
         value = [value]
     if not isinstance(value, (list, tuple)):
@@ -344,6 +344,13 @@ def yes_no(value: Any) -> str:
     return "unknown" if value is None else ("Yes" if value else "No")
 
 
+def listing(value: Any) -> str:
+    """Regions and similar: a list or a comma-separated string, shown as "a, b"."""
+    if isinstance(value, str):
+        value = [v.strip() for v in value.split(",") if v.strip()]
+    return plain(value)
+
+
 def plain(value: Any) -> str:
     """Dates, timestamps, lists and None as short text."""
     if value is None:
@@ -364,5 +371,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(one=one_decimal, number=number, link=safe_link, status=status_label, yesno=yes_no, plain=plain)
+    env.filters.update(
+        one=one_decimal, number=number, link=safe_link, status=status_label, yesno=yes_no, plain=plain, listing=listing
+    )
     return env

@@ -29,7 +29,7 @@ create table providers (provider_id varchar, legal_name varchar, country varchar
   ownership_ok boolean, control_chain varchar, disclosure_id varchar, submitted_at timestamp);
 create table services (service_id varchar, provider_id varchar, name varchar, model varchar,
   sovereignty_score double, seal integer, seal_uncapped integer, ual integer, status varchar, status_reason varchar,
-  weights_version varchar, evaluated_on date, regions varchar[], flag_count integer);
+  weights_version varchar, evaluated_on date, regions varchar, flag_count integer);
 create table objective_results (service_id varchar, objective varchar, objective_name varchar, score_pct double,
   seal integer, seal_uncapped integer, weight double);
 create table criterion_results (service_id varchar, criterion_id varchar, objective varchar, title varchar,
@@ -145,7 +145,7 @@ def make_release(
                 "FR",
                 False,
                 True,
-                "[]",
+                "nimbus-cloud",
                 "disc-nimbus-1",
                 dt.datetime(2026, 3, 1, 9, 30),
             ),
@@ -159,7 +159,7 @@ def make_release(
                 "US",
                 True,
                 False,
-                '[{"name": "Stratus EU GmbH", "country": "DE"}, {"name": "Stratus Holdings Inc.", "country": "US"}]',
+                "stratus-eu → Stratus EU GmbH (DE) → Stratus Holdings Inc. (US)",
                 "disc-stratus-2",
                 dt.datetime(2026, 3, 2, 14, 5),
             ),
@@ -181,7 +181,7 @@ def make_release(
     )
     for sid, pid, name, model, base, ual, status, reason, flags in [*SERVICES, *extra_services]:
         objectives, criteria, score, seal, seal_u = _service_rows(sid, base, flags)
-        regions = ["eu-west-1", "us-east-1"] if sid == "alto-ai" else ["eu-west-1", "eu-central-1"]
+        regions = "eu-west-1,us-east-1" if sid == "alto-ai" else "eu-central-1,eu-west-1"
         con.execute(
             "insert into services values (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [

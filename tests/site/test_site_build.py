@@ -124,12 +124,14 @@ def test_service_page_shows_criteria_flags_gates_certificates_decisions_history(
     assert "C5-2023-88" in html and "(provider-wide)" in html
     assert "Misleading control claims" in html and "ECCA desk" in html
     assert "2026-03-01" in html and "current" in html
+    assert "eu-central-1, eu-west-1" in html
     assert 'aria-labelledby="objectives-chart-title objectives-chart-desc"' in html
 
 
 def test_provider_page_shows_control_chain_and_ownership(release: Path) -> None:
     html = (build_site(release) / "providers" / "stratus-eu.html").read_text("utf-8")
     assert "<li>Stratus EU GmbH (DE)</li>" in html and "<li>Stratus Holdings Inc. (US)</li>" in html
+    assert "its own ultimate controller" in (build_site(release) / "providers" / "nimbus-cloud.html").read_text("utf-8")
     assert "✗ No" in html  # ownership_ok false
     assert 'href="../services/stratus-storage.html"' in html and 'href="../services/stratus-db.html"' in html
 
@@ -219,3 +221,12 @@ def test_copy_of_release_renders_identically(tmp_path: Path, release: Path) -> N
     copy = tmp_path / "copy" / RELEASE_ID
     shutil.copytree(release, copy)
     assert _digest(build_site(copy)) == _digest(release / "site")
+
+
+def test_control_chain_accepts_text_json_and_lists() -> None:
+    from sealreg.publish.site import _chain
+
+    assert _chain("a → B AB (SE) → C LLC (US)") == ["a", "B AB (SE)", "C LLC (US)"]
+    assert _chain('[{"name": "B", "country": "SE"}]') == ["B (SE)"]
+    assert _chain([{"name": "B", "country": "SE"}, "C"]) == ["B (SE)", "C"]
+    assert _chain(None) == []
