@@ -109,7 +109,7 @@ class Processes:
             with contextlib.suppress(psutil.Error):
                 parent = psutil.Process(proc.pid)
                 tracked += [parent, *parent.children(recursive=True)]
-        for name, proc in reversed(list(self.procs.items())):
+        for proc in reversed(list(self.procs.values())):
             if proc.poll() is None:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(proc.pid, signal.SIGTERM)
@@ -270,10 +270,13 @@ def test_compose_topology_runs_sealreg_nightly_on_postgres(tmp_path, wall_times)
         procs.start("dag-processor", "dag-processor")
         procs.start("triggerer", "triggerer", "--skip-serve-logs")
 
-        _wait("api-server /api/v2/version", lambda: _http_ok(f"http://127.0.0.1:{api_port}/api/v2/version"),
-              STARTUP_TIMEOUT, procs)
-        _wait("scheduler /health", lambda: _http_ok(f"http://127.0.0.1:{health_port}/health"),
-              STARTUP_TIMEOUT, procs)
+        _wait(
+            "api-server /api/v2/version",
+            lambda: _http_ok(f"http://127.0.0.1:{api_port}/api/v2/version"),
+            STARTUP_TIMEOUT,
+            procs,
+        )
+        _wait("scheduler /health", lambda: _http_ok(f"http://127.0.0.1:{health_port}/health"), STARTUP_TIMEOUT, procs)
         mark("api-server and scheduler healthy")
 
         def parsed() -> bool:
@@ -294,7 +297,8 @@ def test_compose_topology_runs_sealreg_nightly_on_postgres(tmp_path, wall_times)
 
         def run_finished() -> bool:
             for task_id, state in _query(
-                db_url, "SELECT task_id, state FROM task_instance WHERE dag_id = %s AND run_id = %s",
+                db_url,
+                "SELECT task_id, state FROM task_instance WHERE dag_id = %s AND run_id = %s",
                 (DAG_ID, run_id),
             ):
                 if seen.get(task_id) != state:
