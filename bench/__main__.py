@@ -1,0 +1,357 @@
+"""sealreg benchmark at regulator scale: `python -m bench [--sizes 1000,10000] [--seed 7] [--keep]`.
+
+For each size: generate an inbox (bench/out/<size>/inbox), run a full refresh in a subprocess
+(peak RSS of the whole process tree sampled every 50 ms), time the floor (bench/floor.sql on a copy
+of the refreshed warehouse, checked against the dbt marts), then re-submit 1 % of the providers and
+time the next night's refresh on the same home. Fixed overhead = a refresh of a 1-provider inbox
+(an empty inbox fails the raw gate by design). Prints a table and writes bench/results/<today>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+from bench.generate import generate, mutate
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+OUT = BENCH / "out"
+RESULTS = BENCH / "results"
+AS_OF = dt.date(2026, 11, 28)
+NEXT_NIGHT = AS_OF + dt.timedelta(days=1)
+STAGES = ("ingest", "validate_raw", "build", "validate_final", "record_history", "publish")
+STAGE_LABELS = {"ingest": "ingest (validate+load)", "validate_raw": "GX raw", "build": "dbt build",
+                "validate_final": "GX final", "record_history": "history", "publish": "publish"}
+TARGETS = {"full_10k_s": 120.0, "rss_gib": 2.0, "fixed_overhead_s": 30.0, "linear_ratio": 12.0,
+           "floor_ratio": 5.0, "incremental_share": 0.25}
+
+
+# --- process-tree sampling -----------------------------------------------------------------------
+def _tree_rss_psutil(proc) -> int:
+    import psutil
+
+    total = 0
+    try:
+        members = [proc] + proc.children(recursive=True)
+    except psutil.Error:
+        return 0
+    for p in members:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def _tree_rss_proc(pid: int) -> int:
+    """Sum of VmRSS over pid and its descendants, from /proc (fallback without psutil)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        todo += children.get(p, [])
+        try:
+            with open(f"/proc/{p}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except OSError:
+            pass
+    return total
+
+
+def run_refresh(inbox: Path, home: Path, as_of: dt.date, work: Path, tag: str, profile: bool = False) -> dict:
+    """One refresh via bench.driver in a subprocess; returns its JSON plus wall time and peak tree RSS."""
+    work.mkdir(parents=True, exist_ok=True)
+    out_json = work / f"{tag}.json"
+    cmd = [sys.executable, "-m", "bench.driver", "--inbox", str(inbox), "--home", str(home),
+           "--as-of", as_of.isoformat(), "--out", str(out_json), "--keep-dbt", str(work / f"{tag}-dbt")]
+    if profile:
+        cmd += ["--profile", str(work / f"{tag}.prof")]
+    env = {**os.environ, "GX_ANALYTICS_ENABLED": "false", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+           "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    try:
+        import psutil
+    except ImportError:
+        psutil = None
+    log = open(work / f"{tag}.log", "wb")
+    started = time.perf_counter()
+    if psutil is not None:
+        proc = psutil.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+        sample = lambda: _tree_rss_psutil(proc)  # noqa: E731
+    else:
+        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+        sample = lambda: _tree_rss_proc(proc.pid)  # noqa: E731
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, sample())
+        time.sleep(0.05)
+    wall = time.perf_counter() - started
+    log.close()
+    if not out_json.exists():
+        raise RuntimeError(f"refresh {tag} produced no result; see {work / (tag + '.log')}")
+    data = json.loads(out_json.read_text())
+    if not data["ok"]:
+        raise RuntimeError(f"refresh {tag} failed at {data['failed_step']}: {data['error']}")
+    data["wall_s"] = wall
+    data["peak_rss_bytes"] = peak
+    data["slowest_dbt_nodes"] = _slowest_nodes(work / f"{tag}-dbt" / "run_results.json")
+    return data
+
+
+def _slowest_nodes(path: Path, n: int = 8) -> list[dict]:
+    if not path.exists():
+        return []
+    results = json.loads(path.read_text()).get("results", [])
+    rows = [{"node": r["unique_id"].split(".", 2)[-1] if r["unique_id"].startswith("model.")
+             else r["unique_id"].split(".")[0] + ":" + r["unique_id"].split(".")[2],
+             "seconds": round(r.get("execution_time") or 0.0, 3)} for r in results]
+    total = sum(r["seconds"] for r in rows)
+    rows.sort(key=lambda r: -r["seconds"])
+    return [{"node": "(all nodes, sum)", "seconds": round(total, 3), "count": len(rows)}] + rows[:n]
+
+
+# --- floor ---------------------------------------------------------------------------------------
+def run_floor(warehouse: Path, work: Path, as_of: dt.date, repeats: int = 3) -> dict:
+    """Time bench/floor.sql on a copy of `warehouse` (best of `repeats`), then compare with the marts."""
+    copy = work / "floor-copy.duckdb"
+    sql = (BENCH / "floor.sql").read_text().replace("{as_of}", as_of.isoformat()).replace(
+        "{weights_version}", "calculator-2026")
+    times = []
+    for _ in range(repeats):
+        shutil.copyfile(warehouse, copy)
+        started = time.perf_counter()
+        con = duckdb.connect(str(copy))
+        con.execute(sql)
+        con.close()
+        times.append(time.perf_counter() - started)
+    con = duckdb.connect(str(copy), read_only=True)
+    try:
+        check = compare_floor(con)
+    finally:
+        con.close()
+    return {"seconds": min(times), "all_seconds": times, **check}
+
+
+def compare_floor(con) -> dict:
+    """Differences between the floor tables and the dbt marts of the same warehouse (all 0 = same results)."""
+    q = lambda s: con.execute(s).fetchone()[0]  # noqa: E731
+    return {
+        "services": q("select count(*) from floor.services"),
+        "services_mart": q("select count(*) from main.services"),
+        "service_mismatches": q("""
+            select count(*) from floor.services f full join main.services m using (service_id)
+            where f.service_id is null or m.service_id is null
+               or abs(f.sovereignty_score - m.sovereignty_score) > 1e-9
+               or f.seal is distinct from m.seal or f.ual is distinct from m.ual
+               or f.status is distinct from m.status"""),
+        "objective_mismatches": q("""
+            select count(*) from floor.objective_results f full join main.objective_results m
+                using (service_id, objective)
+            where f.service_id is null or m.service_id is null
+               or abs(f.score_pct - m.score_pct) > 1e-9 or f.seal is distinct from m.seal
+               or f.cap is distinct from m.cap"""),
+        "criterion_mismatches": q("""
+            select count(*) from floor.criterion_results f full join main.criterion_results m
+                using (service_id, criterion_id)
+            where f.service_id is null or m.service_id is null
+               or f.rung is distinct from m.rung or f.points is distinct from m.points
+               or f.seal is distinct from m.seal"""),
+        "provider_mismatches": q("""
+            select count(*) from floor.providers f full join main.providers m using (provider_id)
+            where f.provider_id is null or m.provider_id is null
+               or f.ultimate_controller_id is distinct from m.ultimate_controller_id
+               or f.third_country_control is distinct from m.third_country_control
+               or f.control_chain is distinct from m.control_chain
+               or f.ownership_ok is distinct from m.ownership_ok"""),
+    }
+
+
+# --- one size ------------------------------------------------------------------------------------
+def bench_size(n: int, seed: int, work: Path, profile: bool) -> dict:
+    if work.exists():
+        shutil.rmtree(work)
+    inbox, home = work / "inbox", work / "home"
+    started = time.perf_counter()
+    gen = generate(inbox, n, seed)
+    gen["seconds"] = time.perf_counter() - started
+    gen["inbox_bytes"] = sum(p.stat().st_size for p in inbox.glob("*.json"))
+    print(f"[{n}] generated {gen['valid_files']} valid + {gen['invalid_files']} invalid files, "
+          f"{gen['services']} services in {gen['seconds']:.1f} s; full refresh ...", flush=True)
+    load_before = os.getloadavg()
+    full = run_refresh(inbox, home, AS_OF, work, "full", profile=profile)
+    print(f"[{n}] full refresh {full['wall_s']:.1f} s wall, peak RSS {full['peak_rss_bytes'] / 2**20:.0f} MiB; "
+          "floor ...", flush=True)
+    floor = run_floor(home / "warehouse" / "registry.duckdb", work, AS_OF)
+    changed = mutate(inbox, 0.01, seed + 1, dt.datetime.combine(NEXT_NIGHT, dt.time(1, 30), tzinfo=dt.UTC))
+    print(f"[{n}] floor {floor['seconds']:.2f} s; incremental night ({len(changed)} re-submissions) ...", flush=True)
+    incr = run_refresh(inbox, home, NEXT_NIGHT, work, "incremental")
+    load_after = os.getloadavg()
+    t = full["timings"]
+    criterion_rows = gen["services"] * 48
+    return {
+        "providers": n,
+        "generate": gen,
+        "full": full,
+        "floor": floor,
+        "incremental": {**incr, "resubmitted": len(changed)},
+        "criterion_rows": criterion_rows,
+        "rows_per_s": criterion_rows / full["wall_s"],
+        "floor_ratio": (t["build"] + t["validate_final"]) / floor["seconds"],
+        "incremental_share": incr["wall_s"] / full["wall_s"],
+        "loadavg_before": load_before,
+        "loadavg_after": load_after,
+    }
+
+
+def fixed_overhead(seed: int, work: Path) -> dict:
+    if work.exists():
+        shutil.rmtree(work)
+    generate(work / "inbox", 1, seed, invalid_share=0.0)
+    res = run_refresh(work / "inbox", work / "home", AS_OF, work, "fixed")
+    print(f"[fixed] 1-provider refresh {res['wall_s']:.1f} s", flush=True)
+    return res
+
+
+# --- report --------------------------------------------------------------------------------------
+def _gib(b: int) -> float:
+    return b / 2**30
+
+
+def verdicts(fixed: dict, sizes: dict[int, dict]) -> dict:
+    out: dict[str, dict] = {"fixed_overhead_s": {"value": fixed["wall_s"], "target": TARGETS["fixed_overhead_s"]}}
+    out["fixed_overhead_s"]["met"] = fixed["wall_s"] <= TARGETS["fixed_overhead_s"]
+    peak = max([fixed["peak_rss_bytes"]] + [s["full"]["peak_rss_bytes"] for s in sizes.values()]
+               + [s["incremental"]["peak_rss_bytes"] for s in sizes.values()])
+    out["rss_gib"] = {"value": _gib(peak), "target": TARGETS["rss_gib"], "met": _gib(peak) <= TARGETS["rss_gib"]}
+    if 10000 in sizes:
+        v = sizes[10000]["full"]["wall_s"]
+        out["full_10k_s"] = {"value": v, "target": TARGETS["full_10k_s"], "met": v <= TARGETS["full_10k_s"]}
+    if 1000 in sizes and 10000 in sizes:
+        v = sizes[10000]["full"]["wall_s"] / sizes[1000]["full"]["wall_s"]
+        out["linear_ratio"] = {"value": v, "target": TARGETS["linear_ratio"], "met": v <= TARGETS["linear_ratio"]}
+    largest = sizes[max(sizes)]
+    v = largest["floor_ratio"]
+    out["floor_ratio"] = {"value": v, "target": TARGETS["floor_ratio"], "met": v <= TARGETS["floor_ratio"],
+                          "size": max(sizes)}
+    v = largest["incremental_share"]
+    out["incremental_share"] = {"value": v, "target": TARGETS["incremental_share"],
+                                "met": v <= TARGETS["incremental_share"], "size": max(sizes)}
+    return out
+
+
+def print_table(fixed: dict, sizes: dict[int, dict], verdict: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=max(120, 40 + 22 * len(sizes)))
+    table = Table(title=f"sealreg benchmark {dt.date.today()} (load {os.getloadavg()[0]:.1f}, {os.cpu_count()} cores)")
+    table.add_column("figure")
+    for n in sizes:
+        table.add_column(f"{n:,} providers", justify="right")
+
+    def row(label, fn):
+        table.add_row(label, *[fn(s) for s in sizes.values()])
+
+    row("files (valid+invalid) / services", lambda s: f"{s['generate']['valid_files'] + s['generate']['invalid_files']:,}"
+        f" / {s['generate']['services']:,}")
+    row("criterion rows (services×48)", lambda s: f"{s['criterion_rows']:,}")
+    row("fixed overhead, 1 provider (s)", lambda s: f"{fixed['wall_s']:.1f}")
+    for st in STAGES:
+        row(f"  {STAGE_LABELS[st]} (s)", lambda s, st=st: f"{s['full']['timings'][st]:.1f}")
+    row("  interpreter start+imports (s)", lambda s: f"{s['full']['import_s']:.1f}")
+    row("full refresh, wall (s)", lambda s: f"{s['full']['wall_s']:.1f}")
+    row("peak RSS, process tree (MiB)", lambda s: f"{s['full']['peak_rss_bytes'] / 2**20:.0f}")
+    row("criterion rows / s", lambda s: f"{s['rows_per_s']:,.0f}")
+    row("floor, plain SQL (s)", lambda s: f"{s['floor']['seconds']:.2f}")
+    row("floor = marts? (mismatches)", lambda s: str(s["floor"]["service_mismatches"] + s["floor"]["objective_mismatches"]
+                                                     + s["floor"]["criterion_mismatches"]
+                                                     + s["floor"]["provider_mismatches"]))
+    row("(dbt build + GX final) / floor", lambda s: f"{s['floor_ratio']:.1f}×")
+    row("incremental night, 1 % (s)", lambda s: f"{s['incremental']['wall_s']:.1f}")
+    row("incremental / full", lambda s: f"{100 * s['incremental_share']:.0f} %")
+    row("load avg before → after", lambda s: f"{s['loadavg_before'][0]:.1f} → {s['loadavg_after'][0]:.1f}")
+    console.print(table)
+    targets = Table(title="targets")
+    for col in ("target", "value", "limit", "met"):
+        targets.add_column(col)
+    for key, v in verdict.items():
+        targets.add_row(key, f"{v['value']:.2f}", f"{v['target']}", "yes" if v["met"] else "NO")
+    console.print(targets)
+
+
+def _strip(res: dict) -> dict:
+    """Keep the results JSON small: drop per-step dicts that carry paths."""
+    return {k: v for k, v in res.items() if k not in ("steps",)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="1000,10000", help="comma-separated provider counts")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--keep", action="store_true", help="keep bench/out/<size>/ (inboxes, homes, logs)")
+    ap.add_argument("--profile", action="store_true", help="cProfile the in-process steps of each full refresh")
+    ap.add_argument("--no-results", action="store_true", help="do not write bench/results/<date>.json")
+    args = ap.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    uptime_before = _uptime()
+    print(f"uptime: {uptime_before}", flush=True)
+    fixed = fixed_overhead(args.seed, OUT / "fixed")
+    results = {n: bench_size(n, args.seed, OUT / str(n), args.profile) for n in sizes}
+    verdict = verdicts(fixed, results)
+    print_table(fixed, results, verdict)
+    uptime_after = _uptime()
+    print(f"uptime: {uptime_after}")
+    if not args.no_results:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        path = RESULTS / f"{dt.date.today().isoformat()}.json"
+        doc = {
+            "date": dt.date.today().isoformat(),
+            "command": "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:]),
+            "seed": args.seed,
+            "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "duckdb": duckdb.__version__,
+                        "platform": platform.platform(), "uptime_before": uptime_before,
+                        "uptime_after": uptime_after,
+                        "note": "shared 2-core machine, other test suites running concurrently: timings are noisy"},
+            "fixed_overhead": _strip(fixed),
+            "sizes": {str(n): {**r, "full": _strip(r["full"]), "incremental": _strip(r["incremental"])}
+                      for n, r in results.items()},
+            "targets": verdict,
+        }
+        path.write_text(json.dumps(doc, indent=2, default=str) + "\n")
+        print(f"results: {path.relative_to(REPO)}")
+    if not args.keep:
+        shutil.rmtree(OUT, ignore_errors=True)
+    return 0
+
+
+def _uptime() -> str:
+    try:
+        return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
