@@ -1,0 +1,93 @@
+"""The benchmark generator: reproducible bytes, valid files pass the real validator, invalid ones are
+rejected with the code they were built for, and `mutate` adds valid newer submissions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from pathlib import Path
+
+from bench.generate import AS_OF, CRITERIA, INVALID_CODES, generate, lei, mutate
+from ingestion.ingest import validate_paths
+from ingestion.rulebook import lei_checksum_ok
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.json"))}
+
+
+def _codes_by_file(folder: Path, as_of: dt.date) -> dict[str, set[str]]:
+    problems = validate_paths(sorted(folder.glob("*.json")), as_of)
+    out: dict[str, set[str]] = defaultdict(set)
+    for p in problems:
+        out[Path(p.file).name].add(p.code)
+    return out
+
+
+def test_same_seed_same_bytes(tmp_path):
+    a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    generate(a, 40, seed=11)
+    generate(b, 40, seed=11)
+    generate(c, 40, seed=12)
+    assert _files(a) == _files(b)
+    assert _files(a) != _files(c)
+
+
+def test_valid_batch_passes_the_validator(tmp_path):
+    stats = generate(tmp_path, 30, seed=3, invalid_share=0.0)
+    assert stats["invalid_files"] == 0
+    assert validate_paths(sorted(tmp_path.glob("*.json")), AS_OF) == []
+    docs = [json.loads(p.read_bytes()) for p in tmp_path.glob("*.json")]
+    services = [s for d in docs for s in d["services"]]
+    assert all(set(s["answers"]) == set(CRITERIA) for s in services)
+    assert len({s["service_id"] for s in services}) == stats["services"]  # superseded copies repeat ids
+    assert len({d["disclosure_id"] for d in docs}) == len(docs)
+    assert {s["model"] for s in services} == {"IaaS", "PaaS", "SaaS"}
+
+
+def test_variety(tmp_path):
+    generate(tmp_path, 200, seed=5, invalid_share=0.0)
+    docs = [json.loads(p.read_bytes()) for p in tmp_path.glob("*.json")]
+    services = [s for d in docs for s in d["services"]]
+    assert 2.6 <= len(services) / len(docs) <= 3.6
+    assert max(len(d["parents"]) for d in docs) == 3  # chains of 4 levels above the provider
+    controllers = {d["parents"][-1]["controlled_by_country"] for d in docs if d["parents"]}
+    assert {"US", "CN", "CH", "GB"} <= controllers | {o["country"] for d in docs for o in d["ownership"]}
+    assert any(not any(o["controls"] or o["voting_pct"] > 50 for o in d["ownership"]) for d in docs)  # dispersed
+    assert any("cada" not in s for s in services) and any("audit" in s.get("cada", {}) for s in services)
+    assert any("evidence" in s for s in services)
+    assert any(c["valid_until"] < AS_OF.isoformat() for d in docs for c in d["certifications"])
+    leis = [d["provider"]["lei"] for d in docs if "lei" in d["provider"]]
+    assert leis and all(lei_checksum_ok(x) for x in leis) and len(leis) < len(docs)
+
+
+def test_lei_check_digits():
+    assert lei("5493001KJTIIGC8Y1R") == "5493001KJTIIGC8Y1R12"  # the example of disclosure-v1.md
+
+
+def test_invalid_share_gives_rejections_with_their_codes(tmp_path):
+    stats = generate(tmp_path, 60, seed=9, invalid_share=0.25)
+    assert stats["invalid_files"] == 15
+    assert stats["invalid_codes"] == sorted(INVALID_CODES)
+    codes = _codes_by_file(tmp_path, AS_OF)
+    invalid = sorted(p.name for p in tmp_path.glob("zz-invalid-*.json"))
+    assert len(invalid) == 15
+    for name in invalid:
+        expected = name.removesuffix(".json").rsplit("-", 1)[1]
+        assert expected in codes[name], (name, codes.get(name))
+    assert set(codes) == set(invalid)  # no valid file is rejected
+
+
+def test_mutate_adds_valid_newer_submissions(tmp_path):
+    generate(tmp_path, 100, seed=4, invalid_share=0.05)
+    before = _files(tmp_path)
+    new = mutate(tmp_path, 0.05, seed=1)
+    assert len(new) == 5 and not set(new) & set(before)
+    after = _files(tmp_path)
+    assert set(after) == set(before) | set(new)
+    codes = _codes_by_file(tmp_path, AS_OF + dt.timedelta(days=1))
+    assert all(name.startswith("zz-invalid-") for name in codes)
+    for name in new:
+        doc = json.loads(after[name])
+        assert doc["submitted_at"].startswith("2026-11-29")
