@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 
 from ingestion.checks import parse_timestamp
-from ingestion.load import InputFile, build_tables, load_tables
+from ingestion.load import InputFile, RawRows, build_tables, load_tables
 from ingestion.problems import Problem, finalize
 from ingestion.quarantine import quarantine
 from ingestion.rulebook import MAX_FILE_BYTES
@@ -83,6 +83,7 @@ def run_ingest(
     """
     paths = sorted(p for p in Path(ctx.inbox).glob("*.json") if p.is_file())
     total = len(paths)
+    rows = RawRows()
     candidates: list[Accepted] = []
     rejected: dict[str, list[Problem]] = {}
     meta: dict[str, tuple[str | None, int]] = {}
@@ -92,7 +93,8 @@ def run_ingest(
         if accepted is None:
             rejected[path.name] = found
         else:
-            candidates.append(accepted)
+            rows.add(accepted, sha256)
+            candidates.append(_slim(accepted))  # the full document is not kept: its rows are in `rows`
         if progress is not None:
             progress(done, total)
     accepted_docs, conflicts = resolve_conflicts(candidates)
@@ -105,12 +107,20 @@ def run_ingest(
         problems += found
         quarantine(ctx.quarantine_dir, name, found, by_name[name])
     by_file = {a.file_name: a.disclosure_id for a in accepted_docs}
+    rows.keep_only(set(by_file))
     inputs = [InputFile(p.name, meta[p.name][0], meta[p.name][1], "accepted" if p.name in by_file else "rejected",
                         by_file.get(p.name)) for p in paths]
-    tables = build_tables(accepted_docs, {n: m[0] for n, m in meta.items()}, problems, ctx.run_id, inputs, decisions)
+    tables = build_tables(rows, {}, problems, ctx.run_id, inputs, decisions)
     con = _open_warehouse(ctx)
     try:
         load_tables(con, tables)
     finally:
         con.close()
     return {"files": total, "accepted": len(accepted_docs), "rejected": len(rejected), "problems": len(problems)}
+
+
+def _slim(a: Accepted) -> Accepted:
+    """Only what the cross-file rule (E013) reads."""
+    doc = {"disclosure_id": a.disclosure_id, "provider": {"provider_id": a.provider_id},
+           "services": [{"service_id": s["service_id"]} for s in a.doc["services"]]}
+    return Accepted(a.file_name, doc, a.submitted_at)

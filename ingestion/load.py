@@ -11,6 +11,7 @@ import pyarrow as pa
 
 from ingestion.checks import parse_date, parse_timestamp
 from ingestion.problems import Problem
+from ingestion.rulebook import criteria_rungs
 from ingestion.validate import Accepted
 
 S, I32, F64, BOOL, DATE, TS, I64 = pa.string(), pa.int32(), pa.float64(), pa.bool_(), pa.date32(), pa.timestamp(
@@ -46,6 +47,7 @@ RAW_TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
                     ("disclosure_id", S)],
 }
 DISCLOSURE_TABLES = tuple(RAW_TABLES)[:9]
+_CRITERIA = {cid: cid for cid in criteria_rungs()}  # one shared string object per criterion id
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +77,13 @@ class _Columns:
             column.extend(values)
 
     def table(self, name: str) -> pa.Table:
+        """The Arrow table of `name`; its Python lists are released (call once per table)."""
         spec = RAW_TABLES[name]
-        arrays = [pa.array(col, type=typ) for col, (_, typ) in zip(self.cols[name], spec, strict=True)]
+        columns, self.cols[name] = self.cols[name], tuple([] for _ in spec)
+        arrays = []
+        for i, (_, typ) in enumerate(spec):
+            arrays.append(pa.array(columns[i], type=typ))
+            columns[i].clear()
         return pa.Table.from_arrays(arrays, schema=pa.schema(spec))
 
 
@@ -97,9 +104,10 @@ def _add_document(c: _Columns, a: Accepted, sha256: str) -> None:
         for j, region in enumerate(s["regions"]):
             c.add("service_regions", did, sid, j, region)
         answers = s["answers"]
-        c.extend("answers", [did] * len(answers), [sid] * len(answers), answers.keys(), answers.values())
+        c.extend("answers", [did] * len(answers), [sid] * len(answers), map(_CRITERIA.__getitem__, answers),
+                 answers.values())
         evidence = s.get("evidence", {})
-        c.extend("evidence", [did] * len(evidence), [sid] * len(evidence), evidence.keys(),
+        c.extend("evidence", [did] * len(evidence), [sid] * len(evidence), map(_CRITERIA.__getitem__, evidence),
                  [e["url"] for e in evidence.values()], [e.get("note") for e in evidence.values()])
     for i, cert in enumerate(doc["certifications"]):
         c.add("certifications", did, i, cert["scheme"], cert["certificate_id"], cert["issuer"],
@@ -132,14 +140,40 @@ def utc_naive(value: object) -> dt.datetime | None:
     return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
 
 
+class RawRows:
+    """Rows of the disclosure tables, added one accepted document at a time (so parsed documents need not
+    be kept); a document can still be left out when the tables are built (E013 conflicts)."""
+
+    def __init__(self) -> None:
+        self.columns = _Columns()
+        self._starts: list[tuple[str, dict[str, int]]] = []  # per document: first row in each table
+
+    def add(self, a: Accepted, sha256: str) -> None:
+        self._starts.append((a.file_name, {t: len(self.columns.cols[t][0]) for t in DISCLOSURE_TABLES}))
+        _add_document(self.columns, a, sha256)
+
+    def keep_only(self, files: set[str]) -> None:
+        """Drop the rows of every document whose file is not in `files` (linear, in one pass per table)."""
+        if all(name in files for name, _ in self._starts):
+            return
+        cols = self.columns.cols
+        for t in DISCLOSURE_TABLES:
+            bounds = [start[t] for _, start in self._starts] + [len(cols[t][0])]
+            spans = [(bounds[i], bounds[i + 1]) for i, (name, _) in enumerate(self._starts) if name in files]
+            cols[t] = tuple([v for a, b in spans for v in col[a:b]] for col in cols[t])
+        self._starts = []  # offsets no longer valid; the builder only serves build_tables from here
+
+
 def build_tables(
-    accepted: Iterable[Accepted], sha256_by_file: dict[str, str], problems: Sequence[Problem], run_id: str,
-    input_files: Sequence[InputFile], decisions: Sequence[dict] | None = None,
+    rows: RawRows | Iterable[Accepted], sha256_by_file: dict[str, str | None], problems: Sequence[Problem],
+    run_id: str, input_files: Sequence[InputFile], decisions: Sequence[dict] | None = None,
 ) -> dict[str, pa.Table]:
-    """All raw tables as Arrow (decisions only when given)."""
-    c = _Columns()
-    for a in accepted:
-        _add_document(c, a, sha256_by_file[a.file_name])
+    """All raw tables as Arrow (decisions only when given), from a RawRows or from accepted documents."""
+    if not isinstance(rows, RawRows):
+        accepted, rows = rows, RawRows()
+        for a in accepted:
+            rows.add(a, sha256_by_file[a.file_name])
+    c = rows.columns
     for p in problems:
         c.add("rejections", run_id, p.file, p.code, p.path, p.message)
     for f in input_files:

@@ -153,3 +153,17 @@ def test_quarantine_uses_only_the_basename(tmp_path, name):
     assert errors.parent == folder
     assert {p.parent for p in tmp_path.rglob("*") if p.is_file()} == {folder}
     assert safe_basename(name) not in ("", ".", "..")
+
+
+def test_file_losing_an_E013_conflict_is_quarantined_and_none_of_its_rows_loaded(ctx, factory):
+    factory.write(ctx.inbox, "a.json", factory.disclosure("alpha", submitted_at="2026-10-02T08:00:00Z"))
+    factory.write(ctx.inbox, "b.json", factory.disclosure("beta", n_services=2, submitted_at="2026-10-03T08:00:00Z",
+                                                          disclosure_id="alpha-2026-10-02"))
+    factory.write(ctx.inbox, "c.json", factory.disclosure("gamma", submitted_at="2026-10-04T08:00:00Z"))
+    assert run_ingest(ctx) == {"files": 3, "accepted": 2, "rejected": 1, "problems": 1}
+    assert _query(ctx, "SELECT DISTINCT disclosure_id FROM raw.answers ORDER BY 1") == [
+        ("alpha-2026-10-02",), ("gamma-2026-10-04",)]
+    assert _query(ctx, "SELECT provider_id FROM raw.services ORDER BY 1") == [("alpha",), ("gamma",)]
+    assert _count(ctx, "evidence") == 2 and _count(ctx, "certification_services") == 2
+    assert (ctx.quarantine_dir / "b.json.errors.json").exists()
+    assert _query(ctx, "SELECT file, code, path FROM raw.rejections") == [("b.json", "E013", "$.disclosure_id")]
