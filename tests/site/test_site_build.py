@@ -39,7 +39,7 @@ def test_build_site_writes_home_service_provider_and_changes_pages(release: Path
 
 def test_home_page_shows_release_counts_and_every_service(release: Path) -> None:
     html = (build_site(release) / "index.html").read_text("utf-8")
-    assert f"Registry release {RELEASE_ID}" in html
+    assert f'Registry release <span class="nowrap">{RELEASE_ID}</span>' in html
     assert "2026-03-14" in html and "calculator-2026" in html
     for sid in SERVICE_IDS:
         assert f'href="services/{sid}.html"' in html
@@ -193,7 +193,8 @@ def test_release_id_is_taken_from_the_folder_name(tmp_path: Path, make_release) 
     assert release_id_of(Path("/x/releases/2026-03-14-002")) == "2026-03-14-002"
     assert release_id_of(Path("/x/releases/.tmp-2026-03-14-002")) == "2026-03-14-002"
     release = make_release(tmp_path / f".tmp-{RELEASE_ID}")
-    assert f"Registry release {RELEASE_ID}</h1>" in (build_site(release) / "index.html").read_text("utf-8")
+    home = (build_site(release) / "index.html").read_text("utf-8")
+    assert f'Registry release <span class="nowrap">{RELEASE_ID}</span></h1>' in home
 
 
 def test_site_needs_no_network(release: Path) -> None:
