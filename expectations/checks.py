@@ -49,6 +49,12 @@ class Check:
             lo = _num(k.get("min_value"))
             hi = _num(k.get("max_value"))
             subject = col if col else "rows"
+            if lo and lo == hi:
+                return f"{subject} = {lo}"
+            if not hi:
+                return f"{subject} >= {lo}"
+            if not lo:
+                return f"{subject} <= {hi}"
             return f"{subject} {lo}..{hi}"
         return str(col or "")
 

@@ -48,6 +48,19 @@ def render_sql(sql: str, catalog: dict[str, set[str]], seeds_dir: Path) -> str:
     return OPTIONAL_COLUMN.sub(optional, sql).replace("{seeds}", seeds_dir.as_posix())
 
 
+def gx_friendly(df: pd.DataFrame) -> pd.DataFrame:
+    """Nullable Int/boolean columns holding NA -> float64 / object with None: GX pair checks fail on pd.NA."""
+    for col in df.columns:
+        dtype = df[col].dtype
+        if not isinstance(dtype, pd.api.extensions.ExtensionDtype) or not df[col].isna().any():
+            continue
+        if pd.api.types.is_integer_dtype(dtype):
+            df[col] = df[col].astype("float64")
+        elif pd.api.types.is_bool_dtype(dtype):
+            df[col] = df[col].astype(object).where(df[col].notna(), None)
+    return df
+
+
 def load_frames(layer: str, frames: tuple[Frame, ...], warehouse: Path, seeds_dir: Path = SEEDS_DIR) -> LoadedFrames:
     """Run every frame's SQL on `warehouse` (read-only); the connection is closed before returning."""
     import duckdb
@@ -70,7 +83,7 @@ def load_frames(layer: str, frames: tuple[Frame, ...], warehouse: Path, seeds_di
                 continue
             sql = render_sql(frame.sql, catalog, seeds_dir)
             try:
-                out.frames[frame.name] = con.sql(sql).df()
+                out.frames[frame.name] = gx_friendly(con.sql(sql).df())
             except duckdb.Error as exc:
                 first = str(exc).strip().splitlines()[0]
                 out.errors.append(f"{layer}/{frame.name}: frame could not be computed: {first}")

@@ -20,7 +20,7 @@ from expectations.checks import (
 COUNTRY = r"^[A-Z]{2}$"
 SLUG = r"^[a-z0-9][a-z0-9-]{1,63}$"
 SCHEMES = (
-    r"^(ISO27001|SecNumCloud|C5-Type1|C5-Type2|CSA-STAR-1|CSA-STAR-2|EUCS-basic|EUCS-substantial|EUCS-high"
+    r"^(?:ISO27001|SecNumCloud|C5-Type1|C5-Type2|CSA-STAR-1|CSA-STAR-2|EUCS-basic|EUCS-substantial|EUCS-high"
     r"|Gaia-X-L[1-3]|other:.+)$"
 )
 D = "spec/disclosure-v1.md"

@@ -38,16 +38,21 @@ def _exception_message(info: Any) -> str | None:
 
 def _examples(result: dict[str, Any], index_columns: list[str]) -> str:
     indexed = result.get("partial_unexpected_index_list") or []
+    plain = _clean(list(result.get("partial_unexpected_list") or []))
     if indexed and isinstance(indexed[0], dict) and index_columns:
         items = []
-        for row in indexed[:MAX_EXAMPLES]:
+        for i, row in enumerate(indexed[:MAX_EXAMPLES]):
             keys = ", ".join(f"{c}={_clean(row.get(c))}" for c in index_columns if c in row)
             rest = {k: _clean(v) for k, v in row.items() if k not in index_columns}
-            value = next(iter(rest.values())) if len(rest) == 1 else (list(rest.values()) or None)
-            items.append(f"{value!r} ({keys})" if rest else f"({keys})")
+            if len(rest) == 1:
+                value = next(iter(rest.values()))
+            elif rest:
+                value = list(rest.values())
+            else:  # the checked column is a key column: show the value itself
+                value = plain[i] if i < len(plain) else None
+            items.append(f"{value!r} ({keys})")
         return "[" + ", ".join(items) + "]"
-    values = _clean(list(result.get("partial_unexpected_list") or [])[:MAX_EXAMPLES])
-    return repr(values)
+    return repr(plain[:MAX_EXAMPLES])
 
 
 def failure_detail(result: dict[str, Any], index_columns: list[str]) -> str:

@@ -1,0 +1,141 @@
+"""A small, internally consistent DuckDB warehouse (raw tables + contract marts) for the gate tests.
+
+Three services of two providers; answers and criterion rows come from the rulebook seed, so every
+recomputation check of the final suite holds. No GX import here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+REPO = Path(__file__).resolve().parents[2]
+SEEDS = (REPO / "dbt_project" / "seeds").as_posix()
+RAW_DDL = REPO / "ingestion" / "raw_schema.sql"
+
+RAW_SQL = f"""
+insert into raw.disclosures values
+  ('alpha-2026-11-01', 'alpha', '2026-11-01 09:00:00', 'Alpha Cloud AB', 'SE', null, null, 'alpha.json',
+   repeat('a', 64)),
+  ('beta-2026-10-01', 'beta', '2026-10-01 09:00:00', 'Beta Hosting GmbH', 'DE', '5493001KJTIIGC8Y1R12',
+   'https://beta.example', 'beta.json', repeat('b', 64));
+insert into raw.ownership values
+  ('alpha-2026-11-01', 0, 'alpha-holding', 'Alpha Holding AB', 'SE', 100, 100, true),
+  ('beta-2026-10-01', 0, 'beta-founders', 'Founders', 'DE', 60, 60, true);
+insert into raw.parents values
+  ('alpha-2026-11-01', 0, 'alpha-holding', 'Alpha Holding AB', 'SE', 'atlas', 'Atlas Capital LLC', 'US');
+insert into raw.services (disclosure_id, provider_id, service_id, position, name, model, has_cada,
+    statement_of_conformity, subcontractor_register, data_location_checkable, has_audit, audit_auditor,
+    audit_opinion, audit_date, audit_claimed_level, cyber_certificate, personnel) values
+  ('alpha-2026-11-01', 'alpha', 'alpha-compute', 0, 'Alpha Compute', 'IaaS', true, true, true, true, true,
+   'Audit GmbH', 'positive', '2026-09-30', 3, 'substantial', 'eu_citizens'),
+  ('alpha-2026-11-01', 'alpha', 'alpha-store', 1, 'Alpha Store', 'SaaS', false, null, null, null, null, null,
+   null, null, null, null, null),
+  ('beta-2026-10-01', 'beta', 'beta-db', 0, 'Beta DB', 'PaaS', true, true, true, true, false, null,
+   null, null, null, 'basic', 'any');
+insert into raw.service_regions values
+  ('alpha-2026-11-01', 'alpha-compute', 0, 'SE'), ('alpha-2026-11-01', 'alpha-store', 0, 'FI'),
+  ('beta-2026-10-01', 'beta-db', 0, 'DE');
+insert into raw.answers
+  with rb as (select criterion_id, max(rung) as max_rung
+              from read_csv('{SEEDS}/csf_criteria.csv', header = true) group by criterion_id)
+  select s.disclosure_id, s.service_id, rb.criterion_id,
+         case s.service_id when 'alpha-compute' then rb.max_rung when 'alpha-store' then 1
+              else least(3, rb.max_rung) end
+  from raw.services s cross join rb;
+insert into raw.evidence values
+  ('alpha-2026-11-01', 'alpha-compute', 'SOV-1.1', 'https://alpha.example/governance', 'board in Stockholm');
+insert into raw.certifications values
+  ('alpha-2026-11-01', 0, 'ISO27001', 'ISO-1', 'Cert AB', '2025-01-15', '2028-01-14');
+insert into raw.certification_services values ('alpha-2026-11-01', 'ISO-1', 'alpha-compute');
+insert into raw.decisions values
+  ('dec-1', 1, 'beta-db', 'suspend', 'audit pending', 'regulator', '2026-11-20 10:00:00', null, repeat('c', 64));
+insert into raw.rejections values
+  ('run-1', 'bad.json', 'E006', '$.services[0].model', 'model must be IaaS, PaaS or SaaS');
+insert into raw.input_files values
+  ('alpha.json', repeat('a', 64), 1200, 'accepted', 'alpha-2026-11-01'),
+  ('bad.json', repeat('d', 64), 300, 'rejected', null),
+  ('beta.json', repeat('b', 64), 1100, 'accepted', 'beta-2026-10-01');
+"""
+
+MARTS_SQL = f"""
+create table main.providers as
+  select provider_id, legal_name, country, lei,
+         case provider_id when 'alpha' then 'Atlas Capital LLC' else legal_name end as ultimate_controller_name,
+         case provider_id when 'alpha' then 'US' else country end as ultimate_controller_country,
+         provider_id = 'alpha' as third_country_control, true as ownership_ok, disclosure_id, submitted_at
+  from raw.disclosures;
+create table main.criterion_results as
+  with rb as (select * from read_csv('{SEEDS}/csf_criteria.csv', header = true)),
+       top as (select criterion_id, arg_max(points, rung) as max_points from rb group by criterion_id)
+  select a.service_id, a.criterion_id, split_part(a.criterion_id, '.', 1) as objective, a.rung,
+         rb.points, top.max_points, rb.seal
+  from raw.answers a join rb using (criterion_id, rung) join top using (criterion_id);
+create table main.objective_results as
+  select service_id, objective, round(100.0 * sum(points) / sum(max_points), 10)::double as score_pct,
+         min(seal) as seal, min(seal) as seal_uncapped
+  from main.criterion_results group by service_id, objective;
+create table main.washing_flags as
+  select 'alpha-compute' as service_id, 'W4-certificate' as flag, 'SOV-7' as objective, 2 as cap,
+         'SOV-7.1 answered rung 5 but no certificate covering this service is valid' as reason;
+update main.objective_results set seal = least(seal, 2) where service_id = 'alpha-compute' and objective = 'SOV-7';
+create table main.services as
+  with w as (select * from read_csv('{SEEDS}/csf_weights.csv', header = true)
+             where weights_version = 'calculator-2026')
+  select s.service_id, s.provider_id, s.name, s.model,
+         round(sum(w.weight * o.score_pct), 10)::double as sovereignty_score,
+         min(o.seal) as seal,
+         case s.service_id when 'alpha-compute' then 2 when 'beta-db' then 1 else 0 end as ual,
+         case s.service_id when 'alpha-compute' then 'listed' when 'beta-db' then 'suspended'
+              else 'not_listed' end as status,
+         case s.service_id when 'beta-db' then 'suspended: audit pending' end as status_reason,
+         'calculator-2026' as weights_version, date '2026-11-28' as evaluated_on,
+         false as disclosure_withdrawn
+  from raw.services s join main.objective_results o using (service_id) join w using (objective)
+  group by all;
+create table main.cada_gates (service_id varchar, level integer, gate varchar, passed boolean);
+insert into main.cada_gates values
+  ('alpha-compute', 1, 'statement_of_conformity', true), ('alpha-compute', 1, 'subcontractor_register', true),
+  ('alpha-compute', 1, 'data_location_checkable', true), ('alpha-compute', 2, 'audit', true),
+  ('alpha-compute', 3, 'personnel', false),
+  ('beta-db', 1, 'statement_of_conformity', true), ('beta-db', 1, 'subcontractor_register', true),
+  ('beta-db', 1, 'data_location_checkable', true), ('beta-db', 2, 'audit', false);
+create table main.certifications as
+  select d.provider_id, c.certificate_id, cs.service_id, c.scheme, c.issuer, c.valid_from, c.valid_until
+  from raw.certifications c join raw.disclosures d using (disclosure_id)
+  join raw.certification_services cs using (disclosure_id, certificate_id);
+create table main.decisions as
+  select decision_id, service_id, action, reason, decided_by, decided_at from raw.decisions;
+create table main.rejections as select file, code, path, message, run_id from raw.rejections;
+create table main.service_history as
+  select service_id, date '2026-11-28' as valid_from, null::date as valid_to, seal, ual, sovereignty_score, status
+  from main.services
+  union all
+  select 'alpha-compute', date '2026-11-01', date '2026-11-28', 1, 1, 50.0, 'listed';
+create table main.changes (service_id varchar, field varchar, change varchar, old_value varchar,
+                           new_value varchar);
+"""
+
+
+def build_warehouse(path: Path, marts: bool = True) -> Path:
+    """Write the good warehouse to `path` (raw tables always, marts unless `marts=False`)."""
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(RAW_DDL.read_text(encoding="utf-8"))
+        con.execute(RAW_SQL)
+        if marts:
+            con.execute(MARTS_SQL)
+    finally:
+        con.close()
+    return path
+
+
+def corrupt(path: Path, sql: str) -> Path:
+    """Apply `sql` to the warehouse at `path` (read-write), then close it."""
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(sql)
+    finally:
+        con.close()
+    return path
