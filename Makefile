@@ -44,7 +44,7 @@ bench: install
 
 site-screenshots: install
 	bash scripts/install-chromium.sh
-	$(BIN)/python scripts/site_screenshots.py $(ARGS)
+	$(BIN)/python scripts/site_screenshots.py $(or $(RELEASE),registry_home/current) $(ARGS)
 
 lint: install
 	$(BIN)/ruff check .
