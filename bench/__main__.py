@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -96,6 +97,7 @@ def run_refresh(inbox: Path, home: Path, as_of: dt.date, work: Path, tag: str, p
     except ImportError:
         psutil = None
     log = open(work / f"{tag}.log", "wb")
+    ru_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     if psutil is not None:
         proc = psutil.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -108,6 +110,7 @@ def run_refresh(inbox: Path, home: Path, as_of: dt.date, work: Path, tag: str, p
         peak = max(peak, sample())
         time.sleep(0.05)
     wall = time.perf_counter() - started
+    ru_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     log.close()
     if not out_json.exists():
         raise RuntimeError(f"refresh {tag} produced no result; see {work / (tag + '.log')}")
@@ -115,6 +118,7 @@ def run_refresh(inbox: Path, home: Path, as_of: dt.date, work: Path, tag: str, p
     if not data["ok"]:
         raise RuntimeError(f"refresh {tag} failed at {data['failed_step']}: {data['error']}")
     data["wall_s"] = wall
+    data["cpu_s"] = (ru_after.ru_utime + ru_after.ru_stime) - (ru_before.ru_utime + ru_before.ru_stime)
     data["peak_rss_bytes"] = peak
     data["slowest_dbt_nodes"] = _slowest_nodes(work / f"{tag}-dbt" / "run_results.json")
     return data
@@ -251,6 +255,8 @@ def verdicts(fixed: dict, sizes: dict[int, dict]) -> dict:
     if 1000 in sizes and 10000 in sizes:
         v = sizes[10000]["full"]["wall_s"] / sizes[1000]["full"]["wall_s"]
         out["linear_ratio"] = {"value": v, "target": TARGETS["linear_ratio"], "met": v <= TARGETS["linear_ratio"]}
+        v = sizes[10000]["full"]["cpu_s"] / sizes[1000]["full"]["cpu_s"]
+        out["linear_ratio_cpu"] = {"value": v, "target": TARGETS["linear_ratio"], "met": v <= TARGETS["linear_ratio"]}
     largest = sizes[max(sizes)]
     v = largest["floor_ratio"]
     out["floor_ratio"] = {"value": v, "target": TARGETS["floor_ratio"], "met": v <= TARGETS["floor_ratio"],
@@ -258,6 +264,9 @@ def verdicts(fixed: dict, sizes: dict[int, dict]) -> dict:
     v = largest["incremental_share"]
     out["incremental_share"] = {"value": v, "target": TARGETS["incremental_share"],
                                 "met": v <= TARGETS["incremental_share"], "size": max(sizes)}
+    v = largest["incremental"]["cpu_s"] / largest["full"]["cpu_s"]
+    out["incremental_share_cpu"] = {"value": v, "target": TARGETS["incremental_share"],
+                                    "met": v <= TARGETS["incremental_share"], "size": max(sizes)}
     return out
 
 
@@ -277,18 +286,21 @@ def print_table(fixed: dict, sizes: dict[int, dict], verdict: dict) -> None:
     row("files (valid+invalid) / services",
         lambda s: f"{s['generate']['valid_files'] + s['generate']['invalid_files']:,} / {s['generate']['services']:,}")
     row("criterion rows (services×48)", lambda s: f"{s['criterion_rows']:,}")
-    row("fixed overhead, 1 provider (s)", lambda s: f"{fixed['wall_s']:.1f}")
+    row("fixed overhead, 1 provider (s)", lambda s: f"{fixed['wall_s']:.1f} (cpu {fixed['cpu_s']:.0f})")
     for st in STAGES:
-        row(f"  {STAGE_LABELS[st]} (s)", lambda s, st=st: f"{s['full']['timings'][st]:.1f}")
+        row(f"  {STAGE_LABELS[st]} (s, wall / cpu)",
+            lambda s, st=st: f"{s['full']['timings'][st]:.1f} / {s['full']['cpu'].get(st, 0):.1f}")
     row("  interpreter start+imports (s)", lambda s: f"{s['full']['import_s']:.1f}")
     row("full refresh, wall (s)", lambda s: f"{s['full']['wall_s']:.1f}")
+    row("full refresh, CPU user+sys (s)", lambda s: f"{s['full']['cpu_s']:.1f}")
     row("peak RSS, process tree (MiB)", lambda s: f"{s['full']['peak_rss_bytes'] / 2**20:.0f}")
     row("criterion rows / s", lambda s: f"{s['rows_per_s']:,.0f}")
     row("floor, plain SQL (s)", lambda s: f"{s['floor']['seconds']:.2f}")
     row("floor = marts? (mismatches)",
         lambda s: str(sum(v for k, v in s["floor"].items() if k.endswith("_mismatches"))))
     row("(dbt build + GX final) / floor", lambda s: f"{s['floor_ratio']:.1f}×")
-    row("incremental night, 1 % (s)", lambda s: f"{s['incremental']['wall_s']:.1f}")
+    row("incremental night, 1 % (s)",
+        lambda s: f"{s['incremental']['wall_s']:.1f} (cpu {s['incremental']['cpu_s']:.0f})")
     row("incremental / full", lambda s: f"{100 * s['incremental_share']:.0f} %")
     row("load avg before → after", lambda s: f"{s['loadavg_before'][0]:.1f} → {s['loadavg_after'][0]:.1f}")
     console.print(table)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import shutil
 import sys
 import time
@@ -51,6 +52,12 @@ def main(argv: list[str] | None = None) -> int:
 
         steps.STEPS["build"] = build
 
+    # CPU seconds per step (this process + waited-for children such as the dbt subprocess): on a shared,
+    # overloaded machine these are steadier than wall times.
+    cpu: dict[str, float] = {}
+    for name, fn in list(steps.STEPS.items()):
+        steps.STEPS[name] = _cpu_timed(name, fn, cpu)
+
     started = time.perf_counter()
     if args.profile:
         import cProfile
@@ -66,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         "failed_step": result.failed_step,
         "error": str(result.error)[:2000] if result.error else None,
         "timings": result.timings,
+        "cpu": cpu,
         "steps": result.steps,
         "import_s": imported,
         "context_s": context_s,
@@ -75,6 +83,22 @@ def main(argv: list[str] | None = None) -> int:
     }
     Path(args.out).write_text(json.dumps(out, indent=2, default=str))
     return 0 if result.ok else 1
+
+
+def _cpu_seconds() -> float:
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _cpu_timed(name, fn, sink: dict[str, float]):
+    def step(ctx, progress=None):
+        before = _cpu_seconds()
+        try:
+            return fn(ctx, progress=progress)
+        finally:
+            sink[name] = _cpu_seconds() - before
+
+    return step
 
 
 if __name__ == "__main__":
