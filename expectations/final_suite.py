@@ -227,7 +227,7 @@ SERVICE_COUNTS = derived(
         between("n_distinct_objectives", 8, 8, f"{A} §1: the 8 objective rows are the 8 objectives"),
         between("n_criteria", 48, 48, f"{A} §1: every service has exactly 48 criterion rows"),
     ],
-    "per service: number of objective and criterion rows",
+    "per service with a disclosure in force: number of objective and criterion rows",
 )
 
 ORPHANS = derived(
@@ -247,6 +247,7 @@ ORPHANS = derived(
     union all
     select 'services.provider_id', case when p.provider_id is null then c.service_id || ' -> ' || c.provider_id end
     from main.services c left join main.providers p using (provider_id)
+    where not coalesce({{main.services.disclosure_withdrawn ? c.disclosure_withdrawn : false}}, false)
     union all
     select 'certifications.provider_id', case when p.provider_id is null then c.provider_id end
     from (select distinct provider_id from main.certifications) c left join main.providers p using (provider_id)
@@ -255,7 +256,8 @@ ORPHANS = derived(
      "main.cada_gates", "main.certifications"),
     ("child_table",),
     [is_null("orphan", f"{C}: referential integrity (service_id in services, provider_id in providers)")],
-    "one row per child key; `orphan` names the key whose parent row is missing",
+    "one row per child key; `orphan` names the key whose parent row is missing; a revoked service whose "
+    "disclosure left the inbox (disclosure_withdrawn) may point at a provider no longer listed",
 )
 
 SEAL_RECOMPUTED = derived(
@@ -269,7 +271,7 @@ SEAL_RECOMPUTED = derived(
     ("main.services", "main.objective_results"),
     ("service_id",),
     [pair_equal("seal", "min_objective_seal", f"{A} §1: overall SEAL = min of the 8 objective SEALs")],
-    "per service: published SEAL next to the minimum objective SEAL",
+    "per service with a disclosure in force: published SEAL next to the minimum objective SEAL",
 )
 
 OBJECTIVE_RECOMPUTED = derived(
@@ -319,7 +321,7 @@ SCORE_RECOMPUTED = derived(
         between("score_abs_diff", 0, TOLERANCE,
                 f"{A} §1: sovereignty score = sum(weight x objective score) (tolerance 1e-6)"),
     ],
-    "per service: |published sovereignty score - recomputed weighted sum|",
+    "per service with a disclosure in force: |published sovereignty score - recomputed weighted sum|",
 )
 
 CAPS_APPLIED = derived(

@@ -149,6 +149,15 @@ def test_tables_allowed_to_be_empty_pass_when_empty(run_gate, warehouse_with, tm
     assert result.success, result.failures
 
 
+def test_revoked_service_whose_disclosure_left_is_exempt_from_per_service_rows(run_gate, warehouse_with, tmp_path):
+    """dbt keeps a revoked service published after its disclosure left the inbox (disclosure_withdrawn)."""
+    sql = ("insert into main.services values ('gone-svc', 'gone', 'Gone', 'SaaS', 40.0, 0, 0, 'revoked', "
+           "'revoked: test', 'calculator-2026', date '2026-11-28', true);"
+           "insert into main.service_history values ('gone-svc', date '2026-11-01', null, 0, 0, 40.0, 'revoked')")
+    result = run_gate("final", warehouse_with(sql), tmp_path / "f")
+    assert result.success, result.failures
+
+
 def test_empty_services_fail(run_gate, warehouse_with, tmp_path):
     result = run_gate("final", warehouse_with("delete from main.services"), tmp_path / "f")
     assert _has(result.failures, "final/services: expect_table_row_count_to_be_between(rows >= 1) failed: observed 0")
