@@ -18,7 +18,7 @@ STEP_ORDER = ["ingest", "validate_raw", "build", "validate_final", "record_histo
 def dagbag():
     from airflow.dag_processing.dagbag import DagBag
 
-    return DagBag(dag_folder=str(REPO / "dags"), include_examples=False)
+    return DagBag(dag_folder=str(REPO / "dags"))
 
 
 def test_dag_folder_imports_without_errors(dagbag):
@@ -27,7 +27,7 @@ def test_dag_folder_imports_without_errors(dagbag):
 
 
 def test_nightly_dag_runs_steps_in_contract_order_one_at_a_time(dagbag):
-    dag = dagbag.get_dag("sealreg_nightly")
+    dag = dagbag.dags["sealreg_nightly"]
     assert dag.catchup is False
     assert dag.max_active_runs == 1
     assert dag.max_active_tasks == 1
@@ -46,7 +46,7 @@ def test_dag_test_publishes_a_release_from_the_samples(tmp_path, monkeypatch):
     monkeypatch.setenv("SEALREG_INBOX", str(SAMPLES))
     from airflow.dag_processing.dagbag import DagBag
 
-    dag = DagBag(dag_folder=str(REPO / "dags"), include_examples=False).get_dag("sealreg_nightly")
+    dag = DagBag(dag_folder=str(REPO / "dags")).dags["sealreg_nightly"]
     run = dag.test(run_conf={"as_of": SAMPLE_AS_OF})
     assert run.state == "success"
     manifest = home / "current" / "manifest.json"
