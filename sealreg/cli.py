@@ -15,8 +15,9 @@ from rich.table import Table
 from sealreg import config
 from sealreg.cli_progress import RichReporter
 
-console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
-err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 120)
+# markup off by default: text from disclosures and arguments is printed as it is, never as rich markup
+console = Console(highlight=False, markup=False, width=None if sys.stdout.isatty() else 120)
+err = Console(stderr=True, highlight=False, markup=False, width=None if sys.stderr.isatty() else 120)
 
 
 def _date(text: str) -> dt.date:
@@ -63,26 +64,27 @@ def cmd_refresh(args) -> int:
         err.print(f"sealreg refresh: inbox {inbox} is not a directory")
         return 2
     ctx = config.RunContext.create(home=_home(args), inbox=inbox, as_of=args.as_of, weights_version=args.weights)
-    console.print(f"[bold]sealreg refresh[/] run {ctx.run_id}  as-of {ctx.as_of}  weights {ctx.weights_version}")
+    console.print(f"sealreg refresh: run {ctx.run_id}  as-of {ctx.as_of}  weights {ctx.weights_version}",
+                  style="bold")
     console.print(f"  inbox {ctx.inbox}\n  home  {ctx.home}")
     try:
         with RichReporter(console) as reporter:
             result = run_refresh(ctx, reporter)
     except LockHeld as exc:
-        err.print(f"[red]sealreg refresh: {exc}[/]")
+        err.print(f"sealreg refresh: {exc}", markup=False, style="red")
         return 1
     if not result.ok:
         exc = result.error
         if isinstance(exc, GateFailed):
-            err.print(f"[red bold]Validation gate '{exc.layer}' failed: nothing published; "
-                      f"the last release stays current.[/]")
+            err.print(f"Validation gate '{exc.layer}' failed: nothing published; "
+                      "the last release stays current.", style="red bold")
             for failure in exc.failures:
-                err.print(f"  - {failure}")
+                err.print(f"  - {failure}", markup=False)
             if exc.report_path:
                 err.print(f"  report: {exc.report_path}")
         else:
-            err.print(f"[red bold]Step '{result.failed_step}' failed: {exc}[/]\n"
-                      "Nothing published; the last release stays current.")
+            err.print(f"Step '{result.failed_step}' failed: {exc}", markup=False, style="red bold")
+            err.print("Nothing published; the last release stays current.")
         return 1
     print_summary(console, ctx, result)
     return 0
@@ -97,10 +99,10 @@ def cmd_decide(args) -> int:
         record = append_decision(home, args.service_id, args.action, args.reason, args.by,
                                  known_service_ids=known_service_ids_from_current(home))
     except DecisionRefused as exc:
-        err.print(f"sealreg decide: refused: {exc}")
+        err.print(f"sealreg decide: refused: {exc}", markup=False)
         return 1
     console.print(f"recorded {record['decision_id']}: {record['action']} {record['service_id']} "
-                  f"({record['decided_at']}); it takes effect at the next refresh")
+                  f"({record['decided_at']}); it takes effect at the next refresh", markup=False)
     return 0
 
 

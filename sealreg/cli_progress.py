@@ -52,11 +52,11 @@ class RichReporter(Reporter):
     def step_finished(self, name: str, result: dict, seconds: float) -> None:
         self._drop_task()
         detail = _detail(name, result)
-        self.progress.console.print(f"[green]✓[/] {LABELS.get(name, name):<38} {seconds:6.1f} s  {detail}")
+        self.progress.console.print(f"✓ {LABELS.get(name, name):<38} {seconds:6.1f} s  {detail}", style="green")
 
     def step_failed(self, name: str, error: Exception) -> None:
         self._drop_task()
-        self.progress.console.print(f"[red]✗[/] {LABELS.get(name, name):<38} failed")
+        self.progress.console.print(f"✗ {LABELS.get(name, name):<38} failed", style="red")
 
     def _drop_task(self) -> None:
         if self._task is not None:

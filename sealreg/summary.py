@@ -27,8 +27,8 @@ def print_summary(console: Console, ctx: RunContext, result: RefreshResult) -> N
     publish = result.steps.get("publish", {})
     counts = release_counts(ctx)
     console.print()
-    console.print(f"[bold green]Published release {publish.get('release_id')}[/] "
-                  f"in {sum(result.timings.values()):.1f} s")
+    console.print(f"Published release {publish.get('release_id')} in {sum(result.timings.values()):.1f} s",
+                  style="bold green")
     console.print(f"  disclosures: {ingest.get('accepted', 0)} accepted, {ingest.get('rejected', 0)} rejected"
                   + (f" (quarantined in {ctx.quarantine_dir})" if ingest.get("rejected") else ""))
     console.print(f"  providers: {counts['providers']}, services: {counts['services']}, "
