@@ -53,6 +53,15 @@ class Checker:
     def __init__(self, file: str) -> None:
         self.file = file
         self.problems: list[Problem] = []
+        self.horizon: dt.date | None = None  # latest date compared with the evaluation date (see `after`)
+
+    def after(self, day: dt.date, as_of: dt.date) -> bool:
+        """`day > as_of`, remembering `day`: the outcome of a file whose compared dates are all <= as_of does
+        not depend on as_of (the incremental ingest reuses it for any later evaluation date, ingestion/cache.py).
+        Every comparison of a file's content with the evaluation date must go through here."""
+        if self.horizon is None or day > self.horizon:
+            self.horizon = day
+        return day > as_of
 
     def add(self, code: str, path: str, message: str) -> None:
         self.problems.append(Problem(self.file, code, path, message))

@@ -10,12 +10,13 @@ from pathlib import Path
 
 import duckdb
 
+from ingestion.cache import Entry, cache_table, ensure_table, full_ingest_requested, read_cache, read_loaded
 from ingestion.checks import parse_timestamp
 from ingestion.load import InputFile, RawRows, build_tables, load_tables
 from ingestion.problems import Problem, finalize
 from ingestion.quarantine import quarantine
 from ingestion.rulebook import MAX_FILE_BYTES
-from ingestion.validate import Accepted, resolve_conflicts, validate_document
+from ingestion.validate import Accepted, check_document, resolve_conflicts, validate_document
 
 RAW_SCHEMA_SQL = Path(__file__).with_name("raw_schema.sql")
 
@@ -71,56 +72,96 @@ def _open_warehouse(ctx) -> duckdb.DuckDBPyConnection:
         shutil.copyfile(ctx.baseline_warehouse, ctx.run_warehouse)
     con = duckdb.connect(str(ctx.run_warehouse))
     con.execute(RAW_SCHEMA_SQL.read_text(encoding="utf-8"))
+    ensure_table(con)
     return con
 
 
 def run_ingest(
-    ctx, decisions: list[dict] | None = None, progress: Callable[[int, int], None] | None = None
+    ctx, decisions: list[dict] | None = None, progress: Callable[[int, int], None] | None = None,
+    full: bool | None = None,
 ) -> dict:
-    """Ingest `ctx.inbox/*.json` into the run warehouse; returns {files, accepted, rejected, problems}.
+    """Ingest `ctx.inbox/*.json` into the run warehouse; returns {files, accepted, rejected, problems, mode,
+    reused, kept}.
+
+    Incremental (default): single-file outcomes come from `raw.file_cache` when the content (sha256) was
+    seen before and the outcome holds for `ctx.as_of` (ingestion/cache.py); the rows of files loaded by the
+    last ingest with the same name and content that stay accepted are kept, the rows of every other
+    disclosure are deleted and only new/changed accepted files are parsed and inserted. E013 is decided
+    over the whole inbox every run. The raw tables are the same as after a full ingest of the same inbox.
+    `full=True` (or $SEALREG_FULL_INGEST=1) ignores the cache and rebuilds every row.
 
     `decisions` (rows with the raw.decisions columns) replace raw.decisions; None keeps the baseline rows.
     """
+    full = full_ingest_requested() if full is None else full
     paths = sorted(p for p in Path(ctx.inbox).glob("*.json") if p.is_file())
     total = len(paths)
-    rows = RawRows()
-    candidates: list[Accepted] = []
-    rejected: dict[str, list[Problem]] = {}
-    meta: dict[str, tuple[str | None, int]] = {}
-    for done, path in enumerate(paths, start=1):
-        accepted, found, sha256, size = _check_file(path, path.name, ctx.as_of)
-        meta[path.name] = (sha256, size)
-        if accepted is None:
-            rejected[path.name] = found
-        else:
-            rows.add(accepted, sha256)
-            candidates.append(_slim(accepted))  # the full document is not kept: its rows are in `rows`
-        if progress is not None:
-            progress(done, total)
-    accepted_docs, conflicts = resolve_conflicts(candidates)
-    for p in conflicts:
-        rejected.setdefault(p.file, []).append(p)
-    by_name = {p.name: p for p in paths}
-    problems: list[Problem] = []
-    for name, found in sorted(rejected.items()):
-        found = finalize(found)
-        problems += found
-        quarantine(ctx.quarantine_dir, name, found, by_name[name])
-    by_file = {a.file_name: a.disclosure_id for a in accepted_docs}
-    rows.keep_only(set(by_file))
-    inputs = [InputFile(p.name, meta[p.name][0], meta[p.name][1], "accepted" if p.name in by_file else "rejected",
-                        by_file.get(p.name)) for p in paths]
-    tables = build_tables(rows, {}, problems, ctx.run_id, inputs, decisions)
     con = _open_warehouse(ctx)
     try:
-        load_tables(con, tables)
+        cache, loaded = ({}, {}) if full else (read_cache(con), read_loaded(con))
+        rows = RawRows()
+        candidates: list[Accepted] = []
+        rejected: dict[str, list[Problem]] = {}
+        meta: dict[str, tuple[str | None, int]] = {}
+        entries: dict[str, Entry] = {}
+        reused = 0
+        pending: dict[str, bytes] = {}  # valid per the cache, but no rows in the warehouse under this name
+        for done, path in enumerate(paths, start=1):
+            name = path.name
+            try:
+                data, sha256, size = _read(path)
+            except OSError as exc:
+                reason = exc.strerror or type(exc).__name__
+                meta[name] = (None, 0)
+                rejected[name] = [Problem(name, "E001", "$", f"file could not be read ({reason})")]
+            else:
+                meta[name] = (sha256, size)
+                if data is None:
+                    rejected[name] = [Problem(name, "E015", "$",
+                                              f"file is {size} bytes; the limit is {MAX_FILE_BYTES} (5 MiB)")]
+                else:
+                    needs_rows = loaded.get(name, (None,))[0] != sha256
+                    entry = cache.get(sha256)
+                    if entry is not None and entry.reusable(ctx.as_of):
+                        entry = entry.at(ctx.as_of)
+                        reused += 1
+                        if entry.valid and needs_rows:  # parsed only if it is accepted (E013) below
+                            pending[name] = data
+                    else:
+                        outcome = check_document(data, name, ctx.as_of)
+                        submitted = None if outcome.doc is None else parse_timestamp(outcome.doc["submitted_at"])
+                        entry = Entry.of(sha256, ctx.as_of, outcome, submitted)
+                        if outcome.doc is not None and needs_rows:
+                            rows.add(Accepted(name, outcome.doc, submitted), sha256)
+                    entries[sha256] = entry
+                    if entry.valid:
+                        candidates.append(entry.candidate(name))
+                    else:
+                        rejected[name] = entry.problems_of(name)
+            if progress is not None:
+                progress(done, total)
+        accepted_docs, conflicts = resolve_conflicts(candidates)
+        for p in conflicts:
+            rejected.setdefault(p.file, []).append(p)
+        by_name = {p.name: p for p in paths}
+        problems: list[Problem] = []
+        for name, found in sorted(rejected.items()):
+            found = finalize(found)
+            problems += found
+            quarantine(ctx.quarantine_dir, name, found, by_name[name])
+        by_file = {a.file_name: a.disclosure_id for a in accepted_docs}
+        kept = {name for name in by_file if loaded.get(name, (None,))[0] == meta[name][0]}
+        for name in sorted(set(by_file) & set(pending) - kept):
+            outcome = check_document(pending[name], name, ctx.as_of)
+            if outcome.doc is None:  # cannot happen: the same bytes, code and outcome-relevant date
+                raise RuntimeError(f"{name}: cached outcome 'valid' no longer holds: {outcome.problems[:3]}")
+            rows.add(Accepted(name, outcome.doc, parse_timestamp(outcome.doc["submitted_at"])), meta[name][0])
+        rows.keep_only(set(by_file) - kept)
+        inputs = [InputFile(p.name, meta[p.name][0], meta[p.name][1],
+                            "accepted" if p.name in by_file else "rejected", by_file.get(p.name)) for p in paths]
+        tables = build_tables(rows, {}, problems, ctx.run_id, inputs, decisions)
+        tables["file_cache"] = cache_table(entries)
+        load_tables(con, tables, keep=None if full else {by_file[name] for name in kept})
     finally:
         con.close()
-    return {"files": total, "accepted": len(accepted_docs), "rejected": len(rejected), "problems": len(problems)}
-
-
-def _slim(a: Accepted) -> Accepted:
-    """Only what the cross-file rule (E013) reads."""
-    doc = {"disclosure_id": a.disclosure_id, "provider": {"provider_id": a.provider_id},
-           "services": [{"service_id": s["service_id"]} for s in a.doc["services"]]}
-    return Accepted(a.file_name, doc, a.submitted_at)
+    return {"files": total, "accepted": len(accepted_docs), "rejected": len(rejected), "problems": len(problems),
+            "mode": "full" if full else "incremental", "reused": reused, "kept": len(kept)}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -185,12 +185,26 @@ def build_tables(
     return {name: c.table(name) for name in names}
 
 
-def load_tables(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> dict[str, int]:
-    """Replace the content of each `raw.<name>` by its Arrow table, in one transaction; returns row counts."""
+def load_tables(
+    con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table], keep: Collection[str] | None = None
+) -> dict[str, int]:
+    """Replace the content of each `raw.<name>` by its Arrow table, in one transaction; returns rows inserted.
+
+    `keep` (incremental ingest): disclosure ids whose rows stay in the disclosure tables; only the other
+    rows are deleted there before the insert (one set-based DELETE per table). None deletes everything.
+    """
     con.execute("BEGIN TRANSACTION")
     try:
+        if keep is not None:
+            con.register("_sealreg_keep", pa.table({"disclosure_id": pa.array(sorted(keep), type=S)}))
         for name, table in tables.items():
-            con.execute(f"DELETE FROM raw.{name}")
+            if keep is not None and name in DISCLOSURE_TABLES:
+                con.execute(f"DELETE FROM raw.{name} WHERE disclosure_id NOT IN "
+                            "(SELECT disclosure_id FROM _sealreg_keep)")
+            else:
+                con.execute(f"DELETE FROM raw.{name}")
+            if table.num_rows == 0:
+                continue
             con.register("_sealreg_arrow", table)
             try:
                 con.execute(f"INSERT INTO raw.{name} SELECT * FROM _sealreg_arrow")
@@ -200,4 +214,7 @@ def load_tables(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> 
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    finally:
+        if keep is not None:
+            con.unregister("_sealreg_keep")
     return {name: table.num_rows for name, table in tables.items()}

@@ -36,28 +36,52 @@ class Accepted:
         return self.doc["provider"]["provider_id"]
 
 
-def validate_document(data_bytes: bytes, file_name: str, as_of: dt.date) -> tuple[dict | None, list[Problem]]:
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """Single-file result: the document (only when there is no problem), the problems, and the latest date
+    the file's content was compared with the evaluation date (None if none was): `horizon <= as_of` means
+    no date-dependent rule fired and the outcome is the same for every evaluation date >= horizon."""
+
+    doc: dict | None
+    problems: list[Problem]
+    horizon: dt.date | None
+
+
+NEVER_REUSE = dt.date.max  # horizon of an outcome that must not be reused for another evaluation date
+
+
+def check_document(data_bytes: bytes, file_name: str, as_of: dt.date) -> Outcome:
     """All single-file problems of one disclosure, sorted and capped; the document only if there are none.
 
     Never raises: an unexpected internal error becomes an E001 problem (the file is rejected, not accepted).
     """
     try:
-        doc, problems = _validate(data_bytes, file_name, as_of)
+        doc, problems, horizon = _validate(data_bytes, file_name, as_of)
         problems = finalize(problems)
     except Exception as exc:  # noqa: BLE001 - hostile input must never crash a run
-        doc, problems = None, [Problem(file_name, "E001", "$", f"could not be checked ({type(exc).__name__})")]
-    return (doc if not problems else None), problems
+        doc, horizon = None, NEVER_REUSE
+        problems = [Problem(file_name, "E001", "$", f"could not be checked ({type(exc).__name__})")]
+    return Outcome(doc if not problems else None, problems, horizon)
 
 
-def _validate(data: bytes, file_name: str, as_of: dt.date) -> tuple[dict | None, list[Problem]]:
+def validate_document(data_bytes: bytes, file_name: str, as_of: dt.date) -> tuple[dict | None, list[Problem]]:
+    """All single-file problems of one disclosure, sorted and capped; the document only if there are none.
+
+    Never raises: an unexpected internal error becomes an E001 problem (the file is rejected, not accepted).
+    """
+    outcome = check_document(data_bytes, file_name, as_of)
+    return outcome.doc, outcome.problems
+
+
+def _validate(data: bytes, file_name: str, as_of: dt.date) -> tuple[dict | None, list[Problem], dt.date | None]:
     value, issues = parse_json(data)
     if issues:
-        return None, [Problem(file_name, code, path, msg) for code, path, msg in issues]
+        return None, [Problem(file_name, code, path, msg) for code, path, msg in issues], None
     c = Checker(file_name)
     version = value.get("schema_version")
     if isinstance(version, str) and version != SCHEMA_VERSION:
         c.add("E002", "$.schema_version", f"unsupported schema_version {show(version)}; this registry reads \"1\"")
-        return None, c.problems  # another format: its other fields cannot be judged by v1 rules
+        return None, c.problems, None  # another format: its other fields cannot be judged by v1 rules
     doc = c.obj(value, "$", TOP_KEYS)
     assert doc is not None  # parse_json only returns objects
     c.string(doc, "schema_version", "$.schema_version")
@@ -69,7 +93,7 @@ def _validate(data: bytes, file_name: str, as_of: dt.date) -> tuple[dict | None,
         if when is None:
             c.add("E006", "$.submitted_at", f"{show(submitted)} is not an RFC 3339 timestamp with zone "
                   "(e.g. 2026-11-01T09:00:00Z)")
-        elif when >= dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()):
+        elif c.after(when.date(), as_of):  # at or after 00:00 UTC of the next day
             c.add("E010", "$.submitted_at", f"{show(submitted)} is after the end of the evaluation date {as_of} (UTC)")
     provider_id = check_provider(c, doc["provider"]) if "provider" in doc else None
     controllers = []
@@ -84,7 +108,7 @@ def _validate(data: bytes, file_name: str, as_of: dt.date) -> tuple[dict | None,
     certifications = c.array(doc, "certifications", "$.certifications")
     if certifications is not None:
         check_certifications(c, certifications, service_ids)
-    return doc, c.problems
+    return doc, c.problems, c.horizon
 
 
 def resolve_conflicts(candidates: Iterable[Accepted]) -> tuple[list[Accepted], list[Problem]]:

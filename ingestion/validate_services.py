@@ -122,6 +122,6 @@ def _cada(c: Checker, value: object, path: str, as_of: dt.date) -> None:
         c.text(audit, "auditor", f"{apath}.auditor", MAX_NAME)
         c.enum(audit, "opinion", f"{apath}.opinion", OPINIONS)
         day = c.date(audit, "date", f"{apath}.date")
-        if day is not None and day > as_of:
+        if day is not None and c.after(day, as_of):
             c.add("E010", f"{apath}.date", f"audit date {day} is after the evaluation date {as_of}")
         c.integer(audit, "claimed_level", f"{apath}.claimed_level", *CLAIMED_LEVELS)

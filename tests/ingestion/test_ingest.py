@@ -44,7 +44,8 @@ def _inbox(ctx, factory) -> None:
 def test_batch_with_one_bad_file_loads_the_rest_and_quarantines_it(ctx, factory):
     _inbox(ctx, factory)
     result = run_ingest(ctx)
-    assert result == {"files": 3, "accepted": 2, "rejected": 1, "problems": 1}
+    assert result == {"files": 3, "accepted": 2, "rejected": 1, "problems": 1, "mode": "incremental", "reused": 0,
+                      "kept": 0}
     assert sorted(p.name for p in ctx.quarantine_dir.iterdir()) == ["gamma-forged.json",
                                                                     "gamma-forged.json.errors.json"]
     assert (ctx.quarantine_dir / "gamma-forged.json").read_bytes() == (ctx.inbox / "gamma-forged.json").read_bytes()
@@ -160,7 +161,9 @@ def test_file_losing_an_E013_conflict_is_quarantined_and_none_of_its_rows_loaded
     factory.write(ctx.inbox, "b.json", factory.disclosure("beta", n_services=2, submitted_at="2026-10-03T08:00:00Z",
                                                           disclosure_id="alpha-2026-10-02"))
     factory.write(ctx.inbox, "c.json", factory.disclosure("gamma", submitted_at="2026-10-04T08:00:00Z"))
-    assert run_ingest(ctx) == {"files": 3, "accepted": 2, "rejected": 1, "problems": 1}
+    result = run_ingest(ctx)
+    assert {k: result[k] for k in ("files", "accepted", "rejected", "problems")} == {
+        "files": 3, "accepted": 2, "rejected": 1, "problems": 1}
     assert _query(ctx, "SELECT DISTINCT disclosure_id FROM raw.answers ORDER BY 1") == [
         ("alpha-2026-10-02",), ("gamma-2026-10-04",)]
     assert _query(ctx, "SELECT provider_id FROM raw.services ORDER BY 1") == [("alpha",), ("gamma",)]
