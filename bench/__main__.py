@@ -39,23 +39,27 @@ TARGETS = {"full_10k_s": 120.0, "rss_gib": 2.0, "fixed_overhead_s": 30.0, "linea
 
 
 # --- process-tree sampling -----------------------------------------------------------------------
-def _tree_rss_psutil(proc) -> int:
+def _tree_rss_psutil(proc) -> tuple[int, list]:
+    """(total RSS of proc and its descendants, [(rss, process name)] largest first)."""
     import psutil
 
-    total = 0
+    parts = []
     try:
         members = [proc] + proc.children(recursive=True)
     except psutil.Error:
-        return 0
+        return 0, []
     for p in members:
         try:
-            total += p.memory_info().rss
+            cmd = p.cmdline()
+            label = " ".join(Path(c).name for c in cmd[1:3]) if len(cmd) > 1 else p.name()
+            parts.append((p.memory_info().rss, label))
         except psutil.Error:
             pass
-    return total
+    parts.sort(reverse=True)
+    return sum(r for r, _ in parts), parts
 
 
-def _tree_rss_proc(pid: int) -> int:
+def _tree_rss_proc(pid: int) -> tuple[int, list]:
     """Sum of VmRSS over pid and its descendants, from /proc (fallback without psutil)."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
@@ -79,7 +83,7 @@ def _tree_rss_proc(pid: int) -> int:
                         break
         except OSError:
             pass
-    return total
+    return total, []
 
 
 def run_refresh(inbox: Path, home: Path, as_of: dt.date, work: Path, tag: str, profile: bool = False) -> dict:
@@ -105,9 +109,12 @@ def run_refresh(inbox: Path, home: Path, as_of: dt.date, work: Path, tag: str, p
     else:
         proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
         sample = lambda: _tree_rss_proc(proc.pid)  # noqa: E731
-    peak = 0
+    peak, peak_parts, timeline = 0, [], []
     while proc.poll() is None:
-        peak = max(peak, sample())
+        rss, parts = sample()
+        timeline.append((time.time(), rss))
+        if rss > peak:
+            peak, peak_parts = rss, parts
         time.sleep(0.05)
     wall = time.perf_counter() - started
     ru_after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -120,6 +127,11 @@ def run_refresh(inbox: Path, home: Path, as_of: dt.date, work: Path, tag: str, p
     data["wall_s"] = wall
     data["cpu_s"] = (ru_after.ru_utime + ru_after.ru_stime) - (ru_before.ru_utime + ru_before.ru_stime)
     data["peak_rss_bytes"] = peak
+    data["peak_rss_processes"] = [{"mib": round(r / 2**20), "process": label} for r, label in peak_parts[:4]]
+    data["peak_rss_mib_by_step"] = {
+        step: round(max((r for t, r in timeline if start <= t <= end), default=0) / 2**20)
+        for step, (start, end) in data.get("spans", {}).items()
+    }
     data["slowest_dbt_nodes"] = _slowest_nodes(work / f"{tag}-dbt" / "run_results.json")
     return data
 
@@ -294,6 +306,8 @@ def print_table(fixed: dict, sizes: dict[int, dict], verdict: dict) -> None:
     row("full refresh, wall (s)", lambda s: f"{s['full']['wall_s']:.1f}")
     row("full refresh, CPU user+sys (s)", lambda s: f"{s['full']['cpu_s']:.1f}")
     row("peak RSS, process tree (MiB)", lambda s: f"{s['full']['peak_rss_bytes'] / 2**20:.0f}")
+    row("  step with the peak (MiB)", lambda s: "{} ({})".format(*max(
+        s["full"]["peak_rss_mib_by_step"].items(), key=lambda kv: kv[1], default=("?", 0))))
     row("criterion rows / s", lambda s: f"{s['rows_per_s']:,.0f}")
     row("floor, plain SQL (s)", lambda s: f"{s['floor']['seconds']:.2f}")
     row("floor = marts? (mismatches)",

@@ -55,8 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     # CPU seconds per step (this process + waited-for children such as the dbt subprocess): on a shared,
     # overloaded machine these are steadier than wall times.
     cpu: dict[str, float] = {}
+    spans: dict[str, list[float]] = {}  # step -> [start, end] as epoch seconds (for RSS attribution)
     for name, fn in list(steps.STEPS.items()):
-        steps.STEPS[name] = _cpu_timed(name, fn, cpu)
+        steps.STEPS[name] = _cpu_timed(name, fn, cpu, spans)
 
     started = time.perf_counter()
     if args.profile:
@@ -74,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         "error": str(result.error)[:2000] if result.error else None,
         "timings": result.timings,
         "cpu": cpu,
+        "spans": spans,
         "steps": result.steps,
         "import_s": imported,
         "context_s": context_s,
@@ -90,13 +92,15 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def _cpu_timed(name, fn, sink: dict[str, float]):
+def _cpu_timed(name, fn, sink: dict[str, float], spans: dict[str, list[float]]):
     def step(ctx, progress=None):
         before = _cpu_seconds()
+        spans[name] = [time.time(), 0.0]
         try:
             return fn(ctx, progress=progress)
         finally:
             sink[name] = _cpu_seconds() - before
+            spans[name][1] = time.time()
 
     return step
 
