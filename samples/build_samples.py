@@ -37,7 +37,7 @@ def answers(spec: str) -> dict[str, int]:
     groups = [g.split() for g in spec.split("|")]
     assert [len(g) for g in groups] == [8, 6, 5, 6, 7, 5, 7, 4], spec
     rungs = [int(x) for g in groups for x in g]
-    return dict(zip(CRITERIA, rungs))
+    return dict(zip(CRITERIA, rungs, strict=True))
 
 
 SAFE_ALL = {"no_delivery_restraint": True, "no_data_access": True,

@@ -278,7 +278,7 @@ def main() -> int:
     associated: set[str] = set()
 
     # §1 check figures from the rulebook
-    chk = dict(zip(sorted(weights), [85.5, 95.8, 80.0, 83.2, 53.7, 75.0, 67.8, 81.3]))
+    chk = dict(zip(sorted(weights), [85.5, 95.8, 80.0, 83.2, 53.7, 75.0, 67.8, 81.3], strict=True))
     if args.weights == "calculator-2026":
         assert abs(sum(weights[o] * v for o, v in chk.items()) - 78.015) < 1e-9
 
@@ -337,7 +337,7 @@ def main() -> int:
 
     # what the superseded submissions would have given (must NOT appear in the registry)
     superseded_results = {}
-    for name, doc in docs:
+    for _name, doc in docs:
         if doc["disclosure_id"] in superseded:
             ctl = control(doc, union)
             superseded_results[doc["disclosure_id"]] = {

@@ -38,7 +38,6 @@ class GateFailed(StepFailed):
 def ingest(ctx: RunContext, progress: Progress = None) -> dict:
     """Validate the inbox, quarantine rejects, load accepted disclosures and decisions into the run warehouse."""
     from ingestion.ingest import run_ingest
-
     from sealreg.decisions import read_decisions
     from sealreg.publish.switch import clean_stale
 
