@@ -7,7 +7,7 @@ be listed and documented without importing great_expectations.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 
@@ -78,6 +78,19 @@ class Frame:
     keys: tuple[str, ...] = ()
     derived: bool = False
     description: str = ""
+    columns: tuple[str, ...] = ()
+    """Table frames: the only columns read (contract columns, checked columns, keys); empty = the SQL as is."""
+
+    @property
+    def checked_columns(self) -> tuple[str, ...]:
+        """Every column a check of this frame reads."""
+        out: list[str] = []
+        for check in self.checks:
+            k = check.kwargs
+            for col in (k.get("column"), k.get("column_A"), k.get("column_B"), *k.get("column_list", ())):
+                if col and col not in out:
+                    out.append(col)
+        return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -158,7 +171,7 @@ def table(
     """A frame that is a whole table; always starts with a contract-columns check."""
     name = qualified.split(".", 1)[1]
     first = has_columns(columns, f"{qualified} has the contract columns (extra columns allowed)")
-    return Frame(
+    frame = Frame(
         name=name,
         sql=f"select * from {qualified}",
         depends_on=(qualified,),
@@ -166,6 +179,10 @@ def table(
         keys=keys,
         description=description,
     )
+    # Read only what a check looks at: the contract columns (for the column-set check), the checked
+    # columns and the keys (reported with unexpected rows). Free text outside the contract stays in DuckDB.
+    wanted = dict.fromkeys([*columns, *frame.checked_columns, *keys])
+    return replace(frame, columns=tuple(wanted))
 
 
 def derived(

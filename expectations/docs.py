@@ -27,11 +27,17 @@ How a gate runs (`expectations/runner.py`, `expectations/gx_run.py`):
 - The warehouse is opened `read_only=True`; every frame below is read into pandas with DuckDB SQL
   and the connection is closed before GX starts. Cross-table checks are derived frames (per-service
   counts, orphans, recomputed levels) so their failures appear in the GX report by name.
+- A table frame reads only the table's contract columns, the columns its checks read and its keys
+  (free text such as titles, evidence notes or gate details stays in DuckDB). Results come through
+  Arrow: DECIMAL becomes float64, narrow integers int64 (GX's `expect_column_values_to_be_between`
+  is vectorized only for 64-bit columns), and string columns of frames with >= 10,000 rows and at most
+  25 % distinct values become pandas categoricals, unless a regex or column-pair check reads them.
 - One ephemeral GX context per gate; one pandas data asset, batch definition, suite
   (`<layer>.<frame>`), validation definition and checkpoint per frame; Data Docs are built once at
   the end into `report_dir` (`report_dir/index.html`), plus `report_dir/<layer>.json` (summary,
   failures, per-expectation results). When `report_dir` is `<validation>/<layer>`, the gate also
-  writes `<validation>/index.html` linking both layers.
+  writes `<validation>/index.html` linking both layers. Each frame is dropped (from the runner and
+  from GX's batch cache) as soon as it is validated, so GX holds one frame at a time.
 - A missing table fails the `_tables` check and skips the frames that need it; a missing column or
   a derived frame that cannot be computed is a failure, never a crash. An absent or locked
   warehouse file is a failed gate.

@@ -71,7 +71,7 @@ def validate_frames(
     source = ctx.data_sources.add_pandas(name=f"sealreg_{layer}")
     outcomes: list[FrameOutcome] = []
     for frame in frames:
-        df = data[frame.name]
+        df = data.pop(frame.name)  # the caller's dict no longer holds it: freed once validated
         batch = source.add_dataframe_asset(name=frame.name).add_batch_definition_whole_dataframe("whole")
         suite = ctx.suites.add(gx.ExpectationSuite(name=f"{layer}.{frame.name}"))
         for i, check in enumerate(frame.checks):
@@ -100,5 +100,11 @@ def validate_frames(
             results = sorted(js["results"], key=lambda r: (r.get("expectation_config") or {}).get("meta", {})
                              .get("check", 0))
             outcomes.append(FrameOutcome(frame, len(df), results, js.get("statistics", {}), index_columns))
+        # GX's execution engine caches every batch's DataFrame for the life of the context: drop it so
+        # each frame is freed once validated (peak memory = the largest frame, not all of them).
+        batches = source.get_execution_engine().batch_manager
+        batches.batch_data_cache.clear()
+        batches.reset_batch_cache()
+        del df, run, checkpoint, vd, batch
     ctx.build_data_docs(site_names=[SITE_NAME])
     return outcomes

@@ -1,0 +1,115 @@
+"""The gates' memory/time measures keep every check: projected columns, compact dtypes, frames released.
+
+At regulator scale the frames are big enough for categoricals; the test warehouse is not, so these tests
+force the compact path (CATEGORY_MIN_ROWS = 0) and check the gates still catch the same corruptions with
+the same failure sentences.
+"""
+
+from __future__ import annotations
+
+import gc
+import tempfile
+import weakref
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from expectations import frames as frames_mod
+from expectations.frames import load_frames
+from expectations.suites import frames_of
+from tests.expectations.test_gates import FINAL_MORE, RAW_MORE
+
+FINAL_FIRST = [
+    ("update main.services set seal = 7 where service_id = 'alpha-compute'",
+     ("final/services: expect_column_values_to_be_between(seal 0..4) failed: 1 unexpected value",
+      "7 (service_id=alpha-compute)")),
+    ("insert into main.services select * from main.services where service_id = 'beta-db'",
+     ("final/services: expect_column_values_to_be_unique(service_id) failed", "beta-db")),
+    ("delete from main.criterion_results where service_id = 'alpha-store' and criterion_id = 'SOV-8.1'",
+     ("final/rows_per_service: expect_column_values_to_be_between(n_criteria = 48) failed",
+      "47 (service_id=alpha-store)")),
+    ("insert into main.objective_results values ('ghost', 'SOV-1', 10.0, 1, 1)",
+     ("final/orphans: expect_column_values_to_be_null(orphan) failed", "'ghost' (child_table=objective_results)")),
+]
+
+
+@pytest.fixture(scope="module")
+def run_gate(gx_module):
+    from expectations.runner import run_gate
+
+    return run_gate
+
+
+@pytest.fixture
+def compact_everywhere(monkeypatch):
+    """Categoricals even on the three-service test warehouse."""
+    monkeypatch.setattr(frames_mod, "CATEGORY_MIN_ROWS", 0)
+
+
+def _has(failures: list[str], *parts: str) -> bool:
+    return any(all(p in f for p in parts) for f in failures)
+
+
+def test_table_frames_read_only_contract_checked_and_key_columns(warehouse_with):
+    wh = warehouse_with("alter table main.criterion_results add column title varchar default 'a long title';"
+                        "alter table main.criterion_results add column evidence_note varchar default 'note'")
+    loaded = load_frames("final", frames_of("final"), wh)
+    assert list(loaded.frames["criterion_results"].columns) == [
+        "service_id", "criterion_id", "rung", "points", "max_points", "seal"]
+    assert "reason" in loaded.frames["washing_flags"].columns  # a checked column outside the keys
+    assert not loaded.errors
+
+
+def test_compact_dtypes_int64_and_categoricals_but_not_for_regex_or_pair_columns(good_warehouse,
+                                                                                 compact_everywhere):
+    loaded = load_frames("final", frames_of("final"), good_warehouse)
+    crit = loaded.frames["criterion_results"]
+    assert isinstance(crit["service_id"].dtype, pd.CategoricalDtype)
+    assert not isinstance(crit["criterion_id"].dtype, pd.CategoricalDtype)  # regex-checked
+    assert crit["rung"].dtype == "int64" and crit["seal"].dtype == "int64"  # GX's vectorized between
+    services = loaded.frames["services"]
+    assert not isinstance(services["status"].dtype, pd.CategoricalDtype)  # pair-checked with ual
+    assert services["ual"].dtype == "int64"
+
+
+def test_final_gate_catches_the_same_corruptions_with_compact_dtypes(run_gate, warehouse_with, tmp_path,
+                                                                     monkeypatch):
+    for n, cases in enumerate((FINAL_FIRST, FINAL_MORE)):
+        wh = warehouse_with(";".join(sql for sql, _ in cases))
+        plain = run_gate("final", wh, tmp_path / f"plain{n}" / "final")
+        monkeypatch.setattr(frames_mod, "CATEGORY_MIN_ROWS", 0)
+        compact = run_gate("final", wh, tmp_path / f"compact{n}" / "final")
+        monkeypatch.undo()
+        assert not compact.success
+        missed = [expected for _, expected in cases if not _has(compact.failures, *expected)]
+        assert not missed, (missed, compact.failures)
+        assert compact.failures == plain.failures
+        assert compact.statistics == plain.statistics
+
+
+def test_raw_gate_catches_the_same_corruptions_with_compact_dtypes(run_gate, warehouse_with, tmp_path,
+                                                                   compact_everywhere):
+    result = run_gate("raw", warehouse_with(";".join(sql for sql, _ in RAW_MORE)), tmp_path / "raw")
+    missed = [expected for _, expected in RAW_MORE if not _has(result.failures, *expected)]
+    assert not missed, (missed, result.failures)
+
+
+def test_good_warehouse_passes_with_compact_dtypes(run_gate, good_warehouse, tmp_path, compact_everywhere):
+    for layer in ("raw", "final"):
+        result = run_gate(layer, good_warehouse, tmp_path / layer)
+        assert result.success, result.failures
+        assert result.statistics["evaluated"] == sum(len(f.checks) for f in frames_of(layer))
+
+
+def test_each_frame_is_released_once_validated(gx_module):
+    from expectations.checks import Frame, not_null
+    from expectations.gx_run import validate_frames
+
+    data = {f"f{i}": pd.DataFrame({"a": range(1000)}) for i in range(3)}
+    refs = [weakref.ref(df) for df in data.values()]
+    frames = [Frame(name=name, sql="", depends_on=(), checks=(not_null("a", "rule"),)) for name in data]
+    outcomes = validate_frames("t", frames, data, Path(tempfile.mkdtemp()))
+    gc.collect()
+    assert [o.statistics["successful_expectations"] for o in outcomes] == [1, 1, 1]
+    assert data == {} and all(ref() is None for ref in refs), "GX still holds a validated frame"
