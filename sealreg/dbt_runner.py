@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -12,6 +14,8 @@ from pathlib import Path
 
 from sealreg.config import DBT_PROJECT_DIR, RunContext
 
+_PARTIAL_PARSE_NAME = "partial_parse.msgpack"  # dbt's file name in the target path
+_RUN_LINK_NAME = "dbt-run"
 _PROGRESS_LINE = re.compile(r"\b(\d+) of (\d+) (OK|PASS|ERROR|FAIL|WARN|SKIP)")
 
 
@@ -22,12 +26,84 @@ def dbt_executable() -> str:
 
 
 def dbt_vars(ctx: RunContext) -> dict:
+    """The --vars of a build: settings that stay the same from night to night.
+
+    dbt re-parses the whole project (about 5 s of CPU) whenever --vars differ from the saved partial
+    parse, so the values that change every night are not vars: the evaluation date goes in the
+    environment (SEALREG_AS_OF, see dbt_env and macros/as_of_date.sql) and the run id is not passed
+    at all (no model reads it)."""
     return {
-        "as_of": ctx.as_of.isoformat(),
         "weights_version": ctx.weights_version,
-        "run_id": ctx.run_id,
         "associated_countries": list(ctx.associated_countries),
     }
+
+
+def dbt_env(ctx: RunContext, warehouse: Path | None = None) -> dict[str, str]:
+    return {
+        **os.environ,
+        "SEALREG_WAREHOUSE": str(warehouse or ctx.run_warehouse),
+        "SEALREG_AS_OF": ctx.as_of.isoformat(),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+
+
+def stable_warehouse_path(ctx: RunContext) -> Path:
+    """The run warehouse under a path that is the same every night: `<home>/warehouse/dbt-run/warehouse.duckdb`,
+    where `dbt-run` is a symlink to this run's folder.
+
+    dbt hashes the profile's connection values (the DuckDB `path` among them) into its saved parse and
+    parses from scratch when they differ; the run folder's name changes every run. The link is to the
+    folder, not to the file, so DuckDB's `.wal` file stays next to the real database file. The file
+    name, hence the DuckDB catalog name (`warehouse`), is that of ctx.run_warehouse. A home runs one
+    refresh at a time (its lock), so one link per home suffices."""
+    link = ctx.warehouse_dir / _RUN_LINK_NAME
+    tmp = ctx.warehouse_dir / f".{_RUN_LINK_NAME}.tmp-{os.getpid()}"
+    ctx.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    tmp.unlink(missing_ok=True)
+    os.symlink(ctx.run_warehouse.parent, tmp, target_is_directory=True)
+    os.replace(tmp, link)
+    return link / ctx.run_warehouse.name
+
+
+def _remove_link(ctx: RunContext) -> None:
+    link = ctx.warehouse_dir / _RUN_LINK_NAME
+    try:
+        if link.is_symlink() and Path(os.readlink(link)) == ctx.run_warehouse.parent:
+            link.unlink()
+    except OSError:
+        pass
+
+
+def partial_parse_file(ctx: RunContext) -> Path:
+    """dbt's saved parse, kept next to the baseline warehouse so that it outlives the run folder.
+
+    dbt reads and writes its parse as <target-path>/partial_parse.msgpack; the target path is new
+    for every run, so run_dbt_build copies this file in before the build and the new one back after.
+    Safe to reuse: dbt re-parses every file whose checksum changed and the nodes that read a changed
+    env_var (SEALREG_AS_OF), and parses from scratch when --vars, the dbt version or dbt_project.yml
+    change or when the file cannot be read. The name carries the project path so that two checkouts
+    sharing a registry home never exchange parses."""
+    key = hashlib.sha256(str(DBT_PROJECT_DIR.resolve()).encode()).hexdigest()[:12]
+    return ctx.warehouse_dir / f"dbt-partial-parse-{key}.msgpack"
+
+
+def _restore_partial_parse(ctx: RunContext) -> None:
+    saved = partial_parse_file(ctx)
+    if saved.is_file():
+        target = ctx.dbt_dir / "target"
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(saved, target / _PARTIAL_PARSE_NAME)
+
+
+def _save_partial_parse(ctx: RunContext) -> None:
+    fresh = ctx.dbt_dir / "target" / _PARTIAL_PARSE_NAME
+    if not fresh.is_file():
+        return
+    saved = partial_parse_file(ctx)
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    tmp = saved.with_name(f".{saved.name}.tmp-{os.getpid()}")
+    shutil.copyfile(fresh, tmp)
+    os.replace(tmp, saved)
 
 
 def dbt_command(ctx: RunContext, verb: str = "build", extra: list[str] | None = None) -> list[str]:
@@ -45,17 +121,22 @@ def dbt_command(ctx: RunContext, verb: str = "build", extra: list[str] | None = 
 def run_dbt_build(ctx: RunContext, progress: Callable[[int, int], None] | None = None) -> dict:
     """`dbt build` on ctx.run_warehouse; returns success, node counts and failure messages."""
     ctx.dbt_dir.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "SEALREG_WAREHOUSE": str(ctx.run_warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    _restore_partial_parse(ctx)
+    env = dbt_env(ctx, stable_warehouse_path(ctx))
     cmd = dbt_command(ctx, "build", ["--exclude", "test_type:unit"])
     output: list[str] = []
-    with subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            output.append(line.rstrip())
-            match = _PROGRESS_LINE.search(line)
-            if match and progress:
-                progress(int(match.group(1)), int(match.group(2)))
+    try:
+        with subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                output.append(line.rstrip())
+                match = _PROGRESS_LINE.search(line)
+                if match and progress:
+                    progress(int(match.group(1)), int(match.group(2)))
+    finally:
+        _remove_link(ctx)
     (ctx.dbt_dir / "dbt_output.log").write_text("\n".join(output) + "\n")
+    _save_partial_parse(ctx)
     results = _read_run_results(ctx.dbt_dir / "target" / "run_results.json")
     failures = [f"{r['unique_id']}: {r['status']}: {(r.get('message') or '').strip()}" for r in results
                 if r["status"] in ("error", "fail", "runtime error")]
