@@ -30,7 +30,7 @@ def _pages(site: Path) -> dict[str, str]:
 def test_build_site_writes_home_service_provider_and_changes_pages(release: Path) -> None:
     site = build_site(release)
     assert site == release / "site"
-    expected = {"index.html", "changes.html", "static/style.css", "static/registry.js"}
+    expected = {"index.html", "changes.html", "services-data.js", "static/style.css", "static/registry.js"}
     expected |= {f"services/{s}.html" for s in SERVICE_IDS}
     expected |= {f"providers/{p}.html" for p in ("alto-hold", "nimbus-cloud", "stratus-eu")}
     assert set(_digest(site)) == expected
@@ -67,7 +67,8 @@ def test_hostile_disclosure_text_is_escaped_everywhere(release: Path) -> None:
         assert "<img src=x" not in html, name
         assert "<b>bold</b>" not in html, name
         scripts = re.findall(r"<script\b[^>]*>", html)
-        assert all(s == '<script src="static/registry.js" defer>' for s in scripts), (name, scripts)
+        local = ('<script src="services-data.js" defer>', '<script src="static/registry.js" defer>')
+        assert all(s in local for s in scripts), (name, scripts)  # only the two local files, no inline script
     service = pages["services/stratus-storage.html"]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in service
     assert "the ultimate controller is in US" in service

@@ -1,17 +1,91 @@
-/* Search and sort for the services table. Offline, no dependencies; the table works without it. */
+/* Search and sort for the services table. Offline, no dependencies; the table works without it.
+ *
+ * index.html holds the first page of services as HTML (the rest are on services-page-N.html for
+ * browsers without JavaScript). services-data.js (loaded before this file) sets
+ * window.SEALREG_SERVICES to every service of the release; the table is then rebuilt from it, so
+ * search and sort cover all services. Text goes in with textContent only, never as markup.
+ */
 (function () {
   "use strict";
   var table = document.getElementById("services-table");
   if (!table) { return; }
   var tbody = table.tBodies[0];
-  var rows = Array.prototype.slice.call(tbody.rows);
   var box = document.getElementById("search-box");
   var input = document.getElementById("service-search");
   var status = document.getElementById("search-status");
   var empty = document.getElementById("no-results");
+  var data = window.SEALREG_SERVICES;
+  var rows;
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    var name;
+    for (name in attrs) {
+      if (Object.prototype.hasOwnProperty.call(attrs, name)) { node.setAttribute(name, attrs[name]); }
+    }
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    return node;
+  }
+
+  function link(href, text) {
+    return href ? el("a", { href: href }, text) : document.createTextNode(text);
+  }
+
+  function badge(prefix, level) {
+    return level === null ? el("span", { "class": "badge" }, "\u2014")
+      : el("span", { "class": "badge lvl-" + level }, prefix + "-" + level);
+  }
+
+  function cell(tag, label, child, value, cls) {
+    var node = el(tag, { "data-label": label });
+    if (tag === "th") { node.setAttribute("scope", "row"); }
+    if (value !== undefined) { node.setAttribute("data-value", String(value)); }
+    if (cls) { node.className = cls; }
+    node.appendChild(child);
+    return node;
+  }
+
+  /* One row, the same markup as the server writes (site.py _service_rows). */
+  function buildRow(d) {
+    var tr = document.createElement("tr");
+    tr.appendChild(cell("th", "Service", link(d[0], d[1])));
+    tr.appendChild(cell("td", "Provider", link(d[2], d[3])));
+    tr.appendChild(cell("td", "Country", document.createTextNode(d[4])));
+    tr.appendChild(cell("td", "Score", document.createTextNode(d[6]), d[5], "num"));
+    tr.appendChild(cell("td", "SEAL", badge("SEAL", d[7]), d[7] === null ? -1 : d[7]));
+    tr.appendChild(cell("td", "UAL", badge("UAL", d[8]), d[8] === null ? -1 : d[8]));
+    tr.appendChild(cell("td", "Status", el("span", { "class": "status status-" + d[9] }, d[10])));
+    var flags = document.createDocumentFragment();
+    if (d[12]) {
+      flags.appendChild(el("span", { "class": "flag-count" }, String(d[12])));
+      flags.appendChild(document.createTextNode(" " + d[11]));
+    } else {
+      flags.appendChild(document.createTextNode("0"));
+    }
+    tr.appendChild(cell("td", "Flags", flags, d[12]));
+    return tr;
+  }
+
+  if (Array.isArray(data)) {
+    var fragment = document.createDocumentFragment();
+    rows = data.map(function (d) {
+      var tr = buildRow(d);
+      fragment.appendChild(tr);
+      return tr;
+    });
+    while (tbody.firstChild) { tbody.removeChild(tbody.firstChild); }
+    tbody.appendChild(fragment);
+    ["services-pager-top", "services-pager-bottom"].forEach(function (id) {
+      var pager = document.getElementById(id);
+      if (pager) { pager.hidden = true; }
+    });
+  } else {
+    rows = Array.prototype.slice.call(tbody.rows);
+  }
   rows.forEach(function (row, i) {
     row.setAttribute("data-index", String(i));
-    row.setAttribute("data-search", row.textContent.replace(/\s+/g, " ").toLowerCase());
+    var text = Array.prototype.map.call(row.cells, function (c) { return c.textContent; }).join(" ");
+    row.setAttribute("data-search", text.replace(/\s+/g, " ").trim().toLowerCase());
   });
 
   function filter() {
@@ -40,14 +114,20 @@
     });
     th.setAttribute("aria-sort", dir);
     var sign = dir === "ascending" ? 1 : -1;
-    rows.sort(function (a, b) {
-      var x = cellKey(a, index, kind);
-      var y = cellKey(b, index, kind);
+    var keyed = rows.map(function (row) {
+      return { row: row, key: cellKey(row, index, kind), i: Number(row.getAttribute("data-index")) };
+    });
+    keyed.sort(function (a, b) {
+      var x = a.key;
+      var y = b.key;
       var c = kind === "number" ? x - y : (x < y ? -1 : (x > y ? 1 : 0));
-      if (c === 0) { return Number(a.getAttribute("data-index")) - Number(b.getAttribute("data-index")); }
+      if (c === 0) { return a.i - b.i; }
       return sign * c;
     });
-    rows.forEach(function (row) { tbody.appendChild(row); });
+    rows = keyed.map(function (k) { return k.row; });
+    var fragment = document.createDocumentFragment();
+    rows.forEach(function (row) { fragment.appendChild(row); });
+    tbody.appendChild(fragment);
     status.textContent = "Sorted by " + th.textContent.trim() + ", " + dir + ".";
   }
 
