@@ -123,10 +123,16 @@ def dbt_command(ctx: RunContext, verb: str = "build", extra: list[str] | None = 
 
 def run_dbt_build(ctx: RunContext, progress: Callable[[int, int], None] | None = None) -> dict:
     """`dbt build` on ctx.run_warehouse; returns success, node counts and failure messages."""
+    return run_dbt(ctx, "build", ["--exclude", "test_type:unit"], progress)
+
+
+def run_dbt(ctx: RunContext, verb: str, extra: list[str] | None = None,
+            progress: Callable[[int, int], None] | None = None) -> dict:
+    """One dbt command on ctx.run_warehouse, with the saved parse of the registry home."""
     ctx.dbt_dir.mkdir(parents=True, exist_ok=True)
     _restore_partial_parse(ctx)
     env = dbt_env(ctx, stable_warehouse_path(ctx))
-    cmd = dbt_command(ctx, "build", ["--exclude", "test_type:unit"])
+    cmd = dbt_command(ctx, verb, extra)
     output: list[str] = []
     try:
         with subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc:

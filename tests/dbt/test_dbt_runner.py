@@ -1,0 +1,48 @@
+"""The nightly dbt invocation (sealreg/dbt_runner.py): --vars that do not change from night to night,
+the evaluation date through SEALREG_AS_OF, and a saved parse that is reused but never compiles old SQL."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from sealreg import dbt_runner
+from sealreg.config import RunContext
+
+MODEL = "int_decisions__flagged"  # calls as_of_date()
+
+
+def _ctx(home: Path, as_of: str, run_id: str) -> RunContext:
+    return RunContext.create(home=home, inbox=home / "inbox", as_of=as_of, run_id=run_id,
+                             associated_countries=(), weights_version="calculator-2026")
+
+
+def test_vars_do_not_change_from_night_to_night(tmp_path: Path) -> None:
+    one = _ctx(tmp_path, "2026-11-28", "2026-11-28-aaaa")
+    two = _ctx(tmp_path, "2026-11-29", "2026-11-29-bbbb")
+    assert dbt_runner.dbt_vars(one) == dbt_runner.dbt_vars(two)
+    assert dbt_runner.dbt_env(two)["SEALREG_AS_OF"] == "2026-11-29"
+    assert dbt_runner.partial_parse_file(one) == dbt_runner.partial_parse_file(two)
+
+
+def _compile(ctx: RunContext) -> tuple[str, str]:
+    ctx.run_dir.mkdir(parents=True, exist_ok=True)
+    result = dbt_runner.run_dbt(ctx, "compile", ["--select", MODEL])
+    assert result["success"], (Path(result["log"]).read_text())[-3000:]
+    compiled = next((ctx.dbt_dir / "target" / "compiled").rglob(f"{MODEL}.sql")).read_text()
+    log = (ctx.dbt_dir / "logs" / "dbt.log").read_text()
+    shutil.rmtree(ctx.run_dir)
+    return compiled, log
+
+
+def test_saved_parse_is_reused_and_follows_the_date(tmp_path: Path) -> None:
+    first, log = _compile(_ctx(tmp_path, "2026-11-28", "night-1"))
+    assert "'2026-11-28'" in first
+    assert dbt_runner.partial_parse_file(_ctx(tmp_path, "2026-11-28", "x")).is_file()
+    assert not (tmp_path / "warehouse" / "dbt-run").exists(), "the stable-path link is removed after the run"
+
+    # next night: same --vars, new run folder, new date -> the saved parse is used, the new date compiled
+    second, log = _compile(_ctx(tmp_path, "2026-11-29", "night-2"))
+    assert "Unable to do partial parsing" not in log
+    assert "Partial parsing enabled" in log
+    assert "'2026-11-29'" in second and "'2026-11-28'" not in second
