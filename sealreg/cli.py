@@ -6,6 +6,7 @@ import argparse
 import csv
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -63,6 +64,8 @@ def cmd_refresh(args) -> int:
     if not inbox.is_dir():
         err.print(f"sealreg refresh: inbox {inbox} is not a directory")
         return 2
+    if args.full_ingest:
+        os.environ["SEALREG_FULL_INGEST"] = "1"
     ctx = config.RunContext.create(home=_home(args), inbox=inbox, as_of=args.as_of, weights_version=args.weights)
     console.print(f"sealreg refresh: run {ctx.run_id}  as-of {ctx.as_of}  weights {ctx.weights_version}",
                   style="bold")
@@ -225,6 +228,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--home", help="registry home (default: $SEALREG_HOME or ./registry_home)")
     p.add_argument("--as-of", type=_date, help="evaluation date (default: today UTC)")
     p.add_argument("--weights", help=f"weights version (default: {config.DEFAULT_WEIGHTS})")
+    p.add_argument("--full-ingest", action="store_true",
+                   help="re-validate and reload every file instead of reusing last night's unchanged files")
     p.set_defaults(func=cmd_refresh)
 
     p = sub.add_parser("decide", help="record a regulator decision (applied at the next refresh)")

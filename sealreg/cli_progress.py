@@ -66,8 +66,9 @@ class RichReporter(Reporter):
 
 def _detail(name: str, result: dict) -> str:
     if name == "ingest":
+        reused = f", {result['reused']} unchanged reused" if result.get("reused") else ""
         return (f"{result.get('files', 0)} files: {result.get('accepted', 0)} accepted, "
-                f"{result.get('rejected', 0)} rejected; {result.get('decisions', 0)} decisions")
+                f"{result.get('rejected', 0)} rejected{reused}; {result.get('decisions', 0)} decisions")
     if name in ("validate_raw", "validate_final"):
         return f"{result.get('successful', '?')}/{result.get('evaluated', '?')} expectations met"
     if name == "build":
