@@ -400,9 +400,12 @@ _worker_site: _Site | None = None
 _worker_counter: Any = None
 
 
-def _worker_init(db_path: str, release_id: str, has_validation: bool, root: str, counter: Any, parent: int) -> None:
-    global _worker_site, _worker_counter
+def _worker_init(
+    db_path: str, release_id: str, has_validation: bool, root: str, counter: Any, parent: int, sizes: tuple[int, int]
+) -> None:
+    global _worker_site, _worker_counter, BATCH, PROVIDER_BATCH
     _die_with_parent(parent)
+    BATCH, PROVIDER_BATCH = sizes  # the parent's unit sizes (tests change them)
     con = duckdb.connect(db_path, read_only=True)
     _worker_site = _Site(_Tables(con), release_id, has_validation, _Writer(Path(root), make_dirs=False))
     _worker_counter = counter
@@ -441,7 +444,7 @@ def _render_pages(site: _Site, db_path: Path, release_id: str, has_validation: b
         max_workers=workers - 1,
         mp_context=ctx,
         initializer=_worker_init,
-        initargs=(str(db_path), release_id, has_validation, str(site.out.root), counter, os.getpid()),
+        initargs=(str(db_path), release_id, has_validation, str(site.out.root), counter, os.getpid(), (BATCH, PROVIDER_BATCH)),
     ) as pool:
         futures = [pool.submit(_worker_drain, len(site.tasks)) for _ in range(workers - 1)]
         try:

@@ -6,6 +6,7 @@ A missing browser is a failure, not a skip: the site must be checked in a browse
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -135,4 +136,66 @@ def test_table_works_without_javascript(browser: Browser, site: Path) -> None:
     expect(page.locator("#services-table tbody tr")).to_have_count(4)
     expect(page.locator("#search-box")).to_be_hidden()
     expect(page.get_by_role("link", name="Nimbus Sovereign Compute")).to_be_visible()
+    context.close()
+
+
+@pytest.fixture
+def paged_site(release: Path, monkeypatch) -> Path:
+    """The same release with 3 services per list page: index.html holds 3 rows, services-page-2.html 1."""
+    import sealreg.publish.site as site_module
+
+    monkeypatch.setattr(site_module, "PAGE_SIZE", 3)
+    return build_site(release)
+
+
+def test_search_and_sort_cover_services_beyond_the_first_page(browser: Browser, paged_site: Path) -> None:
+    page, problems = _open(browser, (paged_site / "index.html").as_uri())
+    rows = page.locator("#services-table tbody tr")
+    expect(rows).to_have_count(4)  # rebuilt from services-data.js
+    expect(page.locator("#services-pager-top")).to_be_hidden()
+    search = page.get_by_label("Search services")
+    search.fill("Object Storage")  # the 4th service by name: not on the first page
+    expect(page.locator("#services-table tbody tr:visible")).to_have_count(1)
+    expect(page.locator("#search-status")).to_have_text("Showing 1 of 4 services.")
+    search.fill("")
+    page.get_by_role("button", name="Score").click()
+    page.get_by_role("button", name="Score").click()
+    expect(page.locator("#services-table tbody tr th[scope=row]").first).to_have_text("Nimbus Sovereign Compute")
+    row = page.locator("#services-table tbody tr", has_text="Stratus Object Storage")
+    expect(row.locator("td[data-label=SEAL] .badge")).to_have_class(re.compile(r"\bbadge lvl-\d\b"))
+    expect(row.locator("td[data-label=Provider]")).to_have_text('Stratus "EU" GmbH <img src=x onerror=alert(2)>')
+    expect(row.locator("td[data-label=Flags]")).to_have_text("2 W1-control, W4-certificate")
+    page.get_by_role("link", name="Stratus Object Storage").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Stratus Object Storage")
+    assert problems == []
+
+
+def test_rows_built_by_the_script_match_the_server_rows(browser: Browser, release: Path) -> None:
+    site = build_site(release)
+    context = browser.new_context(java_script_enabled=False)
+    static = context.new_page()
+    static.goto((site / "index.html").as_uri())
+    server = static.locator("#services-table tbody").inner_html()
+    context.close()
+    page, problems = _open(browser, (site / "index.html").as_uri())
+    expect(page.locator("#services-table")).to_have_class(re.compile("js-sortable"))
+    built = page.evaluate(
+        """() => Array.from(document.querySelectorAll('#services-table tbody tr')).map(tr => {
+            const c = tr.cloneNode(true); c.removeAttribute('data-index'); c.removeAttribute('data-search');
+            return c.outerHTML; }).join('')"""
+    )
+    assert built == server.replace("\n", "")  # same markup, only the newlines between tags differ
+    assert problems == []
+
+
+def test_list_pages_work_without_javascript(browser: Browser, paged_site: Path) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto((paged_site / "index.html").as_uri())
+    expect(page.locator("#services-table tbody tr")).to_have_count(3)
+    page.get_by_role("navigation", name="Pages of the service list (top)").get_by_role("link", name="2").click()
+    expect(page).to_have_url((paged_site / "services-page-2.html").as_uri())
+    expect(page.locator("#services-table tbody tr")).to_have_count(1)
+    page.get_by_role("link", name="Stratus Object Storage").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Stratus Object Storage")
     context.close()

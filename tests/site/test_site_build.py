@@ -232,3 +232,59 @@ def test_control_chain_accepts_text_json_and_lists() -> None:
     assert _chain('[{"name": "B", "country": "SE"}]') == ["B (SE)"]
     assert _chain([{"name": "B", "country": "SE"}, "C"]) == ["B (SE)", "C"]
     assert _chain(None) == []
+
+
+def test_home_table_is_paginated_for_browsers_without_javascript(release: Path, monkeypatch) -> None:
+    import sealreg.publish.site as site_module
+
+    monkeypatch.setattr(site_module, "PAGE_SIZE", 3)
+    site = build_site(release)
+    home = (site / "index.html").read_text("utf-8")
+    second = (site / "services-page-2.html").read_text("utf-8")
+    assert home.count('<th scope="row" data-label="Service">') == 3
+    assert second.count('<th scope="row" data-label="Service">') == 1
+    assert 'href="index.html" aria-current="page"' in home and 'href="services-page-2.html">2<' in home
+    assert 'href="services-page-2.html" aria-current="page"' in second and 'href="index.html">1<' in second
+    assert "Services 4–4 of 4" in second and "<script" not in second
+    assert not (site / "services-page-3.html").exists()
+    # every service is in exactly one list page, in name order
+    names = re.findall(r'data-label="Service"><a href="services/([^"]+)\.html"', home + second)
+    assert names == ["alto-ai", "nimbus-compute", "stratus-db", "stratus-storage"]
+
+
+def test_search_data_lists_every_service_as_plain_text(release: Path) -> None:
+    import json
+
+    data = (build_site(release) / "services-data.js").read_text("ascii")
+    prefix = "window.SEALREG_SERVICES = "
+    body = data[data.index(prefix) + len(prefix) :].rstrip().removesuffix(";")
+    rows = json.loads(body)
+    assert [r[0] for r in rows] == [f"services/{s}.html" for s in SERVICE_IDS]
+    stratus = rows[3]
+    assert stratus[3] == 'Stratus "EU" GmbH <img src=x onerror=alert(2)>'  # text; the script sets textContent
+    assert stratus[10] == "Suspended" and stratus[11] == "W1-control, W4-certificate" and stratus[12] == 2
+
+
+def test_digests_reported_by_build_site_match_the_files(release: Path) -> None:
+    digests: dict = {}
+    site = build_site(release, digests=digests)
+    on_disk = {f"site/{k}": v for k, v in _digest(site).items()}
+    assert {k: v["sha256"] for k, v in digests.items()} == on_disk
+    assert all(v["size"] == (release / k).stat().st_size for k, v in digests.items())
+
+
+def test_worker_processes_write_the_same_bytes(tmp_path: Path, make_release, monkeypatch) -> None:
+    a = make_release(tmp_path / "a" / RELEASE_ID)
+    b = make_release(tmp_path / "b" / RELEASE_ID)
+    monkeypatch.setenv("SEALREG_SITE_WORKERS", "1")
+    one = _digest(build_site(a))
+    import sealreg.publish.site as site_module
+
+    monkeypatch.setattr(site_module, "BATCH", 1)  # four units of work for two processes
+    monkeypatch.setenv("SEALREG_SITE_WORKERS", "2")
+    digests: dict = {}
+    two = _digest(build_site(b, digests=digests))
+    assert one == two
+    assert {k.removeprefix("site/"): v["sha256"] for k, v in digests.items()} == two
+    con = duckdb.connect(str(b / "registry.duckdb"))  # the worker closed its handle too
+    con.close()

@@ -37,8 +37,7 @@
   }
 
   function cell(tag, label, child, value, cls) {
-    var node = el(tag, { "data-label": label });
-    if (tag === "th") { node.setAttribute("scope", "row"); }
+    var node = tag === "th" ? el(tag, { scope: "row", "data-label": label }) : el(tag, { "data-label": label });
     if (value !== undefined) { node.setAttribute("data-value", String(value)); }
     if (cls) { node.className = cls; }
     node.appendChild(child);
