@@ -6,6 +6,7 @@ only script is a small local file for search and sort. No network, no clock: sam
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import hashlib
 import json
@@ -171,10 +172,10 @@ class _Tables:
         names = [d[0] for d in cur.description]
         rows = cur.fetchall()
         if not missing:
-            return [dict(zip(names, row)) for row in rows]
+            return [dict(zip(names, row, strict=True)) for row in rows]
         names += missing
         pad = (None,) * len(missing)
-        return [dict(zip(names, row + pad)) for row in rows]
+        return [dict(zip(names, row + pad, strict=True)) for row in rows]
 
     def service_rows(self, name: str, lo: str, hi: str) -> dict[Any, list[dict]]:
         """Rows of a per-service table for the services with lo <= service_id <= hi, by service_id."""
@@ -190,8 +191,7 @@ class _Tables:
         name_sql = '"objective_name"' if "objective_name" in cols else "null"
         names = dict(
             self.con.execute(
-                f'select distinct on (objective) objective, {name_sql} from main."objective_results" '
-                "order by all"
+                f'select distinct on (objective) objective, {name_sql} from main."objective_results" order by all'
             ).fetchall()
         )
         counts: dict[Any, list[int]] = {o: [0] * 5 for o in names}
@@ -291,9 +291,10 @@ class _Site:
         self.changes_by = _group(self.changes, "service_id")
         self.certs = _group(t.rows("certifications"), "provider_id")
         self.by_provider = _group(services, "provider_id")
-        #: services with a page, by service_id (the order of the detail tables, so a batch is an id range)
+        #: services with a page, by service_id (the order of the detail tables, so a batch is an id range);
+        #: one per id (ids are a key; if one repeats, the last by name gets the page, as it always did)
         self.pending = sorted(
-            (s for s in services if s["href"]), key=lambda s: (s["service_id"], str(s.get("name") or ""))
+            {s["service_id"]: s for s in services if s["href"]}.values(), key=lambda s: s["service_id"]
         )
         self.caches: dict[str, dict] = {"criteria": {}, "gates": {}}
         # the units of work shared out between processes: ("services" | "providers", start index)
@@ -384,6 +385,15 @@ class _Site:
             self.run(self.tasks[i])
 
 
+class _LocalCounter:
+    """The shared counter's interface for a single process (no semaphore, no resource tracker)."""
+
+    value = 0
+
+    def get_lock(self) -> contextlib.nullcontext:
+        return contextlib.nullcontext()
+
+
 def _workers(n_services: int) -> int:
     """Processes rendering the pages: SEALREG_SITE_WORKERS, else up to 2 (one per core) for large sites."""
     configured = os.environ.get("SEALREG_SITE_WORKERS")
@@ -435,16 +445,24 @@ def _die_with_parent(parent: int) -> None:
 def _render_pages(site: _Site, db_path: Path, release_id: str, has_validation: bool) -> None:
     """Service and provider pages, in this process and (for large sites) in worker processes."""
     workers = _workers(len(site.pending))
+    if workers == 1:
+        site.drain(_LocalCounter())
+        return
     ctx = multiprocessing.get_context("spawn")
     counter = ctx.Value("q", 0)
-    if workers == 1:
-        site.drain(counter)
-        return
     with ProcessPoolExecutor(
         max_workers=workers - 1,
         mp_context=ctx,
         initializer=_worker_init,
-        initargs=(str(db_path), release_id, has_validation, str(site.out.root), counter, os.getpid(), (BATCH, PROVIDER_BATCH)),
+        initargs=(
+            str(db_path),
+            release_id,
+            has_validation,
+            str(site.out.root),
+            counter,
+            os.getpid(),
+            (BATCH, PROVIDER_BATCH),
+        ),
     ) as pool:
         futures = [pool.submit(_worker_drain, len(site.tasks)) for _ in range(workers - 1)]
         try:
@@ -481,7 +499,9 @@ def _service_context(
     ]
     orphans = [c for c in criteria if c["objective"] not in known]
     if orphans:
-        criteria_tables.append(({"objective": "Other", "objective_name": ""}, _criteria_rows(orphans, evidence, caches["criteria"])))
+        criteria_tables.append(
+            ({"objective": "Other", "objective_name": ""}, _criteria_rows(orphans, evidence, caches["criteria"]))
+        )
     detail = "detail" in cols["cada_gates"]
     return {
         "root": "../",
@@ -523,7 +543,15 @@ def _objective_rows(objectives: list[dict], weight: bool) -> Markup:
 
 
 _CRITERION_FIELDS = (
-    "criterion_id", "title", "rung", "rung_label", "points", "max_points", "seal", "evidence_url", "evidence_note"
+    "criterion_id",
+    "title",
+    "rung",
+    "rung_label",
+    "points",
+    "max_points",
+    "seal",
+    "evidence_url",
+    "evidence_note",
 )
 
 
@@ -838,7 +866,8 @@ def figure(chart: charts.Chart) -> Markup:
     cid, title = _h(chart.chart_id), _h(chart.title)
     head = "".join(f'<th scope="col">{_h(h)}</th>' for h in chart.headers)
     body = "".join(
-        "<tr>" + "".join(f'<th scope="row">{_h(c)}</th>' if i == 0 else f"<td>{_h(c)}</td>" for i, c in enumerate(row))
+        "<tr>"
+        + "".join(f'<th scope="row">{_h(c)}</th>' if i == 0 else f"<td>{_h(c)}</td>" for i, c in enumerate(row))
         + "</tr>\n"
         for row in chart.rows
     )
