@@ -13,15 +13,8 @@ from pathlib import Path
 import duckdb
 from playwright.sync_api import sync_playwright
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+from sealreg.publish.chromium import CHROMIUM, CHROMIUM_ARGS
+
 WIDTHS = {"desktop": (1280, 900), "phone": (375, 740)}
 
 

@@ -826,20 +826,20 @@ _UAL_BADGES = {level: Markup(f'<span class="badge lvl-{level}">UAL-{level}</span
 _NO_BADGE = Markup('<span class="badge">—</span>')
 
 
-def seal_badge(level: Any) -> Markup:
+def _level_badge(kind: str, cached: dict[int, Markup], level: Any) -> Markup:
     if level is None:
         return _NO_BADGE
-    if type(level) is int and level in _SEAL_BADGES:
-        return _SEAL_BADGES[level]
-    return Markup(f'<span class="badge lvl-{escape(level)}">SEAL-{escape(level)}</span>')
+    if type(level) is int and level in cached:
+        return cached[level]
+    return Markup(f'<span class="badge lvl-{escape(level)}">{kind}-{escape(level)}</span>')
+
+
+def seal_badge(level: Any) -> Markup:
+    return _level_badge("SEAL", _SEAL_BADGES, level)
 
 
 def ual_badge(level: Any) -> Markup:
-    if level is None:
-        return _NO_BADGE
-    if type(level) is int and level in _UAL_BADGES:
-        return _UAL_BADGES[level]
-    return Markup(f'<span class="badge lvl-{escape(level)}">UAL-{escape(level)}</span>')
+    return _level_badge("UAL", _UAL_BADGES, level)
 
 
 def status_badge(value: Any) -> Markup:

@@ -13,17 +13,8 @@ import duckdb
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from sealreg.publish.chromium import CHROMIUM, CHROMIUM_ARGS
 from sealreg.publish.site import build_site
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
