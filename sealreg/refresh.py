@@ -39,8 +39,7 @@ def _progress_for(reporter: Reporter, name: str) -> Callable[[int, int], None]:
     return progress
 
 
-def run_refresh(ctx: RunContext, reporter: Reporter | None = None,
-                stop_after: str | None = None) -> RefreshResult:
+def run_refresh(ctx: RunContext, reporter: Reporter | None = None) -> RefreshResult:
     """Run every step in order; stop at the first failure (nothing is published then)."""
     reporter = reporter or Reporter()
     result = RefreshResult(ok=True)
@@ -60,6 +59,4 @@ def run_refresh(ctx: RunContext, reporter: Reporter | None = None,
             result.steps[name] = out
             crash_point(f"after:{name}")
             reporter.step_finished(name, out, result.timings[name])
-            if stop_after == name:
-                break
     return result
