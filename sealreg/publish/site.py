@@ -583,12 +583,17 @@ def _criteria_rows(criteria: list[dict], evidence: bool, cache: dict | None = No
                 + "</td>\n"
             )
         row += "</tr>\n"
-        if cache is not None:
-            if len(cache) >= ROW_CACHE_SIZE:
-                cache.clear()
-            cache[key] = row
+        _remember(cache, key, row)
         out.append(row)
     return Markup("".join(out))
+
+
+def _remember(cache: dict | None, key: tuple, row: str) -> None:
+    """Keep a rendered row for reuse; the cache is bounded by starting over when full."""
+    if cache is not None:
+        if len(cache) >= ROW_CACHE_SIZE:
+            cache.clear()
+        cache[key] = row
 
 
 def _gate_rows(gates: list[dict], detail: bool, cache: dict | None = None) -> Markup:
@@ -603,10 +608,7 @@ def _gate_rows(gates: list[dict], detail: bool, cache: dict | None = None) -> Ma
                 + (f'<td data-label="Detail">{_h(plain(text))}</td>' if detail else "")
                 + "</tr>\n"
             )
-            if cache is not None:
-                if len(cache) >= ROW_CACHE_SIZE:
-                    cache.clear()
-                cache[key] = row
+            _remember(cache, key, row)
         out.append(row)
     return Markup("".join(out))
 
