@@ -162,19 +162,73 @@ def test_executor_and_duckdb_queue_are_env_overridable(services):
     assert "CeleryExecutor" in script and "SEALREG_DUCKDB_QUEUE" in script and "exit 1" in script
 
 
-def test_secrets_come_from_env_with_dev_defaults(services):
-    env = _env(services["airflow-scheduler"])
-    for key, var in [
-        ("AIRFLOW__CORE__FERNET_KEY", "AIRFLOW_FERNET_KEY"),
-        ("AIRFLOW__API_AUTH__JWT_SECRET", "AIRFLOW_JWT_SECRET"),
-        ("AIRFLOW__API__SECRET_KEY", "AIRFLOW_API_SECRET_KEY"),
-    ]:
-        assert env[key].startswith("${" + var + ":-"), key
-    assert "DEV-ONLY" in COMPOSE.read_text()
-    # The default Fernet key must be a valid key, or Airflow fails on the first encrypted field.
+SECRET_VARS = (
+    "POSTGRES_PASSWORD",
+    "AIRFLOW_FERNET_KEY",
+    "AIRFLOW_JWT_SECRET",
+    "AIRFLOW_API_SECRET_KEY",
+    "_AIRFLOW_WWW_USER_USERNAME",
+    "_AIRFLOW_WWW_USER_PASSWORD",
+)
+DEV_ENV = REPO / "docker-compose.dev.env"
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:-|:\?)([^}]*))?\}")
+
+
+class MissingVariable(Exception):
+    """What `docker compose` reports for an unset `${VAR:?message}`."""
+
+
+def _interpolate(node, env: dict[str, str]):
+    """Compose's interpolation of every string value: `${VAR}`, `${VAR:-default}`, `${VAR:?message}`."""
+    if isinstance(node, dict):
+        return {k: _interpolate(v, env) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_interpolate(v, env) for v in node]
+    if not isinstance(node, str):
+        return node
+
+    def one(m: re.Match) -> str:
+        name, op, arg = m.group(1), m.group(2), m.group(3)
+        value = env.get(name, "")
+        if value:
+            return value
+        if op == ":?":
+            raise MissingVariable(f"{name}: {arg}")
+        return arg if op == ":-" else ""
+
+    return "$".join(_VAR.sub(one, part) for part in node.split("$$"))
+
+
+def _env_file(path: Path) -> dict[str, str]:
+    lines = [ln for ln in path.read_text().splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    return dict(ln.split("=", 1) for ln in lines)
+
+
+def test_production_topology_refuses_to_start_without_each_secret():
+    text = COMPOSE.read_text()
+    dev = _env_file(DEV_ENV)
+    for var in SECRET_VARS:
+        assert not re.search(r"\$\{" + var + r":-", text), f"{var} has a default in the production file"
+        assert re.search(r"\$\{" + var + r":\?[^}]+\}", text), f"{var} is not required with a message"
+        with pytest.raises(MissingVariable, match=var):
+            _interpolate(yaml.safe_load(text), {k: v for k, v in dev.items() if k != var})
+    resolved = _interpolate(yaml.safe_load(text), dev)  # every secret given: the file resolves
+    assert _env(resolved["services"]["airflow-scheduler"])["AIRFLOW__CORE__FERNET_KEY"] == dev["AIRFLOW_FERNET_KEY"]
+
+
+def test_dev_defaults_only_in_the_named_dev_override():
+    dev = _env_file(DEV_ENV)
+    assert set(dev) == set(SECRET_VARS)
+    assert "DEV ONLY" in DEV_ENV.read_text() and "docker-compose.dev.env" in COMPOSE.read_text()
+    # docker compose loads `.env` and `docker-compose.override.yml` by itself: the dev values must not
+    # live under those names, or production would pick them up silently.
+    assert DEV_ENV.name not in {".env", "docker-compose.override.yml"}
+    for var in ("AIRFLOW_FERNET_KEY", "AIRFLOW_JWT_SECRET", "AIRFLOW_API_SECRET_KEY"):
+        assert dev[var] not in COMPOSE.read_text(), var
+    # The dev Fernet key must be a valid key, or Airflow fails on the first encrypted field.
     from cryptography.fernet import Fernet
 
-    Fernet(_default(env["AIRFLOW__CORE__FERNET_KEY"]).encode())
+    Fernet(dev["AIRFLOW_FERNET_KEY"].encode())
 
 
 def test_celery_profile(services):
