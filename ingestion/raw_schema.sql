@@ -53,3 +53,23 @@ CREATE TABLE IF NOT EXISTS raw.rejections (
 CREATE TABLE IF NOT EXISTS raw.input_files (
     file_name VARCHAR, file_sha256 VARCHAR, size_bytes BIGINT, status VARCHAR, disclosure_id VARCHAR
 );
+
+-- Reference data (spec/references.md), written by ingestion/references.py. Each ref_* table holds
+-- only the snapshot in use of each source; ref_sources lists every snapshot ever accepted. These
+-- tables live on from night to night in the warehouse (the ingest of disclosures never touches them).
+CREATE TABLE IF NOT EXISTS raw.ref_lei_records (
+    lei VARCHAR, legal_name VARCHAR, legal_address_country VARCHAR, entity_status VARCHAR,
+    registration_status VARCHAR, source_file_sha256 VARCHAR
+);
+CREATE TABLE IF NOT EXISTS raw.ref_relationships (
+    start_lei VARCHAR, end_lei VARCHAR, relationship_type VARCHAR, relationship_status VARCHAR,
+    registration_status VARCHAR, source_file_sha256 VARCHAR
+);
+CREATE TABLE IF NOT EXISTS raw.ref_certificates (
+    source VARCHAR, scheme VARCHAR, certificate_id VARCHAR, holder_lei VARCHAR, holder_name VARCHAR,
+    status VARCHAR, valid_from DATE, valid_until DATE, source_url VARCHAR, source_file_sha256 VARCHAR
+);
+CREATE TABLE IF NOT EXISTS raw.ref_sources (
+    source VARCHAR, kind VARCHAR, file VARCHAR, file_sha256 VARCHAR, rows BIGINT,
+    first_loaded_on DATE, in_use BOOLEAN
+);
