@@ -133,7 +133,7 @@ def test_table_works_without_javascript(browser: Browser, site: Path) -> None:
 @pytest.fixture
 def paged_site(release: Path, monkeypatch) -> Path:
     """The same release with 3 services per list page: index.html holds 3 rows, services-page-2.html 1."""
-    import sealreg.publish.site as site_module
+    import sealreg.publish.site.pages as site_module
 
     monkeypatch.setattr(site_module, "PAGE_SIZE", 3)
     return build_site(release)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import duckdb
 
-from sealreg.publish.site import build_site, release_id_of, safe_link
+from sealreg.publish.site import build_site, release_id_of
+from sealreg.publish.site.filters import safe_link
 
 RELEASE_ID = "2026-03-14-001"  # as in conftest.py
 SERVICE_IDS = ["alto-ai", "nimbus-compute", "stratus-db", "stratus-storage"]
@@ -226,7 +227,7 @@ def test_copy_of_release_renders_identically(tmp_path: Path, release: Path) -> N
 
 
 def test_control_chain_accepts_text_json_and_lists() -> None:
-    from sealreg.publish.site import _chain
+    from sealreg.publish.site.pages import chain as _chain
 
     assert _chain("a → B AB (SE) → C LLC (US)") == ["a", "B AB (SE)", "C LLC (US)"]
     assert _chain('[{"name": "B", "country": "SE"}]') == ["B (SE)"]
@@ -235,7 +236,7 @@ def test_control_chain_accepts_text_json_and_lists() -> None:
 
 
 def test_home_table_is_paginated_for_browsers_without_javascript(release: Path, monkeypatch) -> None:
-    import sealreg.publish.site as site_module
+    import sealreg.publish.site.pages as site_module
 
     monkeypatch.setattr(site_module, "PAGE_SIZE", 3)
     site = build_site(release)
@@ -278,7 +279,7 @@ def test_worker_processes_write_the_same_bytes(tmp_path: Path, make_release, mon
     b = make_release(tmp_path / "b" / RELEASE_ID)
     monkeypatch.setenv("SEALREG_SITE_WORKERS", "1")
     one = _digest(build_site(a))
-    import sealreg.publish.site as site_module
+    import sealreg.publish.site.pages as site_module
 
     monkeypatch.setattr(site_module, "BATCH", 1)  # four units of work for two processes
     monkeypatch.setenv("SEALREG_SITE_WORKERS", "2")

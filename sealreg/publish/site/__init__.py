@@ -1,0 +1,66 @@
+"""Static public registry site: reads a release's registry.duckdb, writes <release>/site/.
+
+Pages are Jinja2 templates (autoescaped: disclosure text is untrusted), charts are inline SVG, the
+only script is a small local file for search and sort. No network, no clock: same tables, same bytes.
+
+Modules: `data` (reading the release's tables), `pages` (what each page shows), `rows` (long tables
+rendered straight to escaped markup), `filters` (Jinja filters and badges), `parallel` (worker
+processes for large sites), `writer` (safe file names, bytes and digests on disk).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from sealreg.publish.site.data import Tables
+from sealreg.publish.site.pages import STATIC_DIR, Site
+from sealreg.publish.site.parallel import render_pages
+from sealreg.publish.site.writer import Writer
+
+__all__ = ["build_site", "release_id_of"]
+
+RELEASE_ID = re.compile(r"\d{4}-\d{2}-\d{2}-\d{3}")
+
+
+def build_site(release_dir: Path, digests: dict[str, dict[str, Any]] | None = None) -> Path:
+    """Render the site of one release into ``release_dir / "site"`` and return that path.
+
+    With ``digests``, it is updated with ``{"site/<path>": {"sha256": ..., "size": ...}}`` of every
+    file written (hashed from the bytes as they are written, so the publisher need not re-read them).
+    """
+    release_dir = Path(release_dir)
+    has_validation = (release_dir / "validation" / "index.html").is_file()
+    site = release_dir / "site"
+    staging = release_dir / "site.tmp"
+    shutil.rmtree(staging, ignore_errors=True)
+    out = Writer(staging)
+    db_path = release_dir / "registry.duckdb"
+    release_id = release_id_of(release_dir)
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        pages = Site(Tables(con), release_id, has_validation, out)
+        for folder in ("services", "providers"):
+            (staging / folder).mkdir(parents=True, exist_ok=True)
+        pages.home_pages()
+        render_pages(pages, db_path, release_id, has_validation)
+    finally:
+        con.close()
+    for path in sorted(STATIC_DIR.iterdir()):
+        if path.is_file():
+            out.write(f"static/{path.name}", path.read_bytes())
+    shutil.rmtree(site, ignore_errors=True)
+    staging.rename(site)
+    if digests is not None:
+        digests.update({f"site/{rel}": entry for rel, entry in sorted(out.digests.items())})
+    return site
+
+
+def release_id_of(release_dir: Path) -> str:
+    """Release id from the folder name; the publisher builds in `.tmp-<release_id>` before renaming."""
+    match = RELEASE_ID.search(release_dir.name)
+    return match.group(0) if match else release_dir.name.lstrip(".").removeprefix("tmp-")

@@ -1,0 +1,107 @@
+"""Jinja filters and badges: short text for numbers, dates and levels, links only to safe URLs."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from markupsafe import Markup, escape
+
+
+def one_decimal(value: Any) -> str:
+    return "—" if value is None else f"{float(value):.1f}"
+
+
+def number(value: Any) -> str:
+    """Points as short decimals: 3, 2.5, 0.25."""
+    if value is None:
+        return "—"
+    try:
+        return _number_cache[value]
+    except (KeyError, TypeError):
+        text = f"{float(value):.4f}".rstrip("0").rstrip(".")
+    if len(_number_cache) < 1 << 16 and value.__hash__ is not None:
+        _number_cache[value] = text
+    return text
+
+
+_number_cache: dict[Any, str] = {}
+
+
+def safe_link(url: Any, text: Any = None) -> Markup:
+    """An <a> only for well-formed https:// URLs; anything else is shown as plain text."""
+    if url is None or url == "":
+        return Markup("")
+    url = str(url)
+    label = escape(text if text is not None else url)
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.netloc and not re.search(r"[\s\x00-\x1f\x7f<>\"'`\\]", url):
+        return Markup(f'<a href="{escape(url)}" rel="nofollow noopener noreferrer">{label}</a>')
+    return label
+
+
+def status_label(status: Any) -> str:
+    return str(status or "unknown").replace("_", " ").capitalize()
+
+
+def yes_no(value: Any) -> str:
+    return "unknown" if value is None else ("Yes" if value else "No")
+
+
+def listing(value: Any) -> str:
+    """Regions and similar: a list or a comma-separated string, shown as "a, b"."""
+    if isinstance(value, str):
+        value = [v.strip() for v in value.split(",") if v.strip()]
+    return plain(value)
+
+
+def plain(value: Any) -> str:
+    """Dates, timestamps, lists and None as short text."""
+    if value is None:
+        return "—"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value) or "—"
+    if hasattr(value, "hour"):
+        return value.strftime("%Y-%m-%d %H:%M UTC")
+    return str(value)
+
+
+_SEAL_BADGES = {level: Markup(f'<span class="badge lvl-{level}">SEAL-{level}</span>') for level in range(5)}
+_UAL_BADGES = {level: Markup(f'<span class="badge lvl-{level}">UAL-{level}</span>') for level in range(5)}
+_NO_BADGE = Markup('<span class="badge">—</span>')
+
+
+def _level_badge(kind: str, cached: dict[int, Markup], level: Any) -> Markup:
+    if level is None:
+        return _NO_BADGE
+    if type(level) is int and level in cached:
+        return cached[level]
+    return Markup(f'<span class="badge lvl-{escape(level)}">{kind}-{escape(level)}</span>')
+
+
+def seal_badge(level: Any) -> Markup:
+    return _level_badge("SEAL", _SEAL_BADGES, level)
+
+
+def ual_badge(level: Any) -> Markup:
+    return _level_badge("UAL", _UAL_BADGES, level)
+
+
+def status_badge(value: Any) -> Markup:
+    return Markup(f'<span class="status status-{escape(value or "unknown")}">{escape(status_label(value))}</span>')
+
+
+def pass_fail(value: Any) -> Markup:
+    if value is None:
+        return Markup('<span class="result">unknown</span>')
+    if value:
+        return Markup('<span class="result pass">✓ Pass</span>')
+    return Markup('<span class="result fail">✗ Fail</span>')
+
+
+def link_to(href: Any, text: Any, root: str = "") -> Markup:
+    """A link to another page of the site (href relative to the site root), or the text alone."""
+    if href:
+        return Markup(f'<a href="{escape(root)}{escape(href)}">{escape(text)}</a>')
+    return escape(text)

@@ -1,0 +1,326 @@
+"""Page models: what each page of the site shows, built from the release's tables."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from sealreg.publish import charts
+from sealreg.publish.site.data import DETAIL_TABLES, Tables, group, natural
+from sealreg.publish.site.filters import (
+    link_to,
+    listing,
+    number,
+    one_decimal,
+    pass_fail,
+    plain,
+    safe_link,
+    seal_badge,
+    status_badge,
+    status_label,
+    ual_badge,
+    yes_no,
+)
+from sealreg.publish.site.rows import (
+    criteria_rows,
+    figure,
+    gate_rows,
+    objective_rows,
+    service_rows,
+    services_data,
+)
+from sealreg.publish.site.writer import Writer, is_safe
+
+log = logging.getLogger(__name__)
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+STATUS_ORDER = ("listed", "expired", "suspended", "revoked", "not_listed")
+PAGE_SIZE = 1000  # services per page of the no-JavaScript list (index.html holds the first page)
+BATCH = 500  # services whose detail rows are fetched and rendered together (one unit of work)
+PROVIDER_BATCH = 1000  # provider pages per unit of work
+DATA_SCRIPT = "services-data.js"
+
+
+def _single(rows: list[dict], column: str) -> Any:
+    values = sorted({str(r[column]) for r in rows if r.get(column) is not None})
+    return ", ".join(values) if values else None
+
+
+def chain(value: Any) -> list[str]:
+    """Control chain as readable steps: "a → B Holding (SE) → C LLC (US)", a JSON/list of entities, or None."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return [step.strip() for step in value.split("→") if step.strip()]
+    if isinstance(value, dict):
+        value = [value]
+    if not isinstance(value, (list, tuple)):
+        return [str(value)]
+    steps = []
+    for item in value:
+        if isinstance(item, dict):
+            name = item.get("name") or item.get("entity_name") or item.get("holder_name") or item.get("entity_id")
+            country = item.get("country")
+            steps.append(f"{name} ({country})" if country else str(name))
+        else:
+            steps.append(str(item))
+    return steps
+
+
+class Site:
+    """Everything the pages of one release need except the per-service detail rows, which are fetched
+    per batch. Built the same way (same order) in the parent and in each worker process."""
+
+    def __init__(self, t: Tables, release_id: str, has_validation: bool, out: Writer) -> None:
+        self.t, self.out, self.env = t, out, environment()
+        self.cols = t.columns
+        providers = {p["provider_id"]: p for p in t.rows("providers")}
+        for p in providers.values():
+            p["href"] = f"providers/{p['provider_id']}.html" if is_safe(p["provider_id"]) else None
+            p["chain_steps"] = chain(p.get("control_chain"))
+        services = sorted(t.rows("services"), key=lambda s: (str(s.get("name") or "").casefold(), s["service_id"]))
+        flags = group(t.rows("washing_flags"), "service_id")
+        for s in services:
+            s["href"] = f"services/{s['service_id']}.html" if is_safe(s["service_id"]) else None
+            s["provider"] = providers.get(
+                s["provider_id"], {"provider_id": s["provider_id"], "href": None, "legal_name": None, "country": None}
+            )
+            s["flags"] = sorted(flags.get(s["service_id"], []), key=lambda f: natural(f["flag"]))
+        self.services = services
+        self.providers = sorted(providers.items())
+        self.base = {
+            "release": {
+                "id": release_id,
+                "date": _single(services, "evaluated_on") or "unknown",
+                "weights": _single(services, "weights_version") or "unknown",
+            },
+            "has_validation": has_validation,
+            "cols": self.cols,
+        }
+        by_id = {s["service_id"]: s for s in services}
+        self.changes = sorted(t.rows("changes"), key=lambda c: (natural(c["service_id"]), natural(c["field"])))
+        for c in self.changes:
+            c["service"] = by_id.get(c["service_id"])
+        self.changes_by = group(self.changes, "service_id")
+        self.certs = group(t.rows("certifications"), "provider_id")
+        self.by_provider = group(services, "provider_id")
+        #: services with a page, by service_id (the order of the detail tables, so a batch is an id range);
+        #: one per id (ids are a key; if one repeats, the last by name gets the page, as it always did)
+        self.pending = sorted(
+            {s["service_id"]: s for s in services if s["href"]}.values(), key=lambda s: s["service_id"]
+        )
+        self.caches: dict[str, dict] = {"criteria": {}, "gates": {}}
+        # the units of work shared out between processes: ("services" | "providers", start index)
+        self.tasks = [("services", i) for i in range(0, len(self.pending), BATCH)] + [
+            ("providers", i) for i in range(0, len(self.providers), PROVIDER_BATCH)
+        ]
+
+    def page(self, rel_path: str, template: str, context: dict) -> None:
+        html = self.env.get_template(template).render(**self.base, **context)
+        self.out.write(rel_path, html.encode("utf-8"))
+
+    def home_pages(self) -> None:
+        """index.html, the no-JavaScript list pages, the search data and changes.html."""
+        services = self.services
+        for s in services:
+            if not s["href"]:
+                log.warning("service id %r is not a safe file name; no page written", s["service_id"])
+        for pid, p in self.providers:
+            if not p["href"]:
+                log.warning("provider id %r is not a safe file name; no page written", pid)
+        list_pages = max(1, -(-len(services) // PAGE_SIZE))
+        for n in range(1, list_pages + 1):
+            chunk = services[(n - 1) * PAGE_SIZE : n * PAGE_SIZE]
+            context = {
+                "root": "",
+                "services": services,
+                "rows": service_rows(chunk, ""),
+                "page_no": n,
+                "page_count": list_pages,
+                "first": (n - 1) * PAGE_SIZE + 1,
+                "last": (n - 1) * PAGE_SIZE + len(chunk),
+            }
+            if n == 1:
+                self.page("index.html", "index.html", {**context, "page": "index", **_overview(self.t, services)})
+            else:
+                self.page(list_page_name(n), "services_list.html", {**context, "page": "list"})
+        self.out.write(DATA_SCRIPT, services_data(services))
+        self.page(
+            "changes.html",
+            "changes.html",
+            {
+                "root": "",
+                "page": "changes",
+                "changes": self.changes,
+                "change_counts": sorted(Counter(c["change"] for c in self.changes).items()),
+                "rejections": self.t.rows("rejections"),
+            },
+        )
+
+    def run(self, task: tuple[str, int]) -> None:
+        kind, start = task
+        if kind == "services":
+            batch = self.pending[start : start + BATCH]
+            lo, hi = batch[0]["service_id"], batch[-1]["service_id"]
+            per = {name: self.t.service_rows(name, lo, hi) for name in DETAIL_TABLES}
+            for s in batch:
+                self.page(
+                    s["href"],
+                    "service.html",
+                    service_context(s, per, self.certs, self.changes_by, self.cols, self.caches),
+                )
+        else:
+            for pid, p in self.providers[start : start + PROVIDER_BATCH]:
+                if not p["href"]:
+                    continue
+                self.page(
+                    p["href"],
+                    "provider.html",
+                    {
+                        "root": "../",
+                        "page": "provider",
+                        "p": p,
+                        "services": self.by_provider.get(pid, []),
+                        "certs": sorted(
+                            self.certs.get(pid, []), key=lambda c: (natural(c["certificate_id"]), str(c["service_id"]))
+                        ),
+                    },
+                )
+
+    def drain(self, counter: Any) -> None:
+        """Take tasks off the shared counter until none are left."""
+        while True:
+            with counter.get_lock():
+                i = counter.value
+                counter.value = i + 1
+            if i >= len(self.tasks):
+                return
+            self.run(self.tasks[i])
+
+
+def list_page_name(n: int) -> str:
+    return "index.html" if n == 1 else f"services-page-{n}.html"
+
+
+def service_context(
+    s: dict, per: dict[str, dict], certs: dict, changes_by: dict, cols: dict[str, set[str]], caches: dict[str, dict]
+) -> dict:
+    """Template context of one service page. The long tables (criteria, gates, objectives) arrive as
+    ready rows of markup: through the template engine they were most of the site's build time."""
+    sid = s["service_id"]
+    objectives = sorted(per["objective_results"].get(sid, []), key=lambda o: natural(o["objective"]))
+    criteria = sorted(per["criterion_results"].get(sid, []), key=lambda c: natural(c["criterion_id"]))
+    known = {o["objective"] for o in objectives}
+    gates = sorted(
+        per["cada_gates"].get(sid, []), key=lambda g: (g["level"], g["gate_order"] or 0, natural(g["gate"]))
+    )
+    levels = sorted({g["level"] for g in gates})
+    evidence = "evidence_url" in cols["criterion_results"] or "evidence_note" in cols["criterion_results"]
+    by_objective = group(criteria, "objective")
+    criteria_tables = [
+        (o, criteria_rows(by_objective.get(o["objective"], []), evidence, caches["criteria"])) for o in objectives
+    ]
+    orphans = [c for c in criteria if c["objective"] not in known]
+    if orphans:
+        criteria_tables.append(
+            ({"objective": "Other", "objective_name": ""}, criteria_rows(orphans, evidence, caches["criteria"]))
+        )
+    detail = "detail" in cols["cada_gates"]
+    return {
+        "root": "../",
+        "page": "service",
+        "s": s,
+        "objectives": objectives,
+        "objective_rows": objective_rows(objectives, "weight" in cols["objective_results"]),
+        "criteria_tables": criteria_tables,
+        "chart": charts.objective_bars("objectives-chart", objectives) if objectives else None,
+        "gate_levels": [
+            (lvl, gate_rows([g for g in gates if g["level"] == lvl], detail, caches["gates"])) for lvl in levels
+        ],
+        "certs": sorted(
+            (c for c in certs.get(s["provider_id"], []) if c["service_id"] in (sid, None)),
+            key=lambda c: natural(c["certificate_id"]),
+        ),
+        "decisions": sorted(per["decisions"].get(sid, []), key=lambda d: (str(d["decided_at"]), d["decision_id"])),
+        "history": sorted(per["service_history"].get(sid, []), key=lambda h: str(h["valid_from"]), reverse=True),
+        "changes": changes_by.get(sid, []),
+    }
+
+
+def _overview(t: Tables, services: list[dict]) -> dict:
+    """Counts and charts of the home page."""
+    seal_counts = [0] * 5
+    ual_counts = [0] * 5
+    by_status: Counter = Counter()
+    ual_by_status: dict[str, list[int]] = defaultdict(lambda: [0] * 5)
+    scores = []
+    for s in services:
+        st = s.get("status") or "unknown"
+        by_status[st] += 1
+        seal, ual = _level(s.get("seal")), _level(s.get("ual"))
+        if seal is not None:
+            seal_counts[seal] += 1
+        if ual is not None:
+            ual_counts[ual] += 1
+            ual_by_status[st][ual] += 1
+        scores.append(s.get("sovereignty_score"))
+    statuses = sorted(
+        by_status, key=lambda st: (STATUS_ORDER.index(st) if st in STATUS_ORDER else len(STATUS_ORDER), st)
+    )
+    by_obj, names = t.objective_counts()
+    ual_rows = [(status_label(st), ual_by_status[st]) for st in statuses]
+    return {
+        "seal_counts": seal_counts,
+        "ual_counts": ual_counts,
+        "status_counts": [(st, by_status[st]) for st in statuses],
+        "charts": [
+            charts.score_histogram("chart-scores", scores),
+            charts.stacked_levels(
+                "chart-seal-objectives", "SEAL by objective across services", by_obj, "SEAL", "Objective"
+            ),
+            charts.stacked_levels("chart-ual-status", "Union assurance level by status", ual_rows, "UAL", "Status"),
+        ],
+        "objective_names": names,
+    }
+
+
+def _level(value: Any) -> int | None:
+    """A level 0..4 as an index, else None."""
+    for level in range(5):
+        if value is not None and value == level:
+            return level
+    return None
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters.update(
+        one=one_decimal, number=number, link=safe_link, status=status_label, yesno=yes_no, plain=plain, listing=listing
+    )
+    env.globals.update(
+        seal=seal_badge,
+        ual=ual_badge,
+        status=status_badge,
+        passfail=pass_fail,
+        link_to=link_to,
+        figure=figure,
+        list_page=list_page_name,
+    )
+    return env
