@@ -5,6 +5,8 @@
 --   * audit in date: 0 <= as_of - audit_date <= 365 days (366 fails; a future date fails);
 --   * unknown third-country control (provider missing from the control model) counts as control,
 --     so a gate never passes on missing facts;
+--   * third-country control is the effective one (§6.2): each third-country controller (declared
+--     ultimate controller, GLEIF parent) must be in an associated country for the UAL-3 gate;
 --   * orderings: cyber none < basic < substantial < high;
 --     personnel any < eu_located < eu_citizens < eu_citizens_cleared.
 {%- set associated = var('associated_countries', []) -%}
@@ -32,7 +34,10 @@ facts as (
         end as personnel_rank,
         coalesce(third_country_control, true) as assumed_third_country_control,
         {%- if associated | length > 0 %}
-        coalesce(ultimate_controller_country in ('{{ associated | join("', '") }}'), false)
+        (not coalesce(third_country_control_declared, true)
+            or coalesce(ultimate_controller_country in ('{{ associated | join("', '") }}'), false))
+        and (not coalesce(gleif_third_country, false)
+            or coalesce(gleif_parent_country in ('{{ associated | join("', '") }}'), false))
         {%- else %}
         false
         {%- endif %} as controller_associated,

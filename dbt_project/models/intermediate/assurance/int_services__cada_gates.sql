@@ -2,7 +2,7 @@
 -- stable position within its level (`gate_order`), pass/fail and a `detail` naming the facts the
 -- gate looked at. This list is THE documented gate order; `int_services__cada_checked` computes
 -- the booleans (column `l<level>_<gate>`).
-{%- set tcc = "coalesce(ultimate_controller_country, 'unknown')" -%}
+{%- set tcc = "coalesce(third_country_controller, ultimate_controller_country, 'unknown')" -%}
 {%- set bool_fact = "'%s: ' || coalesce(cast(%s as varchar), 'missing')" -%}
 {%- set no_audit = "case when not has_audit then 'no audit' else %s end" -%}
 {%- set no_tcc = "case when not assumed_third_country_control then 'no third-country control' else %s end" -%}

@@ -1,5 +1,5 @@
 -- One row per service of the disclosure in force: its CADA block (spec §4) next to its
--- provider's control facts (spec §2), so the gate model reads a single relation.
+-- provider's effective control facts (spec §2, §6.2), so the gate model reads a single relation.
 with
 
 services as (
@@ -13,8 +13,12 @@ control as (
     select
         provider_id,
         third_country_control,
-        ultimate_controller_country
-    from {{ ref('int_providers__control_chain') }}
+        third_country_control_declared,
+        ultimate_controller_country,
+        gleif_third_country,
+        gleif_parent_country,
+        third_country_controller
+    from {{ ref('int_providers__control_effective') }}
 
 )
 
@@ -45,8 +49,12 @@ select
     services.source_code_access,
     services.no_third_country_kill_switch,
 
-    -- the provider's control (null only if the control model lacks the provider)
+    -- the provider's effective control (assurance-rules §6.2; null only if the control model lacks the provider)
     control.third_country_control,
-    control.ultimate_controller_country
+    control.third_country_control_declared,
+    control.ultimate_controller_country,
+    control.gleif_third_country,
+    control.gleif_parent_country,
+    control.third_country_controller
 from services
 left join control on services.provider_id = control.provider_id

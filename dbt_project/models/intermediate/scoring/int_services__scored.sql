@@ -25,7 +25,7 @@ providers as (
 
 control as (
 
-    select * from {{ ref('int_providers__control_chain') }}
+    select * from {{ ref('int_providers__control_effective') }}
 
 ),
 

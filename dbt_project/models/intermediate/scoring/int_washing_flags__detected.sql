@@ -1,10 +1,12 @@
 -- Sovereignty-washing flags (assurance-rules §3): a self-declared answer that contradicts facts the
 -- registry holds. One row per raised flag; the reason names the answer and the contradicting fact.
---   W1-control       SOV-1.1 rung >= 3 but third-country control                    -> SOV-1 <= 1
+--   W1-control       SOV-1.1 rung >= 3 but effective third-country control (§6.2)    -> SOV-1 <= 1
 --   W2-regions       SOV-3.4 rung 5 but a service region is outside the Union        -> SOV-3 <= 1
---   W3-jurisdiction  SOV-2.1 rung 3 but the provider's country is outside the Union  -> SOV-2 <= 1
+--   W3-jurisdiction  SOV-2.1 rung 3 but the provider's country, or GLEIF's legal-address country
+--                    (LEI in Level 1, whatever its status), is outside the Union     -> SOV-2 <= 1
 --   W4-certificate   SOV-7.1 rung >= 4 but no certificate covering this service is valid on as_of
---                                                                                    -> SOV-7 <= 2
+--                    (valid and self_declared or corroborated, §6.3)                -> SOV-7 <= 2
+-- plus W5-W7 from int_washing_flags__reference_checked.
 -- "The Union" is the countries seed (EU + EEA). W4 counts only certificates that list the service.
 with
 
@@ -18,13 +20,13 @@ answers as (
 
 control as (
 
-    select * from {{ ref('int_providers__control_chain') }}
+    select * from {{ ref('int_providers__control_effective') }}
 
 ),
 
 providers as (
 
-    select provider_id, country from {{ ref('stg_disclosures__latest') }}
+    select provider_id, country, lei, in_level1, gleif_country from {{ ref('int_providers__lei_checked') }}
 
 ),
 
@@ -65,8 +67,14 @@ w1_control as (
         answered_as.criterion_id,
         answered_as.rung,
         1 as cap,
-        answered_as.claim || ' but the ultimate controller ' || control.ultimate_controller_name
-        || ' is in ' || coalesce(control.ultimate_controller_country, 'an unknown country') as reason
+        answered_as.claim || case
+            when control.third_country_control_declared then
+                ' but the ultimate controller ' || control.ultimate_controller_name
+                || ' is in ' || coalesce(control.ultimate_controller_country, 'an unknown country')
+            else
+                ' but GLEIF names the parent ' || coalesce(control.gleif_parent_name, control.gleif_parent_lei)
+                || ' (LEI ' || control.gleif_parent_lei || ') in ' || control.gleif_parent_country
+        end as reason
     from answered_as
     inner join control on answered_as.provider_id = control.provider_id
     where answered_as.criterion_id = 'SOV-1.1'
@@ -117,14 +125,23 @@ w3_jurisdiction as (
         answered_as.criterion_id,
         answered_as.rung,
         1 as cap,
-        answered_as.claim || ' but the provider''s country '
-        || coalesce(providers.country, 'unknown') || ' is outside the Union' as reason
+        answered_as.claim || case
+            when declared_union.iso2 is null then
+                ' but the provider''s country ' || coalesce(providers.country, 'unknown') || ' is outside the Union'
+            else
+                ' but GLEIF''s legal-address country ' || providers.gleif_country || ' of LEI '
+                || providers.lei || ' is outside the Union'
+        end as reason
     from answered_as
     inner join providers on answered_as.provider_id = providers.provider_id
-    left join union_countries on providers.country = union_countries.iso2
+    left join union_countries as declared_union on providers.country = declared_union.iso2
+    left join union_countries as gleif_union on providers.gleif_country = gleif_union.iso2
     where answered_as.criterion_id = 'SOV-2.1'
         and answered_as.rung = 3
-        and union_countries.iso2 is null
+        and (
+            declared_union.iso2 is null
+            or (providers.in_level1 and gleif_union.iso2 is null)
+        )
 
 ),
 
@@ -132,10 +149,11 @@ certificate_facts as (
 
     select
         service_id,
-        bool_or(valid_on_as_of) as has_valid_certificate,
+        bool_or(counts_for_w4) as has_valid_certificate,
         string_agg(
             certificate_id || ' valid ' || strftime(valid_from, '%Y-%m-%d')
-            || ' to ' || strftime(valid_until, '%Y-%m-%d'),
+            || ' to ' || strftime(valid_until, '%Y-%m-%d')
+            || case when corroboration in ('self_declared', 'corroborated') then '' else ', register: ' || corroboration end,
             '; ' order by certificate_id
         ) as certificate_list
     from service_certificates
@@ -170,3 +188,5 @@ union all
 select * from w3_jurisdiction
 union all
 select * from w4_certificate
+union all
+select * from {{ ref('int_washing_flags__reference_checked') }}
