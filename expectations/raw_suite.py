@@ -163,6 +163,42 @@ CERTIFICATION_SERVICES = table(
     ],
 )
 
+SERVICE_RUNS_ON = table(
+    "raw.service_runs_on",
+    ["disclosure_id", "service_id", "position", "dependency_service_id", "platform", "operator_name",
+     "operator_country"],
+    ("disclosure_id", "service_id", "position"),
+    [
+        not_null("disclosure_id", "docs/design.md: every raw row carries its disclosure_id"),
+        not_null("service_id", f"{D}: runs_on belongs to a service"),
+        unique_together(["disclosure_id", "service_id", "position"], "docs/design.md: position indexes runs_on"),
+        matches("dependency_service_id", SLUG, f"{D}: runs_on[].service_id matches the provider_id pattern"),
+        matches("operator_country", COUNTRY, f"{D}: runs_on[].operator_country is ISO alpha-2 (E007)"),
+    ],
+)
+
+RUNS_ON_SHAPES = derived(
+    "runs_on_shapes",
+    """
+    select disclosure_id, service_id, position,
+           case when dependency_service_id is not null
+                     and (platform is not null or operator_name is not null or operator_country is not null)
+                  or dependency_service_id is null
+                     and (platform is null or operator_name is null or operator_country is null)
+                  or dependency_service_id = service_id
+                then service_id || '[' || position || ']' end as bad_item
+    from raw.service_runs_on
+    order by disclosure_id, service_id, position
+    """,
+    ("raw.service_runs_on",),
+    ("disclosure_id", "service_id", "position"),
+    [
+        is_null("bad_item", f"{D}: a runs_on item is a service_id or a full platform, never the service itself"
+                " (E016)"),
+    ],
+    "each runs_on row; `bad_item` names one that is neither shape or names its own service",
+)
+
 DECISIONS = table(
     "raw.decisions",
     ["decision_id", "seq", "service_id", "action", "reason", "decided_by", "decided_at", "prev_hash", "hash"],
@@ -183,7 +219,7 @@ REJECTIONS = table(
     ("file", "code", "path"),
     [
         not_null("file", f"{D}: every rejection names its file"),
-        matches("code", r"^E[0-9]{3}$", f"{D}: rejection codes are E001..E015 (project may add more)"),
+        matches("code", r"^E[0-9]{3}$", f"{D}: rejection codes are E001..E016 (project may add more)"),
         not_null("message", f"{D}: every rejection carries a sentence"),
     ],
 )
@@ -281,12 +317,17 @@ ORPHANS = derived(
     left join (select distinct disclosure_id, certificate_id from raw.certifications) k
          on k.disclosure_id = c.disclosure_id and k.certificate_id = c.certificate_id
     union all
+    select 'service_runs_on', case when s.service_id is null then c.disclosure_id || '/' || c.service_id end
+    from (select distinct disclosure_id, service_id from raw.service_runs_on) c
+    left join raw.services s using (disclosure_id, service_id)
+    union all
     select 'input_files', case when d.disclosure_id is null then c.file_name end
     from raw.input_files c left join raw.disclosures d using (disclosure_id)
     where c.status = 'accepted'
     """,
     ("raw.disclosures", "raw.services", "raw.ownership", "raw.parents", "raw.certifications", "raw.answers",
-     "raw.service_regions", "raw.evidence", "raw.certification_services", "raw.input_files"),
+     "raw.service_regions", "raw.evidence", "raw.certification_services", "raw.service_runs_on",
+     "raw.input_files"),
     ("child_table",),
     [
         is_null("orphan", "referential integrity: every raw row points at a loaded disclosure/service/certificate"),
@@ -296,8 +337,8 @@ ORPHANS = derived(
 
 RAW_TABLES = (
     "raw.disclosures", "raw.ownership", "raw.parents", "raw.services", "raw.service_regions", "raw.answers",
-    "raw.evidence", "raw.certifications", "raw.certification_services", "raw.decisions", "raw.rejections",
-    "raw.input_files",
+    "raw.evidence", "raw.certifications", "raw.certification_services", "raw.service_runs_on", "raw.decisions",
+    "raw.rejections", "raw.input_files",
 )
 
 RAW_SUITE = Suite(
@@ -305,6 +346,7 @@ RAW_SUITE = Suite(
     tables=RAW_TABLES,
     frames=(
         DISCLOSURES, SERVICES, ANSWERS, OWNERSHIP, PARENTS, SERVICE_REGIONS, EVIDENCE, CERTIFICATIONS,
-        CERTIFICATION_SERVICES, DECISIONS, REJECTIONS, INPUT_FILES, ANSWER_COUNTS, ANSWERS_VS_RULEBOOK, ORPHANS,
+        CERTIFICATION_SERVICES, SERVICE_RUNS_ON, RUNS_ON_SHAPES, DECISIONS, REJECTIONS, INPUT_FILES, ANSWER_COUNTS,
+        ANSWERS_VS_RULEBOOK, ORPHANS,
     ),
 )

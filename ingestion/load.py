@@ -40,13 +40,16 @@ RAW_TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
     "certifications": [("disclosure_id", S), ("position", I32), ("scheme", S), ("certificate_id", S),
                        ("issuer", S), ("valid_from", DATE), ("valid_until", DATE)],
     "certification_services": [("disclosure_id", S), ("certificate_id", S), ("service_id", S)],
+    "service_runs_on": [("disclosure_id", S), ("service_id", S), ("position", I32), ("dependency_service_id", S),
+                        ("platform", S), ("operator_name", S), ("operator_country", S)],
     "decisions": [("decision_id", S), ("seq", I32), ("service_id", S), ("action", S), ("reason", S),
                   ("decided_by", S), ("decided_at", TS), ("prev_hash", S), ("hash", S)],
     "rejections": [("run_id", S), ("file", S), ("code", S), ("path", S), ("message", S)],
     "input_files": [("file_name", S), ("file_sha256", S), ("size_bytes", I64), ("status", S),
                     ("disclosure_id", S)],
 }
-DISCLOSURE_TABLES = tuple(RAW_TABLES)[:9]
+RUN_TABLES = ("decisions", "rejections", "input_files")  # the rest hold parts of accepted disclosures
+DISCLOSURE_TABLES = tuple(t for t in RAW_TABLES if t not in RUN_TABLES)
 _CRITERIA = {cid: cid for cid in criteria_rungs()}  # one shared string object per criterion id
 
 
@@ -103,6 +106,9 @@ def _add_document(c: _Columns, a: Accepted, sha256: str) -> None:
         c.add("services", did, p["provider_id"], sid, i, s["name"], s["model"], *_cada_columns(s.get("cada")))
         for j, region in enumerate(s["regions"]):
             c.add("service_regions", did, sid, j, region)
+        for j, item in enumerate(s.get("runs_on", ())):
+            c.add("service_runs_on", did, sid, j, item.get("service_id"), item.get("platform"),
+                  item.get("operator_name"), item.get("operator_country"))
         answers = s["answers"]
         c.extend("answers", [did] * len(answers), [sid] * len(answers), map(_CRITERIA.__getitem__, answers),
                  answers.values())

@@ -7,7 +7,7 @@ import re
 from dataclasses import asdict, dataclass
 
 MAX_PROBLEMS_PER_FILE = 100
-CODES = tuple(f"E{n:03d}" for n in range(1, 16))
+CODES = tuple(f"E{n:03d}" for n in range(1, 17))
 
 _INDEX = re.compile(r"\[(\d+)\]")
 _SAFE_KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}")
@@ -15,7 +15,7 @@ _SAFE_KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}")
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """A rule a file breaks: `code` E001–E015, JSON `path` like `$.services[0].answers.SOV-1.1`."""
+    """A rule a file breaks: `code` E001–E016, JSON `path` like `$.services[0].answers.SOV-1.1`."""
 
     file: str
     code: str

@@ -43,6 +43,11 @@ CREATE TABLE IF NOT EXISTS raw.certifications (
 CREATE TABLE IF NOT EXISTS raw.certification_services (
     disclosure_id VARCHAR, certificate_id VARCHAR, service_id VARCHAR
 );
+-- services[].runs_on (format 1.1): one row per item, either dependency_service_id or the platform columns set.
+CREATE TABLE IF NOT EXISTS raw.service_runs_on (
+    disclosure_id VARCHAR, service_id VARCHAR, position INTEGER, dependency_service_id VARCHAR,
+    platform VARCHAR, operator_name VARCHAR, operator_country VARCHAR
+);
 CREATE TABLE IF NOT EXISTS raw.decisions (
     decision_id VARCHAR, seq INTEGER, service_id VARCHAR, action VARCHAR, reason VARCHAR,
     decided_by VARCHAR, decided_at TIMESTAMP, prev_hash VARCHAR, hash VARCHAR

@@ -1,4 +1,4 @@
-"""Reference data and limits of disclosure-v1: criteria rungs (from the dbt seed), enums, patterns."""
+"""Reference data and limits of disclosure format 1 and 1.1: criteria rungs (from the dbt seed), enums, patterns."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ MAX_TEXT = 5000  # free text: evidence notes
 MAX_URL = 2048
 MAX_ID = 100
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSIONS = ("1", "1.1")  # "1.1" = "1" plus the optional service fields of ingestion/format_1_1.py
+MAX_RUNS_ON = 50  # items of services[].runs_on
 MODELS = frozenset({"IaaS", "PaaS", "SaaS"})
 OPINIONS = frozenset({"positive", "negative"})
 CYBER_CERTIFICATES = frozenset({"none", "basic", "substantial", "high"})

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from ingestion.checks import Checker, parse_timestamp
 from ingestion.jsonparse import parse_json
 from ingestion.problems import Problem, finalize, show
-from ingestion.rulebook import DISCLOSURE_ID, SCHEMA_VERSION
+from ingestion.rulebook import DISCLOSURE_ID, SCHEMA_VERSIONS
 from ingestion.validate_parts import check_certifications, check_ownership, check_parents, check_provider
 from ingestion.validate_services import check_services
 
@@ -79,8 +79,9 @@ def _validate(data: bytes, file_name: str, as_of: dt.date) -> tuple[dict | None,
         return None, [Problem(file_name, code, path, msg) for code, path, msg in issues], None
     c = Checker(file_name)
     version = value.get("schema_version")
-    if isinstance(version, str) and version != SCHEMA_VERSION:
-        c.add("E002", "$.schema_version", f"unsupported schema_version {show(version)}; this registry reads \"1\"")
+    if isinstance(version, str) and version not in SCHEMA_VERSIONS:
+        c.add("E002", "$.schema_version", f"unsupported schema_version {show(version)}; this registry reads "
+              + " and ".join(f'"{v}"' for v in SCHEMA_VERSIONS))
         return None, c.problems, None  # another format: its other fields cannot be judged by v1 rules
     doc = c.obj(value, "$", TOP_KEYS)
     assert doc is not None  # parse_json only returns objects
@@ -104,7 +105,7 @@ def _validate(data: bytes, file_name: str, as_of: dt.date) -> tuple[dict | None,
     if parents is not None:
         check_parents(c, parents, provider_id, controllers)
     services = c.array(doc, "services", "$.services", min_items=1)
-    service_ids = check_services(c, services, as_of) if services is not None else None
+    service_ids = check_services(c, services, as_of, version) if services is not None else None
     certifications = c.array(doc, "certifications", "$.certifications")
     if certifications is not None:
         check_certifications(c, certifications, service_ids)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ingestion import format_1_1
 from ingestion.checks import Checker
 from ingestion.iso3166 import ALPHA2
 from ingestion.problems import child, show
@@ -32,12 +33,14 @@ SAFEGUARDS = ("no_delivery_restraint", "no_data_access", "no_continuity_disrupti
 AUDIT_KEYS = ("auditor", "opinion", "date", "claimed_level")
 
 
-def check_services(c: Checker, items: list, as_of: dt.date) -> set[str]:
-    """Check every service; returns the service_id strings present (for E014), valid or not."""
+def check_services(c: Checker, items: list, as_of: dt.date, version: object = "1") -> set[str]:
+    """Check every service (with the fields of format 1.1 when `version` is "1.1"); returns the service_id
+    strings present (for E014), valid or not."""
     ids: set[str] = set()
+    extra = format_1_1.SERVICE_FIELDS
     for i, item in enumerate(items):
         path = f"$.services[{i}]"
-        s = c.obj(item, path, SERVICE_REQUIRED, SERVICE_OPTIONAL)
+        s = c.obj(item, path, SERVICE_REQUIRED, (*SERVICE_OPTIONAL, *extra))
         if s is None:
             continue
         sid = c.pattern(s, "service_id", f"{path}.service_id", PROVIDER_ID,
@@ -60,6 +63,14 @@ def check_services(c: Checker, items: list, as_of: dt.date) -> set[str]:
             _evidence(c, s["evidence"], f"{path}.evidence")
         if "cada" in s:
             _cada(c, s["cada"], f"{path}.cada", as_of)
+        for key, check in extra.items():
+            if key not in s:
+                continue
+            if version == format_1_1.VERSION:
+                check(c, s[key], f"{path}.{key}", sid)
+            else:
+                c.add("E004", f"{path}.{key}", f"unknown field in a schema_version {show(version)} file; "
+                      f"{key} needs schema_version \"{format_1_1.VERSION}\"")
     return ids
 
 
