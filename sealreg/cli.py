@@ -141,44 +141,82 @@ def _fmt(value) -> str:
 
 # --- verify ------------------------------------------------------------------------------------
 def cmd_verify(args) -> int:
-    from sealreg.publish.verify import verify_decisions, verify_release
+    from sealreg.publish.keys import home_trust
+    from sealreg.publish.signing import KeyFileError
+    from sealreg.publish.verify import release_manifest, trust_from, verify_decisions, verify_release
 
     release = Path(args.release_dir)
     if not release.is_dir():
         err.print(f"sealreg verify: {release} is not a directory")
         return 2
-    home = Path(args.home).resolve() if args.home else release.resolve().parent.parent
-    trusted = _trusted_public_key(home)
-    problems = verify_release(release, trusted_public_key=trusted)
-    log = home / "decisions" / "log.jsonl"
-    head = _manifest_field(release, "decision_log_head")
-    if log.exists() or head:
+    try:
+        pems = [Path(f).read_bytes() for f in args.key]
+    except OSError as exc:
+        err.print(f"sealreg verify: --key {exc.filename}: {exc.strerror}")
+        return 2
+    trust, bad_anchors = trust_from(pems, args.fingerprint)
+    if bad_anchors:
+        for p in bad_anchors:
+            err.print(f"sealreg verify: {p.file}: {p.message}")
+        return 2
+    home = Path(args.home).resolve() if args.home else _own_home_of(release)
+    problems = []
+    if not trust.pinned and home is not None:
+        try:
+            trust.fingerprints |= home_trust(home / "keys")
+        except KeyFileError as exc:
+            err.print(f"sealreg verify: V011 {exc}")
+            return 1
+    if not trust.pinned:
+        err.print("sealreg verify: no trusted key: pass --fingerprint HEX (published in the registry home's "
+                  "README.md, on every page of its site and by `sealreg keys fingerprint`) or --key FILE")
+        return 2
+    problems += verify_release(release, trust)
+    head = release_manifest(release).get("decision_log_head")
+    log = home / "decisions" / "log.jsonl" if home is not None else None
+    if log is not None and (log.exists() or head):
         problems += verify_decisions(log, expected_head=head)
-    for problem in problems:
-        print(problem)
+    for p in problems:
+        print(p.line())
     if not problems:
-        print(f"{release}: signature valid, every file matches the manifest"
-              + (", decision log chain intact" if log.exists() else ""))
+        print(f"{release}: signature valid by a trusted key, every file matches the manifest, "
+              "decision records intact" + (", home decision log extends the release" if log and log.exists() else ""))
     return 1 if problems else 0
 
 
-def _trusted_public_key(home: Path) -> bytes | None:
-    """The registry's own public key when this home holds it (read-only: never creates a key)."""
-    private = home / "keys" / "signing_key.pem"
-    if not private.exists():
-        return None
-    from cryptography.hazmat.primitives import serialization
+def _own_home_of(release: Path) -> Path | None:
+    """The operator's own home ($SEALREG_HOME or ./registry_home) when the release is one of its releases.
 
-    from sealreg.publish.signing import public_key_pem
+    A release elsewhere is verified against pinned keys only: keys lying next to a copy prove nothing.
+    """
+    home = config.default_home()
+    target = release.resolve()
+    if target.parent == (home / "releases").resolve() or target == (home / "current").resolve():
+        return home
+    return None
 
-    return public_key_pem(serialization.load_pem_private_key(private.read_bytes(), password=None))
 
+# --- keys --------------------------------------------------------------------------------------
+def cmd_keys(args) -> int:
+    from sealreg.lock import LockHeld, RefreshLock
+    from sealreg.publish.keys import KeyChangeRefused, home_fingerprint, rotate
+    from sealreg.publish.signing import KeyFileError
 
-def _manifest_field(release: Path, key: str):
+    home = _home(args)
+    keys_dir = home / "keys"
     try:
-        return json.loads((release / "manifest.json").read_text()).get(key)
-    except (OSError, ValueError):
-        return None
+        if args.keys_command == "fingerprint":
+            print(home_fingerprint(keys_dir))
+            return 0
+        with RefreshLock(home / "lock"):
+            folder = rotate(keys_dir)
+    except (KeyFileError, KeyChangeRefused, LockHeld) as exc:
+        err.print(f"sealreg keys {args.keys_command}: {exc}")
+        return 1
+    console.print(f"new signing key {home_fingerprint(keys_dir)}; rotation statement signed by the old key: "
+                  f"{folder}\nIt is published with the next release (trust/key-rotations/); tell verifiers the "
+                  "new fingerprint.")
+    return 0
 
 
 # --- shortlist ---------------------------------------------------------------------------------
@@ -247,10 +285,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--home")
     p.set_defaults(func=cmd_lookup)
 
-    p = sub.add_parser("verify", help="check a release's checksums and signature, and the decision log chain")
+    p = sub.add_parser("verify", help="check a release's checksums, signer, chain and decision records")
     p.add_argument("release_dir")
-    p.add_argument("--home", help="registry home whose decision log to check (default: the release's home)")
+    p.add_argument("--key", action="append", default=[], metavar="FILE",
+                   help="trusted public key (PEM); any other signer fails (repeatable)")
+    p.add_argument("--fingerprint", action="append", default=[], metavar="HEX",
+                   help="trusted key fingerprint (sha256 of the raw key, 64 hex); any other signer fails")
+    p.add_argument("--home", help="trust this registry home's key and check its decision log "
+                                  "(default: $SEALREG_HOME when the release is one of its releases)")
     p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("keys", help="the registry's signing key: fingerprint, rotation")
+    keys_sub = p.add_subparsers(dest="keys_command", required=True)
+    for name, text in (("fingerprint", "print the fingerprint to publish and pin (sha256 of the raw key)"),
+                       ("rotate", "replace the signing key; the old key signs a rotation statement")):
+        k = keys_sub.add_parser(name, help=text)
+        k.add_argument("--home")
+        k.set_defaults(func=cmd_keys)
 
     p = sub.add_parser("shortlist", help="services meeting per-objective SEAL floors, ranked by score")
     p.add_argument("--min-seal", default="", help="e.g. SOV-1=3,SOV-2=2 (objectives not named: no floor)")

@@ -92,16 +92,28 @@ def record_history(ctx: RunContext, progress: Progress = None) -> dict:
 
 
 def publish(ctx: RunContext, progress: Progress = None) -> dict:
-    """Write the release folder, then switch `current` to it; remove the run's scratch folder."""
-    from sealreg.publish.release import build_release
-    from sealreg.publish.switch import switch_current
+    """Write the release folder, then switch `current` to it; remove the run's scratch folder.
 
-    release_dir = build_release(ctx, validation_src=ctx.validation_dir)
+    `current` never moves to an older evaluation date: a run for an earlier `as_of` than the current
+    release's is published as a backfill (its manifest says so) and `current` stays where it is.
+    """
+    from sealreg.publish.chain import read_manifest
+    from sealreg.publish.home_readme import write_home_readme
+    from sealreg.publish.release import build_release
+    from sealreg.publish.switch import current_release, switch_current
+
+    current = current_release(ctx.home)
+    current_as_of = str((read_manifest(current) or {}).get("as_of", "")) if current else ""
+    backfill = current_as_of > ctx.as_of.isoformat()
+    release_dir = build_release(ctx, validation_src=ctx.validation_dir, backfill=backfill)
     crash_point("publish:before_switch")
-    switch_current(ctx, release_dir)
+    if not backfill:
+        switch_current(ctx, release_dir)
     crash_point("publish:after_switch")
+    write_home_readme(ctx)
     shutil.rmtree(ctx.run_dir, ignore_errors=True)
-    return {"release_id": release_dir.name, "release_dir": str(release_dir)}
+    return {"release_id": release_dir.name, "release_dir": str(release_dir), "backfill": backfill,
+            "current_as_of": current_as_of if backfill else ctx.as_of.isoformat()}
 
 
 STEPS: dict[str, Callable[..., dict]] = {

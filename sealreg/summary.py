@@ -29,6 +29,10 @@ def print_summary(console: Console, ctx: RunContext, result: RefreshResult) -> N
     console.print()
     console.print(f"Published release {publish.get('release_id')} in {sum(result.timings.values()):.1f} s",
                   style="bold green")
+    if publish.get("backfill"):
+        console.print(f"  backfill: evaluated as of {ctx.as_of}, older than the current release "
+                      f"(as of {publish.get('current_as_of')}), so it was published but NOT made current",
+                      style="bold yellow")
     console.print(f"  disclosures: {ingest.get('accepted', 0)} accepted, {ingest.get('rejected', 0)} rejected"
                   + (f" (quarantined in {ctx.quarantine_dir})" if ingest.get("rejected") else ""))
     console.print(f"  providers: {counts['providers']}, services: {counts['services']}, "

@@ -26,7 +26,9 @@ import duckdb
 
 from sealreg.config import RULEBOOK_VERSION
 from sealreg.faults import crash_point
-from sealreg.publish.signing import load_or_create_key, public_key_fingerprint, public_key_pem, sign
+from sealreg.publish.chain import last_signer, next_link
+from sealreg.publish.keys import ROTATIONS_DIR, rotation_folders, signing_key_for_release
+from sealreg.publish.signing import public_key_fingerprint, public_key_pem, sign
 
 if TYPE_CHECKING:
     from sealreg.config import RunContext
@@ -55,6 +57,12 @@ PUBLISHED_TABLES: tuple[str, ...] = tuple(TABLE_KEYS)
 MANIFEST_FILE = "manifest.json"
 SIGNATURE_FILE = "manifest.sig"
 PUBLIC_KEY_FILE = "public_key.pem"
+#: `sha256sum` listing of every file the manifest lists (itself excepted): checkable with openssl alone.
+CHECKSUMS_FILE = "SHA256SUMS"
+#: What a verifier needs besides the data: the key rotation statements and the decision records.
+TRUST_DIR = "trust"
+KEY_ROTATIONS_DIR = f"{TRUST_DIR}/key-rotations"
+DECISION_LOG_FILE = f"{TRUST_DIR}/decision_log.jsonl"
 #: Files of a release that the manifest does not (cannot) list.
 UNLISTED_FILES = frozenset({MANIFEST_FILE, SIGNATURE_FILE, PUBLIC_KEY_FILE})
 
@@ -288,12 +296,39 @@ def _build_site(release_dir: Path, digests: dict[str, dict[str, Any]] | None = N
     return True
 
 
+def _write_trust_files(ctx: "RunContext", out_dir: Path, head: dict[str, Any] | None) -> None:
+    """`trust/`: the key rotation statements of the home, and the decision log up to the release's head.
+
+    The log's first `head.seq` lines are the records the run loaded; they must still end in the head's
+    hash (the log is append-only), or the release is refused.
+    """
+    from sealreg.decisions import check_chain
+
+    (out_dir / TRUST_DIR).mkdir()
+    for folder in rotation_folders(ctx.keys_dir / ROTATIONS_DIR):
+        shutil.copytree(folder, out_dir / KEY_ROTATIONS_DIR / folder.name, symlinks=False)
+    data = ctx.decisions_log.read_bytes() if ctx.decisions_log.is_file() else b""
+    lines = data.splitlines(keepends=True)[: head["seq"]] if head else []
+    prefix = b"".join(lines)
+    records, problems = check_chain(prefix)
+    if head and (problems or not records or records[-1]["hash"] != head["hash"]):
+        raise ReleaseError(f"{ctx.decisions_log}: the records the run loaded changed since (decision {head['seq']})")
+    _write_file(out_dir / DECISION_LOG_FILE, prefix)
+
+
+def _write_checksums(root: Path, files: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Write SHA256SUMS (`<sha256>  <path>` per file, sorted) and return its manifest entry."""
+    body = "".join(f"{files[rel]['sha256']}  {rel}\n" for rel in sorted(files)).encode("utf-8")
+    _write_file(root / CHECKSUMS_FILE, body)
+    return {"sha256": hashlib.sha256(body).hexdigest(), "size": len(body)}
+
+
 def _file_entries(root: Path, known: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """sha256 and size of every listed file; a digest reported by its writer is used when the file
     on disk still has the reported size, every other file is read and hashed once."""
     files = {}
     for rel in list_files(root):
-        if rel in UNLISTED_FILES:
+        if rel in UNLISTED_FILES or rel == CHECKSUMS_FILE:
             continue
         path = root / rel
         size = path.stat().st_size
@@ -309,12 +344,15 @@ def build_release(
     tables: list[str] | None = None,
     validation_src: Path | None = None,
     extra_manifest: dict | None = None,
+    backfill: bool = False,
 ) -> Path:
     """Build and sign `releases/<release_id>/` from the run warehouse; return its path.
 
     `tables` defaults to the 11 tables of the registry contract. `validation_src` defaults to the
     run's validation folder (ctx.validation_dir) when it exists. `extra_manifest` keys are merged
-    into the manifest (they may not override the standard fields). Does not switch `current`.
+    into the manifest (they may not override the standard fields). `backfill` records in the
+    manifest that the release is not made current (a later evaluation date is). Does not switch
+    `current`. Refuses (KeyChangeRefused) a signing key the last release's key did not vouch for.
     """
     tables = list(tables) if tables is not None else list(PUBLISHED_TABLES)
     for t in tables:
@@ -332,6 +370,8 @@ def build_release(
 
     releases = ctx.releases_dir
     releases.mkdir(parents=True, exist_ok=True)
+    key = signing_key_for_release(ctx.keys_dir, last_signer(releases))
+    link = next_link(releases)
     release_id = next_release_id(releases, ctx.as_of)
     final = releases / release_id
     tmp = releases / f".tmp-{release_id}"
@@ -347,21 +387,22 @@ def build_release(
         validation_out = tmp / "validation"
         if validation_src is not None:
             shutil.copytree(validation_src, validation_out, symlinks=False)
-        else:
-            validation_out.mkdir()
 
         t_site = time.perf_counter()
         site_digests: dict[str, dict[str, Any]] = {}
         site_built = _build_site(tmp, site_digests)
         t_files = time.perf_counter()
 
-        key = load_or_create_key(ctx.keys_dir)
+        _write_trust_files(ctx, tmp, meta["decision_log_head"])
         pub_pem = public_key_pem(key)
         files = _file_entries(tmp, site_digests)
+        files[CHECKSUMS_FILE] = _write_checksums(tmp, files)
         manifest: dict[str, Any] = {
             "manifest_version": MANIFEST_VERSION,
             "contract_version": CONTRACT_VERSION,
             "release_id": release_id,
+            **link,
+            "backfill": backfill,
             "created_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace(
                 "+00:00", "Z"
             ),

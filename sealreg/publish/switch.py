@@ -47,7 +47,8 @@ def switch_current(ctx: "RunContext", release_dir: Path, verify: bool = True) ->
     if verify:
         problems = verify_release(release_dir)
         if problems:
-            raise SwitchError(f"release {release_dir.name} failed verification: " + "; ".join(problems))
+            lines = "; ".join(p.line() for p in problems)
+            raise SwitchError(f"release {release_dir.name} failed verification: {lines}")
     target = os.path.join(ctx.releases_dir.name, release_dir.name)  # relative: the home can move
     tmp_link = home / f"{ctx.current_link.name}.tmp-{os.getpid()}"
     try:

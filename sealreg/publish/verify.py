@@ -1,14 +1,24 @@
-"""Checks of a published release (files, hashes, signature) and of the decision log's hash chain."""
+"""Checks of a published release: files, hashes, signature, signer, chain, and the decision records it rests on.
+
+Every check returns problems as values (`ingestion.problems.Problem` with a `V0xx` code, the file
+inside the release, a location and a message); an empty list means the release is intact.
+"""
 
 from __future__ import annotations
 
-import json
 import os
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ingestion.problems import Problem
 from sealreg.decisions import check_chain
+from sealreg.publish.chain import link_problems, read_manifest
+from sealreg.publish.keys import check_rotations, trusted_fingerprints
 from sealreg.publish.release import (
+    CHECKSUMS_FILE,
+    DECISION_LOG_FILE,
+    KEY_ROTATIONS_DIR,
     MANIFEST_FILE,
     PUBLIC_KEY_FILE,
     SIGNATURE_FILE,
@@ -16,7 +26,37 @@ from sealreg.publish.release import (
     list_files,
     sha256_file,
 )
-from sealreg.publish.signing import public_key_fingerprint, verify_signature
+from sealreg.publish.signing import KeyFileError, public_key_fingerprint, verify_signature
+
+#: Problem codes of `sealreg verify` (documented in docs/releases.md).
+VERIFY_CODES: dict[str, str] = {
+    "V001": "a file of the release is missing",
+    "V002": "the manifest's signature does not verify",
+    "V003": "the release is not signed by a trusted key",
+    "V004": "the manifest is malformed",
+    "V005": "a file differs from the manifest (altered)",
+    "V006": "a file or directory that the manifest does not list",
+    "V007": "an invalid path in the manifest",
+    "V008": "the release chain is broken",
+    "V009": "the decision records are damaged or do not match the release",
+    "V010": "a key rotation statement is invalid",
+    "V011": "a trust anchor (key or fingerprint) cannot be read",
+}
+
+
+def problem(code: str, file: str, message: str, path: str = "$") -> Problem:
+    return Problem(file, code, path, message)
+
+
+@dataclass
+class Trust:
+    """What a verifier trusts: pinned key fingerprints (empty: integrity only, the signer is not checked)."""
+
+    fingerprints: set[str] = field(default_factory=set)
+
+    @property
+    def pinned(self) -> bool:
+        return bool(self.fingerprints)
 
 
 def _safe_relpath(rel: str) -> bool:
@@ -24,94 +64,124 @@ def _safe_relpath(rel: str) -> bool:
     return bool(rel) and not p.is_absolute() and ".." not in p.parts and "\\" not in rel
 
 
-def verify_release(release_dir: Path | str, trusted_public_key: bytes | None = None) -> list[str]:
-    """Problems of the release folder; an empty list means it is intact.
+def _signature_problems(root: Path, body: bytes, trust: Trust | None) -> list[Problem]:
+    sig_path, key_path = root / SIGNATURE_FILE, root / PUBLIC_KEY_FILE
+    if not sig_path.is_file() or not key_path.is_file():
+        return []
+    public_pem = key_path.read_bytes()
+    out = []
+    if not verify_signature(public_pem, body, sig_path.read_bytes()):
+        out.append(problem("V002", MANIFEST_FILE, f"signature in {SIGNATURE_FILE} does not verify "
+                                                  "(manifest, signature or public key altered)"))
+    if trust is not None and trust.pinned:
+        try:
+            signer = public_key_fingerprint(public_pem)
+        except ValueError:
+            signer = ""
+        rotations, bad = check_rotations(root / KEY_ROTATIONS_DIR)
+        out += [problem("V010", f"{KEY_ROTATIONS_DIR}/{line.split(':', 1)[0]}", line.split(": ", 1)[-1])
+                for line in bad]
+        if signer not in trusted_fingerprints(trust.fingerprints, rotations):
+            out.append(problem("V003", PUBLIC_KEY_FILE,
+                               f"signed by key {signer or '(unreadable)'}, which is neither a pinned key nor "
+                               "introduced by a rotation statement of one: not the registry's signing key"))
+    return out
 
-    - manifest.json, manifest.sig and public_key.pem are present, and the signature in manifest.sig
-      is a valid Ed25519 signature of the exact bytes of manifest.json by public_key.pem;
-    - every file listed in the manifest exists with the listed size and sha256;
-    - no file is present that the manifest does not list (other than the three above).
 
-    The public key shipped inside the release only proves the release was not altered after it was
-    signed by *that* key. Pass `trusted_public_key` (PEM, e.g. from the registry's keys or a
-    published copy) to also require that the release was signed by the registry's own key; the
-    manifest's `public_key_sha256` is the fingerprint to compare against out of band.
-    """
-    root = Path(release_dir).resolve()
-    if not root.is_dir():
-        return [f"{release_dir}: not a directory"]
-    problems: list[str] = []
-
-    manifest_path = root / MANIFEST_FILE
-    sig_path = root / SIGNATURE_FILE
-    key_path = root / PUBLIC_KEY_FILE
-    for p in (manifest_path, sig_path, key_path):
-        if not p.is_file():
-            problems.append(f"{p.name}: missing")
-    if not manifest_path.is_file():
-        return problems
-    body = manifest_path.read_bytes()
-
-    if sig_path.is_file() and key_path.is_file():
-        public_pem = key_path.read_bytes()
-        if not verify_signature(public_pem, body, sig_path.read_text("ascii", errors="replace")):
-            problems.append(
-                f"{MANIFEST_FILE}: signature in {SIGNATURE_FILE} does not verify "
-                "(manifest, signature or public key altered)"
-            )
-        if trusted_public_key is not None:
-            try:
-                same = public_key_fingerprint(public_pem) == public_key_fingerprint(trusted_public_key)
-            except ValueError:
-                same = False
-            if not same:
-                problems.append(f"{PUBLIC_KEY_FILE}: not the registry's trusted signing key")
-
-    try:
-        manifest: Any = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        problems.append(f"{MANIFEST_FILE}: not valid JSON ({e})")
-        return problems
-    files = manifest.get("files") if isinstance(manifest, dict) else None
-    if not isinstance(files, dict):
-        problems.append(f"{MANIFEST_FILE}: no 'files' table")
-        return problems
-
+def _file_problems(root: Path, files: dict[str, Any]) -> list[Problem]:
+    out: list[Problem] = []
     for rel in sorted(files):
         entry = files[rel]
         if not _safe_relpath(rel) or rel in UNLISTED_FILES:
-            problems.append(f"{rel}: invalid path in manifest")
+            out.append(problem("V007", MANIFEST_FILE, f"invalid path {rel!r} in the manifest", "$.files"))
             continue
         path = root / rel
         if os.path.islink(path):
-            problems.append(f"{rel}: is a symlink")
+            out.append(problem("V006", rel, "is a symlink"))
             continue
         if not path.is_file():
-            problems.append(f"{rel}: missing")
+            out.append(problem("V001", rel, "missing"))
             continue
-        if not isinstance(entry, dict) or "sha256" not in entry or "size" not in entry:
-            problems.append(f"{rel}: manifest entry lacks sha256/size")
+        if not isinstance(entry, dict) or not isinstance(entry.get("size"), int) or "sha256" not in entry:
+            out.append(problem("V004", MANIFEST_FILE, f"entry of {rel} lacks sha256/size", "$.files"))
             continue
         size = path.stat().st_size
         if size != entry["size"]:
-            problems.append(f"{rel}: size {size} differs from manifest ({entry['size']}), file altered")
-            continue
-        if sha256_file(path) != entry["sha256"]:
-            problems.append(f"{rel}: sha256 differs from manifest, file altered")
-
+            out.append(problem("V005", rel, f"size {size} differs from manifest ({entry['size']}), file altered"))
+        elif sha256_file(path) != entry["sha256"]:
+            out.append(problem("V005", rel, "sha256 differs from manifest, file altered"))
     for rel in list_files(root):
-        if rel in UNLISTED_FILES or rel in files:
-            continue
-        problems.append(f"{rel}: not listed in the manifest (unexpected file)")
+        if rel not in UNLISTED_FILES and rel not in files:
+            out.append(problem("V006", rel, "not listed in the manifest (unexpected file)"))
+    listed_dirs = {str(parent) for rel in files for parent in PurePosixPath(rel).parents if str(parent) != "."}
+    for dirpath, dirnames, _ in os.walk(root):
+        for name in dirnames:
+            rel = Path(dirpath, name).relative_to(root).as_posix()
+            if rel not in listed_dirs and not os.path.islink(os.path.join(dirpath, name)):
+                out.append(problem("V006", rel + "/", "directory not in the manifest (unexpected directory)"))
+    return out
+
+
+def _decision_problems(root: Path, manifest: dict[str, Any], files: dict[str, Any]) -> list[Problem]:
+    """The release's copy of the decision log is an intact chain ending at the manifest's head."""
+    head = manifest.get("decision_log_head")
+    if DECISION_LOG_FILE not in files:
+        if head and "sequence" in manifest:
+            return [problem("V009", DECISION_LOG_FILE, "missing: the decisions this release rests on are not in it")]
+        return []
+    try:
+        data = (root / DECISION_LOG_FILE).read_bytes()
+    except OSError:
+        return []  # reported as missing above
+    records, bad = check_chain(data)
+    out = [problem("V009", DECISION_LOG_FILE, msg.split(": ", 1)[-1], msg.split(":", 1)[0]) for msg in bad]
+    if bad:
+        return out
+    last = records[-1] if records else None
+    if (head or None) != (last and {"seq": last["seq"], "decision_id": last["decision_id"], "hash": last["hash"]}):
+        out.append(problem("V009", DECISION_LOG_FILE, "its last record is not the manifest's decision_log_head"))
+    return out
+
+
+def verify_release(release_dir: Path | str, trust: Trust | None = None) -> list[Problem]:
+    """Problems of the release folder (empty list: intact).
+
+    - manifest.json, manifest.sig and public_key.pem are present and the signature verifies;
+    - with `trust` pinned, the signer is a pinned key or one a pinned key introduced by rotation;
+    - every listed file exists with its size and sha256, and nothing unlisted is there (files,
+      symlinks or empty directories);
+    - the decision records in `trust/decision_log.jsonl` form an intact chain ending at the head;
+    - each predecessor present beside the release has the manifest hash and sequence recorded.
+    """
+    root = Path(release_dir).resolve()
+    if not root.is_dir():
+        return [problem("V001", str(release_dir), "not a directory")]
+    problems = [problem("V001", p, "missing") for p in (MANIFEST_FILE, SIGNATURE_FILE, PUBLIC_KEY_FILE)
+                if not (root / p).is_file()]
+    if not (root / MANIFEST_FILE).is_file():
+        return problems
+    body = (root / MANIFEST_FILE).read_bytes()
+    problems += _signature_problems(root, body, trust)
+    manifest = read_manifest(root)
+    if manifest is None:
+        return problems + [problem("V004", MANIFEST_FILE, "not a valid JSON object")]
+    files = manifest.get("files")
+    if not isinstance(files, dict):
+        return problems + [problem("V004", MANIFEST_FILE, "no 'files' table", "$.files")]
+    problems += _file_problems(root, files)
+    if "sequence" in manifest and CHECKSUMS_FILE not in files:
+        problems.append(problem("V001", CHECKSUMS_FILE, "missing from the manifest"))
+    problems += _decision_problems(root, manifest, files)
+    chain, _checked = link_problems(root, manifest)
+    problems += [problem("V008", msg.split(":", 1)[0], msg.split(": ", 1)[-1]) for msg in chain]
     return problems
 
 
-def verify_decisions(log_path: Path | str, expected_head: dict[str, Any] | None = None) -> list[str]:
-    """Problems of the decision log's hash chain (empty = intact); a missing log has none.
+def verify_decisions(log_path: Path | str, expected_head: dict[str, Any] | None = None) -> list[Problem]:
+    """Problems of a decision log's hash chain (empty = intact); a missing log has none.
 
     With `expected_head` (a release manifest's `decision_log_head`: {seq, hash}), also check that
-    the log still contains that record unchanged, which detects a log whose tail was cut off or
-    that was rewritten from scratch since the release.
+    the log still holds that record unchanged: a log cut short or rewritten since the release fails.
     """
     path = Path(log_path)
     name = str(path)
@@ -122,18 +192,37 @@ def verify_decisions(log_path: Path | str, expected_head: dict[str, Any] | None 
         if expected_head is None:
             return []
     except OSError as e:
-        return [f"{name}: cannot read ({e})"]
-    records, problems = check_chain(data)
-    problems = [f"{name}: {p}" for p in problems]
+        return [problem("V009", name, f"cannot read ({e.strerror or e})")]
+    records, bad = check_chain(data)
+    problems = [problem("V009", name, msg.split(": ", 1)[-1], msg.split(":", 1)[0]) for msg in bad]
     if expected_head:
         seq = expected_head.get("seq")
         if not isinstance(seq, int) or seq < 1 or seq > len(records):
-            problems.append(
-                f"{name}: decision seq {seq} recorded in the release is missing from the log "
-                f"(log has {len(records)} valid record(s)): log truncated or replaced"
-            )
+            problems.append(problem("V009", name, f"decision seq {seq} recorded in the release is missing from "
+                                    f"the log (log has {len(records)} valid record(s)): log truncated or replaced"))
         elif records[seq - 1]["hash"] != expected_head.get("hash"):
-            problems.append(
-                f"{name}: line {seq}: hash differs from the one recorded in the release: log rewritten"
-            )
+            problems.append(problem("V009", name, "hash differs from the one recorded in the release: log rewritten",
+                                    f"line {seq}"))
     return problems
+
+
+def trust_from(keys: list[bytes], fingerprints: list[str]) -> tuple[Trust, list[Problem]]:
+    """A Trust from public key PEMs and hex fingerprints; malformed anchors are problems (V011)."""
+    trust = Trust()
+    problems: list[Problem] = []
+    for i, pem in enumerate(keys):
+        try:
+            trust.fingerprints.add(public_key_fingerprint(pem))
+        except KeyFileError as e:
+            problems.append(problem("V011", f"--key #{i + 1}", str(e)))
+    for fp in fingerprints:
+        norm = fp.strip().lower().replace(":", "")
+        if len(norm) != 64 or any(c not in "0123456789abcdef" for c in norm):
+            problems.append(problem("V011", "--fingerprint", f"{fp!r} is not 64 hex digits"))
+        else:
+            trust.fingerprints.add(norm)
+    return trust, problems
+
+
+def release_manifest(release_dir: Path) -> dict[str, Any]:
+    return read_manifest(Path(release_dir)) or {}

@@ -93,12 +93,13 @@ def test_shortlist_keeps_only_services_meeting_every_floor_ranked_by_score(sampl
 
 
 def test_verify_passes_on_the_release_and_names_a_tampered_file(sample_home, tmp_path):
-    assert sealreg_cli("verify", str(sample_home / "current")).returncode == 0
+    ok = sealreg_cli("verify", str(sample_home / "current"), "--home", str(sample_home))
+    assert ok.returncode == 0, ok.stdout + ok.stderr
     home = tmp_path / "home"
     shutil.copytree(sample_home, home, symlinks=True)
     release = (home / "current").resolve()
     target = release / "csv" / "services.csv"
     target.write_text(target.read_text().replace("listed", "Listed", 1))
-    proc = sealreg_cli("verify", str(release))
+    proc = sealreg_cli("verify", str(release), "--home", str(home))
     assert proc.returncode == 1
-    assert "services.csv" in proc.stdout
+    assert "csv/services.csv: V005" in proc.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import duckdb
@@ -91,11 +92,25 @@ CREATE TABLE int_scratch AS SELECT 42 AS y;
 """
 
 
-def make_warehouse(path: Path) -> Path:
+DECIDED_AT = dt.datetime(2026, 2, 20, 10, 0, 0)
+
+
+def make_decision_log(home: Path) -> dict:
+    """The home's decision log with the one decision of WAREHOUSE_SQL; returns the record."""
+    from sealreg.decisions import append_decision
+
+    return append_decision(home, "svc-b", "suspend", "audit withdrawn", "ANSSI", known_service_ids={"svc-b"},
+                           decided_at=DECIDED_AT)
+
+
+def make_warehouse(path: Path, decision: dict | None = None) -> Path:
+    """The run warehouse; `decision` (a log record) replaces the placeholder hashes of raw.decisions."""
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
     try:
         con.execute(WAREHOUSE_SQL)
+        if decision is not None:
+            con.execute("UPDATE raw.decisions SET hash = ?, prev_hash = ?", [decision["hash"], decision["prev_hash"]])
     finally:
         con.close()
     return path
@@ -121,7 +136,7 @@ def ctx(tmp_path: Path, request, monkeypatch) -> RunContext:
     if "real_site" not in request.fixturenames:
         monkeypatch.setattr("sealreg.publish.release._build_site", lambda release_dir, digests=None: False)
     c = make_ctx(tmp_path / "home")
-    make_warehouse(c.run_warehouse)
+    make_warehouse(c.run_warehouse, make_decision_log(c.home))
     c.validation_dir.mkdir(parents=True)
     (c.validation_dir / "final.json").write_text('{"success": true}\n')
     (c.validation_dir / "docs").mkdir()

@@ -86,8 +86,8 @@ def test_chain_and_record_shape(home):
 def test_ctx_or_home(ctx):
     r = append_decision(ctx, "svc-a", "suspend", "x", "y", KNOWN)
     assert log_path(ctx) == ctx.decisions_log
-    assert read_decisions(ctx.home)[0]["hash"] == r["hash"]
-    assert read_decisions(str(ctx.home))[0]["hash"] == r["hash"]
+    assert read_decisions(ctx.home)[-1]["hash"] == r["hash"]
+    assert read_decisions(str(ctx.home))[-1]["hash"] == r["hash"]
 
 
 def test_aware_datetimes_are_converted_to_utc(home):
@@ -115,7 +115,7 @@ def test_edited_line_is_named(home):
     rec["reason"] = "something else"
     lines[1] = json.dumps(rec, sort_keys=True, separators=(",", ":")) + "\n"
     path.write_text("".join(lines))
-    problems = verify_decisions(path)
+    problems = [p.line() for p in verify_decisions(path)]
     assert len(problems) == 1 and "line 2" in problems[0] and "altered" in problems[0]
     with pytest.raises(DecisionLogError, match="line 2"):
         read_decisions(home)
@@ -131,7 +131,7 @@ def test_rehashed_edit_breaks_the_next_link(home):
     rec["hash"] = record_hash(rec)  # the forger recomputes this record's hash ...
     lines[0] = json.dumps(rec) + "\n"
     path.write_text("".join(lines))
-    problems = verify_decisions(path)  # ... but the next record still points at the old one
+    problems = [p.line() for p in verify_decisions(path)]  # ... but the next record still points at the old one
     assert len(problems) == 1 and "line 2" in problems[0] and "prev_hash" in problems[0]
 
 
@@ -139,11 +139,11 @@ def test_deleted_and_reordered_lines(home):
     path = _three(home)
     lines = path.read_text().splitlines(keepends=True)
     path.write_text(lines[0] + lines[2])
-    assert "line 2" in verify_decisions(path)[0]
+    assert "line 2" in verify_decisions(path)[0].line()
     path.write_text(lines[1] + lines[0] + lines[2])
-    assert "line 1" in verify_decisions(path)[0]
+    assert "line 1" in verify_decisions(path)[0].line()
     path.write_text("".join(lines) + '{"partial": ')
-    assert "line 4" in verify_decisions(path)[0]
+    assert "line 4" in verify_decisions(path)[0].line()
 
 
 def test_truncation_detected_against_release_anchor(home):
@@ -154,7 +154,7 @@ def test_truncation_detected_against_release_anchor(home):
     assert verify_decisions(path, expected_head=anchor) == []
     path.write_text("".join(lines[:2]))  # the chain alone cannot tell a cut tail
     assert verify_decisions(path) == []
-    problems = verify_decisions(path, expected_head=anchor)
+    problems = [p.line() for p in verify_decisions(path, expected_head=anchor)]
     assert len(problems) == 1 and "truncated" in problems[0]
 
 

@@ -17,7 +17,7 @@ from sealreg.config import RULEBOOK_VERSION
 from sealreg.publish.release import PUBLISHED_TABLES, ReleaseError, build_release, next_release_id
 from sealreg.publish.signing import PRIVATE_KEY_FILE, load_or_create_key, verify_signature
 from sealreg.publish.switch import current_release, switch_current
-from sealreg.publish.verify import verify_release
+from sealreg.publish.verify import trust_from, verify_release
 
 EXPECTED_TABLES = {
     "providers", "services", "objective_results", "criterion_results", "washing_flags", "cada_gates",
@@ -55,13 +55,18 @@ def test_layout_and_manifest(ctx):
         "file_name": "alpha.json", "file_sha256": "a" * 64, "size_bytes": 1024, "status": "accepted",
         "disclosure_id": "d-alpha-1",
     }
-    assert m["decision_log_head"] == {"seq": 1, "decision_id": "dec-000001", "hash": "c" * 64}
+    record = json.loads(ctx.decisions_log.read_text())
+    assert m["decision_log_head"] == {"seq": 1, "decision_id": "dec-000001", "hash": record["hash"]}
+    assert (rel / "trust" / "decision_log.jsonl").read_bytes() == ctx.decisions_log.read_bytes()
+    assert m["sequence"] == 1 and m["previous_release_id"] is None and m["backfill"] is False
     assert m["row_counts"]["services"] == 2 and m["row_counts"]["certifications"] == 3
     assert set(m["row_counts"]) == EXPECTED_TABLES
     assert m["table_keys"]["certifications"] == ["provider_id", "certificate_id", "service_id"]
     listed = set(m["files"])
     on_disk = {p.relative_to(rel).as_posix() for p in rel.rglob("*") if p.is_file()}
     assert listed == on_disk - {"manifest.json", "manifest.sig", "public_key.pem"}
+    sums = (rel / "SHA256SUMS").read_text().splitlines()
+    assert sums == [f"{m['files'][f]['sha256']}  {f}" for f in sorted(listed - {"SHA256SUMS"})]
     assert "registry.duckdb" in listed and "validation/final.json" in listed
     assert m["site"] is False  # stubbed out here (see conftest)
     assert m["files"]["registry.duckdb"]["size"] == (rel / "registry.duckdb").stat().st_size
@@ -114,10 +119,11 @@ def test_determinism_same_inputs(ctx):
         if name.startswith(("csv/", "parquet/", "validation/")) or name == "public_key.pem":
             assert fa[name] == fb[name], f"{name} differs between two releases of the same warehouse"
     ma, mb = json.loads(fa["manifest.json"]), json.loads(fb["manifest.json"])
-    for k in ("created_at", "release_id"):
+    for k in ("created_at", "release_id", "sequence", "previous_release_id", "previous_manifest_sha256"):
         ma.pop(k), mb.pop(k)
     # registry.duckdb is not byte-identical (DuckDB's file header/block layout); its tables are
-    ma["files"].pop("registry.duckdb"), mb["files"].pop("registry.duckdb")
+    for name in ("registry.duckdb", "SHA256SUMS"):  # (SHA256SUMS lists registry.duckdb's hash)
+        ma["files"].pop(name), mb["files"].pop(name)
     assert ma == mb
 
 
@@ -178,7 +184,7 @@ def test_tampered_parquet_is_named(ctx):
     data[len(data) // 2] ^= 0xFF  # same size, different bytes
     p.write_bytes(bytes(data))
     problems = verify_release(rel)
-    assert len(problems) == 1 and problems[0].startswith("parquet/services.parquet:")
+    assert len(problems) == 1 and problems[0].file == "parquet/services.parquet" and problems[0].code == "V005"
 
 
 def test_tampered_csv_size_missing_and_extra_files(ctx):
@@ -187,10 +193,10 @@ def test_tampered_csv_size_missing_and_extra_files(ctx):
         f.write("svc-x,prov-x,Forged,IaaS,100,4,4,listed,,calculator-2026,2026-03-01\n")
     (rel / "csv" / "decisions.csv").unlink()
     (rel / "csv" / "extra.csv").write_text("x\n")
-    problems = "\n".join(verify_release(rel))
-    assert "csv/services.csv: size" in problems
-    assert "csv/decisions.csv: missing" in problems
-    assert "csv/extra.csv: not listed" in problems
+    problems = "\n".join(p.line() for p in verify_release(rel))
+    assert "csv/services.csv: V005 $: size" in problems
+    assert "csv/decisions.csv: V001 $: missing" in problems
+    assert "csv/extra.csv: V006 $: not listed" in problems
 
 
 def test_tampered_manifest_fails_signature(ctx):
@@ -199,7 +205,7 @@ def test_tampered_manifest_fails_signature(ctx):
     m["row_counts"]["services"] = 99
     (rel / "manifest.json").write_text(json.dumps(m, sort_keys=True, indent=2) + "\n")
     problems = verify_release(rel)
-    assert len(problems) == 1 and "signature" in problems[0] and "manifest.json" in problems[0]
+    assert [(p.code, p.file) for p in problems] == [("V002", "manifest.json")]
 
 
 def test_resigned_with_other_key_needs_trusted_key(ctx, tmp_path):
@@ -218,8 +224,9 @@ def test_resigned_with_other_key_needs_trusted_key(ctx, tmp_path):
     (rel / "manifest.sig").write_text(sign(body, evil))
     (rel / "public_key.pem").write_bytes(public_key_pem(evil))
     assert verify_release(rel) == []  # self-consistent ...
-    problems = verify_release(rel, trusted_public_key=home_key)  # ... but not by the registry's key
-    assert problems == ["public_key.pem: not the registry's trusted signing key"]
+    trust, _ = trust_from([home_key], [])
+    problems = verify_release(rel, trust)  # ... but not by the registry's key
+    assert [(p.code, p.file) for p in problems] == [("V003", "public_key.pem")]
 
 
 def test_key_file_modes(ctx):
