@@ -24,7 +24,13 @@ A = "assurance-rules"
 COUNTRY = r"^[A-Z]{2}$"
 OBJECTIVES = [f"SOV-{i}" for i in range(1, 9)]
 STATUSES = ["listed", "expired", "suspended", "revoked", "not_listed"]
-FLAGS = {"W1-control": "SOV-1", "W2-regions": "SOV-3", "W3-jurisdiction": "SOV-2", "W4-certificate": "SOV-7"}
+FLAGS = {"W1-control": "SOV-1", "W2-regions": "SOV-3", "W3-jurisdiction": "SOV-2", "W4-certificate": "SOV-7",
+         "W5-undeclared-parent": "SOV-1", "W6-identity": "SOV-2", "W7-certificate-register": "SOV-7"}
+LEI_CHECKS = ["not_checked", "not_declared", "unknown", "invalid", "country_mismatch", "lapsed", "verified"]
+CORROBORATIONS = ["self_declared", "not_found", "holder_mismatch", "withdrawn", "suspended", "in_progress",
+                  "expired", "corroborated"]
+REVIEW_KINDS = ["W5-undeclared-parent", "W6-identity", "W7-certificate-register", "gleif_parent_changed",
+                "corroboration_lost"]
 TOLERANCE = 1e-6
 
 
@@ -39,7 +45,9 @@ def _seal(col: str, rule: str) -> list:
 PROVIDERS = table(
     "main.providers",
     ["provider_id", "legal_name", "country", "lei", "ultimate_controller_name", "ultimate_controller_country",
-     "third_country_control", "ownership_ok", "disclosure_id", "submitted_at"],
+     "third_country_control", "ownership_ok", "disclosure_id", "submitted_at", "lei_check", "gleif_legal_name",
+     "gleif_country", "gleif_parent_lei", "gleif_parent_name", "gleif_parent_country",
+     "third_country_control_declared", "control_evidence"],
     ("provider_id",),
     [
         rows_at_least(1, f"{C}: a release lists at least one provider"),
@@ -50,6 +58,15 @@ PROVIDERS = table(
         not_null("third_country_control", f"{A} §2: third_country_control is decided for every provider"),
         not_null("ownership_ok", f"{A} §2: ownership_ok (SecNumCloud §19.6) is decided for every provider"),
         not_null("disclosure_id", f"{C}: each provider comes from the disclosure in force"),
+        not_null("lei_check", f"{A} §6.1: every provider has a lei_check (not_checked when no Level 1)"),
+        in_set("lei_check", LEI_CHECKS, f"{A} §6.1: lei_check values"),
+        not_null("third_country_control_declared", f"{A} §6.2: declared control published beside the effective"),
+        in_set("control_evidence", ["declared", "gleif", "both"], f"{A} §6.2: control_evidence values"),
+        pairs_in_set("third_country_control", "control_evidence",
+                     [(True, "declared"), (True, "gleif"), (True, "both"), (False, None)],
+                     f"{A} §6.2: effective control has evidence, and evidence means effective control"),
+        matches("gleif_country", COUNTRY, f"{A} §6.1: GLEIF legal-address country is ISO alpha-2"),
+        matches("gleif_parent_country", COUNTRY, f"{A} §6.2: GLEIF parent country is ISO alpha-2"),
     ],
 )
 
@@ -121,9 +138,9 @@ WASHING_FLAGS = table(
     [
         *_keys_not_null(("service_id", "flag"), "washing_flags"),
         unique_together(["service_id", "flag"], f"{C}: washing_flags key (service_id, flag)"),
-        in_set("flag", list(FLAGS), f"{A} §3: flags are W1-control, W2-regions, W3-jurisdiction, W4-certificate"),
+        in_set("flag", list(FLAGS), f"{A} §3, §6: flags are W1-W7"),
         pairs_in_set("flag", "objective", list(FLAGS.items()),
-                     f"{A} §3: W1 caps SOV-1, W2 caps SOV-3, W3 caps SOV-2, W4 caps SOV-7"),
+                     f"{A} §3, §6: W1, W5 cap SOV-1; W2 SOV-3; W3, W6 SOV-2; W4, W7 SOV-7"),
         not_null("cap", f"{A} §3: every flag states its cap"),
         not_null("reason", f"{A} §3: every flag is published with its reason"),
     ],
@@ -144,13 +161,31 @@ CADA_GATES = table(
 
 CERTIFICATIONS = table(
     "main.certifications",
-    ["provider_id", "certificate_id", "scheme", "issuer", "valid_from", "valid_until", "service_id"],
+    ["provider_id", "certificate_id", "scheme", "issuer", "valid_from", "valid_until", "service_id",
+     "corroboration", "register_source_url"],
     ("provider_id", "certificate_id", "service_id"),
     [
         *_keys_not_null(("provider_id", "certificate_id"), "certifications"),
         unique_together(["provider_id", "certificate_id", "service_id"],
                         f"{C}: certifications key (provider_id, certificate_id), one row per covered service"),
         pair_at_least("valid_until", "valid_from", "disclosure-v1: valid_from <= valid_until"),
+        not_null("corroboration", f"{A} §6.3: every certificate has a corroboration (self_declared without register)"),
+        in_set("corroboration", CORROBORATIONS, f"{A} §6.3: corroboration values"),
+        matches("register_source_url", r"^https://", "references: a register entry is an https:// link"),
+    ],
+    "may be empty",
+)
+
+REVIEW_ITEMS = table(
+    "main.review_items",
+    ["subject_id", "kind", "detail", "first_seen_on"],
+    ("subject_id", "kind"),
+    [
+        *_keys_not_null(("subject_id", "kind"), "review_items"),
+        unique_together(["subject_id", "kind"], f"{C}: review_items key (subject_id, kind)"),
+        in_set("kind", REVIEW_KINDS, f"{C}: review kinds: new W5-W7, GLEIF parent changed, corroboration lost"),
+        not_null("detail", f"{C}: every review item says what changed"),
+        not_null("first_seen_on", f"{C}: every review item has the date it was first seen"),
     ],
     "may be empty",
 )
@@ -366,7 +401,7 @@ OPEN_PERIODS = derived(
 FINAL_TABLES = (
     "main.providers", "main.services", "main.objective_results", "main.criterion_results", "main.washing_flags",
     "main.cada_gates", "main.certifications", "main.decisions", "main.rejections", "main.service_history",
-    "main.changes",
+    "main.changes", "main.review_items",
 )
 
 FINAL_SUITE = Suite(
@@ -374,7 +409,7 @@ FINAL_SUITE = Suite(
     tables=FINAL_TABLES,
     frames=(
         PROVIDERS, SERVICES, OBJECTIVE_RESULTS, CRITERION_RESULTS, WASHING_FLAGS, CADA_GATES, CERTIFICATIONS,
-        DECISIONS, REJECTIONS, SERVICE_HISTORY, CHANGES,
+        DECISIONS, REJECTIONS, SERVICE_HISTORY, CHANGES, REVIEW_ITEMS,
         SERVICE_COUNTS, ORPHANS, SEAL_RECOMPUTED, OBJECTIVE_RECOMPUTED, SCORE_RECOMPUTED, CAPS_APPLIED,
         UAL_VS_GATES, OPEN_PERIODS,
     ),

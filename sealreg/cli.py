@@ -251,6 +251,30 @@ def cmd_shortlist(args) -> int:
     return 0
 
 
+def cmd_review(args) -> int:
+    from sealreg.queries import NoRelease, review_items
+
+    try:
+        rows = review_items(_home(args))
+    except NoRelease as exc:
+        err.print(f"sealreg review: {exc}")
+        return 1
+    if args.json:
+        print(json.dumps(rows, default=str, indent=2, ensure_ascii=False))
+        return 0
+    since = next((r["previous_as_of"] for r in rows if r["previous_as_of"]), None)
+    table = Table(title="Review queue: what changed in the reference evidence"
+                        + (f" since the evaluation of {since}" if since else ""))
+    for col in ("kind", "subject", "what changed", "first seen"):
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(row["kind"], f"{row['subject_type']} {row['subject_id']}", row["detail"],
+                      _fmt(row["first_seen_on"]))
+    console.print(table)
+    console.print(f"{len(rows)} item(s) to review" if rows else "Nothing changed in the reference evidence.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sealreg", description="EU cloud sovereignty registry")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -309,6 +333,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", action="store_true")
     p.add_argument("--home")
     p.set_defaults(func=cmd_shortlist)
+
+    p = sub.add_parser("review", help="what changed in the reference evidence since the previous evaluation")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--home")
+    p.set_defaults(func=cmd_review)
     return parser
 
 

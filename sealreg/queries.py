@@ -91,3 +91,17 @@ def shortlist(home: Path, floors: dict[str, int], min_ual: int = 0) -> list[dict
                   where o.seal < f.min_seal)
             order by s.sovereignty_score desc, s.service_id
         """, [*params, min_ual])
+
+
+def review_items(home: Path) -> list[dict]:
+    """The current release's review queue: what changed in the reference evidence since the previous evaluation."""
+    with open_current(home) as con:
+        present = con.execute(
+            "select count(*) from information_schema.tables where table_schema = 'main' and table_name = 'review_items'"
+        ).fetchone()[0]
+        if not present:
+            raise NoRelease(f"the current release under {home} has no review_items table (an older release)")
+        return _rows(con, """
+            select kind, subject_type, subject_id, detail, first_seen_on, previous_as_of
+            from review_items order by kind, subject_id
+        """, [])

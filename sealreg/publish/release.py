@@ -51,6 +51,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "rejections": ("file", "code", "path"),
     "service_history": ("service_id", "valid_from"),
     "changes": ("service_id", "field"),
+    "review_items": ("subject_id", "kind"),
 }
 PUBLISHED_TABLES: tuple[str, ...] = tuple(TABLE_KEYS)
 

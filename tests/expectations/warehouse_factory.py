@@ -64,7 +64,11 @@ create table main.providers as
   select provider_id, legal_name, country, lei,
          case provider_id when 'alpha' then 'Atlas Capital LLC' else legal_name end as ultimate_controller_name,
          case provider_id when 'alpha' then 'US' else country end as ultimate_controller_country,
-         provider_id = 'alpha' as third_country_control, true as ownership_ok, disclosure_id, submitted_at
+         provider_id = 'alpha' as third_country_control, true as ownership_ok, disclosure_id, submitted_at,
+         'not_checked' as lei_check, null::varchar as gleif_legal_name, null::varchar as gleif_country,
+         null::varchar as gleif_parent_lei, null::varchar as gleif_parent_name, null::varchar as gleif_parent_country,
+         provider_id = 'alpha' as third_country_control_declared,
+         case provider_id when 'alpha' then 'declared' end as control_evidence
   from raw.disclosures;
 create table main.criterion_results as
   with rb as (select * from read_csv('{SEEDS}/csf_criteria.csv', header = true)),
@@ -102,7 +106,8 @@ insert into main.cada_gates values
   ('beta-db', 1, 'statement_of_conformity', true), ('beta-db', 1, 'subcontractor_register', true),
   ('beta-db', 1, 'data_location_checkable', true), ('beta-db', 2, 'audit', false);
 create table main.certifications as
-  select d.provider_id, c.certificate_id, cs.service_id, c.scheme, c.issuer, c.valid_from, c.valid_until
+  select d.provider_id, c.certificate_id, cs.service_id, c.scheme, c.issuer, c.valid_from, c.valid_until,
+         'self_declared' as corroboration, null::varchar as register_source_url
   from raw.certifications c join raw.disclosures d using (disclosure_id)
   join raw.certification_services cs using (disclosure_id, certificate_id);
 create table main.decisions as
@@ -115,6 +120,8 @@ create table main.service_history as
   select 'alpha-compute', date '2026-11-01', date '2026-11-28', 1, 1, 50.0, 'listed';
 create table main.changes (service_id varchar, field varchar, change varchar, old_value varchar,
                            new_value varchar);
+create table main.review_items (subject_id varchar, kind varchar, subject_type varchar, detail varchar,
+                                first_seen_on date, previous_as_of date);
 """
 
 

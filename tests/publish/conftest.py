@@ -86,6 +86,11 @@ INSERT INTO service_history VALUES ('svc-a', DATE '2026-03-01', NULL, 3, 2, 87.3
 CREATE TABLE changes (service_id VARCHAR, field VARCHAR, change VARCHAR, old_value VARCHAR, new_value VARCHAR);
 INSERT INTO changes VALUES ('svc-a', 'seal', 'changed', '2', '3'), ('svc-a', 'ual', 'changed', '1', '2');
 
+CREATE TABLE review_items (subject_id VARCHAR, kind VARCHAR, subject_type VARCHAR, detail VARCHAR,
+    first_seen_on DATE, previous_as_of DATE);
+INSERT INTO review_items VALUES ('svc-a', 'W6-identity', 'service', 'new flag: the declared LEI is not in GLEIF',
+  DATE '2026-03-01', NULL);
+
 -- a view and a non-published table must not leak into the release
 CREATE VIEW stg_something AS SELECT 1 AS x;
 CREATE TABLE int_scratch AS SELECT 42 AS y;
