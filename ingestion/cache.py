@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from ingestion.problems import Problem
+from ingestion.problems import INTERNAL_ERROR, Problem
 from ingestion.rulebook import CRITERIA_CSV
 from ingestion.validate import Accepted, Outcome
 
@@ -78,6 +78,10 @@ class Entry:
     @property
     def valid(self) -> bool:
         return not self.problems
+
+    @property
+    def internal_error(self) -> bool:
+        return any(code == INTERNAL_ERROR for code, _, _ in self.problems)
 
     def reusable(self, as_of: dt.date) -> bool:
         if as_of == self.as_of:

@@ -8,33 +8,41 @@ from collections.abc import Collection
 
 from ingestion.iso3166 import ALPHA2
 from ingestion.problems import Problem, child, json_type, show
-from ingestion.rulebook import CONTROL_CHARS
+from ingestion.text import text_problem
 
 _TIMESTAMP = re.compile(
-    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?"
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?"
     r"(?:([Zz])|([+-])([0-9]{2}):([0-9]{2}))"
 )
-_WHITESPACE = str.maketrans("\t\n\r", "   ")
+_LAST_MICROSECOND = dt.timedelta(microseconds=999_999)
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_timestamp(text: str) -> dt.datetime | None:
-    """RFC 3339 date-time with zone -> naive UTC datetime, or None if malformed or impossible."""
+    """RFC 3339 date-time with zone -> naive UTC datetime, or None if malformed or impossible.
+
+    Fractions of any length are truncated to microseconds. A leap second (`:60`, only at 23:59 UTC) is taken
+    as the last microsecond of its minute, so it sorts after :59 and before the next minute."""
     m = _TIMESTAMP.fullmatch(text)
     if not m:
         return None
     y, mo, d, h, mi, s, frac, z, sign, oh, om = m.groups()
+    leap = s == "60"
     try:
-        local = dt.datetime(int(y), int(mo), int(d), int(h), int(mi), int(s), int((frac or "0")[:6].ljust(6, "0")))
+        local = dt.datetime(int(y), int(mo), int(d), int(h), int(mi), 59 if leap else int(s),
+                            0 if leap else int((frac or "0")[:6].ljust(6, "0")))
         if z:
             offset = dt.timedelta(0)
         else:
             if int(oh) > 23 or int(om) > 59:
                 return None
             offset = (1 if sign == "+" else -1) * dt.timedelta(hours=int(oh), minutes=int(om))
-        return (local - offset)
+        utc = local - offset
     except (ValueError, OverflowError):
         return None
+    if leap and (utc.hour, utc.minute) != (23, 59):
+        return None
+    return utc + _LAST_MICROSECOND if leap else utc
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -152,8 +160,8 @@ class Checker:
         return value
 
     def text(self, d: dict, key: str, path: str, max_len: int, multiline: bool = False) -> str | None:
-        """Text of at most `max_len` characters without control characters; non-blank unless `multiline`
-        (free notes, which may also hold line breaks and tabs)."""
+        """Text of at most `max_len` characters that `text_problem` accepts (no hidden characters, no leading
+        formula character); non-blank unless `multiline` (free notes, which may also hold line breaks and tabs)."""
         value = self.string(d, key, path)
         if value is None:
             return None
@@ -161,8 +169,8 @@ class Checker:
             self.add("E006", path, "must not be empty")
         elif len(value) > max_len:
             self.add("E006", path, f"is {len(value)} characters long; the limit is {max_len}")
-        elif CONTROL_CHARS.search(value) and (not multiline or CONTROL_CHARS.search(value.translate(_WHITESPACE))):
-            self.add("E006", path, "must not contain control characters (line breaks, tabs, NUL)")
+        elif why := text_problem(value, multiline):
+            self.add("E006", path, why)
         else:
             return value
         return None

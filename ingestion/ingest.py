@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import os
 import shutil
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 
 from ingestion.cache import Entry, cache_table, ensure_table, full_ingest_requested, read_cache, read_loaded
 from ingestion.checks import parse_timestamp
+from ingestion.inbox import NOT_A_FILE, InboxFile, read_inbox, read_path
 from ingestion.load import InputFile, RawRows, build_tables, load_tables
 from ingestion.problems import Problem, finalize
 from ingestion.quarantine import quarantine
@@ -21,49 +23,44 @@ from ingestion.validate import Accepted, check_document, resolve_conflicts, vali
 RAW_SCHEMA_SQL = Path(__file__).with_name("raw_schema.sql")
 
 
-def _read(path: Path) -> tuple[bytes | None, str, int]:
-    """(content or None if over the size limit, sha256, size); an oversized file is hashed in chunks."""
-    size = path.stat().st_size
-    if size <= MAX_FILE_BYTES:
-        data = path.read_bytes()
-        return data, hashlib.sha256(data).hexdigest(), len(data)
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return None, digest.hexdigest(), size
+def _too_big(name: str, size: int) -> Problem:
+    return Problem(name, "E015", "$", f"file is {size} bytes; the limit is {MAX_FILE_BYTES} (5 MiB)")
 
 
-def _check_file(path: Path, name: str, as_of: dt.date) -> tuple[Accepted | None, list[Problem], str | None, int]:
-    """Single-file validation of one file on disk (size checked before reading it)."""
-    try:
-        data, sha256, size = _read(path)
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        return None, [Problem(name, "E001", "$", f"file could not be read ({reason})")], None, 0
-    if data is None:
-        too_big = Problem(name, "E015", "$", f"file is {size} bytes; the limit is {MAX_FILE_BYTES} (5 MiB)")
-        return None, [too_big], sha256, size
-    doc, problems = validate_document(data, name, as_of)
-    if doc is None:
-        return None, problems, sha256, size
-    return Accepted(name, doc, parse_timestamp(doc["submitted_at"])), [], sha256, size
+def entry_problem(entry: InboxFile) -> Problem | None:
+    """The problem that stops an entry before validation: not a readable regular file (E017), or over the size
+    limit (E015); None if its bytes are to be validated."""
+    if entry.refusal is not None:
+        return Problem(entry.name, NOT_A_FILE, "$", entry.refusal)
+    return _too_big(entry.name, entry.size) if entry.oversized else None
 
 
 def validate_paths(paths: Sequence[Path], as_of: dt.date) -> list[Problem]:
     """Problems of the given files (for `sealreg validate`): single-file rules, then E013 across them.
 
-    Files are named by the path as given; an empty list means every file is valid.
+    Files are named by the path as given and read like inbox entries (`ingestion.inbox`); an empty list
+    means every file is valid.
     """
     candidates: list[Accepted] = []
     problems: list[Problem] = []
     for path in paths:
-        accepted, found, _, _ = _check_file(Path(path), str(path), as_of)
+        entry = read_path(Path(path), MAX_FILE_BYTES)
+        stop = entry_problem(entry)
+        if stop is not None:
+            problems.append(Problem(str(path), stop.code, stop.path, stop.message))
+            continue
+        doc, found = validate_document(entry.data, str(path), as_of)
         problems += found
-        if accepted is not None:
-            candidates.append(accepted)
+        if doc is not None:
+            candidates.append(Accepted(str(path), doc, parse_timestamp(doc["submitted_at"])))
     _, conflicts = resolve_conflicts(candidates)
     return finalize(problems + conflicts)
+
+
+def _same_bytes(folder: Path, entry: InboxFile) -> bytes | None:
+    """The entry's bytes read again for its quarantine copy, only if they are still the ones validated."""
+    again = read_path(folder / os.fsdecode(entry.raw_name), MAX_FILE_BYTES)
+    return again.data if again.sha256 == entry.sha256 else None
 
 
 def _open_warehouse(ctx) -> duckdb.DuckDBPyConnection:
@@ -93,61 +90,62 @@ def run_ingest(
     `decisions` (rows with the raw.decisions columns) replace raw.decisions; None keeps the baseline rows.
     """
     full = full_ingest_requested() if full is None else full
-    paths = sorted(p for p in Path(ctx.inbox).glob("*.json") if p.is_file())
-    total = len(paths)
+    folder = Path(ctx.inbox)
+    total = sum(1 for n in os.listdir(folder) if n.endswith(".json"))  # progress only; read_inbox lists again
     con = _open_warehouse(ctx)
     try:
         cache, loaded = ({}, {}) if full else (read_cache(con), read_loaded(con))
         rows = RawRows()
         candidates: list[Accepted] = []
         rejected: dict[str, list[Problem]] = {}
-        meta: dict[str, tuple[str | None, int]] = {}
+        seen: dict[str, InboxFile] = {}  # display name -> the entry as read (bytes dropped)
         entries: dict[str, Entry] = {}
         reused = 0
         pending: dict[str, bytes] = {}  # valid per the cache, but no rows in the warehouse under this name
-        for done, path in enumerate(paths, start=1):
-            name = path.name
-            try:
-                data, sha256, size = _read(path)
-            except OSError as exc:
-                reason = exc.strerror or type(exc).__name__
-                meta[name] = (None, 0)
-                rejected[name] = [Problem(name, "E001", "$", f"file could not be read ({reason})")]
+        for done, entry in enumerate(read_inbox(folder, MAX_FILE_BYTES), start=1):
+            name, data = entry.name, entry.data
+            seen[name] = replace(entry, data=None)
+            stop = entry_problem(entry)
+            if stop is not None:
+                rejected[name] = [stop]
+                quarantine(ctx.quarantine_dir, entry.raw_name, rejected[name], data, entry.mode)
             else:
-                meta[name] = (sha256, size)
-                if data is None:
-                    rejected[name] = [Problem(name, "E015", "$",
-                                              f"file is {size} bytes; the limit is {MAX_FILE_BYTES} (5 MiB)")]
+                sha256 = entry.sha256
+                needs_rows = loaded.get(name, (None,))[0] != sha256
+                cached = cache.get(sha256)
+                if cached is not None and cached.reusable(ctx.as_of):
+                    cached = cached.at(ctx.as_of)
+                    reused += 1
+                    if cached.valid and needs_rows:  # parsed only if it is accepted (E013) below
+                        pending[name] = data
                 else:
-                    needs_rows = loaded.get(name, (None,))[0] != sha256
-                    entry = cache.get(sha256)
-                    if entry is not None and entry.reusable(ctx.as_of):
-                        entry = entry.at(ctx.as_of)
-                        reused += 1
-                        if entry.valid and needs_rows:  # parsed only if it is accepted (E013) below
-                            pending[name] = data
-                    else:
-                        outcome = check_document(data, name, ctx.as_of)
-                        submitted = None if outcome.doc is None else parse_timestamp(outcome.doc["submitted_at"])
-                        entry = Entry.of(sha256, ctx.as_of, outcome, submitted)
-                        if outcome.doc is not None and needs_rows:
-                            rows.add(Accepted(name, outcome.doc, submitted), sha256)
-                    entries[sha256] = entry
-                    if entry.valid:
-                        candidates.append(entry.candidate(name))
-                    else:
-                        rejected[name] = entry.problems_of(name)
+                    outcome = check_document(data, name, ctx.as_of)
+                    submitted = None if outcome.doc is None else parse_timestamp(outcome.doc["submitted_at"])
+                    cached = Entry.of(sha256, ctx.as_of, outcome, submitted)
+                    if outcome.doc is not None and needs_rows:
+                        rows.add(Accepted(name, outcome.doc, submitted), sha256)
+                if not cached.internal_error:  # a crash of the validator is reported, never remembered
+                    entries[sha256] = cached
+                if cached.valid:
+                    candidates.append(cached.candidate(name))
+                else:
+                    rejected[name] = cached.problems_of(name)
+                    quarantine(ctx.quarantine_dir, entry.raw_name, finalize(rejected[name]), data, entry.mode)
             if progress is not None:
-                progress(done, total)
+                progress(done, max(total, done))
+        total = len(seen)
         accepted_docs, conflicts = resolve_conflicts(candidates)
         for p in conflicts:
             rejected.setdefault(p.file, []).append(p)
-        by_name = {p.name: p for p in paths}
+        lost = {p.file for p in conflicts}
         problems: list[Problem] = []
         for name, found in sorted(rejected.items()):
             found = finalize(found)
             problems += found
-            quarantine(ctx.quarantine_dir, name, found, by_name[name])
+            if name in lost:  # rejected across files: the bytes are read again
+                entry = seen[name]
+                quarantine(ctx.quarantine_dir, entry.raw_name, found, _same_bytes(folder, entry), entry.mode)
+        meta = {name: (e.sha256, e.size) for name, e in seen.items()}
         by_file = {a.file_name: a.disclosure_id for a in accepted_docs}
         kept = {name for name in by_file if loaded.get(name, (None,))[0] == meta[name][0]}
         for name in sorted(set(by_file) & set(pending) - kept):
@@ -156,8 +154,8 @@ def run_ingest(
                 raise RuntimeError(f"{name}: cached outcome 'valid' no longer holds: {outcome.problems[:3]}")
             rows.add(Accepted(name, outcome.doc, parse_timestamp(outcome.doc["submitted_at"])), meta[name][0])
         rows.keep_only(set(by_file) - kept)
-        inputs = [InputFile(p.name, meta[p.name][0], meta[p.name][1],
-                            "accepted" if p.name in by_file else "rejected", by_file.get(p.name)) for p in paths]
+        inputs = [InputFile(name, meta[name][0], meta[name][1], "accepted" if name in by_file else "rejected",
+                            by_file.get(name)) for name in seen]
         tables = build_tables(rows, {}, problems, ctx.run_id, inputs, decisions)
         tables["file_cache"] = cache_table(entries)
         load_tables(con, tables, keep=None if full else {by_file[name] for name in kept})

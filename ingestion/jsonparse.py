@@ -6,7 +6,7 @@ import json
 import math
 import re
 
-from ingestion.problems import child
+from ingestion.problems import child, json_type
 from ingestion.rulebook import MAX_DEPTH, MAX_FILE_BYTES
 
 Issue = tuple[str, str, str]  # (code, path, message)
@@ -61,10 +61,10 @@ def parse_json(data: bytes) -> tuple[object, list[Issue]]:
         return None, [("E001", "$", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")]
     except ValueError:  # integers over the interpreter's digit limit (4300)
         return None, [("E001", "$", "not valid JSON: a number has too many digits")]
+    if not isinstance(value, dict):
+        return None, [("E001", "$", f"the document must be a JSON object, got {json_type(value)}")]
     deep = bool(_SURROGATE_ESCAPE.search(text) or _BIG_EXPONENT.search(text))
     issues = _scan(value, deep) if deep or not _fast_scan_ok(value) else []
-    if not issues and not isinstance(value, dict):
-        issues.append(("E001", "$", "the document must be a JSON object"))
     return (None if issues else value), issues
 
 

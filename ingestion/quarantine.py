@@ -1,50 +1,67 @@
-"""Quarantine of rejected files: a copy plus `<basename>.errors.json`, never outside the quarantine folder."""
+"""Quarantine of rejected files: a copy plus `<name>.errors.json`, never outside the quarantine folder.
+
+Names are made safe one-to-one (`quarantine_name`), so two rejected files never share a copy or an
+errors file. Files are written through a temporary file and `os.replace` (a link planted at the
+target is replaced, never followed), readable by owner and group at most and never more than the
+inbox file was.
+"""
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Sequence
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 
 from ingestion.problems import Problem
 
-
-def safe_basename(file_name: str) -> str:
-    """The last path component of `file_name` (either separator), never empty, '.' or '..'."""
-    base = PureWindowsPath(PurePosixPath(file_name.replace("\x00", "_")).name).name
-    return base if base not in ("", ".", "..") else "unnamed"
+ERRORS_SUFFIX = ".errors.json"
+MAX_MODE = 0o640
+_SAFE = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-+=@,()[]~ ")
 
 
-def _target(folder: Path, name: str) -> Path:
+def quarantine_name(raw: bytes | str) -> str:
+    """A file name for the copy, one-to-one: bytes outside a safe ASCII set (and `%`, a leading dot, the dot
+    of a final `.errors.json`) as `%XX`, so a copy never looks like an errors file nor leaves the folder."""
+    raw = os.fsencode(raw) if isinstance(raw, str) else raw
+    out = [chr(b) if b in _SAFE else f"%{b:02X}" for b in raw] or ["%"]
+    if out[0] == ".":
+        out[0] = "%2E"
+    name = "".join(out)
+    if name.endswith(ERRORS_SUFFIX):
+        name = name[: -len(ERRORS_SUFFIX)] + ".errors%2Ejson"
+    return name
+
+
+def _write(folder: Path, name: str, data: bytes, mode: int) -> Path:
     target = folder / name
-    if target.parent.resolve() != folder.resolve():
+    if target.parent != folder or name in ("", ".", ".."):
         raise ValueError(f"refusing to write outside the quarantine folder: {name!r}")
+    tmp = folder / f".{name[:80]}.tmp{os.getpid()}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, mode)
+    try:
+        os.fchmod(fd, mode)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+    os.replace(tmp, target)
     return target
 
 
-def quarantine(folder: Path, file_name: str, problems: Sequence[Problem], source: Path | bytes | None) -> Path:
-    """Copy the rejected file (a path or its bytes) to folder/<basename> and write its errors.json.
+def quarantine(folder: Path, file_name: bytes | str, problems: Sequence[Problem], data: bytes | None,
+               mode: int = MAX_MODE) -> Path:
+    """Write the rejected file's bytes (if any were read) and its errors.json; returns the errors file.
 
-    Returns the path of the errors file. Existing files of the same name are replaced.
+    `file_name` is the inbox name (bytes as on disk, or text); `mode` the inbox file's permission bits.
+    Existing files of the same name are replaced.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    base = safe_basename(file_name)
-    copy = _target(folder, base)
-    errors = _target(folder, base + ".errors.json")
-    for path in (copy, errors):
-        if path.is_symlink():
-            path.unlink()
-    if isinstance(source, bytes):
-        copy.write_bytes(source)
-    elif source is not None:
-        try:
-            shutil.copyfile(source, copy)
-        except OSError:  # unreadable source: its errors.json still explains the rejection
-            pass
+    base = quarantine_name(file_name)
+    mode &= MAX_MODE
+    if data is not None:
+        _write(folder, base, data, mode)
     payload = [{"code": p.code, "path": p.path, "message": p.message, "file": p.file} for p in problems]
-    tmp = errors.with_name(errors.name + f".tmp{os.getpid()}")
-    tmp.write_text(json.dumps(payload, indent=2, ensure_ascii=True) + "\n", encoding="utf-8")
-    os.replace(tmp, errors)
-    return errors
+    text = json.dumps(payload, indent=2, ensure_ascii=True) + "\n"
+    return _write(folder, base + ERRORS_SUFFIX, text.encode("ascii"), MAX_MODE)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import re
 from functools import lru_cache
 from pathlib import Path
 
+from ingestion.text import HIDDEN_CLASS
 from sealreg.config import DBT_PROJECT_DIR
 
 CRITERIA_CSV = DBT_PROJECT_DIR / "seeds" / "csf_criteria.csv"
@@ -17,9 +19,12 @@ MAX_NAME = 300  # legal_name (spec) and every other name / issuer / auditor
 MAX_TEXT = 5000  # free text: evidence notes
 MAX_URL = 2048
 MAX_ID = 100
+MAX_SERVICES_PER_FILE = 500  # E015: one provider's disclosure; each service costs ~50 KB of release
+MAX_SERVICES_PER_RUN = 100_000  # E015: the run's budget over every accepted file (3x the 10k-provider bench)
 
 SCHEMA_VERSIONS = ("1", "1.1")  # "1.1" = "1" plus the optional service fields of ingestion/format_1_1.py
 MAX_RUNS_ON = 50  # items of services[].runs_on
+EARLIEST_SUBMISSION = dt.datetime(2020, 1, 1)  # submitted_at before this (UTC) is E010: no disclosure is older
 MODELS = frozenset({"IaaS", "PaaS", "SaaS"})
 OPINIONS = frozenset({"positive", "negative"})
 CYBER_CERTIFICATES = frozenset({"none", "basic", "substantial", "high"})
@@ -32,14 +37,14 @@ SCHEMES = frozenset(
 )
 CLAIMED_LEVELS = (2, 4)
 
-DISCLOSURE_ID = re.compile(r"[A-Za-z0-9._-]{1,100}")
+DISCLOSURE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")  # starts with a letter or digit (never a formula)
 PROVIDER_ID = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")  # also service_id
 ENTITY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")  # holder_id, entity_id, controlled_by
-OTHER_SCHEME = re.compile(r"other:[^\x00-\x1f\x7f]{1,100}")
+OTHER_SCHEME = re.compile(f"other:[^\t\n\r{HIDDEN_CLASS}]{{1,100}}")
 LEI = re.compile(r"[A-Z0-9]{18}[0-9]{2}")
-HTTPS_URL = re.compile(r"https://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][^\s\x00-\x1f\x7f]*)?")
-WEB_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][^\s\x00-\x1f\x7f]*)?")
-CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+_URL_TAIL = f"([/?#][^\\s{HIDDEN_CLASS}]*)?"  # no space, control, zero-width or bidirectional character
+HTTPS_URL = re.compile(r"https://[A-Za-z0-9.-]+(:[0-9]{1,5})?" + _URL_TAIL)
+WEB_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?" + _URL_TAIL)
 
 
 @lru_cache(maxsize=1)
@@ -54,6 +59,9 @@ def criteria_rungs(path: Path = CRITERIA_CSV) -> dict[str, int]:
 
 
 def lei_checksum_ok(lei: str) -> bool:
-    """ISO 17442 / ISO 7064 MOD 97-10: digits, A=10..Z=35, the number mod 97 must be 1."""
+    """ISO 17442 / ISO 7064 MOD 97-10: check digits 02-98 (never 00, 01 or 99) and, with A=10..Z=35, the number
+    mod 97 must be 1."""
+    if not lei[18:].isdigit() or not 2 <= int(lei[18:]) <= 98:
+        return False
     digits = "".join(str(int(ch, 36)) for ch in lei)
     return int(digits) % 97 == 1

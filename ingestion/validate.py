@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from ingestion.checks import Checker, parse_timestamp
 from ingestion.jsonparse import parse_json
-from ingestion.problems import Problem, finalize, show
-from ingestion.rulebook import DISCLOSURE_ID, SCHEMA_VERSIONS
+from ingestion.problems import INTERNAL_ERROR, Problem, finalize, show
+from ingestion.rulebook import DISCLOSURE_ID, EARLIEST_SUBMISSION, MAX_SERVICES_PER_FILE, SCHEMA_VERSIONS
 from ingestion.validate_parts import check_certifications, check_ownership, check_parents, check_provider
 from ingestion.validate_services import check_services
+
+log = logging.getLogger(__name__)
 
 TOP_KEYS = (
     "schema_version", "disclosure_id", "submitted_at", "provider", "ownership", "parents", "services",
@@ -53,21 +58,31 @@ NEVER_REUSE = dt.date.max  # horizon of an outcome that must not be reused for a
 def check_document(data_bytes: bytes, file_name: str, as_of: dt.date) -> Outcome:
     """All single-file problems of one disclosure, sorted and capped; the document only if there are none.
 
-    Never raises: an unexpected internal error becomes an E001 problem (the file is rejected, not accepted).
+    Never raises: a failure of the validator itself is logged with its traceback and reported as an
+    internal error (E018): the file is rejected, not accepted, and the outcome is never reused.
     """
     try:
         doc, problems, horizon = _validate(data_bytes, file_name, as_of)
         problems = finalize(problems)
     except Exception as exc:  # noqa: BLE001 - hostile input must never crash a run
         doc, horizon = None, NEVER_REUSE
-        problems = [Problem(file_name, "E001", "$", f"could not be checked ({type(exc).__name__})")]
+        problems = [_internal_error(file_name, exc)]
     return Outcome(doc if not problems else None, problems, horizon)
+
+
+def _internal_error(file_name: str, exc: Exception) -> Problem:
+    """The E018 problem of a validator failure, after logging its traceback."""
+    log.error("validator failed on %r", file_name, exc_info=exc)
+    frame = traceback.extract_tb(exc.__traceback__)[-1]
+    where = f"{Path(frame.filename).name}:{frame.lineno}"
+    return Problem(file_name, INTERNAL_ERROR, "$", f"internal error of the validator ({type(exc).__name__} at "
+                   f"{where}); the file was not judged and is rejected; please report this to the registry")
 
 
 def validate_document(data_bytes: bytes, file_name: str, as_of: dt.date) -> tuple[dict | None, list[Problem]]:
     """All single-file problems of one disclosure, sorted and capped; the document only if there are none.
 
-    Never raises: an unexpected internal error becomes an E001 problem (the file is rejected, not accepted).
+    Never raises (see `check_document`).
     """
     outcome = check_document(data_bytes, file_name, as_of)
     return outcome.doc, outcome.problems
@@ -96,6 +111,9 @@ def _validate(data: bytes, file_name: str, as_of: dt.date) -> tuple[dict | None,
                   "(e.g. 2026-11-01T09:00:00Z)")
         elif c.after(when.date(), as_of):  # at or after 00:00 UTC of the next day
             c.add("E010", "$.submitted_at", f"{show(submitted)} is after the end of the evaluation date {as_of} (UTC)")
+        elif when < EARLIEST_SUBMISSION:
+            c.add("E010", "$.submitted_at", f"{show(submitted)} is before {EARLIEST_SUBMISSION:%Y-%m-%d}, "
+                  "earlier than any disclosure to this registry can be")
     provider_id = check_provider(c, doc["provider"]) if "provider" in doc else None
     controllers = []
     ownership = c.array(doc, "ownership", "$.ownership")
@@ -105,6 +123,10 @@ def _validate(data: bytes, file_name: str, as_of: dt.date) -> tuple[dict | None,
     if parents is not None:
         check_parents(c, parents, provider_id, controllers)
     services = c.array(doc, "services", "$.services", min_items=1)
+    if services is not None and len(services) > MAX_SERVICES_PER_FILE:  # refused before any service is judged
+        c.add("E015", "$.services", f"lists {len(services)} services; the limit is {MAX_SERVICES_PER_FILE} per "
+              "file (split the disclosure or ask the registry)")
+        return doc, c.problems, c.horizon
     service_ids = check_services(c, services, as_of, version) if services is not None else None
     certifications = c.array(doc, "certifications", "$.certifications")
     if certifications is not None:

@@ -35,11 +35,12 @@ def _home(args) -> Path:
 # --- validate ----------------------------------------------------------------------------------
 def cmd_validate(args) -> int:
     from ingestion.ingest import validate_paths
+    from ingestion.problems import quote_name
 
     paths = [Path(p) for p in args.files]
-    missing = [str(p) for p in paths if not p.is_file()]
+    missing = [str(p) for p in paths if not os.path.lexists(p)]
     if missing:
-        err.print(f"sealreg validate: no such file: {', '.join(missing)}")
+        err.print("sealreg validate: no such file: " + ", ".join(map(quote_name, missing)))
         return 2
     problems = validate_paths(paths, args.as_of or config.today_utc())
     if args.json:
@@ -47,7 +48,7 @@ def cmd_validate(args) -> int:
                           for p in problems], indent=2, ensure_ascii=False))
     else:
         for p in problems:
-            print(f"{p.file}: {p.code} {p.path}: {p.message}")
+            print(p.line())
         if not problems:
             print(f"{len(paths)} file(s) valid")
     return 1 if problems else 0

@@ -36,14 +36,13 @@ def associated_countries_from_env() -> tuple[str, ...]:
 
 
 def inputs_digest(inbox: Path, decisions_log: Path, weights_version: str, associated: tuple[str, ...]) -> str:
-    """sha256 over everything a run reads: inbox files (name + content), decision log, settings."""
+    """sha256 over everything a run reads: inbox entries (name + content digest, read like the ingest reads
+    them: never followed, never blocking), decision log, settings."""
+    from ingestion.inbox import read_inbox
+
     digest = hashlib.sha256(f"{weights_version}|{','.join(associated)}|".encode())
-    for path in sorted(inbox.glob("*.json")) if inbox.is_dir() else []:
-        digest.update(path.name.encode() + b"\0")
-        with open(path, "rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
-        digest.update(b"\0")
+    for entry in read_inbox(inbox, limit=0) if inbox.is_dir() else []:
+        digest.update(entry.raw_name + b"\0" + (entry.sha256 or f"refused {entry.refusal}").encode() + b"\0")
     if decisions_log.exists():
         digest.update(decisions_log.read_bytes())
     return digest.hexdigest()

@@ -27,6 +27,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ingestion.text import text_problem
+
 if TYPE_CHECKING:
     from sealreg.config import RunContext
 
@@ -174,6 +176,9 @@ def append_decision(
         raise DecisionRefused("a reason is required")
     if not isinstance(decided_by, str) or not decided_by.strip():
         raise DecisionRefused("the deciding person or body (--by) is required")
+    for label, text, multiline in (("the reason", reason, True), ("--by", decided_by, False)):
+        if why := text_problem(text.strip(), multiline):
+            raise DecisionRefused(f"{label} {why}")
     when = format_decided_at(decided_at or dt.datetime.now(dt.timezone.utc))
 
     path = log_path(ctx_or_home)

@@ -113,4 +113,4 @@ def test_internal_error_becomes_a_problem(factory, monkeypatch):
     monkeypatch.setattr(validate, "check_services", boom)
     doc, problems = validate.validate_document(factory.to_bytes(factory.disclosure()), "x.json", factory.AS_OF)
     assert doc is None
-    assert [(p.code, p.path) for p in problems] == [("E001", "$")]
+    assert [(p.code, p.path) for p in problems] == [("E018", "$")]

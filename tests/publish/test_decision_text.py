@@ -1,0 +1,23 @@
+"""Decision reasons and `--by` are officials' free text: refused when hidden characters or a formula start."""
+
+from __future__ import annotations
+
+import pytest
+
+from sealreg.decisions import DecisionRefused, append_decision, log_path
+
+
+@pytest.mark.parametrize(("reason", "by"), [
+    ("=HYPERLINK(\"http://x\")", "Officer A"), ("ok", "@admin"), ("+1", "A"), ("-1", "A"), ("ok", "a\tb"),
+    ("fine", "Officer \u202eA"), ("zero\u200bwidth", "A"), ("c1\x9bx", "A"), ("ok", "two\nlines"),
+])
+def test_hostile_reason_or_by_is_refused_and_nothing_is_written(tmp_path, reason, by):
+    with pytest.raises(DecisionRefused, match="formula|control"):
+        append_decision(tmp_path, "svc-a", "suspend", reason, by, known_service_ids={"svc-a"})
+    assert not log_path(tmp_path).exists()
+
+
+def test_plain_reason_with_inner_signs_is_recorded(tmp_path):
+    record = append_decision(tmp_path, "svc-a", "suspend", "Audit 2026-03: score < 50 % (= failed)", "Dr. Åsa Berg",
+                             known_service_ids={"svc-a"})
+    assert record["reason"].startswith("Audit")
