@@ -100,6 +100,8 @@ class Suite:
     layer: str
     frames: tuple[Frame, ...]
     tables: tuple[str, ...] = field(default=())
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """schema.table -> columns that must exist (checked in the catalog, not read into pandas)."""
 
 
 # --- check builders ------------------------------------------------------------------------------
@@ -211,4 +213,25 @@ def catalog_frame(layer: str, tables: tuple[str, ...]) -> Frame:
     return Frame(
         name="_tables", sql=sql, depends_on=(), checks=(check,), keys=("table_name",), derived=True,
         description="required tables present in the warehouse",
+    )
+
+
+def columns_frame(layer: str, columns: dict[str, tuple[str, ...]]) -> Frame:
+    """Frame listing the columns the layer promises to its readers; `missing_column` is set for each absent one."""
+    values = ", ".join(f"('{t}', '{c}')" for t, cols in columns.items() for c in cols)
+    sql = (
+        f"select e.table_name, e.column_name, case when c.column_name is null "
+        f"then e.table_name || '.' || e.column_name end as missing_column "
+        f"from (values {values}) e(table_name, column_name) left join (select table_schema || '.' || table_name "
+        f"as table_name, column_name from information_schema.columns) c "
+        f"on c.table_name = e.table_name and c.column_name = e.column_name order by all"
+    )
+    check = is_null(
+        "missing_column",
+        f"every {layer} column the publisher reads exists",
+        hint="column(s) the site pages read are missing",
+    )
+    return Frame(
+        name="_columns", sql=sql, depends_on=(), checks=(check,), keys=("table_name", "column_name"), derived=True,
+        description="columns the release's pages read, present in the warehouse",
     )

@@ -38,6 +38,8 @@ How a gate runs (`expectations/runner.py`, `expectations/gx_run.py`):
   failures, per-expectation results). When `report_dir` is `<validation>/<layer>`, the gate also
   writes `<validation>/index.html` linking both layers. Each frame is dropped (from the runner and
   from GX's batch cache) as soon as it is validated, so GX holds one frame at a time.
+- `final/_columns` checks in the catalog that every column the site's pages read exists
+  (`PUBLISHED_COLUMNS` in `expectations/final_suite.py`); the site reads them without checking.
 - A missing table fails the `_tables` check and skips the frames that need it; a missing column or
   a derived frame that cannot be computed is a failure, never a crash. An absent or locked
   warehouse file is a failed gate.

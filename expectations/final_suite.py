@@ -404,9 +404,33 @@ FINAL_TABLES = (
     "main.changes", "main.review_items",
 )
 
+#: Every column the site's pages read, per published table: the `_columns` frame fails the gate when one
+#: is missing, so the site reads them without checking (columns here need not be read into pandas).
+PUBLISHED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "main.providers": ("provider_id", "legal_name", "country", "lei", "website", "ultimate_controller_name",
+                       "ultimate_controller_country", "third_country_control", "ownership_ok", "non_union_capital_pct",
+                       "non_union_voting_pct", "control_chain", "disclosure_id", "submitted_at"),
+    "main.services": ("service_id", "provider_id", "name", "model", "sovereignty_score", "seal", "seal_uncapped",
+                      "ual", "status", "status_reason", "weights_version", "evaluated_on", "regions", "flag_count",
+                      "disclosure_withdrawn"),
+    "main.objective_results": ("service_id", "objective", "objective_name", "score_pct", "seal", "seal_uncapped",
+                               "weight"),
+    "main.criterion_results": ("service_id", "criterion_id", "objective", "title", "rung", "rung_label", "points",
+                               "max_points", "seal", "evidence_url", "evidence_note"),
+    "main.washing_flags": ("service_id", "flag", "objective", "cap", "reason"),
+    "main.cada_gates": ("service_id", "level", "gate", "gate_order", "passed", "detail"),
+    "main.certifications": ("provider_id", "certificate_id", "service_id", "scheme", "issuer", "valid_from",
+                            "valid_until", "valid_on_as_of"),
+    "main.decisions": ("decision_id", "service_id", "action", "reason", "decided_by", "decided_at", "in_force"),
+    "main.service_history": ("service_id", "valid_from", "valid_to", "seal", "ual", "sovereignty_score", "status"),
+    "main.changes": ("service_id", "field", "change", "old_value", "new_value"),
+    "main.rejections": ("file", "code", "path", "message", "run_id"),
+}
+
 FINAL_SUITE = Suite(
     layer="final",
     tables=FINAL_TABLES,
+    columns=PUBLISHED_COLUMNS,
     frames=(
         PROVIDERS, SERVICES, OBJECTIVE_RESULTS, CRITERION_RESULTS, WASHING_FLAGS, CADA_GATES, CERTIFICATIONS,
         DECISIONS, REJECTIONS, SERVICE_HISTORY, CHANGES, REVIEW_ITEMS,

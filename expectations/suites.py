@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from expectations.checks import Frame, Suite, catalog_frame
+from expectations.checks import Frame, Suite, catalog_frame, columns_frame
 from expectations.final_suite import FINAL_SUITE
 from expectations.raw_suite import RAW_SUITE
 
@@ -21,9 +21,10 @@ def get_suite(layer: str) -> Suite:
 
 
 def frames_of(layer: str) -> tuple[Frame, ...]:
-    """Every frame the gate validates: the table catalog first, then tables and derived frames."""
+    """Every frame the gate validates: the table and column catalogs first, then tables and derived frames."""
     suite = get_suite(layer)
-    return (catalog_frame(layer, suite.tables), *suite.frames)
+    catalogs = (catalog_frame(layer, suite.tables),) + ((columns_frame(layer, suite.columns),) if suite.columns else ())
+    return (*catalogs, *suite.frames)
 
 
 def describe_suites() -> list[dict[str, Any]]:

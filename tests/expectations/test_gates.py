@@ -71,7 +71,8 @@ def test_gate_runs_twice_in_one_process_and_releases_the_file(run_gate, good_war
             id="47-criteria",
         ),
         pytest.param(
-            "insert into main.objective_results values ('ghost', 'SOV-1', 10.0, 1, 1)",
+            ("insert into main.objective_results (service_id, objective, score_pct, seal, seal_uncapped) "
+             "values ('ghost', 'SOV-1', 10.0, 1, 1)"),
             ("final/orphans: expect_column_values_to_be_null(orphan) failed",
              "'ghost' (child_table=objective_results)"),
             id="orphan-objective-row",
@@ -112,7 +113,7 @@ FINAL_MORE = [
     ("update main.objective_results set seal = 3 where service_id = 'alpha-compute' and objective = 'SOV-7'",
      ("final/caps_applied: expect_column_pair_values_a_to_be_greater_than_b(cap >= seal)",
       "[2, 3] (service_id=alpha-compute")),
-    ("insert into main.cada_gates values ('ghost-2', 1, 'sbom', true)",
+    ("insert into main.cada_gates (service_id, level, gate, passed) values ('ghost-2', 1, 'sbom', true)",
      ("final/orphans: expect_column_values_to_be_null(orphan)", "'ghost-2' (child_table=cada_gates)")),
 ]
 
@@ -142,6 +143,15 @@ def test_missing_column_fails_clearly(run_gate, warehouse_with, tmp_path):
     assert _has(result.failures, "final/ual_vs_gates: frame could not be computed")
 
 
+def test_missing_column_the_site_reads_fails_the_final_gate(run_gate, warehouse_with, tmp_path):
+    """The site reads these columns without checking: the gate is what guarantees them."""
+    sql = "alter table main.providers drop column website; alter table main.cada_gates drop column detail"
+    result = run_gate("final", warehouse_with(sql), tmp_path / "f")
+    assert not result.success
+    assert _has(result.failures, "final/_columns: expect_column_values_to_be_null(missing_column)",
+                "main.providers.website", "main.cada_gates.detail")
+
+
 def test_tables_allowed_to_be_empty_pass_when_empty(run_gate, warehouse_with, tmp_path):
     sql = ("delete from main.washing_flags; delete from main.decisions; delete from main.rejections; "
            "delete from main.changes; delete from main.certifications")
@@ -151,8 +161,9 @@ def test_tables_allowed_to_be_empty_pass_when_empty(run_gate, warehouse_with, tm
 
 def test_revoked_service_whose_disclosure_left_is_exempt_from_per_service_rows(run_gate, warehouse_with, tmp_path):
     """dbt keeps a revoked service published after its disclosure left the inbox (disclosure_withdrawn)."""
-    sql = ("insert into main.services values ('gone-svc', 'gone', 'Gone', 'SaaS', 40.0, 0, 0, 'revoked', "
-           "'revoked: test', 'calculator-2026', date '2026-11-28', true);"
+    sql = ("insert into main.services (service_id, provider_id, name, model, sovereignty_score, seal, ual, status, "
+           "status_reason, weights_version, evaluated_on, disclosure_withdrawn) values ('gone-svc', 'gone', 'Gone', "
+           "'SaaS', 40.0, 0, 0, 'revoked', 'revoked: test', 'calculator-2026', date '2026-11-28', true);"
            "insert into main.service_history values ('gone-svc', date '2026-11-01', null, 0, 0, 40.0, 'revoked')")
     result = run_gate("final", warehouse_with(sql), tmp_path / "f")
     assert result.success, result.failures

@@ -122,6 +122,25 @@ create table main.changes (service_id varchar, field varchar, change varchar, ol
                            new_value varchar);
 create table main.review_items (subject_id varchar, kind varchar, subject_type varchar, detail varchar,
                                 first_seen_on date, previous_as_of date);
+-- columns only the site reads (the gate checks they exist)
+alter table main.providers add column website varchar;
+alter table main.providers add column control_chain varchar;
+alter table main.providers add column non_union_capital_pct double;
+alter table main.providers add column non_union_voting_pct double;
+alter table main.services add column seal_uncapped integer;
+update main.services set seal_uncapped = seal;
+alter table main.services add column regions varchar;
+alter table main.services add column flag_count integer default 0;
+alter table main.objective_results add column objective_name varchar;
+alter table main.objective_results add column weight double;
+alter table main.criterion_results add column title varchar;
+alter table main.criterion_results add column rung_label varchar;
+alter table main.criterion_results add column evidence_url varchar;
+alter table main.criterion_results add column evidence_note varchar;
+alter table main.cada_gates add column gate_order integer;
+alter table main.cada_gates add column detail varchar;
+alter table main.certifications add column valid_on_as_of boolean default true;
+alter table main.decisions add column in_force boolean default true;
 """
 
 

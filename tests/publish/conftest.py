@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from expectations.final_suite import PUBLISHED_COLUMNS
 from sealreg.config import RunContext
 
 AS_OF = "2026-03-01"
@@ -116,6 +117,9 @@ def make_warehouse(path: Path, decision: dict | None = None) -> Path:
         con.execute(WAREHOUSE_SQL)
         if decision is not None:
             con.execute("UPDATE raw.decisions SET hash = ?, prev_hash = ?", [decision["hash"], decision["prev_hash"]])
+        for qualified, columns in PUBLISHED_COLUMNS.items():  # the columns the final gate guarantees the site
+            for column in columns:
+                con.execute(f'alter table {qualified} add column if not exists "{column}" varchar')
     finally:
         con.close()
     return path
@@ -128,7 +132,7 @@ def make_ctx(home: Path) -> RunContext:
 
 @pytest.fixture
 def real_site():
-    """Request this fixture to let build_release call the real sealreg.publish.site (if present)."""
+    """Request this fixture to let build_release call the real sealreg.publish.site."""
 
 
 @pytest.fixture

@@ -92,8 +92,8 @@ def test_release_duckdb_has_only_ordered_tables(ctx):
     finally:
         con.close()
     csv = (rel / "csv" / "cada_gates.csv").read_text().splitlines()
-    assert csv == ["service_id,level,gate,passed", "svc-a,1,ownership,true", "svc-a,2,audit,true",
-                   "svc-b,1,ownership,false"]
+    assert csv == ["service_id,level,gate,passed,gate_order,detail", "svc-a,1,ownership,true,,",
+                   "svc-a,2,audit,true,,", "svc-b,1,ownership,false,,"]
     # the release file still opens once the warehouse is gone (no views onto the warehouse)
     ctx.run_warehouse.unlink()
     con = duckdb.connect(str(rel / "registry.duckdb"), read_only=True)

@@ -125,9 +125,7 @@ def _service_rows(sid: str, base: int, flags: list) -> tuple[list, list, float, 
     return objectives, criteria, round(total, 10), min(seals), min(uncapped)
 
 
-def make_release(
-    release_dir: Path, drop_columns: dict[str, list[str]] | None = None, extra_services: list[tuple] = ()
-) -> Path:
+def make_release(release_dir: Path, extra_services: list[tuple] = ()) -> Path:
     """Write registry.duckdb for the test release into release_dir and return release_dir."""
     release_dir.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(release_dir / "registry.duckdb"))
@@ -275,9 +273,11 @@ def make_release(
         "insert into rejections values (?,?,?,?,?)",
         ["bad<file>.json", "E008", "/provider/lei", f"LEI checksum fails {XSS}", "2026-03-14T010203-1"],
     )
-    for table, cols in (drop_columns or {}).items():
-        for col in cols:
-            con.execute(f"alter table {table} drop column {col}")
+    con.execute(  # columns the pages read that this release leaves empty
+        "alter table providers add column non_union_capital_pct double;"
+        "alter table providers add column non_union_voting_pct double;"
+        "alter table services add column disclosure_withdrawn boolean default false"
+    )
     con.close()
     return release_dir
 

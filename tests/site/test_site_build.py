@@ -152,33 +152,6 @@ def test_database_is_closed_after_build(release: Path) -> None:
     con.close()
 
 
-def test_missing_optional_columns_render_without_them(tmp_path: Path, make_release) -> None:
-    release = make_release(
-        tmp_path / RELEASE_ID,
-        drop_columns={
-            "providers": ["control_chain", "website"],
-            "services": ["regions", "seal_uncapped", "flag_count"],
-            "cada_gates": ["detail", "gate_order"],
-            "criterion_results": ["evidence_url", "evidence_note"],
-            "objective_results": ["weight"],
-            "decisions": ["in_force"],
-            "certifications": ["valid_on_as_of"],
-        },
-    )
-    site = build_site(release)
-    service = (site / "services" / "stratus-storage.html").read_text("utf-8")
-    assert "Evidence" not in service and "Regions" not in service and "Detail" not in service
-    assert "Control chain" not in (site / "providers" / "stratus-eu.html").read_text("utf-8")
-
-
-def test_missing_table_renders_as_empty(tmp_path: Path, make_release) -> None:
-    release = make_release(tmp_path / RELEASE_ID)
-    con = duckdb.connect(str(release / "registry.duckdb"))
-    con.execute("drop table changes")
-    con.close()
-    assert "No changes against the previous release." in (build_site(release) / "changes.html").read_text("utf-8")
-
-
 def test_unsafe_ids_get_no_page_and_no_link(tmp_path: Path, make_release) -> None:
     release = make_release(
         tmp_path / RELEASE_ID,

@@ -82,12 +82,11 @@ class Site:
 
     def __init__(self, t: Tables, release_id: str, has_validation: bool, out: Writer) -> None:
         self.t, self.out, self.env = t, out, environment()
-        self.cols = t.columns
         providers = {p["provider_id"]: p for p in t.rows("providers")}
         for p in providers.values():
             p["href"] = f"providers/{p['provider_id']}.html" if is_safe(p["provider_id"]) else None
-            p["chain_steps"] = chain(p.get("control_chain"))
-        services = sorted(t.rows("services"), key=lambda s: (str(s.get("name") or "").casefold(), s["service_id"]))
+            p["chain_steps"] = chain(p["control_chain"])
+        services = sorted(t.rows("services"), key=lambda s: (str(s["name"] or "").casefold(), s["service_id"]))
         flags = group(t.rows("washing_flags"), "service_id")
         for s in services:
             s["href"] = f"services/{s['service_id']}.html" if is_safe(s["service_id"]) else None
@@ -104,7 +103,6 @@ class Site:
                 "weights": _single(services, "weights_version") or "unknown",
             },
             "has_validation": has_validation,
-            "cols": self.cols,
         }
         by_id = {s["service_id"]: s for s in services}
         self.changes = sorted(t.rows("changes"), key=lambda c: (natural(c["service_id"]), natural(c["field"])))
@@ -176,7 +174,7 @@ class Site:
                 self.page(
                     s["href"],
                     "service.html",
-                    service_context(s, per, self.certs, self.changes_by, self.cols, self.caches),
+                    service_context(s, per, self.certs, self.changes_by, self.caches),
                 )
         else:
             for pid, p in self.providers[start : start + PROVIDER_BATCH]:
@@ -212,7 +210,7 @@ def list_page_name(n: int) -> str:
 
 
 def service_context(
-    s: dict, per: dict[str, dict], certs: dict, changes_by: dict, cols: dict[str, set[str]], caches: dict[str, dict]
+    s: dict, per: dict[str, dict], certs: dict, changes_by: dict, caches: dict[str, dict]
 ) -> dict:
     """Template context of one service page. The long tables (criteria, gates, objectives) arrive as
     ready rows of markup: through the template engine they were most of the site's build time."""
@@ -224,27 +222,25 @@ def service_context(
         per["cada_gates"].get(sid, []), key=lambda g: (g["level"], g["gate_order"] or 0, natural(g["gate"]))
     )
     levels = sorted({g["level"] for g in gates})
-    evidence = "evidence_url" in cols["criterion_results"] or "evidence_note" in cols["criterion_results"]
     by_objective = group(criteria, "objective")
     criteria_tables = [
-        (o, criteria_rows(by_objective.get(o["objective"], []), evidence, caches["criteria"])) for o in objectives
+        (o, criteria_rows(by_objective.get(o["objective"], []), caches["criteria"])) for o in objectives
     ]
     orphans = [c for c in criteria if c["objective"] not in known]
     if orphans:
         criteria_tables.append(
-            ({"objective": "Other", "objective_name": ""}, criteria_rows(orphans, evidence, caches["criteria"]))
+            ({"objective": "Other", "objective_name": ""}, criteria_rows(orphans, caches["criteria"]))
         )
-    detail = "detail" in cols["cada_gates"]
     return {
         "root": "../",
         "page": "service",
         "s": s,
         "objectives": objectives,
-        "objective_rows": objective_rows(objectives, "weight" in cols["objective_results"]),
+        "objective_rows": objective_rows(objectives),
         "criteria_tables": criteria_tables,
         "chart": charts.objective_bars("objectives-chart", objectives) if objectives else None,
         "gate_levels": [
-            (lvl, gate_rows([g for g in gates if g["level"] == lvl], detail, caches["gates"])) for lvl in levels
+            (lvl, gate_rows([g for g in gates if g["level"] == lvl], caches["gates"])) for lvl in levels
         ],
         "certs": sorted(
             (c for c in certs.get(s["provider_id"], []) if c["service_id"] in (sid, None)),
@@ -264,15 +260,15 @@ def _overview(t: Tables, services: list[dict]) -> dict:
     ual_by_status: dict[str, list[int]] = defaultdict(lambda: [0] * 5)
     scores = []
     for s in services:
-        st = s.get("status") or "unknown"
+        st = s["status"] or "unknown"
         by_status[st] += 1
-        seal, ual = _level(s.get("seal")), _level(s.get("ual"))
+        seal, ual = _level(s["seal"]), _level(s["ual"])
         if seal is not None:
             seal_counts[seal] += 1
         if ual is not None:
             ual_counts[ual] += 1
             ual_by_status[st][ual] += 1
-        scores.append(s.get("sovereignty_score"))
+        scores.append(s["sovereignty_score"])
     statuses = sorted(
         by_status, key=lambda st: (STATUS_ORDER.index(st) if st in STATUS_ORDER else len(STATUS_ORDER), st)
     )

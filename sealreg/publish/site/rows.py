@@ -44,7 +44,8 @@ def h(value: Any) -> str:
     )
 
 
-def objective_rows(objectives: list[dict], weight: bool) -> Markup:
+def objective_rows(objectives: list[dict]) -> Markup:
+    """Rows of a service's objectives table."""
     out = []
     for o in objectives:
         out.append(
@@ -52,8 +53,8 @@ def objective_rows(objectives: list[dict], weight: bool) -> Markup:
             f'<td data-label="Score" class="num">{h(one_decimal(o["score_pct"]))} %</td>'
             f'<td data-label="SEAL">{seal_badge(o["seal"])}</td>'
             f'<td data-label="Before caps">{seal_badge(o["seal_uncapped"])}</td>'
-            + (f'<td data-label="Weight" class="num">{h(number(o["weight"]))}</td>' if weight else "")
-            + "</tr>\n"
+            f'<td data-label="Weight" class="num">{h(number(o["weight"]))}</td>'
+            "</tr>\n"
         )
     return Markup("".join(out))
 
@@ -71,7 +72,7 @@ CRITERION_FIELDS = (
 )
 
 
-def criteria_rows(criteria: list[dict], evidence: bool, cache: dict | None = None) -> Markup:
+def criteria_rows(criteria: list[dict], cache: dict | None = None) -> Markup:
     """Rows of a criteria table. ``cache`` (one per site build, so a column keeps one type) maps a row's
     values to its markup: 1.5 M criterion rows at 10k providers have only ~24 k distinct ones."""
     out = []
@@ -90,15 +91,11 @@ def criteria_rows(criteria: list[dict], evidence: bool, cache: dict | None = Non
             f'<td data-label="Answer">{answer}</td>\n'
             f'<td data-label="Points" class="num">{h(number(points))} / {h(number(max_points))}</td>\n'
             f'<td data-label="SEAL">{seal_badge(seal)}</td>\n'
+            f'<td data-label="Evidence">{safe_link(url)}'
+            + (f'<span class="note">{h(note)}</span>' if note else "")
+            + ("" if url or note else "—")
+            + "</td>\n</tr>\n"
         )
-        if evidence:
-            row += (
-                f'<td data-label="Evidence">{safe_link(url)}'
-                + (f'<span class="note">{h(note)}</span>' if note else "")
-                + ("" if url or note else "—")
-                + "</td>\n"
-            )
-        row += "</tr>\n"
         _remember(cache, key, row)
         out.append(row)
     return Markup("".join(out))
@@ -112,7 +109,8 @@ def _remember(cache: dict | None, key: tuple, row: str) -> None:
         cache[key] = row
 
 
-def gate_rows(gates: list[dict], detail: bool, cache: dict | None = None) -> Markup:
+def gate_rows(gates: list[dict], cache: dict | None = None) -> Markup:
+    """Rows of one CADA level's gates table."""
     out = []
     for g in gates:
         key = (g["gate"], g["passed"], g["detail"])
@@ -121,8 +119,7 @@ def gate_rows(gates: list[dict], detail: bool, cache: dict | None = None) -> Mar
             gate, passed, text = key
             row = (
                 f'<tr><th scope="row"><code>{h(gate)}</code></th><td data-label="Result">{pass_fail(passed)}</td>'
-                + (f'<td data-label="Detail">{h(plain(text))}</td>' if detail else "")
-                + "</tr>\n"
+                f'<td data-label="Detail">{h(plain(text))}</td></tr>\n'
             )
             _remember(cache, key, row)
         out.append(row)
@@ -135,7 +132,7 @@ def service_rows(services: list[dict], root: str) -> Markup:
     out = []
     for s in services:
         p = s["provider"]
-        score = s.get("sovereignty_score")
+        score = s["sovereignty_score"]
         flags = s["flags"]
         out.append(
             "<tr>\n"
@@ -144,9 +141,9 @@ def service_rows(services: list[dict], root: str) -> Markup:
             f'<td data-label="Country">{h(plain(p["country"]))}</td>\n'
             f'<td data-label="Score" data-value="{h(score if score is not None else -1)}" class="num">'
             f"{one_decimal(score)}</td>\n"
-            f'<td data-label="SEAL" data-value="{h(_level_value(s.get("seal")))}">{seal_badge(s.get("seal"))}</td>\n'
-            f'<td data-label="UAL" data-value="{h(_level_value(s.get("ual")))}">{ual_badge(s.get("ual"))}</td>\n'
-            f'<td data-label="Status">{status_badge(s.get("status"))}</td>\n'
+            f'<td data-label="SEAL" data-value="{h(_level_value(s["seal"]))}">{seal_badge(s["seal"])}</td>\n'
+            f'<td data-label="UAL" data-value="{h(_level_value(s["ual"]))}">{ual_badge(s["ual"])}</td>\n'
+            f'<td data-label="Status">{status_badge(s["status"])}</td>\n'
             f'<td data-label="Flags" data-value="{len(flags)}">'
             + (
                 f'<span class="flag-count">{len(flags)}</span> {h(", ".join(str(f["flag"]) for f in flags))}'
@@ -168,7 +165,7 @@ def services_data(services: list[dict]) -> bytes:
     rows = []
     for s in services:
         p = s["provider"]
-        score = s.get("sovereignty_score")
+        score = s["sovereignty_score"]
         rows.append(
             [
                 s["href"],
@@ -178,10 +175,10 @@ def services_data(services: list[dict]) -> bytes:
                 plain(p["country"]),
                 score if score is not None else -1,
                 one_decimal(score),
-                s.get("seal"),
-                s.get("ual"),
-                str(s.get("status") or "unknown"),
-                status_label(s.get("status")),
+                s["seal"],
+                s["ual"],
+                str(s["status"] or "unknown"),
+                status_label(s["status"]),
                 ", ".join(str(f["flag"]) for f in s["flags"]),
                 len(s["flags"]),
             ]
