@@ -16,6 +16,7 @@ from expectations.checks import (
     unique,
     unique_together,
 )
+from expectations.reference_frames import REFERENCE_FRAMES, REFERENCE_TABLES
 
 COUNTRY = r"^[A-Z]{2}$"
 SLUG = r"^[a-z0-9][a-z0-9-]{1,63}$"
@@ -219,7 +220,8 @@ REJECTIONS = table(
     ("file", "code", "path"),
     [
         not_null("file", f"{D}: every rejection names its file"),
-        matches("code", r"^E[0-9]{3}$", f"{D}: rejection codes are E001..E016 (project may add more)"),
+        matches("code", r"^[ER][0-9]{3}$",
+                f"{D}: rejection codes are E001..E016 and, for reference files, R001..R004 (project may add more)"),
         not_null("message", f"{D}: every rejection carries a sentence"),
     ],
 )
@@ -338,7 +340,7 @@ ORPHANS = derived(
 RAW_TABLES = (
     "raw.disclosures", "raw.ownership", "raw.parents", "raw.services", "raw.service_regions", "raw.answers",
     "raw.evidence", "raw.certifications", "raw.certification_services", "raw.service_runs_on", "raw.decisions",
-    "raw.rejections", "raw.input_files",
+    "raw.rejections", "raw.input_files", *REFERENCE_TABLES,
 )
 
 RAW_SUITE = Suite(
@@ -347,6 +349,6 @@ RAW_SUITE = Suite(
     frames=(
         DISCLOSURES, SERVICES, ANSWERS, OWNERSHIP, PARENTS, SERVICE_REGIONS, EVIDENCE, CERTIFICATIONS,
         CERTIFICATION_SERVICES, SERVICE_RUNS_ON, RUNS_ON_SHAPES, DECISIONS, REJECTIONS, INPUT_FILES, ANSWER_COUNTS,
-        ANSWERS_VS_RULEBOOK, ORPHANS,
+        ANSWERS_VS_RULEBOOK, ORPHANS, *REFERENCE_FRAMES,
     ),
 )

@@ -67,10 +67,14 @@ def cmd_refresh(args) -> int:
         return 2
     if args.full_ingest:
         os.environ["SEALREG_FULL_INGEST"] = "1"
-    ctx = config.RunContext.create(home=_home(args), inbox=inbox, as_of=args.as_of, weights_version=args.weights)
+    if args.references and not Path(args.references).is_dir():
+        err.print(f"sealreg refresh: references {args.references} is not a directory")
+        return 2
+    ctx = config.RunContext.create(home=_home(args), inbox=inbox, as_of=args.as_of, weights_version=args.weights,
+                                   references=args.references)
     console.print(f"sealreg refresh: run {ctx.run_id}  as-of {ctx.as_of}  weights {ctx.weights_version}",
                   style="bold")
-    console.print(f"  inbox {ctx.inbox}\n  home  {ctx.home}")
+    console.print(f"  inbox {ctx.inbox}\n  references {ctx.references}\n  home  {ctx.home}")
     try:
         with RichReporter(console) as reporter:
             result = run_refresh(ctx, reporter)
@@ -293,6 +297,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--weights", help=f"weights version (default: {config.DEFAULT_WEIGHTS})")
     p.add_argument("--full-ingest", action="store_true",
                    help="re-validate and reload every file instead of reusing last night's unchanged files")
+    p.add_argument("--references", metavar="DIR",
+                   help="reference files: GLEIF Level 1/2, scheme registers (default: $SEALREG_REFERENCES or "
+                        "<inbox>/references)")
     p.set_defaults(func=cmd_refresh)
 
     p = sub.add_parser("decide", help="record a regulator decision (applied at the next refresh)")

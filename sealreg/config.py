@@ -11,6 +11,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(os.environ.get("SEALREG_PROJECT_ROOT") or Path(__file__).resolve().parent.parent)
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 SAMPLES_INBOX = PROJECT_ROOT / "samples" / "disclosures"
+SAMPLES_REFERENCES = PROJECT_ROOT / "samples" / "references"
 DEFAULT_WEIGHTS = "calculator-2026"
 RULEBOOK_VERSION = "assurance-rules-v1"
 
@@ -25,6 +26,15 @@ def default_inbox() -> Path:
     return Path(os.environ.get("SEALREG_INBOX") or SAMPLES_INBOX).resolve()
 
 
+def default_references(inbox: Path) -> Path:
+    """Reference folder: $SEALREG_REFERENCES, else `<inbox>/references` (for the bundled sample inbox: the
+    bundled sample references)."""
+    if os.environ.get("SEALREG_REFERENCES"):
+        return Path(os.environ["SEALREG_REFERENCES"]).resolve()
+    inbox = Path(inbox).resolve()
+    return SAMPLES_REFERENCES if inbox == SAMPLES_INBOX.resolve() else inbox / "references"
+
+
 def today_utc() -> dt.date:
     return dt.datetime.now(dt.timezone.utc).date()
 
@@ -35,14 +45,20 @@ def associated_countries_from_env() -> tuple[str, ...]:
     return tuple(sorted({c.strip().upper() for c in raw.split(",") if c.strip()}))
 
 
-def inputs_digest(inbox: Path, decisions_log: Path, weights_version: str, associated: tuple[str, ...]) -> str:
+def inputs_digest(inbox: Path, decisions_log: Path, weights_version: str, associated: tuple[str, ...],
+                  references: Path | None = None) -> str:
     """sha256 over everything a run reads: inbox entries (name + content digest, read like the ingest reads
-    them: never followed, never blocking), decision log, settings."""
+    them: never followed, never blocking), reference files (name + digest), decision log, settings."""
     from ingestion.inbox import read_inbox
 
     digest = hashlib.sha256(f"{weights_version}|{','.join(associated)}|".encode())
     for entry in read_inbox(inbox, limit=0) if inbox.is_dir() else []:
         digest.update(entry.raw_name + b"\0" + (entry.sha256 or f"refused {entry.refusal}").encode() + b"\0")
+    if references is not None:
+        from ingestion.reference_files import folder_digests
+
+        for name, sha256 in folder_digests(references):
+            digest.update(f"ref:{name}\0{sha256}\0".encode())
     if decisions_log.exists():
         digest.update(decisions_log.read_bytes())
     return digest.hexdigest()
@@ -59,6 +75,7 @@ class RunContext:
     run_id: str = ""
     associated_countries: tuple[str, ...] = field(default_factory=tuple)
     pid: int = 0
+    references: Path | None = None  # reference folder (spec/references.md); create() resolves the default
 
     @classmethod
     def create(
@@ -70,6 +87,7 @@ class RunContext:
         run_id: str | None = None,
         associated_countries: tuple[str, ...] | None = None,
         pid: int | None = None,
+        references: Path | str | None = None,
     ) -> "RunContext":
         """Resolve options and environment; `run_id` defaults to `<as_of>-<digest of the inputs>`,
         so a rerun on the same inputs carries the same id (and publishes byte-identical tables)."""
@@ -78,11 +96,14 @@ class RunContext:
         inbox_path = Path(inbox).resolve() if inbox else default_inbox()
         weights = weights_version or os.environ.get("SEALREG_WEIGHTS") or DEFAULT_WEIGHTS
         associated = associated_countries if associated_countries is not None else associated_countries_from_env()
+        references_path = Path(references).resolve() if references else default_references(inbox_path)
         if not run_id:
-            digest = inputs_digest(inbox_path, home_path / "decisions" / "log.jsonl", weights, associated)
+            digest = inputs_digest(inbox_path, home_path / "decisions" / "log.jsonl", weights, associated,
+                                   references_path)
             run_id = f"{as_of_date.isoformat()}-{digest[:12]}"
         return cls(home=home_path, inbox=inbox_path, as_of=as_of_date, weights_version=weights,
-                   run_id=run_id, associated_countries=associated, pid=pid or os.getpid())
+                   run_id=run_id, associated_countries=associated, pid=pid or os.getpid(),
+                   references=references_path)
 
     def to_dict(self) -> dict:
         """Plain form for XCom and logs."""
@@ -94,6 +115,7 @@ class RunContext:
             "run_id": self.run_id,
             "associated_countries": list(self.associated_countries),
             "pid": self.pid,
+            "references": str(self.references) if self.references else None,
         }
 
     @classmethod
@@ -106,6 +128,7 @@ class RunContext:
             run_id=data["run_id"],
             associated_countries=tuple(data.get("associated_countries", ())),
             pid=data.get("pid"),
+            references=data.get("references"),
         )
 
     # --- paths -------------------------------------------------------------------------------

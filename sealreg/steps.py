@@ -36,8 +36,10 @@ class GateFailed(StepFailed):
 
 
 def ingest(ctx: RunContext, progress: Progress = None) -> dict:
-    """Validate the inbox, quarantine rejects, load accepted disclosures and decisions into the run warehouse."""
+    """Validate the inbox, quarantine rejects, load accepted disclosures, decisions and reference files into
+    the run warehouse."""
     from ingestion.ingest import run_ingest
+    from ingestion.references import ingest_references
     from sealreg.decisions import read_decisions
     from sealreg.publish.switch import clean_stale
 
@@ -45,6 +47,7 @@ def ingest(ctx: RunContext, progress: Progress = None) -> dict:
     decisions = read_decisions(ctx.home)
     result = run_ingest(ctx, decisions=decisions, progress=progress)
     result["decisions"] = len(decisions)
+    result["references"] = ingest_references(ctx)
     return result
 
 
