@@ -21,7 +21,7 @@ from expectations.checks import (
 R = "spec/references.md"
 SHA256 = r"^[0-9a-f]{64}$"
 KINDS = ["gleif_level1", "gleif_level2", "scheme_register"]
-SOURCE = r"^(gleif-level1|gleif-level2|register:.+)$"
+SOURCE = r"^(?:gleif-level1|gleif-level2|register:.+)$"
 REFERENCE_TABLES = ("raw.ref_lei_records", "raw.ref_relationships", "raw.ref_certificates", "raw.ref_sources")
 
 REF_SOURCES = table(
