@@ -333,6 +333,8 @@ def main() -> int:
                 "ual": level,
                 "status": status,
                 "ual_note": reason,
+                # tender eligibility: only a listed service may be shortlisted
+                "tender_eligible": status == "listed",
             }
 
     # what the superseded submissions would have given (must NOT appear in the registry)

@@ -116,11 +116,11 @@ def cmd_decide(args) -> int:
 
 # --- lookup ------------------------------------------------------------------------------------
 def cmd_lookup(args) -> int:
-    from sealreg.queries import NoRelease, lookup
+    from sealreg.queries import DateOutOfRange, NoRelease, lookup
 
     try:
         entry = lookup(_home(args), args.service_id, args.as_of)
-    except NoRelease as exc:
+    except (NoRelease, DateOutOfRange) as exc:
         err.print(f"sealreg lookup: {exc}")
         return 1
     if entry is None:
@@ -144,6 +144,24 @@ def _fmt(value) -> str:
     return f"{value:.1f}" if isinstance(value, float) else ("" if value is None else str(value))
 
 
+# --- extract -----------------------------------------------------------------------------------
+def cmd_extract(args) -> int:
+    from sealreg.extract import ExtractError, write_extract
+    from sealreg.queries import DateOutOfRange, NoRelease
+
+    try:
+        made = write_extract(_home(args), args.service_ids, Path(args.out), args.as_of)
+    except DateOutOfRange as exc:
+        err.print(f"sealreg extract: {exc}")
+        return 2
+    except (ExtractError, NoRelease) as exc:
+        err.print(f"sealreg extract: {exc}")
+        return 1
+    console.print(f"signed extract: {made.json_path}\n  signature: {made.signature_path}\n"
+                  f"  printable: {made.html_path}\n  check it:  sealreg verify {made.json_path}")
+    return 0
+
+
 # --- verify ------------------------------------------------------------------------------------
 def cmd_verify(args) -> int:
     from sealreg.publish.keys import home_trust
@@ -151,8 +169,8 @@ def cmd_verify(args) -> int:
     from sealreg.publish.verify import release_manifest, trust_from, verify_decisions, verify_release
 
     release = Path(args.release_dir)
-    if not release.is_dir():
-        err.print(f"sealreg verify: {release} is not a directory")
+    if not release.is_dir() and not release.is_file():
+        err.print(f"sealreg verify: {release} is neither a release folder nor an extract file")
         return 2
     try:
         pems = [Path(f).read_bytes() for f in args.key]
@@ -164,7 +182,7 @@ def cmd_verify(args) -> int:
         for p in bad_anchors:
             err.print(f"sealreg verify: {p.file}: {p.message}")
         return 2
-    home = Path(args.home).resolve() if args.home else _own_home_of(release)
+    home = Path(args.home).resolve() if args.home else _own_home_of(release) if release.is_dir() else None
     problems = []
     if not trust.pinned and home is not None:
         try:
@@ -176,6 +194,8 @@ def cmd_verify(args) -> int:
         err.print("sealreg verify: no trusted key: pass --fingerprint HEX (published in the registry home's "
                   "README.md, on every page of its site and by `sealreg keys fingerprint`) or --key FILE")
         return 2
+    if release.is_file():
+        return _verify_extract(release, trust)
     problems += verify_release(release, trust)
     head = release_manifest(release).get("decision_log_head")
     log = home / "decisions" / "log.jsonl" if home is not None else None
@@ -186,6 +206,19 @@ def cmd_verify(args) -> int:
     if not problems:
         print(f"{release}: signature valid by a trusted key, every file matches the manifest, "
               "decision records intact" + (", home decision log extends the release" if log and log.exists() else ""))
+    return 1 if problems else 0
+
+
+def _verify_extract(path: Path, trust) -> int:
+    from sealreg.extract import verify_extract
+
+    problems = verify_extract(path, trust)
+    for p in problems:
+        print(p.line())
+    if not problems:
+        doc = json.loads(path.read_bytes())
+        print(f"{path}: signature valid by a trusted key; extract of {len(doc['entries'])} entries as of "
+              f"{doc['as_of']} from release {doc['release_id']}")
     return 1 if problems else 0
 
 
@@ -225,34 +258,63 @@ def cmd_keys(args) -> int:
 
 
 # --- shortlist ---------------------------------------------------------------------------------
+SHORTLIST_COLUMNS = ["rank", "service_id", "name", "provider", "country", "sovereignty_score", "seal", "ual", "status"]
+
+
+def add_tender_options(p: argparse.ArgumentParser) -> None:
+    """The criteria of a tender (shared by `shortlist`; one line per option)."""
+    from sealreg.tender import STATUSES
+
+    p.add_argument("--min-seal", action="append", default=[], metavar="OBJ=N[,OBJ=N...]",
+                   help="minimum SEAL per objective, e.g. SOV-1=3,SOV-2=2; repeatable (floors are merged)")
+    p.add_argument("--min-ual", type=int, default=0, choices=range(0, 5), help="minimum Union assurance level")
+    p.add_argument("--include-status", action="append", default=[], choices=STATUSES[1:], metavar="STATUS",
+                   help=f"also consider services with this status (repeatable; one of {', '.join(STATUSES[1:])}); "
+                        "by default only `listed` services are eligible")
+    p.add_argument("--exclude-flagged", action="store_true", help="leave out services with any washing flag")
+    p.add_argument("--exclude-third-country-control", action="store_true",
+                   help="leave out services whose provider is under third-country control")
+    p.add_argument("--as-of", type=_date, help="answer as the registry stood on this date (from its history)")
+
+
+def tender_from_args(args):
+    from sealreg.tender import Tender, parse_floors
+
+    return Tender(floors=parse_floors(args.min_seal), min_ual=args.min_ual,
+                  include_status=frozenset(args.include_status), exclude_flagged=args.exclude_flagged,
+                  exclude_third_country_control=args.exclude_third_country_control, as_of=args.as_of)
+
+
 def cmd_shortlist(args) -> int:
-    from sealreg.queries import NoRelease, parse_floors, shortlist
+    from sealreg.queries import DateOutOfRange, NoRelease
+    from sealreg.tender import TenderError, shortlist
 
     try:
-        floors = parse_floors(args.min_seal)
-    except ValueError as exc:
+        tender = tender_from_args(args)
+        result = shortlist(_home(args), tender)
+    except (TenderError, DateOutOfRange) as exc:
         err.print(f"sealreg shortlist: {exc}")
         return 2
-    try:
-        rows = shortlist(_home(args), floors, args.min_ual)
     except NoRelease as exc:
         err.print(f"sealreg shortlist: {exc}")
         return 1
-    columns = ["rank", "service_id", "name", "provider", "country", "sovereignty_score", "seal", "ual", "status"]
     if args.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(columns)
-        for rank, row in enumerate(rows, 1):
-            writer.writerow([rank] + [row[c] for c in columns[1:]])
+        writer.writerow(SHORTLIST_COLUMNS)
+        for rank, row in enumerate(result.rows, 1):
+            writer.writerow([rank] + [row[c] for c in SHORTLIST_COLUMNS[1:]])
+        _print_excluded(err, result)
         return 0
-    table = Table(title=f"Shortlist: {args.min_seal or 'no SEAL floor'}"
-                        + (f", UAL ≥ {args.min_ual}" if args.min_ual else ""))
-    for col in columns:
+    floors = ", ".join(f"{o}≥{n}" for o, n in sorted(tender.floors.items())) or "no SEAL floor"
+    table = Table(title=f"Shortlist on {result.as_of}: {floors}"
+                        + (f", UAL ≥ {tender.min_ual}" if tender.min_ual else ""))
+    for col in SHORTLIST_COLUMNS:
         table.add_column(col, justify="right" if col in ("rank", "sovereignty_score", "seal", "ual") else "left")
-    for rank, row in enumerate(rows, 1):
-        table.add_row(str(rank), *[_fmt(row[c]) for c in columns[1:]])
+    for rank, row in enumerate(result.rows, 1):
+        table.add_row(str(rank), *[_fmt(row[c]) for c in SHORTLIST_COLUMNS[1:]])
     console.print(table)
-    console.print(f"{len(rows)} service(s) meet every floor")
+    console.print(f"{len(result.rows)} service(s) meet every criterion")
+    _print_excluded(console, result)
     return 0
 
 
@@ -278,6 +340,19 @@ def cmd_review(args) -> int:
     console.print(table)
     console.print(f"{len(rows)} item(s) to review" if rows else "Nothing changed in the reference evidence.")
     return 0
+
+
+def _print_excluded(out: Console, result) -> None:
+    """Footer: services left out, counted per reason (with their ids)."""
+    total = sum(group["count"] for group in result.excluded)
+    if not total:
+        return
+    out.print(f"{total} service(s) left out:")
+    for group in result.excluded:
+        out.print(f"  {group['count']:>3}  {group['reason']}: {', '.join(group['service_ids'])}")
+
+
+HOME_HELP = "registry home (default: $SEALREG_HOME or ./registry_home)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -317,8 +392,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--home")
     p.set_defaults(func=cmd_lookup)
 
-    p = sub.add_parser("verify", help="check a release's checksums, signer, chain and decision records")
-    p.add_argument("release_dir")
+    p = sub.add_parser("extract", help="a signed JSON and printable HTML extract of entries, as they stood on a date")
+    p.add_argument("service_ids", nargs="+", metavar="SERVICE_ID", help="services to include, in this order")
+    p.add_argument("--as-of", type=_date, help="the date the entries are taken at (default: the release's date)")
+    p.add_argument("--out", default=".", help="folder to write the extract into (default: the current folder)")
+    p.add_argument("--home", help=HOME_HELP)
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("verify", help="check a release's checksums, signer, chain and decision records, "
+                                      "or a signed extract")
+    p.add_argument("release_dir", metavar="RELEASE_DIR_OR_EXTRACT",
+                   help="a release folder, or an extract's .json (its .json.sig next to it)")
     p.add_argument("--key", action="append", default=[], metavar="FILE",
                    help="trusted public key (PEM); any other signer fails (repeatable)")
     p.add_argument("--fingerprint", action="append", default=[], metavar="HEX",
@@ -332,19 +416,18 @@ def build_parser() -> argparse.ArgumentParser:
     for name, text in (("fingerprint", "print the fingerprint to publish and pin (sha256 of the raw key)"),
                        ("rotate", "replace the signing key; the old key signs a rotation statement")):
         k = keys_sub.add_parser(name, help=text)
-        k.add_argument("--home")
+        k.add_argument("--home", help=HOME_HELP)
         k.set_defaults(func=cmd_keys)
 
-    p = sub.add_parser("shortlist", help="services meeting per-objective SEAL floors, ranked by score")
-    p.add_argument("--min-seal", default="", help="e.g. SOV-1=3,SOV-2=2 (objectives not named: no floor)")
-    p.add_argument("--min-ual", type=int, default=0, choices=range(0, 5))
-    p.add_argument("--csv", action="store_true")
-    p.add_argument("--home")
+    p = sub.add_parser("shortlist", help="services eligible for a tender and meeting its floors, ranked by score")
+    add_tender_options(p)
+    p.add_argument("--csv", action="store_true", help="print CSV (the footer of left-out services goes to stderr)")
+    p.add_argument("--home", help=HOME_HELP)
     p.set_defaults(func=cmd_shortlist)
 
     p = sub.add_parser("review", help="what changed in the reference evidence since the previous evaluation")
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--home")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--home", help=HOME_HELP)
     p.set_defaults(func=cmd_review)
     return parser
 

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
+import json
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
-OBJECTIVES = tuple(f"SOV-{i}" for i in range(1, 9))
-
 
 class NoRelease(RuntimeError):
     """No release has been published in this home yet."""
+
+
+class DateOutOfRange(ValueError):
+    """An --as-of date the release's history cannot answer (after its evaluation date, or before its first)."""
 
 
 @contextmanager
@@ -29,68 +31,58 @@ def open_current(home: Path):
         con.close()
 
 
-def _rows(con, sql: str, params: list) -> list[dict]:
+def rows(con, sql: str, params: list) -> list[dict]:
+    """Result rows as dicts."""
     cur = con.execute(sql, params)
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+
+def release_as_of(home: Path) -> dt.date:
+    """The evaluation date of the current release (its manifest's `as_of`)."""
+    manifest = home / "current" / "manifest.json"
+    try:
+        return dt.date.fromisoformat(json.loads(manifest.read_text(encoding="utf-8"))["as_of"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise NoRelease(f"{manifest}: no readable evaluation date ({exc})") from None
+
+
+def state_on(con, home: Path, as_of: dt.date | None) -> dt.date:
+    """The date to answer for: `as_of` checked against the release's history, or the release's own date."""
+    release = release_as_of(home)
+    if as_of is None:
+        return release
+    if as_of > release:
+        raise DateOutOfRange(f"{as_of} is after this release's evaluation date {release}: "
+                             "the registry does not answer for dates it has not evaluated yet")
+    (first,) = con.execute("select min(valid_from) from service_history").fetchone()
+    if first is None or as_of < first:
+        raise DateOutOfRange(f"{as_of} is before the registry's history begins ({first})")
+    return as_of
 
 
 def lookup(home: Path, service_id: str, as_of: dt.date | None = None) -> dict | None:
     """The service as published now, or as it stood on `as_of` according to the release history."""
     with open_current(home) as con:
         if as_of is None:
-            found = _rows(con, "select * from services where service_id = ?", [service_id])
+            found = rows(con, "select * from services where service_id = ?", [service_id])
             if not found:
                 return None
             entry = found[0]
-            entry["objectives"] = _rows(
+            entry["objectives"] = rows(
                 con, "select objective, score_pct, seal, seal_uncapped from objective_results "
                      "where service_id = ? order by objective", [service_id])
-            entry["washing_flags"] = _rows(
+            entry["washing_flags"] = rows(
                 con, "select flag, objective, cap, reason from washing_flags where service_id = ? order by flag",
                 [service_id])
             return entry
-        found = _rows(
+        as_of = state_on(con, home, as_of)
+        found = rows(
             con,
             "select * from service_history where service_id = ? and valid_from <= ? "
             "and (valid_to is null or valid_to > ?) order by valid_from desc limit 1",
             [service_id, as_of, as_of])
         return found[0] if found else None
-
-
-def parse_floors(text: str) -> dict[str, int]:
-    """`SOV-1=3,SOV-2=2` → {"SOV-1": 3, "SOV-2": 2}; raises ValueError on anything else."""
-    floors: dict[str, int] = {}
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        match = re.fullmatch(r"(SOV-[1-8])\s*=\s*([0-4])", part, flags=re.IGNORECASE)
-        if not match:
-            raise ValueError(f"bad floor {part!r}: expected SOV-n=L with n in 1..8 and L in 0..4")
-        floors[match.group(1).upper()] = int(match.group(2))
-    return floors
-
-
-def shortlist(home: Path, floors: dict[str, int], min_ual: int = 0) -> list[dict]:
-    """Services meeting every per-objective SEAL floor (and the UAL floor), best sovereignty score first.
-
-    Suspended and revoked services are never shortlisted.
-    """
-    params: list = []
-    for objective, level in sorted(floors.items()):
-        params += [objective, level]
-    values = ", ".join(["(?, ?)"] * len(floors)) or "(null, null)"
-    with open_current(home) as con:
-        return _rows(con, f"""
-            with floors(objective, min_seal) as (values {values})
-            select s.service_id, s.name, s.provider_id, p.legal_name as provider, p.country,
-                   s.sovereignty_score, s.seal, s.ual, s.status
-            from services s join providers p using (provider_id)
-            where s.ual >= ? and s.status not in ('suspended', 'revoked')
-              and not exists (
-                  select 1 from floors f join objective_results o
-                    on o.objective = f.objective and o.service_id = s.service_id
-                  where o.seal < f.min_seal)
-            order by s.sovereignty_score desc, s.service_id
-        """, [*params, min_ual])
 
 
 def review_items(home: Path) -> list[dict]:
@@ -101,7 +93,7 @@ def review_items(home: Path) -> list[dict]:
         ).fetchone()[0]
         if not present:
             raise NoRelease(f"the current release under {home} has no review_items table (an older release)")
-        return _rows(con, """
+        return rows(con, """
             select kind, subject_type, subject_id, detail, first_seen_on, previous_as_of
             from review_items order by kind, subject_id
         """, [])

@@ -80,7 +80,7 @@ def test_shortlist_keeps_only_services_meeting_every_floor_ranked_by_score(sampl
     con = duckdb.connect(str(sample_home / "current" / "registry.duckdb"), read_only=True)
     expected = [r[0] for r in con.execute("""
         select s.service_id from services s
-        where s.ual >= 2 and s.status not in ('suspended', 'revoked')
+        where s.ual >= 2 and s.status = 'listed'
           and (select seal from objective_results o where o.service_id = s.service_id and objective = 'SOV-1') >= 3
           and (select seal from objective_results o where o.service_id = s.service_id and objective = 'SOV-3') >= 2
         order by s.sovereignty_score desc, s.service_id""").fetchall()]

@@ -108,3 +108,36 @@ def test_rerunning_the_same_night_adds_no_history_rows_and_same_tables(two_night
     _refresh(inbox, home, NIGHT_2)
     assert _query(home, "select * from service_history order by all") == before
     assert (home / "current" / "csv" / "services.csv").read_bytes() == csv_before
+
+
+def test_shortlist_as_of_a_past_date_answers_from_history(two_nights):
+    home, sid = two_nights["home"], two_nights["suspended"]
+
+    def shortlisted(*args):
+        proc = sealreg_cli("shortlist", *args, "--csv", "--home", str(home))
+        assert proc.returncode == 0, proc.stderr
+        return [line.split(",")[1] for line in proc.stdout.splitlines()[1:]], proc.stderr
+
+    then, _ = shortlisted("--as-of", BETWEEN)
+    now, footer = shortlisted()
+    assert sid in then and sid not in now
+    assert f"status suspended: not eligible for a tender: {sid}" in footer
+    assert shortlisted("--as-of", NIGHT_2)[0] == now
+
+
+def test_lookup_and_shortlist_refuse_a_date_after_the_release(two_nights):
+    home, sid = two_nights["home"], two_nights["suspended"]
+    future = sealreg_cli("lookup", sid, "--as-of", "2026-12-25", "--home", str(home))
+    assert future.returncode == 1
+    assert "after this release's evaluation date 2026-11-30" in " ".join(future.stderr.split())
+    assert sealreg_cli("shortlist", "--as-of", "2026-12-25", "--home", str(home)).returncode == 2
+
+
+def test_extract_as_of_a_past_date_shows_the_entry_as_it_stood(two_nights, tmp_path):
+    home, sid = two_nights["home"], two_nights["suspended"]
+    proc = sealreg_cli("extract", sid, "--as-of", BETWEEN, "--out", str(tmp_path), "--home", str(home))
+    assert proc.returncode == 0, proc.stderr
+    (path,) = tmp_path.glob("*.json")
+    entry = json.loads(path.read_text())["entries"][0]
+    assert (entry["status"], entry["tender_eligible"], entry["valid_to"]) == ("listed", True, NIGHT_2)
+    assert sealreg_cli("verify", str(path), "--home", str(home)).returncode == 0

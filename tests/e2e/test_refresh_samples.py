@@ -75,12 +75,12 @@ def test_broken_samples_are_quarantined_and_the_rest_published(sample_home):
 @pytest.mark.parametrize("service_id", sorted(EXPECTED["services"]))
 def test_service_levels_match_the_hand_checked_oracle(sample_home, service_id):
     want = EXPECTED["services"][service_id]
-    row = _query(sample_home, "select sovereignty_score, seal, ual, status from services where service_id = ?",
-                 [service_id])
+    row = _query(sample_home, "select sovereignty_score, seal, ual, status, tender_eligible from services "
+                              "where service_id = ?", [service_id])
     assert row, f"{service_id} missing from services"
-    score, seal, ual, status = row[0]
+    score, seal, ual, status, eligible = row[0]
     assert score == pytest.approx(want["sovereignty_score"], abs=1e-6)
-    assert (seal, ual, status) == (want["seal"], want["ual"], want["status"])
+    assert (seal, ual, status, eligible) == (want["seal"], want["ual"], want["status"], want["tender_eligible"])
     flags = sorted(f for (f,) in _query(sample_home, "select flag from washing_flags where service_id = ?",
                                         [service_id]))
     assert flags == sorted(want["flags"])

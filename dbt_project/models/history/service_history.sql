@@ -2,7 +2,8 @@
 -- SCD-2 periods per service over the ordered set of evaluation dates in service_states
 -- (gaps and islands). A period is a run of consecutive evaluations (consecutive in the set of
 -- evaluation dates, not in the calendar) where the service is present with the same seal, ual,
--- sovereignty_score, status and status_reason.
+-- sovereignty_score, status, status_reason, objective SEALs, flag count and third-country control
+-- (tender eligibility follows from the status, so it holds for the whole period).
 --   valid_from: first as_of of the period;
 --   valid_to:   as_of of the first later evaluation where the state differs or the service is
 --               absent (exclusive end); null while the period holds at the latest evaluation.
@@ -43,6 +44,9 @@ marked as (
                 and lag(sovereignty_score) over by_service is not distinct from sovereignty_score
                 and lag(status) over by_service is not distinct from status
                 and lag(status_reason) over by_service is not distinct from status_reason
+                and lag(objective_seals) over by_service is not distinct from objective_seals
+                and lag(flag_count) over by_service is not distinct from flag_count
+                and lag(third_country_control) over by_service is not distinct from third_country_control
             then 0
             else 1
         end as starts_period
@@ -76,6 +80,11 @@ periods as (
         any_value(sovereignty_score) as sovereignty_score,
         any_value(status) as status,
         any_value(status_reason) as status_reason,
+        any_value(objective_seals) as objective_seals,
+        any_value(flag_count) as flag_count,
+        any_value(third_country_control) as third_country_control,
+        any_value(tender_eligible) as tender_eligible,
+        any_value(tender_exclusion_reason) as tender_exclusion_reason,
         count(*) as evaluations
     from islands
     group by service_id, period_no
@@ -94,7 +103,12 @@ select
     periods.sovereignty_score,
     periods.status,
     periods.status_reason,
-    cast(periods.evaluations as integer) as evaluations
+    cast(periods.evaluations as integer) as evaluations,
+    periods.objective_seals,
+    periods.flag_count,
+    periods.third_country_control,
+    periods.tender_eligible,
+    periods.tender_exclusion_reason
 from periods
 left join evaluations as next_evaluation
     on next_evaluation.evaluation_no = periods.last_evaluation_no + 1

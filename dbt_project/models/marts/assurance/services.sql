@@ -26,5 +26,7 @@ select
     regions,
     flag_count,
     disclosure_id,
-    disclosure_withdrawn
+    disclosure_withdrawn,
+    tender_eligible,
+    tender_exclusion_reason
 from states
