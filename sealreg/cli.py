@@ -70,8 +70,12 @@ def cmd_refresh(args) -> int:
     if args.references and not Path(args.references).is_dir():
         err.print(f"sealreg refresh: references {args.references} is not a directory")
         return 2
-    ctx = config.RunContext.create(home=_home(args), inbox=inbox, as_of=args.as_of, weights_version=args.weights,
-                                   references=args.references)
+    try:
+        ctx = config.RunContext.create(home=_home(args), inbox=inbox, as_of=args.as_of,
+                                       weights_version=args.weights, references=args.references)
+    except config.UnknownWeights as exc:
+        err.print(f"sealreg refresh: {exc}")
+        return 2
     console.print(f"sealreg refresh: run {ctx.run_id}  as-of {ctx.as_of}  weights {ctx.weights_version}",
                   style="bold")
     console.print(f"  inbox {ctx.inbox}\n  references {ctx.references}\n  home  {ctx.home}")
@@ -360,16 +364,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("validate", help="check disclosures against disclosure-v1 without touching the registry")
-    p.add_argument("files", nargs="+")
+    p.add_argument("files", nargs="+", metavar="FILE", help="disclosure files (JSON) to check")
     p.add_argument("--json", action="store_true", help="print a JSON list of problems")
     p.add_argument("--as-of", type=_date, help="evaluation date for date checks (default: today UTC)")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("refresh", help="one full refresh: ingest, validate, build, validate, history, publish")
     p.add_argument("--inbox", help="disclosures folder (default: $SEALREG_INBOX or the bundled samples)")
-    p.add_argument("--home", help="registry home (default: $SEALREG_HOME or ./registry_home)")
+    p.add_argument("--home", help=HOME_HELP)
     p.add_argument("--as-of", type=_date, help="evaluation date (default: today UTC)")
-    p.add_argument("--weights", help=f"weights version (default: {config.DEFAULT_WEIGHTS})")
+    p.add_argument("--weights", help=f"CSF weights version, one of {', '.join(config.weights_versions())} "
+                                     f"(default: $SEALREG_WEIGHTS or {config.DEFAULT_WEIGHTS})")
     p.add_argument("--full-ingest", action="store_true",
                    help="re-validate and reload every file instead of reusing last night's unchanged files")
     p.add_argument("--references", metavar="DIR",
@@ -378,18 +383,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_refresh)
 
     p = sub.add_parser("decide", help="record a regulator decision (applied at the next refresh)")
-    p.add_argument("service_id")
-    p.add_argument("--action", required=True, choices=["suspend", "revoke", "reinstate"])
-    p.add_argument("--reason", required=True)
+    p.add_argument("service_id", help="the service the decision is about")
+    p.add_argument("--action", required=True, choices=["suspend", "revoke", "reinstate"], help="what is decided")
+    p.add_argument("--reason", required=True, help="the reason, published with the decision")
     p.add_argument("--by", required=True, help="name of the deciding official")
-    p.add_argument("--home")
+    p.add_argument("--home", help=HOME_HELP)
     p.set_defaults(func=cmd_decide)
 
     p = sub.add_parser("lookup", help="a service as published now, or on a past date")
-    p.add_argument("service_id")
-    p.add_argument("--as-of", type=_date)
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--home")
+    p.add_argument("service_id", help="the service to show")
+    p.add_argument("--as-of", type=_date, help="show the entry as it stood on this date (from the release history)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--home", help=HOME_HELP)
     p.set_defaults(func=cmd_lookup)
 
     p = sub.add_parser("extract", help="a signed JSON and printable HTML extract of entries, as they stood on a date")

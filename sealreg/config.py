@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import os
@@ -14,6 +15,27 @@ SAMPLES_INBOX = PROJECT_ROOT / "samples" / "disclosures"
 SAMPLES_REFERENCES = PROJECT_ROOT / "samples" / "references"
 DEFAULT_WEIGHTS = "calculator-2026"
 RULEBOOK_VERSION = "assurance-rules-v1"
+
+
+WEIGHTS_CSV = DBT_PROJECT_DIR / "seeds" / "csf_weights.csv"
+
+
+class UnknownWeights(ValueError):
+    """A weights version the rulebook does not hold."""
+
+
+def weights_versions() -> tuple[str, ...]:
+    """The weights versions of the rulebook seed `csf_weights.csv`, sorted."""
+    with open(WEIGHTS_CSV, newline="", encoding="utf-8") as fh:
+        return tuple(sorted({row["weights_version"] for row in csv.DictReader(fh)}))
+
+
+def check_weights_version(version: str) -> str:
+    """`version` when the rulebook holds it; else UnknownWeights naming the versions it holds."""
+    known = weights_versions()
+    if version not in known:
+        raise UnknownWeights(f"unknown weights version {version!r}: the rulebook holds {', '.join(known)}")
+    return version
 
 
 def default_home() -> Path:
@@ -94,7 +116,7 @@ class RunContext:
         as_of_date = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else (as_of or today_utc())
         home_path = Path(home).resolve() if home else default_home()
         inbox_path = Path(inbox).resolve() if inbox else default_inbox()
-        weights = weights_version or os.environ.get("SEALREG_WEIGHTS") or DEFAULT_WEIGHTS
+        weights = check_weights_version(weights_version or os.environ.get("SEALREG_WEIGHTS") or DEFAULT_WEIGHTS)
         associated = associated_countries if associated_countries is not None else associated_countries_from_env()
         references_path = Path(references).resolve() if references else default_references(inbox_path)
         if not run_id:

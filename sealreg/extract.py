@@ -124,24 +124,24 @@ def write_extract(home: Path, service_ids: list[str], out_dir: Path, as_of: dt.d
 def verify_extract(path: Path, trust: Trust) -> list[Problem]:
     """Problems of an extract (empty = the JSON is exactly as signed, by a key `trust` pins).
 
-    Codes: X001 signature file missing, X002 not an extract, X003 signature does not verify,
-    X004 signed by a key that is not trusted.
+    Codes as for releases (VERIFY_CODES): V001 signature file missing, V002 signature does not verify,
+    V003 signed by a key that is not trusted, V004 not an extract.
     """
     sig_path = path.with_name(path.name + SIGNATURE_SUFFIX)
     if not sig_path.is_file():
-        return [problem("X001", sig_path.name, "missing (an extract is checked with its signature file)")]
+        return [problem("V001", sig_path.name, "missing (an extract is checked with its signature file)")]
     body = path.read_bytes()
     try:
         pub = json.loads(body)["public_key_pem"].encode("ascii")
         signer = public_key_fingerprint(pub)
     except (ValueError, KeyError, TypeError, AttributeError, UnicodeError, KeyFileError):
-        return [problem("X002", path.name, "not a sealreg extract (no valid public_key_pem)")]
+        return [problem("V004", path.name, "not a sealreg extract (no valid public_key_pem)")]
     problems = []
     if not verify_signature(pub, body, sig_path.read_text("ascii", errors="replace")):
-        problems.append(problem("X003", path.name, f"signature in {sig_path.name} does not verify "
+        problems.append(problem("V002", path.name, f"signature in {sig_path.name} does not verify "
                                                    "(extract or signature altered)"))
     if signer not in trust.fingerprints:
-        problems.append(problem("X004", path.name, f"signed by key {signer}, which is not a trusted key"))
+        problems.append(problem("V003", path.name, f"signed by key {signer}, which is not a trusted key"))
     return problems
 
 

@@ -115,7 +115,8 @@ def test_second_evaluation_applies_the_decision_and_the_audit_expiry(runs):
     assert services["svc-l2"] == (2, "suspended", "suspended by decision D-0002 of 2026-11-28: audit under review",
                                   False)
     assert services["svc-expiring"] == (
-        1, "expired", "audit dated 2025-11-27 is 366 days old (limit 365): UAL-3 lapsed, published at UAL-1", False)
+        1, "expired",
+        "audit dated 2025-11-27 was in date until 2026-11-27 (365 days): UAL-3 lapsed, published at UAL-1", False)
     assert "svc-nocada" not in services
     assert runs["second"]["decisions"] == [("D-0001", True), ("D-0002", True)]
 
@@ -131,7 +132,7 @@ def test_changes_against_the_previous_evaluation(runs):
         ("svc-expiring", "changed", "status", "listed", "expired"),
         ("svc-expiring", "changed", "status_reason",
          "UAL-4 not reached: claimed_level_4 failed (claimed_level: 3)",
-         "audit dated 2025-11-27 is 366 days old (limit 365): UAL-3 lapsed, published at UAL-1"),
+         "audit dated 2025-11-27 was in date until 2026-11-27 (365 days): UAL-3 lapsed, published at UAL-1"),
         ("svc-expiring", "changed", "ual", "3", "1"),
         ("svc-l2", "changed", "status", "listed", "suspended"),
         ("svc-l2", "changed", "status_reason", "UAL-3 not reached: claimed_level_3 failed (claimed_level: 2)",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import json
@@ -103,3 +104,26 @@ def test_verify_passes_on_the_release_and_names_a_tampered_file(sample_home, tmp
     proc = sealreg_cli("verify", str(release), "--home", str(home))
     assert proc.returncode == 1
     assert "csv/services.csv: V005" in proc.stdout
+
+
+def test_every_command_and_option_has_help_text():
+    from sealreg.cli import build_parser
+
+    def check(parser, where):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                helps = {c.dest: c.help for c in action._choices_actions}
+                for name, command in action.choices.items():
+                    assert helps.get(name), f"{where} {name}"
+                    check(command, f"{where} {name}")
+            elif not isinstance(action, argparse._HelpAction):
+                assert action.help and action.help.strip(), (where, action.dest)
+
+    check(build_parser(), "sealreg")
+
+
+def test_an_unknown_weights_version_is_refused_at_once_with_the_list(tmp_path):
+    proc = sealreg_cli("refresh", "--weights", "nope", "--home", str(tmp_path / "home"), timeout=30)
+    assert proc.returncode == 2
+    assert "unknown weights version 'nope'" in proc.stderr and "calculator-2026" in proc.stderr
+    assert not (tmp_path / "home").exists()

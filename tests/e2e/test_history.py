@@ -141,3 +141,16 @@ def test_extract_as_of_a_past_date_shows_the_entry_as_it_stood(two_nights, tmp_p
     entry = json.loads(path.read_text())["entries"][0]
     assert (entry["status"], entry["tender_eligible"], entry["valid_to"]) == ("listed", True, NIGHT_2)
     assert sealreg_cli("verify", str(path), "--home", str(home)).returncode == 0
+
+
+def test_an_unchanged_expired_service_neither_changes_nor_starts_a_new_period(two_nights):
+    home = two_nights["home"]
+    expired = [sid for (sid,) in _query(home, "select service_id from services where status = 'expired'")]
+    assert expired, "the samples hold expired services"
+    assert _query(home, "select service_id, field from changes where service_id in (select unnest(?))",
+                  [expired]) == []
+    periods = _query(home, "select service_id, count(*) from service_history where service_id in (select unnest(?)) "
+                           "group by all", [expired])
+    assert {n for _, n in periods} == {1}
+    reason = _query(home, "select status_reason from services where service_id = ?", [expired[0]])[0][0]
+    assert "was in date until" in reason and "days old" not in reason

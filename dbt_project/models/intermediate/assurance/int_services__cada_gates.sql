@@ -14,8 +14,8 @@
     (2, 'audit_positive', no_audit | format("'opinion: ' || audit_opinion")),
     (2, 'audit_within_365_days', no_audit | format(
         "case when audit_age_days < 0"
-        ~ " then 'audit dated ' || audit_date || ', after the evaluation date ' || as_of"
-        ~ " else 'audit dated ' || audit_date || ', ' || audit_age_days || ' days before ' || as_of || ' (limit 365)' end")),
+        ~ " then 'audit dated ' || audit_date || ', later than the evaluation date'"
+        ~ " else 'audit dated ' || audit_date || ', in date until ' || cast(audit_date + 365 as date) end")),
     (2, 'claimed_level_2', no_audit | format("'claimed_level: ' || audit_claimed_level")),
     (2, 'cyber_certificate_substantial', "'cyber_certificate: ' || coalesce(cyber_certificate, 'missing')"),
     (2, 'personnel_eu_located', "'personnel: ' || coalesce(personnel, 'missing')"),

@@ -2,6 +2,8 @@
 --   1. a regulator decision in force: suspended / revoked (reason and decision id);
 --   2. expired: the audit is older than 365 days and the service would otherwise hold UAL >= 2
 --      (it is published at the level it does hold, UAL-1, since the L1 gates pass);
+-- Reasons state dated facts (the audit date and the last day it was in date), never an age that
+-- grows every night, so `changes` and `service_history` move only when something changed.
 --   3. listed (UAL >= 1) / not_listed (UAL-0), with the first failing gate above the level.
 -- `is_published` is false only for a service revoked more than five years ago.
 with
@@ -33,8 +35,8 @@ assigned as (
         case
             when in_force.decision_id is not null then in_force.status_reason
             when levels.audit_expired then
-                'audit dated ' || levels.audit_date || ' is ' || levels.audit_age_days
-                || ' days old (limit 365): UAL-' || levels.ual_if_audit_in_date
+                'audit dated ' || levels.audit_date || ' was in date until '
+                || cast(levels.audit_date + 365 as date) || ' (365 days): UAL-' || levels.ual_if_audit_in_date
                 || ' lapsed, published at UAL-' || levels.ual
             when levels.ual = 4 then 'meets every gate up to UAL-4'
             when not levels.has_cada then 'UAL-1 not reached: no CADA block'
