@@ -43,9 +43,17 @@ def test_extract_holds_the_published_entries_and_verifies(sample_home, tmp_path)
 def test_an_altered_extract_fails_verify(sample_home, tmp_path):
     path = _extract(sample_home, tmp_path, "aurora-compute")
     path.write_text(path.read_text().replace('"seal": 4', '"seal": 3', 1))
-    proc = sealreg_cli("verify", str(path))
+    proc = sealreg_cli("verify", str(path), "--home", str(sample_home))
     assert proc.returncode == 1
-    assert "does not verify" in proc.stdout
+    assert "V002" in proc.stdout and "does not verify" in proc.stdout
+    assert sealreg_cli("verify", str(path)).returncode == 2  # no trusted key given: fails closed
+
+
+def test_an_extract_signed_by_another_key_is_not_trusted(sample_home, tmp_path):
+    path = _extract(sample_home, tmp_path, "aurora-compute")
+    proc = sealreg_cli("verify", str(path), "--fingerprint", "ab" * 32)
+    assert proc.returncode == 1
+    assert "V003" in proc.stdout
 
 
 def test_extract_of_an_unknown_service_writes_nothing_and_exits_1(sample_home, tmp_path):
