@@ -541,6 +541,93 @@ DOCS.append(disclosure(
 
 
 # ---------------------------------------------------------------------------------------------
+# Reference checks (assurance-rules §6; reference files: samples/references/, build_references.py).
+# Each provider below is contradicted by an authority outside it; the flags come from GLEIF or a register.
+REF_LEI = {  # provider_id -> LEI base (18 characters) of the §6 sample providers
+    "nimbus-souverain": "969500NIMBUSSOUV0F",
+    "ferroline-cloud": "529900FERROLINE0DE",
+    "atlantis-data": "635400ATLANTISDAIE",
+    "certitude-cloud": "969500CERTITUDE0FR",
+}
+
+# 15. Nimbus Souverain (FR): declares a French holding as the end of its chain, but GLEIF's direct
+#     consolidation records lead via NL to a US group: W5-undeclared-parent on both services, W1 on
+#     the one answering SOV-1.1 rung 4, and the UAL gates see third-country control (UAL-3 -> UAL-1).
+DOCS.append(disclosure(
+    "nimbus-souverain", "2026-10-15T09:00:00+02:00", "Nimbus Souverain SAS", "FR",
+    lei_base=REF_LEI["nimbus-souverain"],
+    ownership=[holder("nimbus-participations", "Nimbus Participations SAS", "FR", 100, 100, True)],
+    parents=[],
+    services=[
+        service("nimbus-compute", "Nimbus Compute", "IaaS", ["FR"],
+                "4 5 3 4 4 4 3 5 | 3 5 5 4 5 5 | 5 4 4 5 4 | 4 5 4 4 4 4 | 4 3 4 4 4 4 4 | 4 4 4 3 3 | 5 5 4 4 4 4 5 | 4 4 4 4",
+                cada_block=cada(audit=("Cabinet Vérité Audit SAS", "positive", "2026-05-10", 3),
+                                cyber="high", personnel="eu_citizens", safeguards=SAFE_NONE)),
+        service("nimbus-backup", "Nimbus Backup", "SaaS", ["FR"],
+                "2 4 3 4 4 3 2 4 | 3 4 4 4 4 4 | 3 3 3 5 1 | 3 4 4 4 3 3 | 3 2 3 4 4 3 2 | 4 3 3 2 2 | 3 4 4 3 3 4 2 | 3 3 3 3"),
+    ],
+    certifications=[
+        cert("ISO27001", "FR-ISMS-NIM-2026", "Certif Europe SAS", "2026-01-10", "2029-01-09", ["nimbus-compute"]),
+    ],
+))
+
+# 16. Ferroline Cloud (DE): an LEI with valid check digits that GLEIF does not know: W6-identity.
+DOCS.append(disclosure(
+    "ferroline-cloud", "2026-11-05T11:00:00+01:00", "Ferroline Cloud GmbH", "DE",
+    lei_base=REF_LEI["ferroline-cloud"],
+    ownership=[holder("ferroline-gruender", "Ferroline Gründer GbR", "DE", 100, 100, True)],
+    parents=[],
+    services=[
+        service("ferroline-vm", "Ferroline Virtual Machines", "IaaS", ["DE"],
+                "4 4 3 5 5 3 3 4 | 3 4 4 3 4 4 | 5 4 4 5 2 | 4 5 4 4 4 4 | 3 2 3 4 4 3 3 | 4 4 3 3 2 | 3 5 4 4 4 4 5 | 4 3 3 4",
+                cada_block=cada()),
+    ],
+    certifications=[],
+))
+
+# 17. Atlantis Data Services (declares IE): GLEIF's legal address is in GB. W6-identity
+#     (country_mismatch) and, as SOV-2.1 is answered "exclusively EU", W3-jurisdiction on GLEIF's country.
+DOCS.append(disclosure(
+    "atlantis-data", "2026-10-01T08:30:00Z", "Atlantis Data Services Ltd", "IE",
+    lei_base=REF_LEI["atlantis-data"],
+    ownership=[holder("atlantis-founders", "Atlantis Founders Ltd", "IE", 100, 100, True)],
+    parents=[],
+    services=[
+        service("atlantis-analytics", "Atlantis Analytics", "SaaS", ["IE"],
+                "4 4 3 4 4 3 3 4 | 3 4 4 4 4 4 | 4 4 3 4 2 | 4 4 4 4 4 3 | 3 3 3 4 4 3 3 | 4 3 3 2 2 | 3 4 4 3 3 4 2 | 3 3 3 3",
+                cada_block=cada()),
+    ],
+    certifications=[],
+))
+
+# 18. Certitude Cloud (FR): a SecNumCloud qualification that ANSSI's register lists as withdrawn and a
+#     C5 attestation BSI's register does not know: W7-certificate-register and (SOV-7.1 rung 4, no
+#     certificate that counts) W4-certificate on certitude-vault; certitude-files holds a corroborated one.
+DOCS.append(disclosure(
+    "certitude-cloud", "2026-11-12T14:00:00+01:00", "Certitude Cloud SAS", "FR",
+    lei_base=REF_LEI["certitude-cloud"],
+    ownership=[holder("certitude-fondateurs", "Certitude Fondateurs SAS", "FR", 100, 100, True)],
+    parents=[],
+    services=[
+        service("certitude-vault", "Certitude Vault", "IaaS", ["FR"],
+                "4 4 3 4 4 3 3 4 | 3 4 4 4 4 4 | 4 4 4 5 2 | 4 4 4 4 4 3 | 3 3 3 4 4 3 3 | 4 4 3 3 2 | 4 4 4 4 3 4 3 | 3 3 3 4",
+                cada_block=cada()),
+        service("certitude-files", "Certitude Files", "SaaS", ["FR"],
+                "4 4 3 4 4 3 3 4 | 3 4 4 4 4 4 | 4 4 4 5 2 | 4 4 4 4 4 3 | 3 3 3 4 4 3 3 | 4 4 3 3 2 | 4 4 4 4 3 4 3 | 3 3 3 4",
+                cada_block=cada()),
+    ],
+    certifications=[
+        cert("SecNumCloud", "SNC-2024-077", "ANSSI (fictional record)", "2024-06-01", "2027-05-31",
+             ["certitude-vault"]),
+        cert("C5-Type2", "C5-2025-CRT-9", "Hanse Prüfgesellschaft mbH", "2025-10-01", "2026-12-31",
+             ["certitude-vault"]),
+        cert("SecNumCloud", "SNC-2025-112", "ANSSI (fictional record)", "2025-09-01", "2028-08-31",
+             ["certitude-files"]),
+    ],
+))
+
+
+# ---------------------------------------------------------------------------------------------
 # Broken files (quarantine demo). Each is otherwise valid and carries exactly one defect.
 def small_valid(pid, legal_name, country, lei_base):
     return disclosure(

@@ -1,7 +1,8 @@
-"""Independent oracle for the bundled samples (spec/assurance-rules.md §1–§5, plain Python).
+"""Independent oracle for the bundled samples (spec/assurance-rules.md §1–§6, plain Python).
 
-Reads the rulebook seeds (dbt_project/seeds/*.csv) and samples/disclosures/*.json, applies the
-rules as written, prints a table and writes samples/expected.json. It shares no code with the
+Reads the rulebook seeds (dbt_project/seeds/*.csv), samples/disclosures/*.json and the reference
+files of samples/references/*.csv (§6: GLEIF Level 1 and 2, scheme registers; the source told by the
+header), applies the rules as written, prints a table and writes samples/expected.json. It shares no code with the
 pipeline (no SQL, no ingestion package) on purpose: end-to-end tests compare the published
 registry against this file.
 
@@ -17,6 +18,10 @@ Interpretations (where assurance-rules.md leaves room), all documented in sample
 - Expired: the UAL computed as if the audit were in date is >= 2 and the audit is older than 365
   days -> status expired, published UAL-1. Otherwise listed (UAL >= 1) / not_listed (UAL-0).
 - Associated-country list: empty (default configuration).
+- §6: a reference file with a malformed LEI (check digits) is rejected whole (R003) and loads nothing.
+  A relationship record is in force when ACTIVE and PUBLISHED or LAPSED; the GLEIF parent is the
+  ultimate record's end node, else the top of the direct chain (no entity twice, at most 32 hops).
+  Several register rows for one certificate: the first value in §6.3's order wins.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SEEDS = HERE.parent / "dbt_project" / "seeds"
 INBOX = HERE / "disclosures"
+REFERENCES = HERE / "references"
 
 # What each broken sample must be rejected with (code, JSON path). Checked below.
 EXPECTED_REJECTIONS = [
@@ -49,7 +55,14 @@ CAPS = {  # flag -> (objective, cap)
     "W2-regions": ("SOV-3", 1),
     "W3-jurisdiction": ("SOV-2", 1),
     "W4-certificate": ("SOV-7", 2),
+    "W5-undeclared-parent": ("SOV-1", 1),
+    "W6-identity": ("SOV-2", 2),
+    "W7-certificate-register": ("SOV-7", 2),
 }
+MAX_GLEIF_DEPTH = 32
+EXPECTED_REFERENCE_REJECTIONS = [
+    {"file": "broken-eucs-register.csv", "code": "R003", "path": "row 3, column holder_lei"},
+]
 
 
 # ------------------------------------------------------------------------------------ rulebook
@@ -155,8 +168,128 @@ def control(doc: dict, union: set[str]) -> dict:
     }
 
 
+# --------------------------------------------------------------------------- §6 reference data
+LEI_COLUMNS = {"Entity.LegalName": ["LEI"],
+               "Relationship.StartNode.NodeID": ["Relationship.StartNode.NodeID", "Relationship.EndNode.NodeID"],
+               "certificate_id": ["holder_lei"]}
+
+
+def load_references(folder: Path):
+    """(level1 by LEI or None, in-force records or None, register rows, rejections), reading the CSVs."""
+    level1 = level2 = None
+    registers: list[dict] = []
+    rejections = []
+    for path in sorted(folder.glob("*.csv")) if folder.is_dir() else []:
+        with open(path, newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+            header = rows[0].keys() if rows else []
+        marker = next(m for m in LEI_COLUMNS if m in header)
+        bad = [(n, c) for n, r in enumerate(rows, start=2) for c in LEI_COLUMNS[marker]
+               if r[c] and not lei_ok(r[c])]
+        if bad:
+            n, c = bad[0]
+            rejections.append({"file": path.name, "code": "R003", "path": f"row {n}, column {c}"})
+            continue
+        if marker == "Entity.LegalName":
+            level1 = {r["LEI"]: r for r in rows}
+        elif marker == "Relationship.StartNode.NodeID":
+            level2 = [r for r in rows if r["Relationship.RelationshipStatus"] == "ACTIVE"
+                      and r["Registration.RegistrationStatus"] in ("PUBLISHED", "LAPSED")]
+        else:
+            registers += [dict(r, register=f"register:{path.name}") for r in rows]
+    return level1, level2, registers, rejections
+
+
+def lei_check(prov: dict, level1) -> str:
+    if level1 is None:
+        return "not_checked"
+    if "lei" not in prov:
+        return "not_declared"
+    rec = level1.get(prov["lei"])
+    if rec is None:
+        return "unknown"
+    status = rec["Registration.RegistrationStatus"]
+    if status not in ("ISSUED", "LAPSED", "PENDING_TRANSFER", "PENDING_ARCHIVAL") or rec["Entity.EntityStatus"] == "INACTIVE":
+        return "invalid"
+    if rec["Entity.LegalAddress.Country"] != prov["country"]:
+        return "country_mismatch"
+    return "lapsed" if status == "LAPSED" else "verified"
+
+
+def gleif_parent(prov: dict, level1, level2):
+    """(parent LEI, relationship type) or (None, None); None-tuple also when Level 2 is not loaded."""
+    if level2 is None or "lei" not in prov:
+        return None, None
+    def end(start, kind):
+        ends = sorted(r["Relationship.EndNode.NodeID"] for r in level2
+                      if r["Relationship.StartNode.NodeID"] == start and r["Relationship.RelationshipType"] == kind
+                      and r["Relationship.EndNode.NodeID"] != start)
+        return ends[0] if ends else None
+    ultimate = end(prov["lei"], "IS_ULTIMATELY_CONSOLIDATED_BY")
+    if ultimate:
+        return ultimate, "IS_ULTIMATELY_CONSOLIDATED_BY"
+    path = [prov["lei"]]
+    while len(path) <= MAX_GLEIF_DEPTH:
+        nxt = end(path[-1], "IS_DIRECTLY_CONSOLIDATED_BY")
+        if nxt is None or nxt in path:
+            break
+        path.append(nxt)
+    return (path[-1], "IS_DIRECTLY_CONSOLIDATED_BY") if len(path) > 1 else (None, None)
+
+
+def reference_facts(prov: dict, ctl: dict, refs, union: set[str]) -> dict:
+    """§6.1 and §6.2 per provider: identity, GLEIF parent, effective control."""
+    level1, level2, _, _ = refs
+    rec = (level1 or {}).get(prov.get("lei", ""))
+    parent_lei, relationship = gleif_parent(prov, level1, level2)
+    parent_rec = (level1 or {}).get(parent_lei or "")
+    parent_country = parent_rec["Entity.LegalAddress.Country"] if parent_rec else None
+    declared = ctl["third_country_control"]
+    gleif = parent_country is not None and parent_country not in union
+    return {
+        "lei_check": lei_check(prov, level1),
+        "gleif_legal_name": rec["Entity.LegalName"] if rec else None,
+        "gleif_country": rec["Entity.LegalAddress.Country"] if rec else None,
+        "gleif_parent_lei": parent_lei,
+        "gleif_parent_name": parent_rec["Entity.LegalName"] if parent_rec else None,
+        "gleif_parent_country": parent_country,
+        "gleif_parent_relationship": relationship,
+        "third_country_control_declared": declared,
+        "third_country_control": declared or gleif,
+        "control_evidence": "both" if declared and gleif else "declared" if declared else "gleif" if gleif else None,
+        "undeclared_gleif_parent": gleif and not declared,
+    }
+
+
+CORROBORATION_ORDER = ["holder_mismatch", "withdrawn", "suspended", "in_progress", "expired", "corroborated"]
+
+
+def corroboration(c: dict, prov: dict, registers: list[dict], as_of: date) -> tuple[str, str | None]:
+    """(corroboration, register source_url) of one declared certificate (§6.3)."""
+    if not any(r["scheme"] == c["scheme"] for r in registers):
+        return "self_declared", None
+    found = []
+    for r in registers:
+        if r["scheme"] != c["scheme"] or r["certificate_id"] != c["certificate_id"]:
+            continue
+        if r["holder_lei"] and prov.get("lei") and r["holder_lei"] != prov["lei"]:
+            value = "holder_mismatch"
+        elif r["status"] in ("withdrawn", "suspended", "in_progress"):
+            value = r["status"]
+        elif not (date.fromisoformat(r["valid_from"]) <= as_of <= date.fromisoformat(r["valid_until"])):
+            value = "expired"
+        else:
+            value = "corroborated"
+        found.append((CORROBORATION_ORDER.index(value), r["register"], value, r["source_url"]))
+    if not found:
+        return "not_found", None
+    _, _, value, url = min(found)
+    return value, url
+
+
 # ---------------------------------------------------------------------------- §1 + §3 scores
-def assess(svc: dict, doc: dict, ctl: dict, rb, as_of: date) -> dict:
+def assess(svc: dict, doc: dict, ctl: dict, rb, as_of: date, ref: dict, corr: dict) -> dict:
+    """ref: reference_facts of the provider; corr: certificate_id -> (corroboration, url)."""
     rung_table, objective_of, weights, union = rb
     pts: dict[str, float] = {}
     mx: dict[str, float] = {}
@@ -171,18 +304,26 @@ def assess(svc: dict, doc: dict, ctl: dict, rb, as_of: date) -> dict:
 
     a = svc["answers"]
     flags = []
-    if a["SOV-1.1"] >= 3 and ctl["third_country_control"]:
+    if a["SOV-1.1"] >= 3 and ref["third_country_control"]:
         flags.append("W1-control")
     if a["SOV-3.4"] == 5 and any(r not in union for r in svc["regions"]):
         flags.append("W2-regions")
-    if a["SOV-2.1"] == 3 and doc["provider"]["country"] not in union:
+    if a["SOV-2.1"] == 3 and (doc["provider"]["country"] not in union
+                              or (ref["gleif_country"] is not None and ref["gleif_country"] not in union)):
         flags.append("W3-jurisdiction")
+    listing = [c for c in doc["certifications"] if svc["service_id"] in c["services"]]
     if a["SOV-7.1"] >= 4:
-        valid = [c for c in doc["certifications"]
-                 if svc["service_id"] in c["services"]
-                 and date.fromisoformat(c["valid_from"]) <= as_of <= date.fromisoformat(c["valid_until"])]
+        valid = [c for c in listing
+                 if date.fromisoformat(c["valid_from"]) <= as_of <= date.fromisoformat(c["valid_until"])
+                 and corr[c["certificate_id"]][0] in ("self_declared", "corroborated")]
         if not valid:
             flags.append("W4-certificate")
+    if ref["undeclared_gleif_parent"]:
+        flags.append("W5-undeclared-parent")
+    if ref["lei_check"] in ("unknown", "invalid", "country_mismatch"):
+        flags.append("W6-identity")
+    if any(corr[c["certificate_id"]][0] not in ("self_declared", "corroborated") for c in listing):
+        flags.append("W7-certificate-register")
 
     objectives = {}
     for obj in sorted(pts):
@@ -203,12 +344,14 @@ def assess(svc: dict, doc: dict, ctl: dict, rb, as_of: date) -> dict:
 
 
 # ------------------------------------------------------------------------------- §4 + §5 UAL
-def ual(svc: dict, ctl: dict, as_of: date, associated: set[str], ignore_audit_age: bool):
-    """Returns (level, first failed gate above that level or None, audit_stale)."""
+def ual(svc: dict, ctl: dict, as_of: date, associated: set[str], ignore_audit_age: bool, ref: dict):
+    """Returns (level, first failed gate above that level or None, audit_stale). Effective control (§6.2)."""
     c = svc.get("cada")
     if c is None:
         return 0, "no cada block", False
-    tcc = ctl["third_country_control"]
+    tcc = ref["third_country_control"]
+    controllers = ([ctl["ultimate_controller_country"]] if ctl["third_country_control"] else []) + (
+        [ref["gleif_parent_country"]] if ref["third_country_control"] and ref["control_evidence"] != "declared" else [])
     audit = c.get("audit")
     age = (as_of - date.fromisoformat(audit["date"])).days if audit else None
     stale = audit is not None and not (0 <= age <= 365)
@@ -233,7 +376,7 @@ def ual(svc: dict, ctl: dict, as_of: date, associated: set[str], ignore_audit_ag
         3: [("claimed_level>=3", claimed >= 3),
             ("personnel>=eu_citizens", pers >= PERSONNEL.index("eu_citizens")),
             ("associated country (third-country control)",
-             (not tcc) or ctl["ultimate_controller_country"] in associated),
+             (not tcc) or all(country in associated for country in controllers)),
             ("safeguards (third-country control)", (not tcc) or safe_all),
             ("source_code_access (third-country control)", (not tcc) or c["source_code_access"])],
         4: [("claimed_level=4", claimed == 4),
@@ -251,9 +394,9 @@ def ual(svc: dict, ctl: dict, as_of: date, associated: set[str], ignore_audit_ag
     return level, None, stale
 
 
-def status_of(svc, ctl, as_of, associated):
-    level, gate, stale = ual(svc, ctl, as_of, associated, ignore_audit_age=False)
-    would_be, _, _ = ual(svc, ctl, as_of, associated, ignore_audit_age=True)
+def status_of(svc, ctl, as_of, associated, ref):
+    level, gate, stale = ual(svc, ctl, as_of, associated, ignore_audit_age=False, ref=ref)
+    would_be, _, _ = ual(svc, ctl, as_of, associated, ignore_audit_age=True, ref=ref)
     if stale and would_be >= 2:
         age = (as_of - date.fromisoformat(svc["cada"]["audit"]["date"])).days
         return 1, "expired", f"audit {age} days old (would be UAL-{would_be})"
@@ -271,6 +414,7 @@ def main() -> int:
     ap.add_argument("--as-of", default="2026-11-28")
     ap.add_argument("--weights", default="calculator-2026")
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--references", default=str(REFERENCES), help="reference folder (missing: not checked)")
     args = ap.parse_args()
     as_of = date.fromisoformat(args.as_of)
     rb = load_rulebook(args.weights)
@@ -307,17 +451,23 @@ def main() -> int:
             superseded.append(latest[pid][1]["disclosure_id"])
         latest[pid] = nd
 
-    providers, services = {}, {}
+    refs = load_references(Path(args.references))
+    assert refs[3] == EXPECTED_REFERENCE_REJECTIONS or not Path(args.references).samefile(REFERENCES), refs[3]
+    providers, services, certifications = {}, {}, {}
     for pid in sorted(latest):
         name, doc = latest[pid]
         ctl = control(doc, union)
+        ref = reference_facts(doc["provider"], ctl, refs, union)
+        corr = {c["certificate_id"]: corroboration(c, doc["provider"], refs[2], as_of) for c in doc["certifications"]}
         providers[pid] = {"file": name, "disclosure_id": doc["disclosure_id"],
-                          "submitted_at": doc["submitted_at"], "country": doc["provider"]["country"], **ctl}
+                          "submitted_at": doc["submitted_at"], "country": doc["provider"]["country"], **ctl, **ref}
+        for cid, (value, url) in corr.items():
+            certifications[f"{pid}/{cid}"] = {"corroboration": value, "register_source_url": url}
         for svc in doc["services"]:
             sid = svc["service_id"]
             assert sid not in services, sid
-            res = assess(svc, doc, ctl, rb, as_of)
-            level, status, reason = status_of(svc, ctl, as_of, associated)
+            res = assess(svc, doc, ctl, rb, as_of, ref, corr)
+            level, status, reason = status_of(svc, ctl, as_of, associated, ref)
             services[sid] = {
                 "provider_id": pid,
                 "model": svc["model"],
@@ -342,10 +492,13 @@ def main() -> int:
     for _name, doc in docs:
         if doc["disclosure_id"] in superseded:
             ctl = control(doc, union)
+            ref = reference_facts(doc["provider"], ctl, refs, union)
+            corr = {c["certificate_id"]: corroboration(c, doc["provider"], refs[2], as_of)
+                    for c in doc["certifications"]}
             superseded_results[doc["disclosure_id"]] = {
-                svc["service_id"]: {"sovereignty_score": assess(svc, doc, ctl, rb, as_of)["sovereignty_score"],
-                                    "seal": assess(svc, doc, ctl, rb, as_of)["seal"],
-                                    "ual": status_of(svc, ctl, as_of, associated)[0]}
+                svc["service_id"]: {"sovereignty_score": assess(svc, doc, ctl, rb, as_of, ref, corr)["sovereignty_score"],
+                                    "seal": assess(svc, doc, ctl, rb, as_of, ref, corr)["seal"],
+                                    "ual": status_of(svc, ctl, as_of, associated, ref)[0]}
                 for svc in doc["services"]}
 
     # display roundings that sit on a half step (e.g. SOV-8 scores are multiples of 6.25): reported,
@@ -372,6 +525,11 @@ def main() -> int:
         "superseded_disclosures": sorted(superseded),
         "superseded_would_give": superseded_results,
         "rejections": EXPECTED_REJECTIONS,
+        "reference_rejections": refs[3],
+        "certifications": certifications,
+        # first evaluation: every reference flag is new, so the review queue lists each (subject_id, kind)
+        "review_items": sorted([sid, f] for sid, sv in services.items() for f in sv["flags"]
+                               if f in ("W5-undeclared-parent", "W6-identity", "W7-certificate-register")),
     }
 
     # ---- print
@@ -396,8 +554,21 @@ def main() -> int:
     for did, res in superseded_results.items():
         for sid, r in res.items():
             print(f"  {did}: {sid} would give {r['sovereignty_score']:.2f} SEAL-{r['seal']} UAL-{r['ual']}")
-    for r in EXPECTED_REJECTIONS:
+    for r in EXPECTED_REJECTIONS + refs[3]:
         print(f"rejected {r['file']:34} {r['code']} {r['path']}")
+    print()
+    print(f"{'provider':18} {'lei_check':16} {'evidence':9} GLEIF parent")
+    for pid, p in providers.items():
+        print(f"{pid:18} {p['lei_check']:16} {str(p['control_evidence'] or '-'):9} "
+              f"{p['gleif_parent_name'] or p['gleif_parent_lei'] or '-'} ({p['gleif_parent_country'] or '?'})")
+    for key, c in certifications.items():
+        if c["corroboration"] != "self_declared":
+            print(f"certificate {key:40} {c['corroboration']:14} {c['register_source_url'] or ''}")
+    counts: dict[str, int] = {}
+    for sv in services.values():
+        for f in sv["flags"]:
+            counts[f] = counts.get(f, 0) + 1
+    print("flags:", ", ".join(f"{f} x{n}" for f, n in sorted(counts.items())))
 
     if not args.no_write:
         (HERE / "expected.json").write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

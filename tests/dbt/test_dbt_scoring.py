@@ -156,6 +156,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         scoring_raw.insert_disclosure(con, doc)
     for name, doc in sample_disclosures():
         scoring_raw.insert_disclosure(con, doc, name)
+    scoring_raw.insert_references(con, SAMPLES / "references", AS_OF)
     con.execute("insert into raw.rejections values ('manual', 'broken.json', 'E001', '$', 'not JSON')")
     con.close()
 
@@ -310,7 +311,8 @@ def test_samples_match_the_independent_oracle(db) -> None:
         assert one(
             db,
             "select ultimate_controller_name, ultimate_controller_country, third_country_control, "
-            "ownership_ok, disclosure_id from providers where provider_id = ?",
+            "ownership_ok, disclosure_id, lei_check, gleif_country, gleif_parent_lei, gleif_parent_country, "
+            "third_country_control_declared, control_evidence from providers where provider_id = ?",
             provider_id,
         ) == (
             exp["ultimate_controller_name"],
@@ -318,4 +320,18 @@ def test_samples_match_the_independent_oracle(db) -> None:
             exp["third_country_control"],
             exp["ownership_ok"],
             exp["disclosure_id"],
+            exp["lei_check"],
+            exp["gleif_country"],
+            exp["gleif_parent_lei"],
+            exp["gleif_parent_country"],
+            exp["third_country_control_declared"],
+            exp["control_evidence"],
         ), provider_id
+    for key, exp in expected["certifications"].items():
+        provider_id, certificate_id = key.split("/", 1)
+        assert one(
+            db,
+            "select distinct corroboration, register_source_url from certifications "
+            "where provider_id = ? and certificate_id = ?",
+            provider_id, certificate_id,
+        ) == (exp["corroboration"], exp["register_source_url"]), key
