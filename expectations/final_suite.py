@@ -211,7 +211,7 @@ REJECTIONS = table(
         not_null("file", f"{C}: key column rejections.file is never null"),
         not_null("code", f"{C}: key column rejections.code is never null"),
         unique_together(["file", "code", "path"], f"{C}: rejections key (file, code, path)"),
-        matches("code", r"^E[0-9]{3}$", "disclosure-v1: rejection codes are Ennn"),
+        matches("code", r"^[ER][0-9]{3}$", "disclosure-v1, references: rejection codes are Ennn or Rnnn"),
     ],
     "may be empty",
 )

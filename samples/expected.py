@@ -61,7 +61,7 @@ CAPS = {  # flag -> (objective, cap)
 }
 MAX_GLEIF_DEPTH = 32
 EXPECTED_REFERENCE_REJECTIONS = [
-    {"file": "broken-eucs-register.csv", "code": "R003", "path": "row 3, column holder_lei"},
+    {"file": "references/broken-eucs-register.csv", "code": "R003", "path": "row 3, column holder_lei"},
 ]
 
 
@@ -188,7 +188,7 @@ def load_references(folder: Path):
                if r[c] and not lei_ok(r[c])]
         if bad:
             n, c = bad[0]
-            rejections.append({"file": path.name, "code": "R003", "path": f"row {n}, column {c}"})
+            rejections.append({"file": f"references/{path.name}", "code": "R003", "path": f"row {n}, column {c}"})
             continue
         if marker == "Entity.LegalName":
             level1 = {r["LEI"]: r for r in rows}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import REPO, SAMPLE_AS_OF, SAMPLES, sealreg_cli
+from tests.helpers import REPO, SAMPLE_AS_OF, SAMPLE_REFERENCES, SAMPLES, sealreg_cli
 
 # Set before anything imports Airflow, GX or dbt: tests never touch a user's Airflow or phone home.
 os.environ["AIRFLOW_HOME"] = tempfile.mkdtemp(prefix="sealreg-airflow-")
@@ -23,9 +23,10 @@ os.environ.pop("SEALREG_INBOX", None)
 
 @pytest.fixture(scope="session")
 def sample_home(tmp_path_factory) -> Path:
-    """A registry home holding one release built by `sealreg refresh` on the bundled samples."""
+    """A registry home holding one release built by `sealreg refresh` on the bundled samples and references."""
     home = tmp_path_factory.mktemp("sample-home")
-    proc = sealreg_cli("refresh", "--inbox", str(SAMPLES), "--home", str(home), "--as-of", SAMPLE_AS_OF)
+    proc = sealreg_cli("refresh", "--inbox", str(SAMPLES), "--references", str(SAMPLE_REFERENCES),
+                       "--home", str(home), "--as-of", SAMPLE_AS_OF)
     assert proc.returncode == 0, f"refresh failed:\n{proc.stdout}\n{proc.stderr}"
     (home / "refresh-output.txt").write_text(proc.stdout)
     return home

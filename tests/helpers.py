@@ -9,6 +9,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples" / "disclosures"
+SAMPLE_REFERENCES = REPO / "samples" / "references"
 SAMPLE_AS_OF = "2026-11-28"
 
 

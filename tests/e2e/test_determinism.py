@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 
-from tests.helpers import SAMPLE_AS_OF, SAMPLES, sealreg_cli
+from tests.helpers import SAMPLE_AS_OF, SAMPLE_REFERENCES, SAMPLES, sealreg_cli
 
 
 def test_two_homes_publish_byte_identical_csv(sample_home, tmp_path):
     other = tmp_path / "other-home"
-    proc = sealreg_cli("refresh", "--inbox", str(SAMPLES), "--home", str(other), "--as-of", SAMPLE_AS_OF)
+    proc = sealreg_cli("refresh", "--inbox", str(SAMPLES), "--references", str(SAMPLE_REFERENCES),
+                       "--home", str(other), "--as-of", SAMPLE_AS_OF)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     first, second = sample_home / "current" / "csv", other / "current" / "csv"
     names = sorted(p.name for p in first.glob("*.csv"))

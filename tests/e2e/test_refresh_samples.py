@@ -8,10 +8,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.helpers import REPO
+from tests.helpers import REPO, sealreg_cli
 
 CONTRACT_TABLES = ["providers", "services", "objective_results", "criterion_results", "washing_flags",
-                   "cada_gates", "certifications", "decisions", "rejections", "service_history", "changes"]
+                   "cada_gates", "certifications", "decisions", "rejections", "service_history", "changes",
+                   "review_items"]
 EXPECTED = json.loads((REPO / "samples" / "expected.json").read_text())
 
 
@@ -87,3 +88,41 @@ def test_service_levels_match_the_hand_checked_oracle(sample_home, service_id):
     objective_seals = dict(_query(sample_home, "select objective, seal from objective_results "
                                                "where service_id = ?", [service_id]))
     assert objective_seals == want["objective_seals"]
+
+
+PROVIDER_COLUMNS = ["ultimate_controller_name", "ultimate_controller_country", "third_country_control",
+                    "ownership_ok", "lei_check", "gleif_legal_name", "gleif_country", "gleif_parent_lei",
+                    "gleif_parent_name", "gleif_parent_country", "third_country_control_declared",
+                    "control_evidence"]
+
+
+@pytest.mark.parametrize("provider_id", sorted(EXPECTED["providers"]))
+def test_provider_columns_match_the_oracle(sample_home, provider_id):
+    want = EXPECTED["providers"][provider_id]
+    row = _query(sample_home, f"select {', '.join(PROVIDER_COLUMNS)} from providers where provider_id = ?",
+                 [provider_id])
+    assert row, f"{provider_id} missing from providers"
+    assert dict(zip(PROVIDER_COLUMNS, row[0], strict=True)) == {c: want[c] for c in PROVIDER_COLUMNS}
+
+
+def test_certificate_corroboration_matches_the_oracle(sample_home):
+    got = {f"{p}/{c}": {"corroboration": v, "register_source_url": u} for p, c, v, u in _query(
+        sample_home, "select distinct provider_id, certificate_id, corroboration, register_source_url "
+                     "from certifications")}
+    assert got == EXPECTED["certifications"]
+
+
+def test_rejected_reference_file_is_reported_and_the_rest_loaded(sample_home):
+    rejected = _query(sample_home, "select file, code, path from rejections where code like 'R%' order by all")
+    assert [dict(zip(("file", "code", "path"), r, strict=True)) for r in rejected] == EXPECTED["reference_rejections"]
+    assert _query(sample_home, "select count(*) from providers where lei_check = 'not_checked'") == [(0,)]
+
+
+def test_review_queue_lists_every_reference_flag_of_the_first_night(sample_home):
+    got = _query(sample_home, "select subject_id, kind from review_items order by all")
+    assert [list(r) for r in got] == EXPECTED["review_items"]
+    proc = sealreg_cli("review", "--home", str(sample_home))
+    assert proc.returncode == 0, proc.stderr
+    for subject_id, kind in EXPECTED["review_items"]:
+        assert subject_id in proc.stdout and kind in proc.stdout
+    assert f"{len(EXPECTED['review_items'])} item(s) to review" in proc.stdout
