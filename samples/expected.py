@@ -209,7 +209,8 @@ def lei_check(prov: dict, level1) -> str:
     if rec is None:
         return "unknown"
     status = rec["Registration.RegistrationStatus"]
-    if status not in ("ISSUED", "LAPSED", "PENDING_TRANSFER", "PENDING_ARCHIVAL") or rec["Entity.EntityStatus"] == "INACTIVE":
+    if (status not in ("ISSUED", "LAPSED", "PENDING_TRANSFER", "PENDING_ARCHIVAL")
+            or rec["Entity.EntityStatus"] == "INACTIVE"):
         return "invalid"
     if rec["Entity.LegalAddress.Country"] != prov["country"]:
         return "country_mismatch"
@@ -495,9 +496,10 @@ def main() -> int:
             ref = reference_facts(doc["provider"], ctl, refs, union)
             corr = {c["certificate_id"]: corroboration(c, doc["provider"], refs[2], as_of)
                     for c in doc["certifications"]}
+            results = {svc["service_id"]: assess(svc, doc, ctl, rb, as_of, ref, corr) for svc in doc["services"]}
             superseded_results[doc["disclosure_id"]] = {
-                svc["service_id"]: {"sovereignty_score": assess(svc, doc, ctl, rb, as_of, ref, corr)["sovereignty_score"],
-                                    "seal": assess(svc, doc, ctl, rb, as_of, ref, corr)["seal"],
+                svc["service_id"]: {"sovereignty_score": results[svc["service_id"]]["sovereignty_score"],
+                                    "seal": results[svc["service_id"]]["seal"],
                                     "ual": status_of(svc, ctl, as_of, associated, ref)[0]}
                 for svc in doc["services"]}
 
