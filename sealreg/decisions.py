@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ingestion.text import text_problem
+from sealreg.durable import fsync_dir
 
 if TYPE_CHECKING:
     from sealreg.config import RunContext
@@ -216,17 +217,9 @@ def append_decision(
     finally:
         os.close(fd)
     if size == 0:  # new file: make its directory entry durable too
-        dfd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
+        fsync_dir(path.parent)
         if created_dir:
-            dfd = os.open(path.parent.parent, os.O_RDONLY | os.O_DIRECTORY)
-            try:
-                os.fsync(dfd)
-            finally:
-                os.close(dfd)
+            fsync_dir(path.parent.parent)
     return record
 
 

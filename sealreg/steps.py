@@ -9,10 +9,10 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable
-from pathlib import Path
 
 from sealreg.config import RunContext
 from sealreg.dbt_runner import run_dbt_build
+from sealreg.durable import fsync_dir
 from sealreg.faults import crash_point
 
 Progress = Callable[[int, int], None] | None
@@ -90,7 +90,7 @@ def record_history(ctx: RunContext, progress: Progress = None) -> dict:
     except OSError:
         shutil.copy2(ctx.run_warehouse, tmp)
     os.replace(tmp, ctx.baseline_warehouse)
-    _fsync_dir(ctx.warehouse_dir)
+    fsync_dir(ctx.warehouse_dir)
     return {"baseline": str(ctx.baseline_warehouse)}
 
 
@@ -129,9 +129,3 @@ STEPS: dict[str, Callable[..., dict]] = {
 }
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from sealreg.durable import fsync_dir
 from sealreg.publish.signing import (
     PRIVATE_KEY_FILE,
     KeyFileError,
-    _fsync_dir,
     ensure_keys_dir,
     load_or_create_key,
     load_private_key,
@@ -196,16 +196,16 @@ def rotate(keys_dir: Path, now: dt.datetime | None = None) -> Path:
         with open(tmp / name, "wb") as f:
             f.write(data)
             os.fsync(f.fileno())
-    _fsync_dir(tmp)
+    fsync_dir(tmp)
     os.rename(tmp, folder)
-    _fsync_dir(root)
+    fsync_dir(root)
     retired = keys_dir / RETIRED_DIR
     retired.mkdir(mode=0o700, exist_ok=True)
     try:
         os.link(path, retired / f"{old_fp}.pem")
     except FileExistsError:
         pass
-    _fsync_dir(retired)
+    fsync_dir(retired)
     os.replace(keys_dir / _NEXT_KEY_FILE, path)
-    _fsync_dir(keys_dir)
+    fsync_dir(keys_dir)
     return folder

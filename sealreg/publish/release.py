@@ -25,13 +25,15 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from sealreg.config import RULEBOOK_VERSION
+from sealreg.durable import fsync_dir
 from sealreg.faults import crash_point
 from sealreg.publish.chain import last_signer, next_link
 from sealreg.publish.keys import ROTATIONS_DIR, rotation_folders, signing_key_for_release
 from sealreg.publish.signing import public_key_fingerprint, public_key_pem, sign
 
 if TYPE_CHECKING:
-    from sealreg.config import RunContext
+    from sealreg.durable import fsync_dir
+from sealreg.config import RunContext
 
 log = logging.getLogger(__name__)
 
@@ -133,14 +135,6 @@ def _sync_tree(root: Path) -> None:
         os.close(fd)
     for dirpath, _dirnames, _filenames in os.walk(root, topdown=False):
         fsync_dir(Path(dirpath))
-
-
-def fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _write_file(path: Path, data: bytes) -> None:

@@ -14,17 +14,11 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from sealreg.durable import fsync_dir
+
 log = logging.getLogger(__name__)
 
 PRIVATE_KEY_FILE = "signing_key.pem"
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class KeyFileError(ValueError):
@@ -52,7 +46,7 @@ def write_private_key(keys_dir: Path, name: str, key: Ed25519PrivateKey) -> bool
         written = False
     finally:
         tmp.unlink()
-    _fsync_dir(keys_dir)
+    fsync_dir(keys_dir)
     return written
 
 

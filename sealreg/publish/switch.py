@@ -10,8 +10,9 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sealreg.durable import fsync_dir
 from sealreg.faults import crash_point
-from sealreg.publish.release import MANIFEST_FILE, SIGNATURE_FILE, fsync_dir
+from sealreg.publish.release import MANIFEST_FILE, SIGNATURE_FILE
 from sealreg.publish.verify import verify_release
 
 if TYPE_CHECKING:
