@@ -18,6 +18,8 @@ import json
 import random
 from pathlib import Path
 
+from ingestion.lei import with_check_digits
+
 SEEDS = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds"
 AS_OF = dt.date(2026, 11, 28)
 
@@ -57,10 +59,6 @@ INVALID_CODES = ("E001", "E002", "E003", "E004", "E005", "E006", "E007", "E008",
                  "E012", "E013", "E014", "E015")
 
 
-def lei(base18: str) -> str:
-    """ISO 17442: 18 alphanumerics + 2 check digits so that the whole (A=10..Z=35) is 1 mod 97."""
-    n = int("".join(str(int(c, 36)) for c in base18 + "00"))
-    return base18 + f"{98 - n % 97:02d}"
 
 
 def _word(rng: random.Random, parts: int = 2) -> str:
@@ -113,7 +111,7 @@ class _Gen:
         if rng.random() < 0.7:
             base18 = f"{rng.randrange(10**4):04d}00" + "".join(
                 rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") for _ in range(12))
-            prov["lei"] = lei(base18)
+            prov["lei"] = with_check_digits(base18)
         if rng.random() < 0.85:
             prov["website"] = f"https://{pid}.example"
         ownership, parents, controller_country = self.control(pid, stem, country, kind)
@@ -364,7 +362,7 @@ def _invalid(gen: _Gen, rng: random.Random, code: str, index: int, valid: list[d
     elif code == "E007":
         doc["provider"]["country"] = "EU"
     elif code == "E008":
-        good = lei("5299000" + f"{index:011d}")
+        good = with_check_digits("5299000" + f"{index:011d}")
         doc["provider"]["lei"] = good[:18] + f"{(int(good[18:]) + 1) % 100:02d}"
     elif code == "E009":
         del s0["answers"]["SOV-8.4"]

@@ -58,10 +58,3 @@ def criteria_rungs(path: Path = CRITERIA_CSV) -> dict[str, int]:
     return rungs
 
 
-def lei_checksum_ok(lei: str) -> bool:
-    """ISO 17442 / ISO 7064 MOD 97-10: check digits 02-98 (never 00, 01 or 99) and, with A=10..Z=35, the number
-    mod 97 must be 1."""
-    if not lei[18:].isdigit() or not 2 <= int(lei[18:]) <= 98:
-        return False
-    digits = "".join(str(int(ch, 36)) for ch in lei)
-    return int(digits) % 97 == 1

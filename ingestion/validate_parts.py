@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from ingestion.checks import Checker
+from ingestion.lei import checksum_ok
 from ingestion.problems import show
 from ingestion.rulebook import (
     ENTITY_ID,
@@ -16,7 +17,6 @@ from ingestion.rulebook import (
     PROVIDER_ID,
     SCHEMES,
     WEB_URL,
-    lei_checksum_ok,
 )
 
 PROVIDER_REQUIRED = ("provider_id", "legal_name", "country")
@@ -38,7 +38,7 @@ def check_provider(c: Checker, value: object) -> str | None:
     c.text(p, "legal_name", "$.provider.legal_name", MAX_NAME)
     c.country(p, "country", "$.provider.country")
     lei = c.pattern(p, "lei", "$.provider.lei", LEI, "LEI (20 characters: 18 upper-case letters/digits, 2 digits)")
-    if lei is not None and not lei_checksum_ok(lei):
+    if lei is not None and not checksum_ok(lei):
         c.add("E008", "$.provider.lei", f"{show(lei)} fails the ISO 17442 check digits (mod 97 must be 1)")
     website = c.string(p, "website", "$.provider.website")
     if website is not None and (len(website) > MAX_URL or not WEB_URL.fullmatch(website)):

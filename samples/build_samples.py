@@ -15,6 +15,8 @@ import csv
 import json
 from pathlib import Path
 
+from ingestion.lei import with_check_digits
+
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "disclosures"
 SEEDS = HERE.parent / "dbt_project" / "seeds"
@@ -26,11 +28,6 @@ for row in csv.DictReader(open(SEEDS / "csf_criteria.csv", newline="", encoding=
 assert len(CRITERIA) == 48
 
 
-def lei(base18: str) -> str:
-    """ISO 17442: 18 alphanumerics + 2 check digits so that the whole, letters as 10..35, is 1 mod 97."""
-    assert len(base18) == 18 and base18.isalnum() and base18.upper() == base18
-    n = int("".join(str(int(c, 36)) for c in base18 + "00"))
-    return base18 + f"{98 - n % 97:02d}"
 
 
 def answers(spec: str) -> dict[str, int]:
@@ -97,7 +94,7 @@ def disclosure(pid, submitted_at, legal_name, country, *, lei_base=None, website
     date = submitted_at[:10]
     prov = {"provider_id": pid, "legal_name": legal_name, "country": country}
     if lei_base:
-        prov["lei"] = lei(lei_base)
+        prov["lei"] = with_check_digits(lei_base)
     if website:
         prov["website"] = f"https://{pid}.example"
     return {

@@ -8,9 +8,9 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-from bench.generate import AS_OF, CRITERIA, INVALID_CODES, generate, lei, mutate
+from bench.generate import AS_OF, CRITERIA, INVALID_CODES, generate, mutate
 from ingestion.ingest import validate_paths
-from ingestion.rulebook import lei_checksum_ok
+from ingestion.lei import checksum_ok
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -59,11 +59,7 @@ def test_variety(tmp_path):
     assert any("evidence" in s for s in services)
     assert any(c["valid_until"] < AS_OF.isoformat() for d in docs for c in d["certifications"])
     leis = [d["provider"]["lei"] for d in docs if "lei" in d["provider"]]
-    assert leis and all(lei_checksum_ok(x) for x in leis) and len(leis) < len(docs)
-
-
-def test_lei_check_digits():
-    assert lei("5493001KJTIIGC8Y1R") == "5493001KJTIIGC8Y1R12"  # the example of disclosure-v1.md
+    assert leis and all(checksum_ok(x) for x in leis) and len(leis) < len(docs)
 
 
 def test_invalid_share_gives_rejections_with_their_codes(tmp_path):

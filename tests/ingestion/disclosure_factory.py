@@ -12,10 +12,6 @@ from ingestion.rulebook import criteria_rungs
 AS_OF = dt.date(2026, 11, 15)
 
 
-def lei_with_check_digits(base18: str) -> str:
-    """Append the two ISO 17442 check digits to an 18-character LEI prefix."""
-    digits = "".join(str(int(ch, 36)) for ch in base18 + "00")
-    return base18 + f"{98 - int(digits) % 97:02d}"
 
 
 def service(service_id: str, rung: int | None = None) -> dict:

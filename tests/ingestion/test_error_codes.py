@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from ingestion.lei import with_check_digits
 from ingestion.rulebook import MAX_DEPTH, MAX_FILE_BYTES
 
 
@@ -182,7 +183,7 @@ def test_forged_lei_is_rejected_with_E008(factory):
 
 def test_lei_with_computed_check_digits_is_accepted(factory):
     doc = factory.disclosure()
-    doc["provider"]["lei"] = factory.lei_with_check_digits("529900ABCDEFGHIJ12")
+    doc["provider"]["lei"] = with_check_digits("529900ABCDEFGHIJ12")
     assert factory.problems_of(doc) == []
 
 
