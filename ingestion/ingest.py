@@ -14,6 +14,7 @@ import duckdb
 from ingestion.cache import Entry, cache_table, ensure_table, full_ingest_requested, read_cache, read_loaded
 from ingestion.checks import parse_timestamp
 from ingestion.inbox import NOT_A_FILE, InboxFile, read_inbox, read_path
+from ingestion.jsonparse import too_big
 from ingestion.load import InputFile, RawRows, build_tables, load_tables
 from ingestion.problems import Problem, finalize
 from ingestion.quarantine import quarantine
@@ -23,16 +24,12 @@ from ingestion.validate import Accepted, check_document, resolve_conflicts, vali
 RAW_SCHEMA_SQL = Path(__file__).with_name("raw_schema.sql")
 
 
-def _too_big(name: str, size: int) -> Problem:
-    return Problem(name, "E015", "$", f"file is {size} bytes; the limit is {MAX_FILE_BYTES} (5 MiB)")
-
-
 def entry_problem(entry: InboxFile) -> Problem | None:
     """The problem that stops an entry before validation: not a readable regular file (E017), or over the size
     limit (E015); None if its bytes are to be validated."""
     if entry.refusal is not None:
         return Problem(entry.name, NOT_A_FILE, "$", entry.refusal)
-    return _too_big(entry.name, entry.size) if entry.oversized else None
+    return Problem(entry.name, *too_big(entry.size)) if entry.oversized else None
 
 
 def validate_paths(paths: Sequence[Path], as_of: dt.date) -> list[Problem]:

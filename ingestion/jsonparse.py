@@ -42,10 +42,15 @@ def _constant(name: str) -> float:
     raise _BadConstant(name)
 
 
+def too_big(size: int) -> Issue:
+    """E015 for a file of `size` bytes, over the per-file limit."""
+    return ("E015", "$", f"file is {size} bytes; the limit is {MAX_FILE_BYTES} ({MAX_FILE_BYTES >> 20} MiB)")
+
+
 def parse_json(data: bytes) -> tuple[object, list[Issue]]:
     """Parse `data`; any issue (E001/E015) means the value must not be used."""
     if len(data) > MAX_FILE_BYTES:
-        return None, [("E015", "$", f"file is {len(data)} bytes; the limit is {MAX_FILE_BYTES} (5 MiB)")]
+        return None, [too_big(len(data))]
     data = data.removeprefix(_BOM)
     try:
         text = data.decode("utf-8")
