@@ -130,6 +130,19 @@ def test_service_page_shows_criteria_flags_gates_certificates_decisions_history(
     assert 'aria-labelledby="objectives-chart-title objectives-chart-desc"' in html
 
 
+def test_provider_and_service_pages_show_the_same_certificate_rows(release: Path) -> None:
+    site = build_site(release)
+    rows = {}
+    for page in ("providers/stratus-eu.html", "services/stratus-storage.html"):
+        html = (site / page).read_text("utf-8")
+        section = html[html.index('id="certs-heading"') : html.index("</section>", html.index('id="certs-heading"'))]
+        rows[page] = re.findall(r"<tr><th scope=\"row\">.*?</tr>", section)
+        assert '<th scope="col">Covers</th>' in section and "Valid on 2026-03-14" in section
+    assert rows["providers/stratus-eu.html"] and set(rows["services/stratus-storage.html"]) <= set(
+        rows["providers/stratus-eu.html"]
+    )
+
+
 def test_provider_page_shows_control_chain_and_ownership(release: Path) -> None:
     html = (build_site(release) / "providers" / "stratus-eu.html").read_text("utf-8")
     assert "<li>Stratus EU GmbH (DE)</li>" in html and "<li>Stratus Holdings Inc. (US)</li>" in html
