@@ -31,7 +31,7 @@ OUT = BENCH / "out"
 RESULTS = BENCH / "results"
 AS_OF = dt.date(2026, 11, 28)
 NEXT_NIGHT = AS_OF + dt.timedelta(days=1)
-STAGES = ("ingest", "validate_raw", "build", "validate_final", "record_history", "publish")
+STAGES = ("ingest", "validate_raw", "build", "validate_final", "publish", "record_history")
 STAGE_LABELS = {"ingest": "ingest (validate+load)", "validate_raw": "GX raw", "build": "dbt build",
                 "validate_final": "GX final", "record_history": "history", "publish": "publish"}
 TARGETS = {"full_10k_s": 120.0, "rss_gib": 2.0, "fixed_overhead_s": 30.0, "linear_ratio": 12.0,

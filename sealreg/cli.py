@@ -70,10 +70,13 @@ def cmd_refresh(args) -> int:
     if args.references and not Path(args.references).is_dir():
         err.print(f"sealreg refresh: references {args.references} is not a directory")
         return 2
+    from sealreg.run_settings import SettingsError, check_as_of
+
     try:
-        ctx = config.RunContext.create(home=_home(args), inbox=inbox, as_of=args.as_of,
+        as_of = check_as_of(args.as_of or config.today_utc())
+        ctx = config.RunContext.create(home=_home(args), inbox=inbox, as_of=as_of,
                                        weights_version=args.weights, references=args.references)
-    except config.UnknownWeights as exc:
+    except (SettingsError, config.UnknownWeights) as exc:
         err.print(f"sealreg refresh: {exc}")
         return 2
     console.print(f"sealreg refresh: run {ctx.run_id}  as-of {ctx.as_of}  weights {ctx.weights_version}",

@@ -19,8 +19,8 @@ LABELS = {
     "validate_raw": "Quality gate: raw data",
     "build": "dbt build (scores, levels, history)",
     "validate_final": "Quality gate: registry tables",
-    "record_history": "Record validated history",
     "publish": "Publish release",
+    "record_history": "Record history of the published release",
 }
 
 

@@ -57,6 +57,11 @@ def default_references(inbox: Path) -> Path:
     return SAMPLES_REFERENCES if inbox == SAMPLES_INBOX.resolve() else inbox / "references"
 
 
+def default_weights() -> str:
+    """Weights version: $SEALREG_WEIGHTS, else DEFAULT_WEIGHTS."""
+    return os.environ.get("SEALREG_WEIGHTS") or DEFAULT_WEIGHTS
+
+
 def today_utc() -> dt.date:
     return dt.datetime.now(dt.timezone.utc).date()
 
@@ -116,7 +121,7 @@ class RunContext:
         as_of_date = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else (as_of or today_utc())
         home_path = Path(home).resolve() if home else default_home()
         inbox_path = Path(inbox).resolve() if inbox else default_inbox()
-        weights = check_weights_version(weights_version or os.environ.get("SEALREG_WEIGHTS") or DEFAULT_WEIGHTS)
+        weights = check_weights_version(weights_version or default_weights())
         associated = associated_countries if associated_countries is not None else associated_countries_from_env()
         references_path = Path(references).resolve() if references else default_references(inbox_path)
         if not run_id:

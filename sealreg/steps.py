@@ -6,18 +6,23 @@ raises: `GateFailed` for a failed validation gate, `StepFailed` for anything els
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Callable
+from pathlib import Path
 
 from sealreg.config import RunContext
 from sealreg.dbt_runner import run_dbt_build
 from sealreg.durable import fsync_dir
 from sealreg.faults import crash_point
+from sealreg.publish.chain import read_manifest
 
 Progress = Callable[[int, int], None] | None
 
-STEP_NAMES = ("ingest", "validate_raw", "build", "validate_final", "record_history", "publish")
+STEP_NAMES = ("ingest", "validate_raw", "build", "validate_final", "publish", "record_history")
+#: Which release the baseline warehouse belongs to (in the warehouse folder).
+BASELINE_MARKER = "baseline.json"
 
 
 class StepFailed(RuntimeError):
@@ -43,6 +48,7 @@ def ingest(ctx: RunContext, progress: Progress = None) -> dict:
     from sealreg.decisions import read_decisions
     from sealreg.publish.switch import clean_stale
 
+    recover_baseline(ctx)
     clean_stale(ctx)
     decisions = read_decisions(ctx.home)
     result = run_ingest(ctx, decisions=decisions, progress=progress)
@@ -81,26 +87,77 @@ def validate_final(ctx: RunContext, progress: Progress = None) -> dict:
 
 
 def record_history(ctx: RunContext, progress: Progress = None) -> dict:
-    """Make the validated run warehouse (and the history it carries) the new baseline, atomically."""
+    """Make this run's warehouse (and the history it carries) the baseline, once its release is out.
+
+    Runs after the publish step: the baseline moves only with a release that was published as
+    current, or as a backfill (whose history re-cuts the periods, see docs/history.md), so the next
+    night's `changes` never compare against a night nobody saw. Removes the run's scratch folder.
+    """
+    release = _release_for_history(ctx)
+    ours = release is not None and (read_manifest(release) or {}).get("run_id") == ctx.run_id
+    if ours and ctx.run_warehouse.is_file():
+        _promote_baseline(ctx, ctx.run_warehouse, release.name)
+    shutil.rmtree(ctx.run_dir, ignore_errors=True)
+    return {"baseline": str(ctx.baseline_warehouse), "moved": bool(ours), "release_id": release.name if ours else None}
+
+
+def _release_for_history(ctx: RunContext) -> Path | None:
+    """The latest release if it went out (made current, or published as a backfill), else None."""
+    from sealreg.publish.chain import published_releases
+    from sealreg.publish.switch import current_release
+
+    releases = published_releases(ctx.releases_dir)
+    if not releases:
+        return None
+    latest, manifest = releases[-1]
+    return latest if manifest.get("backfill") is True or latest.resolve() == current_release(ctx.home) else None
+
+
+def _promote_baseline(ctx: RunContext, warehouse: Path, release_id: str) -> None:
+    """Replace the baseline by `warehouse` atomically, then record which release it belongs to."""
     ctx.warehouse_dir.mkdir(parents=True, exist_ok=True)
     tmp = ctx.warehouse_dir / f".registry.duckdb.tmp-{os.getpid()}"
     tmp.unlink(missing_ok=True)
     try:
-        os.link(ctx.run_warehouse, tmp)
+        os.link(warehouse, tmp)
     except OSError:
-        shutil.copy2(ctx.run_warehouse, tmp)
+        shutil.copy2(warehouse, tmp)
     os.replace(tmp, ctx.baseline_warehouse)
+    marker_tmp = ctx.warehouse_dir / f".{BASELINE_MARKER}.tmp-{os.getpid()}"
+    marker_tmp.write_text(json.dumps({"release_id": release_id}) + "\n", encoding="utf-8")
+    os.replace(marker_tmp, ctx.warehouse_dir / BASELINE_MARKER)
     fsync_dir(ctx.warehouse_dir)
-    return {"baseline": str(ctx.baseline_warehouse)}
+
+
+def _baseline_release(ctx: RunContext) -> str | None:
+    try:
+        return json.loads((ctx.warehouse_dir / BASELINE_MARKER).read_text(encoding="utf-8")).get("release_id")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def recover_baseline(ctx: RunContext) -> None:
+    """Finish a run killed between publishing and recording history (call under the lock).
+
+    Its scratch folder still holds the warehouse of the release that went out: that becomes the baseline.
+    """
+    release = _release_for_history(ctx)
+    if release is None or _baseline_release(ctx) == release.name or not ctx.runs_dir.is_dir():
+        return
+    run_id = (read_manifest(release) or {}).get("run_id")
+    for folder in sorted(ctx.runs_dir.iterdir()):
+        warehouse = folder / "warehouse.duckdb"
+        if folder.name.rsplit("-", 1)[0] == run_id and folder != ctx.run_dir and warehouse.is_file():
+            _promote_baseline(ctx, warehouse, release.name)
+            return
 
 
 def publish(ctx: RunContext, progress: Progress = None) -> dict:
-    """Write the release folder, then switch `current` to it; remove the run's scratch folder.
+    """Write the release folder, then switch `current` to it.
 
     `current` never moves to an older evaluation date: a run for an earlier `as_of` than the current
     release's is published as a backfill (its manifest says so) and `current` stays where it is.
     """
-    from sealreg.publish.chain import read_manifest
     from sealreg.publish.home_readme import write_home_readme
     from sealreg.publish.release import build_release
     from sealreg.publish.switch import current_release, switch_current
@@ -114,7 +171,6 @@ def publish(ctx: RunContext, progress: Progress = None) -> dict:
         switch_current(ctx, release_dir)
     crash_point("publish:after_switch")
     write_home_readme(ctx)
-    shutil.rmtree(ctx.run_dir, ignore_errors=True)
     return {"release_id": release_dir.name, "release_dir": str(release_dir), "backfill": backfill,
             "current_as_of": current_as_of if backfill else ctx.as_of.isoformat()}
 
@@ -124,8 +180,8 @@ STEPS: dict[str, Callable[..., dict]] = {
     "validate_raw": validate_raw,
     "build": build,
     "validate_final": validate_final,
-    "record_history": record_history,
     "publish": publish,
+    "record_history": record_history,
 }
 
 

@@ -119,7 +119,7 @@ def test_a_second_refresh_exits_at_once_while_one_runs(tmp_path):
 KILLS = [
     ("during ingest", None, lambda home: any((home / "runs").glob("*/warehouse.duckdb"))),
     ("after dbt build", "after:build", None),
-    ("after recording history", "after:record_history", None),
+    ("after the final gate", "after:validate_final", None),
     ("during publish", None, lambda home: any((home / "releases").glob(".tmp-*"))),
     ("between writing the release and switching current", "publish:before_switch", None),
 ]
@@ -167,3 +167,34 @@ def test_the_next_refresh_recovers_and_publishes_what_an_uninterrupted_run_would
     assert _csvs(home) == _csvs(reference["home"])
     assert not list((home / "runs").iterdir()), "stale run folders are cleaned"
     assert not list((home / "releases").glob(".tmp-*")), "half-written releases are cleaned"
+
+
+def _baseline(home: Path) -> tuple[int, str | None]:
+    """(inode of the baseline warehouse, release it belongs to)."""
+    marker = home / "warehouse" / "baseline.json"
+    release = json.loads(marker.read_text())["release_id"] if marker.exists() else None
+    return (home / "warehouse" / "registry.duckdb").stat().st_ino, release
+
+
+def test_the_history_baseline_moves_only_with_a_published_release(tmp_path):
+    home = tmp_path / "home"
+    _refresh(home, NIGHT_1)
+    night_1 = _baseline(home)
+    assert night_1[1] == (home / "current").resolve().name
+    # killed with the release written but not current: nobody saw night 2, the baseline stays
+    proc = _start(home, NIGHT_2, "publish:before_switch")
+    proc.wait(timeout=600)
+    assert proc.returncode == -signal.SIGKILL
+    assert _baseline(home) == night_1
+    # killed after the switch, before history was recorded: the next refresh finishes the job first
+    proc = _start(home, NIGHT_2, "after:publish")
+    proc.wait(timeout=600)
+    assert proc.returncode == -signal.SIGKILL
+    published = (home / "current").resolve().name
+    assert published != Path(night_1[1]).name and _baseline(home) == night_1
+    from sealreg.config import RunContext
+    from sealreg.steps import recover_baseline
+
+    recover_baseline(RunContext.create(home=home, inbox=SAMPLES, as_of=NIGHT_2))  # what the next ingest does first
+    inode, release = _baseline(home)
+    assert inode != night_1[0] and release == published
