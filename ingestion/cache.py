@@ -20,6 +20,7 @@ import json
 import os
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
 
 import duckdb
@@ -27,6 +28,7 @@ import pyarrow as pa
 
 from ingestion.problems import INTERNAL_ERROR, Problem
 from ingestion.rulebook import CRITERIA_CSV
+from ingestion.spdx import SPDX_PACKAGES
 from ingestion.validate import Accepted, Outcome
 
 FULL_INGEST_ENV = "SEALREG_FULL_INGEST"
@@ -54,11 +56,14 @@ def full_ingest_requested() -> bool:
 @lru_cache(maxsize=1)
 def validator_fingerprint() -> str:
     """sha256 over the code and reference data that decide a file's outcome and its raw rows: every
-    ingestion/*.py and *.sql and the criteria seed. Another version never reuses this one's cache."""
+    ingestion/*.py and *.sql, the criteria seed and the versions of the SPDX libraries (the licence check).
+    Another version never reuses this one's cache."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
     for path in sorted([*here.glob("*.py"), *here.glob("*.sql"), CRITERIA_CSV]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for package in SPDX_PACKAGES:
+        digest.update(f"{package}=={version(package)}".encode() + b"\0")
     return digest.hexdigest()
 
 

@@ -12,6 +12,7 @@ import pyarrow as pa
 from ingestion.checks import parse_date, parse_timestamp
 from ingestion.problems import Problem
 from ingestion.rulebook import criteria_rungs
+from ingestion.spdx import LicenseIds, parse_license
 from ingestion.validate import Accepted
 
 S, I32, F64, BOOL, DATE, TS, I64 = pa.string(), pa.int32(), pa.float64(), pa.bool_(), pa.date32(), pa.timestamp(
@@ -42,6 +43,8 @@ RAW_TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
     "certification_services": [("disclosure_id", S), ("certificate_id", S), ("service_id", S)],
     "service_runs_on": [("disclosure_id", S), ("service_id", S), ("position", I32), ("dependency_service_id", S),
                         ("platform", S), ("operator_name", S), ("operator_country", S)],
+    "open_source_licenses": [("disclosure_id", S), ("service_id", S), ("repository", S), ("license", S),
+                             ("license_id", S), ("is_exception", BOOL)],
     "decisions": [("decision_id", S), ("seq", I32), ("service_id", S), ("action", S), ("reason", S),
                   ("decided_by", S), ("decided_at", TS), ("prev_hash", S), ("hash", S)],
     "rejections": [("run_id", S), ("file", S), ("code", S), ("path", S), ("message", S)],
@@ -115,11 +118,21 @@ def _add_document(c: _Columns, a: Accepted, sha256: str) -> None:
         evidence = s.get("evidence", {})
         c.extend("evidence", [did] * len(evidence), [sid] * len(evidence), map(_CRITERIA.__getitem__, evidence),
                  [e["url"] for e in evidence.values()], [e.get("note") for e in evidence.values()])
+        if "open_source" in s:
+            _add_licenses(c, did, sid, s["open_source"])
     for i, cert in enumerate(doc["certifications"]):
         c.add("certifications", did, i, cert["scheme"], cert["certificate_id"], cert["issuer"],
               parse_date(cert["valid_from"]), parse_date(cert["valid_until"]))
         for sid in cert["services"]:
             c.add("certification_services", did, cert["certificate_id"], sid)
+
+
+def _add_licenses(c: _Columns, did: str, sid: str, open_source: dict) -> None:
+    """One row per distinct licence id and exception id of the (validated) expression."""
+    ids = parse_license(open_source["license"])
+    assert isinstance(ids, LicenseIds)  # the validator rejected every other expression
+    for key, is_exception in [(k, False) for k in ids.licenses] + [(k, True) for k in ids.exceptions]:
+        c.add("open_source_licenses", did, sid, open_source["repository"], open_source["license"], key, is_exception)
 
 
 def _cada_columns(cada: dict | None) -> tuple:

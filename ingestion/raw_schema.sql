@@ -48,6 +48,11 @@ CREATE TABLE IF NOT EXISTS raw.service_runs_on (
     disclosure_id VARCHAR, service_id VARCHAR, position INTEGER, dependency_service_id VARCHAR,
     platform VARCHAR, operator_name VARCHAR, operator_country VARCHAR
 );
+-- services[].open_source (format 1.1): one row per distinct licence or exception id of the declared expression.
+CREATE TABLE IF NOT EXISTS raw.open_source_licenses (
+    disclosure_id VARCHAR, service_id VARCHAR, repository VARCHAR, license VARCHAR,
+    license_id VARCHAR, is_exception BOOLEAN
+);
 CREATE TABLE IF NOT EXISTS raw.decisions (
     decision_id VARCHAR, seq INTEGER, service_id VARCHAR, action VARCHAR, reason VARCHAR,
     decided_by VARCHAR, decided_at TIMESTAMP, prev_hash VARCHAR, hash VARCHAR

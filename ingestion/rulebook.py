@@ -21,6 +21,8 @@ MAX_URL = 2048
 MAX_ID = 100
 MAX_SERVICES_PER_FILE = 500  # E015: one provider's disclosure; each service costs ~50 KB of release
 MAX_SERVICES_PER_RUN = 100_000  # E015: the run's budget over every accepted file (3x the 10k-provider bench)
+MAX_LICENSE = 200  # open_source.license, an SPDX expression (disclosure 1.1)
+MAX_REPOSITORY_URL = 500  # open_source.repository
 
 SCHEMA_VERSIONS = ("1", "1.1")  # "1.1" = "1" plus the optional service fields of ingestion/format_1_1.py
 MAX_RUNS_ON = 50  # items of services[].runs_on

@@ -69,7 +69,10 @@ current_states as (
         assessed.flag_count,
         false as disclosure_withdrawn,
         objective_seals.objective_seals,
-        providers.third_country_control
+        providers.third_country_control,
+        assessed.open_source_status,
+        assessed.open_source_license,
+        assessed.open_source_repository
     from assessed
     left join objective_seals on assessed.service_id = objective_seals.service_id
     left join providers on assessed.provider_id = providers.provider_id
@@ -116,7 +119,10 @@ withdrawn_revoked as (
         last_known.flag_count,
         true as disclosure_withdrawn,
         last_known.objective_seals,
-        last_known.third_country_control
+        last_known.third_country_control,
+        coalesce(last_known.open_source_status, 'undeclared') as open_source_status,
+        last_known.open_source_license,
+        last_known.open_source_repository
     from last_known
     inner join revocations on last_known.service_id = revocations.service_id
     where last_known.service_id not in (select service_id from current_states)

@@ -23,6 +23,12 @@ regions as (
 
 ),
 
+open_source as (
+
+    select * from {{ ref('int_services__open_source_checked') }}
+
+),
+
 flags as (
 
     select service_id, count(*) as flag_count
@@ -46,9 +52,13 @@ select
     scored.weights_version,
     {{ as_of_date() }} as evaluated_on,
     regions.regions,
-    cast(coalesce(flags.flag_count, 0) as integer) as flag_count
+    cast(coalesce(flags.flag_count, 0) as integer) as flag_count,
+    open_source.open_source_status,
+    open_source.open_source_license,
+    open_source.open_source_repository
 from scored
 inner join status on scored.service_id = status.service_id
 left join regions on scored.service_id = regions.service_id
 left join flags on scored.service_id = flags.service_id
+left join open_source on scored.service_id = open_source.service_id
 where status.is_published

@@ -6,6 +6,8 @@
 --                    (LEI in Level 1, whatever its status), is outside the Union     -> SOV-2 <= 1
 --   W4-certificate   SOV-7.1 rung >= 4 but no certificate covering this service is valid on as_of
 --                    (valid and self_declared or corroborated, §6.3)                -> SOV-7 <= 2
+--   W9-open-source   SOV-6.3 rung >= 3 ("open source ...") but the declared licence is source-available
+--                    (int_services__open_source_checked, §8)                         -> SOV-6 <= 2
 -- plus W5-W7 from int_washing_flags__reference_checked.
 -- "The Union" is the countries seed (EU + EEA). W4 counts only certificates that list the service.
 with
@@ -14,7 +16,7 @@ answers as (
 
     select service_id, provider_id, criterion_id, rung, rung_label
     from {{ ref('int_criteria__scored') }}
-    where criterion_id in ('SOV-1.1', 'SOV-2.1', 'SOV-3.4', 'SOV-7.1')
+    where criterion_id in ('SOV-1.1', 'SOV-2.1', 'SOV-3.4', 'SOV-6.3', 'SOV-7.1')
 
 ),
 
@@ -46,6 +48,12 @@ service_certificates as (
 
     select * from {{ ref('int_certifications__covered') }}
     where service_id is not null
+
+),
+
+open_source as (
+
+    select * from {{ ref('int_services__open_source_checked') }}
 
 ),
 
@@ -179,6 +187,27 @@ w4_certificate as (
         and answered_as.rung >= 4
         and not coalesce(certificate_facts.has_valid_certificate, false)
 
+),
+
+w9_open_source as (
+
+    select
+        answered_as.service_id,
+        'W9-open-source' as flag,
+        'SOV-6' as objective,
+        answered_as.criterion_id,
+        answered_as.rung,
+        2 as cap,
+        answered_as.claim || ' but the declared licence ' || open_source.open_source_license
+        || ' is source-available: ' || open_source.non_osi_license_ids
+        || case when open_source.non_osi_license_ids like '%,%' then ' are' else ' is' end
+        || ' not OSI-approved (SPDX License List ' || open_source.spdx_list_version || ')' as reason
+    from answered_as
+    inner join open_source on answered_as.service_id = open_source.service_id
+    where answered_as.criterion_id = 'SOV-6.3'
+        and answered_as.rung >= 3
+        and open_source.open_source_status = 'source_available'
+
 )
 
 select * from w1_control
@@ -190,3 +219,5 @@ union all
 select * from w4_certificate
 union all
 select * from {{ ref('int_washing_flags__reference_checked') }}
+union all
+select * from w9_open_source

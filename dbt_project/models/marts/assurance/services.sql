@@ -28,5 +28,8 @@ select
     disclosure_id,
     disclosure_withdrawn,
     tender_eligible,
-    tender_exclusion_reason
+    tender_exclusion_reason,
+    open_source_status,
+    open_source_license,
+    open_source_repository
 from states
