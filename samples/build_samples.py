@@ -65,12 +65,14 @@ def cada(*, soc=True, reg=True, dlc=True, audit=None, cyber="substantial", perso
     return block
 
 
-def service(sid, name, model, regions, spec, *, evidence=None, cada_block=None):
+def service(sid, name, model, regions, spec, *, evidence=None, cada_block=None, open_source=None):
     s = {"service_id": sid, "name": name, "model": model, "regions": regions, "answers": answers(spec)}
     if evidence:
         s["evidence"] = evidence
     if cada_block is not None:
         s["cada"] = cada_block
+    if open_source is not None:  # format 1.1: (repository, SPDX licence expression)
+        s["open_source"] = {"repository": open_source[0], "license": open_source[1]}
     return s
 
 
@@ -90,7 +92,7 @@ def cert(scheme, cid, issuer, vfrom, vuntil, services):
 
 
 def disclosure(pid, submitted_at, legal_name, country, *, lei_base=None, website=True,
-               ownership, parents, services, certifications):
+               ownership, parents, services, certifications, schema_version="1"):
     date = submitted_at[:10]
     prov = {"provider_id": pid, "legal_name": legal_name, "country": country}
     if lei_base:
@@ -98,7 +100,7 @@ def disclosure(pid, submitted_at, legal_name, country, *, lei_base=None, website
     if website:
         prov["website"] = f"https://{pid}.example"
     return {
-        "schema_version": "1",
+        "schema_version": schema_version,
         "disclosure_id": f"{pid}-{date}",
         "submitted_at": submitted_at,
         "provider": prov,
@@ -621,6 +623,46 @@ DOCS.append(disclosure(
         cert("SecNumCloud", "SNC-2025-112", "ANSSI (fictional record)", "2025-09-01", "2028-08-31",
              ["certitude-files"]),
     ],
+))
+
+
+# ---------------------------------------------------------------------------------------------
+# Open source (assurance-rules §8). Opencirrus (NL), format 1.1 with `open_source` (assurance-rules §8). Every service answers
+#     SOV-6.3 with an open-source rung except opencirrus-ai (rung 2, "source visible").
+#     - opencirrus-kubernetes  Apache-2.0: open_source, no flag.
+#     - opencirrus-gitforge    GPL-2.0-only WITH Classpath-exception-2.0 OR MIT: open_source (the
+#                              exception after WITH does not count).
+#     - opencirrus-search      SSPL-1.0 OR Elastic-2.0 with rung 4: source_available -> W9-open-source,
+#                              SOV-6 capped at 2; the reason names Elastic-2.0 and SSPL-1.0.
+#     - opencirrus-ai          LicenseRef-opencirrus-community-1.0 with rung 2: source_available,
+#                              no flag (the answer does not claim open source).
+#     - opencirrus-console     no `open_source`: undeclared, no flag, never preferred by open source first.
+OPENCIRRUS = "4 4 3 4 5 4 3 5 | 3 4 4 4 4 4 | 4 4 4 5 2 | 4 5 4 4 4 4 | 3 3 3 4 4 4 3 | 4 4 {} 3 2 | 3 5 4 4 4 4 5 | 4 4 3 4"
+OPENCIRRUS_CADA = dict(audit=("Amstel Assurance B.V.", "positive", "2026-08-20", 2), cyber="substantial",
+                       personnel="eu_located")
+DOCS.append(disclosure(
+    "opencirrus", "2026-11-18T09:30:00+01:00", "Opencirrus B.V.", "NL",
+    lei_base="724500OPENCIRRUSNL", schema_version="1.1",
+    ownership=[holder("opencirrus-cooperatie", "Opencirrus Coöperatie U.A.", "NL", 100, 100, True)],
+    parents=[],
+    services=[
+        service("opencirrus-kubernetes", "Opencirrus Kubernetes", "PaaS", ["NL", "DE"], OPENCIRRUS.format(5),
+                cada_block=cada(**OPENCIRRUS_CADA),
+                open_source=("https://code.opencirrus.example/kubernetes", "Apache-2.0")),
+        service("opencirrus-gitforge", "Opencirrus Git Forge", "SaaS", ["NL"], OPENCIRRUS.format(4),
+                cada_block=cada(**OPENCIRRUS_CADA),
+                open_source=("https://code.opencirrus.example/gitforge",
+                             "GPL-2.0-only WITH Classpath-exception-2.0 OR MIT")),
+        service("opencirrus-search", "Opencirrus Search", "PaaS", ["NL"], OPENCIRRUS.format(4),
+                cada_block=cada(**OPENCIRRUS_CADA),
+                open_source=("https://code.opencirrus.example/search", "SSPL-1.0 OR Elastic-2.0")),
+        service("opencirrus-ai", "Opencirrus AI Studio", "SaaS", ["NL"], OPENCIRRUS.format(2),
+                cada_block=cada(**OPENCIRRUS_CADA),
+                open_source=("https://code.opencirrus.example/ai-studio", "LicenseRef-opencirrus-community-1.0")),
+        service("opencirrus-console", "Opencirrus Console", "SaaS", ["NL"], OPENCIRRUS.format(3),
+                cada_block=cada(**OPENCIRRUS_CADA)),
+    ],
+    certifications=[],
 ))
 
 
