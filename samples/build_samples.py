@@ -637,7 +637,7 @@ DOCS.append(disclosure(
 #     - opencirrus-ai          LicenseRef-opencirrus-community-1.0 with rung 2: source_available,
 #                              no flag (the answer does not claim open source).
 #     - opencirrus-console     no `open_source`: undeclared, no flag, never preferred by open source first.
-OPENCIRRUS = "4 4 3 4 5 4 3 5 | 3 4 4 4 4 4 | 4 4 4 5 2 | 4 5 4 4 4 4 | 3 3 3 4 4 4 3 | 4 4 {} 3 2 | 3 5 4 4 4 4 5 | 4 4 3 4"
+OPENCIRRUS = "4 5 4 4 5 4 4 5 | 3 5 5 5 4 5 | 5 5 5 5 4 | 5 5 5 5 5 5 | 5 4 5 5 5 5 5 | 5 5 {} 4 3 | 4 5 5 5 5 5 5 | 5 5 5 4"
 OPENCIRRUS_CADA = dict(audit=("Amstel Assurance B.V.", "positive", "2026-08-20", 2), cyber="substantial",
                        personnel="eu_located")
 DOCS.append(disclosure(
@@ -662,7 +662,11 @@ DOCS.append(disclosure(
         service("opencirrus-console", "Opencirrus Console", "SaaS", ["NL"], OPENCIRRUS.format(3),
                 cada_block=cada(**OPENCIRRUS_CADA)),
     ],
-    certifications=[],
+    certifications=[
+        cert("ISO27001", "NL-ISMS-2026-0431", "Amstel Assurance B.V.", "2026-03-01", "2029-02-28",
+             ["opencirrus-kubernetes", "opencirrus-gitforge", "opencirrus-search", "opencirrus-ai",
+              "opencirrus-console"]),
+    ],
 ))
 
 

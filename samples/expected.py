@@ -58,6 +58,7 @@ CAPS = {  # flag -> (objective, cap)
     "W5-undeclared-parent": ("SOV-1", 1),
     "W6-identity": ("SOV-2", 2),
     "W7-certificate-register": ("SOV-7", 2),
+    "W9-open-source": ("SOV-6", 2),
 }
 MAX_GLEIF_DEPTH = 32
 EXPECTED_REFERENCE_REJECTIONS = [
@@ -82,7 +83,7 @@ def load_rulebook(weights_version: str):
         union = {r["iso2"] for r in csv.DictReader(f)}
     assert len(rung_table) == 48, len(rung_table)
     assert len(weights) == 8 and abs(sum(weights.values()) - 1) < 1e-9, weights
-    return rung_table, objective_of, weights, union
+    return rung_table, objective_of, weights, union, load_osi()
 
 
 # ------------------------------------------------------------------------------ sanity checks
@@ -92,7 +93,7 @@ def lei_ok(lei: str) -> bool:
 
 def check_valid(doc: dict, name: str, rung_table, as_of: date) -> None:
     """Not the validator: just enough to be sure a 'valid' sample is not accidentally broken."""
-    assert doc["schema_version"] == "1", name
+    assert doc["schema_version"] in ("1", "1.1"), name
     assert name == f"{doc['disclosure_id']}.json", name
     assert doc["disclosure_id"] == f"{doc['provider']['provider_id']}-{doc['submitted_at'][:10]}", name
     ts = datetime.fromisoformat(doc["submitted_at"].replace("Z", "+00:00"))
@@ -131,6 +132,38 @@ def check_broken(files: dict[str, str], rung_table) -> None:
             assert sum(h["capital_pct"] for h in doc["ownership"]) > 100.01
         elif exp["code"] == "E004":
             assert "evidnce" in doc["services"][0]
+
+
+# ----------------------------------------------------------------------------- §8 open source
+def load_osi() -> dict[str, bool]:
+    """licence id -> OSI-approved, from the generated SPDX seed."""
+    with open(SEEDS / "spdx_licenses.csv", newline="", encoding="utf-8") as f:
+        return {r["license_id"]: r["osi_approved"] == "true" for r in csv.DictReader(f)}
+
+
+def licence_ids(expression: str) -> list[str]:
+    """The licence ids of a (valid) SPDX expression: every word but AND/OR/WITH and the exception after WITH."""
+    words = expression.replace("(", " ").replace(")", " ").split()
+    ids, after_with = [], False
+    for w in words:
+        if w.upper() in ("AND", "OR"):
+            continue
+        if w.upper() == "WITH":
+            after_with = True
+        elif after_with:
+            after_with = False  # an exception id does not count
+        else:
+            ids.append(w)
+    return ids
+
+
+def open_source(svc: dict, osi: dict[str, bool]) -> tuple[str, list[str]]:
+    """(open_source_status, non-OSI licence ids) of a service."""
+    declared = svc.get("open_source")
+    if declared is None:
+        return "undeclared", []
+    non_osi = sorted({i for i in licence_ids(declared["license"]) if not osi.get(i, False)})
+    return ("source_available" if non_osi else "open_source"), non_osi
 
 
 # --------------------------------------------------------------------------------- §2 control
@@ -291,7 +324,7 @@ def corroboration(c: dict, prov: dict, registers: list[dict], as_of: date) -> tu
 # ---------------------------------------------------------------------------- §1 + §3 scores
 def assess(svc: dict, doc: dict, ctl: dict, rb, as_of: date, ref: dict, corr: dict) -> dict:
     """ref: reference_facts of the provider; corr: certificate_id -> (corroboration, url)."""
-    rung_table, objective_of, weights, union = rb
+    rung_table, objective_of, weights, union, osi = rb
     pts: dict[str, float] = {}
     mx: dict[str, float] = {}
     seal_unc: dict[str, int] = {}
@@ -325,6 +358,8 @@ def assess(svc: dict, doc: dict, ctl: dict, rb, as_of: date, ref: dict, corr: di
         flags.append("W6-identity")
     if any(corr[c["certificate_id"]][0] not in ("self_declared", "corroborated") for c in listing):
         flags.append("W7-certificate-register")
+    if a["SOV-6.3"] >= 3 and open_source(svc, osi)[0] == "source_available":
+        flags.append("W9-open-source")
 
     objectives = {}
     for obj in sorted(pts):
@@ -419,7 +454,7 @@ def main() -> int:
     args = ap.parse_args()
     as_of = date.fromisoformat(args.as_of)
     rb = load_rulebook(args.weights)
-    rung_table, _, weights, union = rb
+    rung_table, _, weights, union, osi = rb
     associated: set[str] = set()
 
     # §1 check figures from the rulebook
@@ -481,6 +516,8 @@ def main() -> int:
                 "objective_scores": {o: v["score_pct"] for o, v in res["objectives"].items()},
                 "objective_scores_1dp": {o: half_up(v["score_pct"], 1) for o, v in res["objectives"].items()},
                 "flags": res["flags"],
+                "open_source_status": open_source(svc, osi)[0],
+                "open_source_non_osi_ids": open_source(svc, osi)[1],
                 "ual": level,
                 "status": status,
                 "ual_note": reason,
