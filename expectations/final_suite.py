@@ -25,12 +25,14 @@ COUNTRY = r"^[A-Z]{2}$"
 OBJECTIVES = [f"SOV-{i}" for i in range(1, 9)]
 STATUSES = ["listed", "expired", "suspended", "revoked", "not_listed"]
 FLAGS = {"W1-control": "SOV-1", "W2-regions": "SOV-3", "W3-jurisdiction": "SOV-2", "W4-certificate": "SOV-7",
-         "W5-undeclared-parent": "SOV-1", "W6-identity": "SOV-2", "W7-certificate-register": "SOV-7"}
+         "W5-undeclared-parent": "SOV-1", "W6-identity": "SOV-2", "W7-certificate-register": "SOV-7",
+         "W9-open-source": "SOV-6"}
 LEI_CHECKS = ["not_checked", "not_declared", "unknown", "invalid", "country_mismatch", "lapsed", "verified"]
 CORROBORATIONS = ["self_declared", "not_found", "holder_mismatch", "withdrawn", "suspended", "in_progress",
                   "expired", "corroborated"]
 REVIEW_KINDS = ["W5-undeclared-parent", "W6-identity", "W7-certificate-register", "gleif_parent_changed",
                 "corroboration_lost"]
+OPEN_SOURCE_STATUSES = ["open_source", "source_available", "undeclared"]
 TOLERANCE = 1e-6
 
 
@@ -73,7 +75,8 @@ PROVIDERS = table(
 SERVICES = table(
     "main.services",
     ["service_id", "provider_id", "name", "model", "sovereignty_score", "seal", "ual", "status",
-     "status_reason", "weights_version", "evaluated_on"],
+     "status_reason", "weights_version", "evaluated_on", "open_source_status", "open_source_license",
+     "open_source_repository"],
     ("service_id",),
     [
         rows_at_least(1, f"{C}: a release lists at least one service"),
@@ -95,6 +98,10 @@ SERVICES = table(
         ),
         not_null("weights_version", f"{A} §1: the weights version of the run is recorded"),
         not_null("evaluated_on", f"{A} §4: the evaluation date is recorded"),
+        not_null("open_source_status", f"{A} §8: every service has an open-source status"),
+        in_set("open_source_status", OPEN_SOURCE_STATUSES,
+               f"{A} §8: open_source_status is open_source|source_available|undeclared"),
+        matches("open_source_repository", r"^https://", "disclosure-v1.1: open_source.repository is an https URL"),
     ],
 )
 
@@ -138,9 +145,9 @@ WASHING_FLAGS = table(
     [
         *_keys_not_null(("service_id", "flag"), "washing_flags"),
         unique_together(["service_id", "flag"], f"{C}: washing_flags key (service_id, flag)"),
-        in_set("flag", list(FLAGS), f"{A} §3, §6: flags are W1-W7"),
+        in_set("flag", list(FLAGS), f"{A} §3, §6, §8: flags are W1-W7 and W9"),
         pairs_in_set("flag", "objective", list(FLAGS.items()),
-                     f"{A} §3, §6: W1, W5 cap SOV-1; W2 SOV-3; W3, W6 SOV-2; W4, W7 SOV-7"),
+                     f"{A} §3, §6, §8: W1, W5 cap SOV-1; W2 SOV-3; W3, W6 SOV-2; W4, W7 SOV-7; W9 SOV-6"),
         not_null("cap", f"{A} §3: every flag states its cap"),
         not_null("reason", f"{A} §3: every flag is published with its reason"),
     ],
@@ -386,6 +393,28 @@ UAL_VS_GATES = derived(
     "per service: UAL next to the highest level below its first failed gate",
 )
 
+OPEN_SOURCE_DECLARED = derived(
+    "open_source_declared",
+    """
+    select s.service_id, s.open_source_status,
+           s.open_source_license is not null and s.open_source_repository is not null as declared,
+           (select count(*) from main.washing_flags f
+            where f.service_id = s.service_id and f.flag = 'W9-open-source') as w9_flags
+    from main.services s order by s.service_id
+    """,
+    ("main.services", "main.washing_flags"),
+    ("service_id",),
+    [
+        pairs_in_set("open_source_status", "declared",
+                     [("open_source", True), ("source_available", True), ("undeclared", False)],
+                     f"{A} §8: a licence and repository are published exactly when open_source was declared"),
+        pairs_in_set("open_source_status", "w9_flags",
+                     [("open_source", 0), ("source_available", 0), ("source_available", 1), ("undeclared", 0)],
+                     f"{A} §8: W9-open-source is raised only on source-available services"),
+    ],
+    "per service: open-source status, whether a licence is published, and its W9 flags",
+)
+
 OPEN_PERIODS = derived(
     "history_open_periods",
     """
@@ -412,7 +441,7 @@ PUBLISHED_COLUMNS: dict[str, tuple[str, ...]] = {
                        "non_union_voting_pct", "control_chain", "disclosure_id", "submitted_at"),
     "main.services": ("service_id", "provider_id", "name", "model", "sovereignty_score", "seal", "seal_uncapped",
                       "ual", "status", "status_reason", "weights_version", "evaluated_on", "regions", "flag_count",
-                      "disclosure_withdrawn"),
+                      "disclosure_withdrawn", "open_source_status", "open_source_license", "open_source_repository"),
     "main.objective_results": ("service_id", "objective", "objective_name", "score_pct", "seal", "seal_uncapped",
                                "weight"),
     "main.criterion_results": ("service_id", "criterion_id", "objective", "title", "rung", "rung_label", "points",
@@ -435,6 +464,6 @@ FINAL_SUITE = Suite(
         PROVIDERS, SERVICES, OBJECTIVE_RESULTS, CRITERION_RESULTS, WASHING_FLAGS, CADA_GATES, CERTIFICATIONS,
         DECISIONS, REJECTIONS, SERVICE_HISTORY, CHANGES, REVIEW_ITEMS,
         SERVICE_COUNTS, ORPHANS, SEAL_RECOMPUTED, OBJECTIVE_RECOMPUTED, SCORE_RECOMPUTED, CAPS_APPLIED,
-        UAL_VS_GATES, OPEN_PERIODS,
+        UAL_VS_GATES, OPEN_SOURCE_DECLARED, OPEN_PERIODS,
     ),
 )

@@ -200,6 +200,21 @@ RUNS_ON_SHAPES = derived(
     "each runs_on row; `bad_item` names one that is neither shape or names its own service",
 )
 
+OPEN_SOURCE_LICENSES = table(
+    "raw.open_source_licenses",
+    ["disclosure_id", "service_id", "repository", "license", "license_id", "is_exception"],
+    ("disclosure_id", "service_id", "license_id"),
+    [
+        not_null("disclosure_id", "docs/design.md: every raw row carries its disclosure_id"),
+        not_null("service_id", f"{D}: open_source belongs to a service"),
+        not_null("license", f"{D}: open_source.license is required"),
+        not_null("license_id", f"{D}: one row per id of the parsed SPDX expression"),
+        not_null("is_exception", f"{D}: each id is a licence or an exception after WITH"),
+        unique_together(["disclosure_id", "service_id", "license_id"], "docs/design.md: one row per distinct id"),
+        matches("repository", r"^https://", f"{D}: open_source.repository is an https URL (E006)"),
+    ],
+)
+
 DECISIONS = table(
     "raw.decisions",
     ["decision_id", "seq", "service_id", "action", "reason", "decided_by", "decided_at", "prev_hash", "hash"],
@@ -323,13 +338,17 @@ ORPHANS = derived(
     from (select distinct disclosure_id, service_id from raw.service_runs_on) c
     left join raw.services s using (disclosure_id, service_id)
     union all
+    select 'open_source_licenses', case when s.service_id is null then c.disclosure_id || '/' || c.service_id end
+    from (select distinct disclosure_id, service_id from raw.open_source_licenses) c
+    left join raw.services s using (disclosure_id, service_id)
+    union all
     select 'input_files', case when d.disclosure_id is null then c.file_name end
     from raw.input_files c left join raw.disclosures d using (disclosure_id)
     where c.status = 'accepted'
     """,
     ("raw.disclosures", "raw.services", "raw.ownership", "raw.parents", "raw.certifications", "raw.answers",
      "raw.service_regions", "raw.evidence", "raw.certification_services", "raw.service_runs_on",
-     "raw.input_files"),
+     "raw.open_source_licenses", "raw.input_files"),
     ("child_table",),
     [
         is_null("orphan", "referential integrity: every raw row points at a loaded disclosure/service/certificate"),
@@ -339,8 +358,8 @@ ORPHANS = derived(
 
 RAW_TABLES = (
     "raw.disclosures", "raw.ownership", "raw.parents", "raw.services", "raw.service_regions", "raw.answers",
-    "raw.evidence", "raw.certifications", "raw.certification_services", "raw.service_runs_on", "raw.decisions",
-    "raw.rejections", "raw.input_files", *REFERENCE_TABLES,
+    "raw.evidence", "raw.certifications", "raw.certification_services", "raw.service_runs_on",
+    "raw.open_source_licenses", "raw.decisions", "raw.rejections", "raw.input_files", *REFERENCE_TABLES,
 )
 
 RAW_SUITE = Suite(
@@ -348,7 +367,7 @@ RAW_SUITE = Suite(
     tables=RAW_TABLES,
     frames=(
         DISCLOSURES, SERVICES, ANSWERS, OWNERSHIP, PARENTS, SERVICE_REGIONS, EVIDENCE, CERTIFICATIONS,
-        CERTIFICATION_SERVICES, SERVICE_RUNS_ON, RUNS_ON_SHAPES, DECISIONS, REJECTIONS, INPUT_FILES, ANSWER_COUNTS,
-        ANSWERS_VS_RULEBOOK, ORPHANS, *REFERENCE_FRAMES,
+        CERTIFICATION_SERVICES, SERVICE_RUNS_ON, RUNS_ON_SHAPES, OPEN_SOURCE_LICENSES, DECISIONS, REJECTIONS,
+        INPUT_FILES, ANSWER_COUNTS, ANSWERS_VS_RULEBOOK, ORPHANS, *REFERENCE_FRAMES,
     ),
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ingestion.checks import Checker
+from ingestion.validate_open_source import check_open_source
 from ingestion.validate_runs_on import check_runs_on
 
 VERSION = "1.1"
@@ -16,4 +17,5 @@ FieldCheck = Callable[[Checker, object, str, "str | None"], None]
 
 SERVICE_FIELDS: dict[str, FieldCheck] = {
     "runs_on": check_runs_on,
+    "open_source": check_open_source,
 }

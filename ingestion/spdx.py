@@ -52,9 +52,9 @@ def parse_license(expression: str) -> LicenseIds | str:
     try:
         parsed = licensing.parse(expression, strict=True)
     except ExpressionError as exc:
-        return f"is not a valid SPDX licence expression: {_first_line(exc)}"
+        return f"is not a valid SPDX licence expression: {_first_line(exc)}{_paren_hint(expression)}"
     except Exception:  # noqa: BLE001 - the library fails on some malformed input ("()") with other errors
-        return "is not a valid SPDX licence expression"
+        return f"is not a valid SPDX licence expression{_paren_hint(expression)}"
     if parsed is None:
         return "is not a valid SPDX licence expression: it names no licence"
     unknown = [key for key in licensing.unknown_license_keys(parsed, unique=True) if not LICENSE_REF.fullmatch(key)]
@@ -66,6 +66,11 @@ def parse_license(expression: str) -> LicenseIds | str:
     return LicenseIds(
         tuple(s.key for s in symbols if not s.is_exception), tuple(s.key for s in symbols if s.is_exception)
     )
+
+
+def _paren_hint(expression: str) -> str:
+    """The library's messages do not say when a parenthesis is left open; this does."""
+    return " (unbalanced parentheses)" if expression.count("(") != expression.count(")") else ""
 
 
 def _first_line(exc: Exception) -> str:

@@ -10,7 +10,7 @@ from ingestion.spdx import LicenseIds, parse_license
 OPEN_SOURCE_KEYS = ("repository", "license")
 
 
-def check_open_source(c: Checker, value: object, path: str) -> None:
+def check_open_source(c: Checker, value: object, path: str, own_id: str | None = None) -> None:
     """`{"repository": "https://...", "license": "<SPDX expression>"}`; every problem is E003-E006."""
     o = c.obj(value, path, OPEN_SOURCE_KEYS)
     if o is None:

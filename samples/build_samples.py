@@ -642,7 +642,7 @@ OPENCIRRUS_CADA = dict(audit=("Amstel Assurance B.V.", "positive", "2026-08-20",
                        personnel="eu_located")
 DOCS.append(disclosure(
     "opencirrus", "2026-11-18T09:30:00+01:00", "Opencirrus B.V.", "NL",
-    lei_base="724500OPENCIRRUSNL", schema_version="1.1",
+    schema_version="1.1",
     ownership=[holder("opencirrus-cooperatie", "Opencirrus Coöperatie U.A.", "NL", 100, 100, True)],
     parents=[],
     services=[

@@ -85,6 +85,9 @@ def test_service_levels_match_the_hand_checked_oracle(sample_home, service_id):
     flags = sorted(f for (f,) in _query(sample_home, "select flag from washing_flags where service_id = ?",
                                         [service_id]))
     assert flags == sorted(want["flags"])
+    (open_source_status,) = _query(sample_home, "select open_source_status from services where service_id = ?",
+                                   [service_id])[0]
+    assert open_source_status == want["open_source_status"]
     objective_seals = dict(_query(sample_home, "select objective, seal from objective_results "
                                                "where service_id = ?", [service_id]))
     assert objective_seals == want["objective_seals"]
@@ -126,3 +129,11 @@ def test_review_queue_lists_every_reference_flag_of_the_first_night(sample_home)
     for subject_id, kind in EXPECTED["review_items"]:
         assert subject_id in proc.stdout and kind in proc.stdout
     assert f"{len(EXPECTED['review_items'])} item(s) to review" in proc.stdout
+
+
+def test_w9_names_the_licence_ids_that_are_not_osi_approved(sample_home):
+    (reason,) = _query(sample_home, "select reason from washing_flags where flag = 'W9-open-source'")[0]
+    assert "SSPL-1.0 OR Elastic-2.0" in reason and "Elastic-2.0, SSPL-1.0 are not OSI-approved" in reason
+    want = {sid for sid, s in EXPECTED["services"].items() if "W9-open-source" in s["flags"]}
+    assert want == {sid for (sid,) in _query(sample_home, "select service_id from washing_flags "
+                                                          "where flag = 'W9-open-source'")}
