@@ -60,6 +60,16 @@ def test_gate_runs_twice_in_one_process_and_releases_the_file(run_gate, good_war
             id="seal-7",
         ),
         pytest.param(
+            "update main.services set open_source_status = 'undeclared' where service_id = 'alpha-compute'",
+            ("final/open_source_declared: expect_column_pair_values_to_be_in_set", "alpha-compute"),
+            id="licence-published-but-undeclared",
+        ),
+        pytest.param(
+            "insert into main.washing_flags values ('alpha-compute', 'W9-open-source', 'SOV-6', 2, 'x')",
+            ("final/open_source_declared: expect_column_pair_values_to_be_in_set", "alpha-compute"),
+            id="w9-on-an-open-source-service",
+        ),
+        pytest.param(
             "insert into main.services select * from main.services where service_id = 'beta-db'",
             ("final/services: expect_column_values_to_be_unique(service_id) failed", "beta-db"),
             id="duplicate-service_id",
@@ -162,8 +172,9 @@ def test_tables_allowed_to_be_empty_pass_when_empty(run_gate, warehouse_with, tm
 def test_revoked_service_whose_disclosure_left_is_exempt_from_per_service_rows(run_gate, warehouse_with, tmp_path):
     """dbt keeps a revoked service published after its disclosure left the inbox (disclosure_withdrawn)."""
     sql = ("insert into main.services (service_id, provider_id, name, model, sovereignty_score, seal, ual, status, "
-           "status_reason, weights_version, evaluated_on, disclosure_withdrawn) values ('gone-svc', 'gone', 'Gone', "
-           "'SaaS', 40.0, 0, 0, 'revoked', 'revoked: test', 'calculator-2026', date '2026-11-28', true);"
+           "status_reason, weights_version, evaluated_on, disclosure_withdrawn, open_source_status) values "
+           "('gone-svc', 'gone', 'Gone', 'SaaS', 40.0, 0, 0, 'revoked', 'revoked: test', 'calculator-2026', "
+           "date '2026-11-28', true, 'undeclared');"
            "insert into main.service_history values ('gone-svc', date '2026-11-01', null, 0, 0, 40.0, 'revoked')")
     result = run_gate("final", warehouse_with(sql), tmp_path / "f")
     assert result.success, result.failures

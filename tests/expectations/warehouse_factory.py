@@ -95,7 +95,11 @@ create table main.services as
               else 'not_listed' end as status,
          case s.service_id when 'beta-db' then 'suspended: audit pending' end as status_reason,
          'calculator-2026' as weights_version, date '2026-11-28' as evaluated_on,
-         false as disclosure_withdrawn
+         false as disclosure_withdrawn,
+         case s.service_id when 'alpha-compute' then 'open_source' else 'undeclared' end as open_source_status,
+         case s.service_id when 'alpha-compute' then 'Apache-2.0' end as open_source_license,
+         case s.service_id when 'alpha-compute' then 'https://code.alpha.example/compute' end
+             as open_source_repository
   from raw.services s join main.objective_results o using (service_id) join w using (objective)
   group by all;
 create table main.cada_gates (service_id varchar, level integer, gate varchar, passed boolean);
