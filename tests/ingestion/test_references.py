@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from ingestion.lei import checksum_ok
 from ingestion.reference_files import folder_digests
-from ingestion.rulebook import lei_checksum_ok
 from tests.ingestion.reference_files_factory import (
     L1_HEADER,
     START,
@@ -38,7 +38,7 @@ def _only_rejection(nights: Nights, file: str) -> tuple[str, str, str]:
 
 
 def test_factory_leis_have_valid_check_digits():
-    assert all(lei_checksum_ok(lei(i)) for i in range(50))
+    assert all(checksum_ok(lei(i)) for i in range(50))
 
 
 def test_level1_level2_and_registers_become_snapshots_in_use(nights):
