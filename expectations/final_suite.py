@@ -223,6 +223,21 @@ REJECTIONS = table(
     "may be empty",
 )
 
+REFERENCE_SOURCES = table(
+    "main.reference_sources",
+    ["source", "file_sha256", "kind", "file", "rows", "first_loaded_on", "in_use"],
+    ("source", "file_sha256"),
+    [
+        *_keys_not_null(("source", "file_sha256"), "reference_sources"),
+        unique_together(["source", "file_sha256"], f"{C}: reference_sources key (source, file_sha256)"),
+        in_set("kind", ["gleif_level1", "gleif_level2", "scheme_register"], f"{C}: reference source kinds"),
+        matches("file_sha256", r"^[0-9a-f]{64}$", "references: every snapshot is named by its file's sha256"),
+        not_null("first_loaded_on", "references: the release says when each snapshot was first loaded"),
+        not_null("in_use", "references: in_use says which snapshot every figure rests on"),
+    ],
+    "may be empty (no reference source loaded yet)",
+)
+
 SERVICE_HISTORY = table(
     "main.service_history",
     ["service_id", "valid_from", "valid_to", "seal", "ual", "sovereignty_score", "status"],
@@ -430,7 +445,7 @@ OPEN_PERIODS = derived(
 FINAL_TABLES = (
     "main.providers", "main.services", "main.objective_results", "main.criterion_results", "main.washing_flags",
     "main.cada_gates", "main.certifications", "main.decisions", "main.rejections", "main.service_history",
-    "main.changes", "main.review_items",
+    "main.changes", "main.review_items", "main.reference_sources",
 )
 
 #: Every column the site's pages read, per published table: the `_columns` frame fails the gate when one
@@ -462,7 +477,7 @@ FINAL_SUITE = Suite(
     columns=PUBLISHED_COLUMNS,
     frames=(
         PROVIDERS, SERVICES, OBJECTIVE_RESULTS, CRITERION_RESULTS, WASHING_FLAGS, CADA_GATES, CERTIFICATIONS,
-        DECISIONS, REJECTIONS, SERVICE_HISTORY, CHANGES, REVIEW_ITEMS,
+        DECISIONS, REJECTIONS, SERVICE_HISTORY, CHANGES, REVIEW_ITEMS, REFERENCE_SOURCES,
         SERVICE_COUNTS, ORPHANS, SEAL_RECOMPUTED, OBJECTIVE_RECOMPUTED, SCORE_RECOMPUTED, CAPS_APPLIED,
         UAL_VS_GATES, OPEN_SOURCE_DECLARED, OPEN_PERIODS,
     ),

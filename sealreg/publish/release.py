@@ -54,6 +54,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "service_history": ("service_id", "valid_from"),
     "changes": ("service_id", "field"),
     "review_items": ("subject_id", "kind"),
+    "reference_sources": ("source", "file_sha256"),
 }
 PUBLISHED_TABLES: tuple[str, ...] = tuple(TABLE_KEYS)
 
@@ -214,6 +215,17 @@ def _input_files(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return [{n: _json_value(v) for n, v in zip(names, row, strict=True)} for row in cur.fetchall()]
 
 
+def _reference_snapshots(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The reference snapshots in use (spec/references.md): which file every figure checked against an
+    authority rests on, in the signed manifest."""
+    if "ref_sources" not in _relation_kinds(con, "wh", "raw"):
+        return []
+    cur = con.execute("SELECT source, kind, file, file_sha256, rows, first_loaded_on FROM wh.raw.ref_sources "
+                      "WHERE in_use ORDER BY source")
+    names = [d[0] for d in cur.description]
+    return [{n: _json_value(v) for n, v in zip(names, row, strict=True)} for row in cur.fetchall()]
+
+
 def _decision_log_head(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
     """The last decision the run loaded (raw.decisions): anchors the decision log in the signed manifest."""
     if "decisions" not in _relation_kinds(con, "wh", "raw"):
@@ -262,7 +274,8 @@ def _export_tables(warehouse: Path, out_dir: Path, tables: list[str]) -> tuple[d
                 "(FORMAT csv, HEADER true, DELIMITER ',')"
             )
             row_counts[t] = int(con.execute(f"SELECT count(*) FROM rel.main.{_q(t)}").fetchone()[0])
-        meta = {"input_files": _input_files(con), "decision_log_head": _decision_log_head(con)}
+        meta = {"input_files": _input_files(con), "decision_log_head": _decision_log_head(con),
+                "reference_sources": _reference_snapshots(con)}
         con.execute("CHECKPOINT rel")
         con.execute("DETACH rel")
         con.execute("DETACH wh")
@@ -407,6 +420,7 @@ def build_release(
             "run_id": ctx.run_id,
             "associated_countries": list(ctx.associated_countries),
             "input_files": meta["input_files"],
+            "reference_sources": meta["reference_sources"],
             "decision_log_head": meta["decision_log_head"],
             "table_keys": {t: list(TABLE_KEYS.get(t, ())) for t in tables},
             "row_counts": row_counts,

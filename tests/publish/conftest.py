@@ -21,6 +21,10 @@ CREATE TABLE raw.input_files (file_name VARCHAR, file_sha256 VARCHAR, size_bytes
 INSERT INTO raw.input_files VALUES
   ('zeta.json', repeat('b', 64), 2048, 'rejected', NULL),
   ('alpha.json', repeat('a', 64), 1024, 'accepted', 'd-alpha-1');
+CREATE TABLE raw.ref_sources (source VARCHAR, kind VARCHAR, file VARCHAR, file_sha256 VARCHAR, rows BIGINT,
+    first_loaded_on DATE, in_use BOOLEAN);
+INSERT INTO raw.ref_sources VALUES ('gleif-level1', 'gleif_level1', 'old.csv', repeat('b', 64), 2, DATE '2026-02-01',
+  false), ('gleif-level1', 'gleif_level1', 'lei2.csv', repeat('a', 64), 3, DATE '2026-03-01', true);
 CREATE TABLE raw.decisions (decision_id VARCHAR, seq INTEGER, service_id VARCHAR, action VARCHAR, reason VARCHAR,
     decided_by VARCHAR, decided_at TIMESTAMP, prev_hash VARCHAR, hash VARCHAR);
 INSERT INTO raw.decisions VALUES
@@ -91,6 +95,11 @@ CREATE TABLE review_items (subject_id VARCHAR, kind VARCHAR, subject_type VARCHA
     first_seen_on DATE, previous_as_of DATE);
 INSERT INTO review_items VALUES ('svc-a', 'W6-identity', 'service', 'new flag: the declared LEI is not in GLEIF',
   DATE '2026-03-01', NULL);
+
+CREATE TABLE reference_sources (source VARCHAR, file_sha256 VARCHAR, kind VARCHAR, file VARCHAR, rows BIGINT,
+    first_loaded_on DATE, in_use BOOLEAN);
+INSERT INTO reference_sources VALUES ('gleif-level1', repeat('a', 64), 'gleif_level1', 'lei2.csv', 3,
+  DATE '2026-03-01', true);
 
 -- a view and a non-published table must not leak into the release
 CREATE VIEW stg_something AS SELECT 1 AS x;

@@ -21,7 +21,7 @@ from sealreg.publish.verify import trust_from, verify_release
 
 EXPECTED_TABLES = {
     "providers", "services", "objective_results", "criterion_results", "washing_flags", "cada_gates",
-    "certifications", "decisions", "rejections", "service_history", "changes", "review_items",
+    "certifications", "decisions", "rejections", "service_history", "changes", "review_items", "reference_sources",
 }
 
 
@@ -55,6 +55,8 @@ def test_layout_and_manifest(ctx):
         "file_name": "alpha.json", "file_sha256": "a" * 64, "size_bytes": 1024, "status": "accepted",
         "disclosure_id": "d-alpha-1",
     }
+    assert m["reference_sources"] == [{"source": "gleif-level1", "kind": "gleif_level1", "file": "lei2.csv",
+                                       "file_sha256": "a" * 64, "rows": 3, "first_loaded_on": "2026-03-01"}]
     record = json.loads(ctx.decisions_log.read_text())
     assert m["decision_log_head"] == {"seq": 1, "decision_id": "dec-000001", "hash": record["hash"]}
     assert (rel / "trust" / "decision_log.jsonl").read_bytes() == ctx.decisions_log.read_bytes()
