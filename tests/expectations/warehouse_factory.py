@@ -126,6 +126,8 @@ create table main.changes (service_id varchar, field varchar, change varchar, ol
                            new_value varchar);
 create table main.review_items (subject_id varchar, kind varchar, subject_type varchar, detail varchar,
                                 first_seen_on date, previous_as_of date);
+create table main.reference_sources as
+  select source, file_sha256, kind, file, rows, first_loaded_on, in_use from raw.ref_sources;
 -- columns only the site reads (the gate checks they exist)
 alter table main.providers add column website varchar;
 alter table main.providers add column control_chain varchar;
