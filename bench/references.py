@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from ingestion.lei import with_check_digits
 from ingestion.reference_formats import lei_codes, lei_remainder_sql
 
 #: Level 1 columns (GLEIF LEI-CDF golden copy names) and the SQL that fills them (None: left empty).
@@ -94,15 +95,9 @@ _CITIES = ["Berlin", "Paris", "New York", "London", "Amsterdam", "Milano", "Madr
 _FORMS = ["GmbH", "SAS", "Inc.", "Ltd", "B.V.", "S.p.A.", "S.L.", "Co., Ltd.", "K.K."]
 
 
-def _base18(i: int, seed: int) -> str:
-    return f"ZZ{seed % 100:02d}00{i:012X}"
-
-
 def synthetic_lei(i: int, seed: int = 0) -> str:
     """Row i's LEI in the generated Level 1 file (ISO 17442 check digits)."""
-    base = _base18(i, seed)
-    digits = "".join(str(int(ch, 36)) for ch in base + "00")
-    return f"{base}{98 - int(digits) % 97:02d}"
+    return with_check_digits(f"ZZ{seed % 100:02d}00{i:012X}")
 
 
 def _lei_parts(index_sql: str, out: str, seed: int) -> tuple[str, str]:

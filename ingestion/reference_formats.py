@@ -60,8 +60,10 @@ def lei_remainder_sql(col: str) -> str:
 
 
 def lei_ok_sql(col: str) -> str:
-    """SQL: `col` is an LEI (ISO 17442: 18 alphanumerics and 2 digits) whose remainder is 1; false for NULL."""
-    return f"coalesce(regexp_full_match({col}, '[A-Z0-9]{{18}}[0-9]{{2}}') AND {lei_remainder_sql(col)} = 1, false)"
+    """SQL: `col` is an LEI (ISO 17442: 18 alphanumerics, check digits 02-98) whose remainder is 1, as
+    ingestion/lei.py checks it; false for NULL."""
+    return (f"coalesce(regexp_full_match({col}, '[A-Z0-9]{{18}}(0[2-9]|[1-8][0-9]|9[0-8])') "
+            f"AND {lei_remainder_sql(col)} = 1, false)")
 
 
 def _date_bad(col: str) -> str:

@@ -41,6 +41,14 @@ def test_factory_leis_have_valid_check_digits():
     assert all(checksum_ok(lei(i)) for i in range(50))
 
 
+def test_r003_check_digits_outside_02_98_are_refused_even_when_the_remainder_is_1(nights):
+    i = next(i for i in range(5000) if lei(i).endswith("02"))
+    twin = lei(i)[:18] + "99"  # 99 = 2 (mod 97): the remainder is 1, but ISO 17442 check digits are 02-98
+    level1(nights.refs / "lei2.csv", [l1_row(0, LEI=twin)])
+    nights.run()
+    assert _only_rejection(nights, "lei2.csv")[:2] == ("R003", "row 2, column LEI")
+
+
 def test_level1_level2_and_registers_become_snapshots_in_use(nights):
     level1(nights.refs / "20261128-gleif-lei2.csv", [l1_row(i) for i in range(3)])
     level2(nights.refs / "20261128-gleif-rr.csv", [l2_row(0, 1), l2_row(0, 2, "IS_ULTIMATELY_CONSOLIDATED_BY")])
