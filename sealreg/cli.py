@@ -171,7 +171,7 @@ def cmd_extract(args) -> int:
 
 # --- verify ------------------------------------------------------------------------------------
 def cmd_verify(args) -> int:
-    from sealreg.publish.keys import home_trust
+    from sealreg.publish.keys import home_public_keys, home_trust
     from sealreg.publish.signing import KeyFileError
     from sealreg.publish.verify import release_manifest, trust_from, verify_decisions, verify_release
 
@@ -207,7 +207,12 @@ def cmd_verify(args) -> int:
     head = release_manifest(release).get("decision_log_head")
     log = home / "decisions" / "log.jsonl" if home is not None else None
     if log is not None and (log.exists() or head):
-        problems += verify_decisions(log, expected_head=head)
+        try:
+            keys = home_public_keys(home / "keys")
+        except KeyFileError as exc:
+            err.print(f"sealreg verify: V011 {exc}")
+            return 1
+        problems += verify_decisions(log, expected_head=head, public_keys=keys)
     for p in problems:
         print(p.line())
     if not problems:

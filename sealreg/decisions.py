@@ -44,8 +44,12 @@ FIELDS = (
     "decided_by",
     "decided_at",
     "prev_hash",
+    "key_sha256",
     "hash",
+    "signature",
 )
+#: Columns of `raw.decisions` (the signature fields stay in the log and in the release's copy of it).
+ROW_FIELDS = tuple(f for f in FIELDS if f not in ("key_sha256", "signature"))
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _DECIDED_AT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 
@@ -75,8 +79,38 @@ def canonical_json(obj: dict[str, Any]) -> bytes:
 
 
 def record_hash(record: dict[str, Any]) -> str:
-    """sha256 of the canonical JSON of the record without its `hash` field."""
-    return hashlib.sha256(canonical_json({k: v for k, v in record.items() if k != "hash"})).hexdigest()
+    """sha256 of the canonical JSON of the record without its `hash` and `signature` fields."""
+    hashed = {k: v for k, v in record.items() if k not in ("hash", "signature")}
+    return hashlib.sha256(canonical_json(hashed)).hexdigest()
+
+
+def signature_problems(records: list[dict[str, Any]], public_keys: dict[str, bytes]) -> list[str]:
+    """One line per record whose `signature` is not an Ed25519 signature of its `hash` by the key
+    `key_sha256` names, among `public_keys` (fingerprint -> public PEM)."""
+    from sealreg.publish.signing import verify_signature
+
+    problems = []
+    for rec in records:
+        pem = public_keys.get(rec["key_sha256"]) if isinstance(rec["key_sha256"], str) else None
+        if pem is None:
+            problems.append(f"line {rec['seq']}: signed by key {rec['key_sha256']!r}, not a key of this registry")
+        elif not isinstance(rec["signature"], str) or not verify_signature(pem, rec["hash"].encode("ascii"),
+                                                                          rec["signature"]):
+            problems.append(f"line {rec['seq']}: signature does not verify (record forged or re-hashed)")
+    return problems
+
+
+def head_problem(records: list[dict[str, Any]], head: dict[str, Any] | None, release: str) -> str | None:
+    """Why the log does not extend `head` (a release's `decision_log_head`), or None when it does."""
+    if not head:
+        return None
+    seq = head.get("seq")
+    if not isinstance(seq, int) or seq < 1 or seq > len(records):
+        return (f"release {release} rests on decision {seq}, which the log (with {len(records)} record(s)) "
+                "no longer holds: log truncated or replaced")
+    if records[seq - 1]["hash"] != head.get("hash"):
+        return f"line {seq}: not the decision release {release} rests on: log rewritten"
+    return None
 
 
 def format_decided_at(value: dt.datetime) -> str:
@@ -181,6 +215,13 @@ def append_decision(
         if why := text_problem(text.strip(), multiline):
             raise DecisionRefused(f"{label} {why}")
     when = format_decided_at(decided_at or dt.datetime.now(dt.timezone.utc))
+    from sealreg.publish.keys import KeyChangeRefused, decision_signing_key
+    from sealreg.publish.signing import KeyFileError, public_key_fingerprint, public_key_pem, sign
+
+    try:
+        key = decision_signing_key(_home(ctx_or_home))
+    except (KeyChangeRefused, KeyFileError) as exc:
+        raise DecisionRefused(f"cannot sign the decision: {exc}") from None
 
     path = log_path(ctx_or_home)
     created_dir = not path.parent.exists()
@@ -204,8 +245,10 @@ def append_decision(
                 "decided_by": decided_by.strip(),
                 "decided_at": when,
                 "prev_hash": records[-1]["hash"] if records else GENESIS_HASH,
+                "key_sha256": public_key_fingerprint(public_key_pem(key)),
             }
             record["hash"] = record_hash(record)
+            record["signature"] = sign(record["hash"].encode("ascii"), key)
             line = canonical_json(record) + b"\n"
             written = os.write(fd, line)
             if written != len(line):  # pragma: no cover - regular files do not short-write
@@ -224,18 +267,30 @@ def append_decision(
 
 
 def read_decisions(ctx_or_home: "RunContext | Path | str") -> list[dict[str, Any]]:
-    """Every decision of the log, chain-checked, as rows shaped like `raw.decisions`.
+    """Every decision of the log, checked, as rows shaped like `raw.decisions`.
 
     `decided_at` is a naive UTC `datetime` (DuckDB `TIMESTAMP`). No log yet → []. Raises
-    DecisionLogError naming the line if the chain is broken.
+    DecisionLogError naming the line when the chain is broken, a record is not signed by a key of
+    the registry, or the log does not extend the head recorded in the last release.
     """
+    from sealreg.publish.chain import published_releases
+    from sealreg.publish.keys import home_public_keys
+
+    home = _home(ctx_or_home)
     path = log_path(ctx_or_home)
     records, problems = check_chain(_read_locked(path))
+    if not problems and records:
+        problems = signature_problems(records, home_public_keys(home / "keys"))
+    releases = published_releases(home / "releases")
+    if not problems and releases:
+        last_dir, last = releases[-1]
+        why = head_problem(records, last.get("decision_log_head"), last_dir.name)
+        problems = [why] if why else []
     if problems:
         raise DecisionLogError(f"{path}: " + "; ".join(problems))
     rows = []
     for rec in records:
-        row = {k: rec[k] for k in FIELDS}
+        row = {k: rec[k] for k in ROW_FIELDS}
         row["decided_at"] = dt.datetime.strptime(rec["decided_at"], "%Y-%m-%dT%H:%M:%SZ")
         rows.append(row)
     return rows

@@ -72,6 +72,36 @@ def home_trust(keys_dir: Path) -> set[str]:
     return {home_fingerprint(keys_dir)} | {r.old_fingerprint for r in rotations}
 
 
+def home_public_keys(keys_dir: Path) -> dict[str, bytes]:
+    """fingerprint -> public PEM of every key of a home: the signing key (if any) and the rotated ones."""
+    keys = rotation_public_keys(Path(keys_dir) / ROTATIONS_DIR)
+    path = Path(keys_dir) / PRIVATE_KEY_FILE
+    if path.exists():
+        pem = public_key_pem(load_private_key(path))
+        keys[public_key_fingerprint(pem)] = pem
+    return keys
+
+
+def rotation_public_keys(root: Path) -> dict[str, bytes]:
+    """fingerprint -> public PEM of the old and new keys of every valid rotation statement under `root`."""
+    rotations, _problems = check_rotations(root)
+    valid = {f"{r.seq:04d}" for r in rotations}
+    keys: dict[str, bytes] = {}
+    for folder in rotation_folders(root):
+        if folder.name in valid:
+            for name in (OLD_PUBLIC_KEY, NEW_PUBLIC_KEY):
+                pem = (folder / name).read_bytes()
+                keys[public_key_fingerprint(pem)] = pem
+    return keys
+
+
+def decision_signing_key(home: Path) -> Ed25519PrivateKey:
+    """The key decisions are signed with: the one the next release will be signed with (same rules)."""
+    from sealreg.publish.chain import last_signer
+
+    return signing_key_for_release(Path(home) / "keys", last_signer(Path(home) / "releases"))
+
+
 def rotation_folders(root: Path) -> list[Path]:
     """The statement folders under `root` (`<NNNN>/`), in order."""
     if not root.is_dir():

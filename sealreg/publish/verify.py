@@ -12,9 +12,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ingestion.problems import Problem
-from sealreg.decisions import check_chain
+from sealreg.decisions import check_chain, signature_problems
 from sealreg.publish.chain import link_problems, read_manifest
-from sealreg.publish.keys import check_rotations, trusted_fingerprints
+from sealreg.publish.keys import check_rotations, rotation_public_keys, trusted_fingerprints
 from sealreg.publish.release import (
     CHECKSUMS_FILE,
     DECISION_LOG_FILE,
@@ -140,7 +140,21 @@ def _decision_problems(root: Path, manifest: dict[str, Any], files: dict[str, An
     last = records[-1] if records else None
     if (head or None) != (last and {"seq": last["seq"], "decision_id": last["decision_id"], "hash": last["hash"]}):
         out.append(problem("V009", DECISION_LOG_FILE, "its last record is not the manifest's decision_log_head"))
+    keys = _release_public_keys(root)
+    out += [problem("V009", DECISION_LOG_FILE, msg.split(": ", 1)[-1], msg.split(":", 1)[0])
+            for msg in signature_problems(records, keys)]
     return out
+
+
+def _release_public_keys(root: Path) -> dict[str, bytes]:
+    """fingerprint -> PEM of the keys a release names: its signing key and those of its rotation statements."""
+    keys = rotation_public_keys(root / KEY_ROTATIONS_DIR)
+    try:
+        pem = (root / PUBLIC_KEY_FILE).read_bytes()
+        keys[public_key_fingerprint(pem)] = pem
+    except (OSError, ValueError):
+        pass
+    return keys
 
 
 def verify_release(release_dir: Path | str, trust: Trust | None = None) -> list[Problem]:
@@ -177,11 +191,13 @@ def verify_release(release_dir: Path | str, trust: Trust | None = None) -> list[
     return problems
 
 
-def verify_decisions(log_path: Path | str, expected_head: dict[str, Any] | None = None) -> list[Problem]:
+def verify_decisions(log_path: Path | str, expected_head: dict[str, Any] | None = None,
+                     public_keys: dict[str, bytes] | None = None) -> list[Problem]:
     """Problems of a decision log's hash chain (empty = intact); a missing log has none.
 
     With `expected_head` (a release manifest's `decision_log_head`: {seq, hash}), also check that
     the log still holds that record unchanged: a log cut short or rewritten since the release fails.
+    With `public_keys` (fingerprint -> PEM), also check every record's signature.
     """
     path = Path(log_path)
     name = str(path)
@@ -194,6 +210,8 @@ def verify_decisions(log_path: Path | str, expected_head: dict[str, Any] | None 
     except OSError as e:
         return [problem("V009", name, f"cannot read ({e.strerror or e})")]
     records, bad = check_chain(data)
+    if public_keys is not None:
+        bad += signature_problems(records, public_keys)
     problems = [problem("V009", name, msg.split(": ", 1)[-1], msg.split(":", 1)[0]) for msg in bad]
     if expected_head:
         seq = expected_head.get("seq")

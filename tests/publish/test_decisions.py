@@ -13,11 +13,13 @@ from sealreg.decisions import (
     DecisionLogError,
     DecisionRefused,
     append_decision,
+    canonical_json,
     known_service_ids_from_current,
     log_path,
     read_decisions,
     record_hash,
 )
+from sealreg.publish.keys import home_fingerprint
 from sealreg.publish.release import build_release
 from sealreg.publish.switch import switch_current
 from sealreg.publish.verify import verify_decisions
@@ -64,7 +66,8 @@ def test_chain_and_record_shape(home):
     assert r1 == {
         "decision_id": "dec-000001", "seq": 1, "service_id": "svc-a", "action": "suspend",
         "reason": "audit withdrawn", "decided_by": "ANSSI", "decided_at": "2026-03-01T09:30:15Z",
-        "prev_hash": GENESIS_HASH, "hash": r1["hash"],
+        "prev_hash": GENESIS_HASH, "hash": r1["hash"], "key_sha256": home_fingerprint(home / "keys"),
+        "signature": r1["signature"],
     }
     assert r1["hash"] == record_hash(r1)
     assert (r2["decision_id"], r2["seq"], r2["prev_hash"], r2["decided_at"]) == (
@@ -184,3 +187,43 @@ def test_known_service_ids_from_current(ctx):
     # services plus service_history (a revoked service that is no longer listed still counts)
     assert known_service_ids_from_current(ctx.home) == {"svc-a", "svc-b", "svc-old"}
     assert known_service_ids_from_current(ctx) == {"svc-a", "svc-b", "svc-old"}
+
+
+def test_an_appended_line_with_a_recomputed_hash_is_refused(home, tmp_path):
+    from sealreg.publish.signing import load_or_create_key, public_key_fingerprint, public_key_pem, sign
+
+    path = _three(home)
+    last = json.loads(path.read_text().splitlines()[-1])
+    forged = {**last, "seq": 4, "decision_id": "dec-000004", "action": "reinstate", "reason": "forged",
+              "prev_hash": last["hash"]}
+    forged["hash"] = record_hash(forged)  # a valid chain link ...
+    with open(path, "ab") as f:
+        f.write(canonical_json(forged) + b"\n")
+    with pytest.raises(DecisionLogError, match="line 4: signature does not verify"):
+        read_decisions(home)  # ... but the old signature does not sign the new hash
+    evil = load_or_create_key(tmp_path / "evil")
+    forged["key_sha256"] = public_key_fingerprint(public_key_pem(evil))
+    forged["hash"] = record_hash(forged)
+    forged["signature"] = sign(forged["hash"].encode(), evil)
+    path.write_text("".join(path.read_text().splitlines(keepends=True)[:3]) + canonical_json(forged).decode() + "\n")
+    assert verify_decisions(path) == []  # the hash chain alone cannot tell
+    with pytest.raises(DecisionLogError, match="line 4: signed by key .* not a key of this registry"):
+        read_decisions(home)
+
+
+def test_the_refresh_refuses_a_log_that_does_not_extend_the_last_release(ctx):
+    from sealreg import steps
+
+    build_release(ctx)  # rests on decision 1 of the log
+    original = ctx.decisions_log.read_bytes()
+    # an insider with the key rewrites the chain from the start: every record is validly signed
+    ctx.decisions_log.unlink()
+    append_decision(ctx, "svc-b", "reinstate", "never suspended", "ANSSI", {"svc-b"})
+    with pytest.raises(DecisionLogError, match="line 1: not the decision release 2026-03-01-001 rests on"):
+        steps.ingest(ctx)
+    ctx.decisions_log.write_bytes(b"")  # or cuts it off
+    with pytest.raises(DecisionLogError, match="truncated or replaced"):
+        read_decisions(ctx)
+    ctx.decisions_log.write_bytes(original)
+    append_decision(ctx, "svc-b", "reinstate", "new audit", "ANSSI", {"svc-b"})  # extending it is fine
+    assert [r["seq"] for r in read_decisions(ctx)] == [1, 2]

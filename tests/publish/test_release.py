@@ -211,20 +211,11 @@ def test_tampered_manifest_fails_signature(ctx):
 
 
 def test_resigned_with_other_key_needs_trusted_key(ctx, tmp_path):
+    from tests.publish.test_release_trust import _resign_with_other_key
+
     rel = build_release(ctx)
     home_key = (rel / "public_key.pem").read_bytes()
-    # an attacker alters a file, rewrites the manifest and signs it with their own key
-    from sealreg.publish.release import manifest_bytes, sha256_file
-    from sealreg.publish.signing import public_key_pem, sign
-
-    (rel / "csv" / "services.csv").write_text("forged\n")
-    m = json.loads((rel / "manifest.json").read_text())
-    m["files"]["csv/services.csv"] = {"sha256": sha256_file(rel / "csv" / "services.csv"), "size": 7}
-    evil = load_or_create_key(tmp_path / "evil")
-    body = manifest_bytes(m)
-    (rel / "manifest.json").write_bytes(body)
-    (rel / "manifest.sig").write_text(sign(body, evil))
-    (rel / "public_key.pem").write_bytes(public_key_pem(evil))
+    _resign_with_other_key(rel, tmp_path / "evil")  # an attacker alters a file and signs with their own key
     assert verify_release(rel) == []  # self-consistent ...
     trust, _ = trust_from([home_key], [])
     problems = verify_release(rel, trust)  # ... but not by the registry's key

@@ -10,10 +10,11 @@ import pytest
 
 from sealreg import steps
 from sealreg.config import RunContext
+from sealreg.decisions import GENESIS_HASH, canonical_json, record_hash
 from sealreg.publish.chain import manifest_sha256
 from sealreg.publish.keys import KeyChangeRefused, home_fingerprint
 from sealreg.publish.release import build_release, manifest_bytes, sha256_file
-from sealreg.publish.signing import PRIVATE_KEY_FILE, load_or_create_key, public_key_pem, sign
+from sealreg.publish.signing import PRIVATE_KEY_FILE, load_or_create_key, public_key_fingerprint, public_key_pem, sign
 from sealreg.publish.switch import current_release, switch_current
 from sealreg.publish.verify import trust_from, verify_release
 from tests.helpers import sealreg_cli
@@ -25,14 +26,28 @@ def _codes(problems) -> list[tuple[str, str]]:
 
 
 def _resign_with_other_key(rel: Path, keys_dir: Path) -> None:
-    """What a forger does: alter a file, rewrite manifest, signature and public key together."""
+    """What a thorough forger does: alter a file, re-sign the decision records, rewrite manifest,
+    signature and public key together, so that the folder is consistent in itself."""
+    evil = load_or_create_key(keys_dir)
+    evil_fp = public_key_fingerprint(public_key_pem(evil))
     (rel / "csv" / "services.csv").write_text("forged\n")
     m = json.loads((rel / "manifest.json").read_text())
-    m["files"]["csv/services.csv"] = {"sha256": sha256_file(rel / "csv" / "services.csv"), "size": 7}
+    log = rel / "trust" / "decision_log.jsonl"
+    records, prev = [], GENESIS_HASH
+    for line in log.read_text().splitlines():
+        rec = {**json.loads(line), "key_sha256": evil_fp, "prev_hash": prev}
+        rec["hash"] = record_hash(rec)
+        rec["signature"] = sign(rec["hash"].encode(), evil)
+        records.append(rec)
+        prev = rec["hash"]
+    log.write_bytes(b"".join(canonical_json(r) + b"\n" for r in records))
+    if records:
+        m["decision_log_head"]["hash"] = records[-1]["hash"]
+    for rel_path in ("csv/services.csv", "trust/decision_log.jsonl"):
+        m["files"][rel_path] = {"sha256": sha256_file(rel / rel_path), "size": (rel / rel_path).stat().st_size}
     sums = "".join(f"{m['files'][f]['sha256']}  {f}\n" for f in sorted(m["files"]) if f != "SHA256SUMS")
     (rel / "SHA256SUMS").write_text(sums)
     m["files"]["SHA256SUMS"] = {"sha256": sha256_file(rel / "SHA256SUMS"), "size": len(sums)}
-    evil = load_or_create_key(keys_dir)
     body = manifest_bytes(m)
     (rel / "manifest.json").write_bytes(body)
     (rel / "manifest.sig").write_text(sign(body, evil) + "\n")
