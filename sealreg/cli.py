@@ -269,6 +269,39 @@ def cmd_keys(args) -> int:
     return 0
 
 
+# --- prune -------------------------------------------------------------------------------------
+def cmd_prune(args) -> int:
+    from sealreg.lock import LockHeld, RefreshLock
+    from sealreg.publish.prune import prune
+
+    try:
+        keep_days = args.keep_days if args.keep_days is not None else config.default_keep_days()
+    except ValueError as exc:
+        err.print(f"sealreg prune: {exc}")
+        return 2
+    ctx = config.RunContext(home=_home(args), inbox=Path("."), as_of=config.today_utc())
+    try:
+        with RefreshLock(ctx.lock_file):
+            result = prune(ctx, keep_days, dry_run=args.dry_run)
+    except LockHeld as exc:
+        err.print(f"sealreg prune: {exc}")
+        return 1
+    verb = "would remove" if args.dry_run else "removed"
+    for path in result.removed:
+        console.print(f"{verb} {path.relative_to(ctx.home)}", markup=False)
+    for name, why in sorted(result.kept.items()):
+        console.print(f"kept {name}: {why}", markup=False)
+    console.print(f"{len(result.removed)} folder(s) {verb}, {result.bytes_freed / 1e6:.1f} MB freed"
+                  f"{' (dry run)' if args.dry_run else ''}; kept everything younger than {keep_days} days")
+    return 0
+
+
+def _days(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"not a whole number of days: {text!r}")
+    return int(text)
+
+
 # --- shortlist ---------------------------------------------------------------------------------
 SHORTLIST_COLUMNS = ["rank", "service_id", "name", "provider", "country", "sovereignty_score", "seal", "ual", "status"]
 
@@ -423,6 +456,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--home", help="trust this registry home's key and check its decision log "
                                   "(default: $SEALREG_HOME when the release is one of its releases)")
     p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("prune", help="remove releases and quarantine folders older than N days (never current, "
+                                     "the chain's anchors or the latest release)")
+    p.add_argument("--keep-days", type=_days, help="days to keep (default: $SEALREG_KEEP_DAYS or "
+                                                   f"{config.DEFAULT_KEEP_DAYS})")
+    p.add_argument("--dry-run", action="store_true", help="list what would be removed, remove nothing")
+    p.add_argument("--home")
+    p.set_defaults(func=cmd_prune)
 
     p = sub.add_parser("keys", help="the registry's signing key: fingerprint, rotation")
     keys_sub = p.add_subparsers(dest="keys_command", required=True)

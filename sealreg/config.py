@@ -57,6 +57,20 @@ def default_references(inbox: Path) -> Path:
     return SAMPLES_REFERENCES if inbox == SAMPLES_INBOX.resolve() else inbox / "references"
 
 
+#: Retention of `sealreg prune` when neither --keep-days nor $SEALREG_KEEP_DAYS says otherwise.
+DEFAULT_KEEP_DAYS = 90
+
+
+def default_keep_days() -> int:
+    """Days of releases and quarantine folders `sealreg prune` keeps: $SEALREG_KEEP_DAYS, else DEFAULT_KEEP_DAYS."""
+    raw = os.environ.get("SEALREG_KEEP_DAYS", "")
+    if not raw:
+        return DEFAULT_KEEP_DAYS
+    if not raw.isdigit():
+        raise ValueError(f"SEALREG_KEEP_DAYS must be a whole number of days, got {raw!r}")
+    return int(raw)
+
+
 def default_weights() -> str:
     """Weights version: $SEALREG_WEIGHTS, else DEFAULT_WEIGHTS."""
     return os.environ.get("SEALREG_WEIGHTS") or DEFAULT_WEIGHTS

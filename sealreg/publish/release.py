@@ -353,6 +353,7 @@ def build_release(
     validation_src: Path | None = None,
     extra_manifest: dict | None = None,
     backfill: bool = False,
+    built_at: dt.datetime | None = None,
 ) -> Path:
     """Build and sign `releases/<release_id>/` from the run warehouse; return its path.
 
@@ -361,6 +362,7 @@ def build_release(
     into the manifest (they may not override the standard fields). `backfill` records in the
     manifest that the release is not made current (a later evaluation date is). Does not switch
     `current`. Refuses (KeyChangeRefused) a signing key the last release's key did not vouch for.
+    `built_at` (default: now) is the manifest's `created_at`, the age `sealreg prune` goes by.
     """
     tables = list(tables) if tables is not None else list(PUBLISHED_TABLES)
     for t in tables:
@@ -411,9 +413,8 @@ def build_release(
             "release_id": release_id,
             **link,
             "backfill": backfill,
-            "created_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace(
-                "+00:00", "Z"
-            ),
+            "created_at": (built_at or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
+            .replace(microsecond=0).isoformat().replace("+00:00", "Z"),
             "as_of": ctx.as_of.isoformat(),
             "weights_version": ctx.weights_version,
             "rulebook_version": RULEBOOK_VERSION,
