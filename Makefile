@@ -31,7 +31,7 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-## The suite without the slow Postgres/Airflow topology smoke test.
+## The suite without the slow tests (Postgres/Airflow topology smoke test, 10,000-input fuzz run).
 test-fast: install
 	$(BIN)/pytest -m "not slow" $(PYTEST_ARGS)
 

@@ -30,7 +30,7 @@ CRITERIA_PER_SERVICE = 48
 DISCLOSURES = table(
     "raw.disclosures",
     ["disclosure_id", "provider_id", "submitted_at", "legal_name", "country", "lei", "website",
-     "file_name", "file_sha256"],
+     "file_name", "file_sha256", "signing_key_fingerprint"],
     ("disclosure_id",),
     [
         rows_at_least(
@@ -48,6 +48,8 @@ DISCLOSURES = table(
         matches("lei", r"^[A-Z0-9]{18}[0-9]{2}$", f"{D}: lei is 20 characters (null when absent)"),
         not_null("file_sha256", "docs/design.md: every disclosure row records its file digest"),
         matches("file_sha256", r"^[0-9a-f]{64}$", "docs/design.md: file_sha256 is a hex sha256 digest"),
+        matches("signing_key_fingerprint", r"^[0-9a-f]{64}$",
+                "docs/security.md: a signed disclosure records the sha256 fingerprint of its key (null: unsigned)"),
     ],
 )
 
@@ -224,7 +226,8 @@ DECISIONS = table(
         unique("decision_id", "assurance-rules §5: decision_id is unique"),
         unique("seq", "docs/design.md: the decision log is one hash chain, seq unique"),
         not_null("service_id", "assurance-rules §5: a decision names a service"),
-        in_set("action", ["suspend", "revoke", "reinstate"], "assurance-rules §5: action suspend|revoke|reinstate"),
+        in_set("action", ["suspend", "revoke", "reinstate", "transfer"],
+               "assurance-rules §5: action suspend|revoke|reinstate; docs/security.md: transfer"),
         not_null("decided_at", "assurance-rules §5: decided_at is required"),
     ],
 )

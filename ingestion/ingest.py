@@ -13,12 +13,15 @@ import duckdb
 
 from ingestion.cache import Entry, cache_table, ensure_table, full_ingest_requested, read_cache, read_loaded
 from ingestion.checks import parse_timestamp
+from ingestion.claims import Held, stale_problem, transfers_of, within_budget
 from ingestion.inbox import NOT_A_FILE, InboxFile, read_inbox, read_path
 from ingestion.jsonparse import too_big
-from ingestion.load import InputFile, RawRows, build_tables, load_tables
+from ingestion.keyring import ProviderKeys, read_register
+from ingestion.load import InputFile, RawRows, build_tables, load_tables, record_signatures
 from ingestion.problems import Problem, finalize
 from ingestion.quarantine import quarantine
-from ingestion.rulebook import MAX_FILE_BYTES
+from ingestion.rulebook import MAX_FILE_BYTES, MAX_SERVICES_PER_RUN
+from ingestion.signatures import check_signature
 from ingestion.validate import Accepted, check_document, resolve_conflicts, validate_document
 
 RAW_SCHEMA_SQL = Path(__file__).with_name("raw_schema.sql")
@@ -60,6 +63,33 @@ def _same_bytes(folder: Path, entry: InboxFile) -> bytes | None:
     return again.data if again.sha256 == entry.sha256 else None
 
 
+def _signature(folder: Path, entry: InboxFile, cached: Entry, register: dict[str, ProviderKeys],
+               held: Held) -> tuple[Problem | None, str | None]:
+    """(E019/E020 problem or None, key fingerprint) of a valid file; (None, None) for a provider not enrolled."""
+    keys = register.get(cached.provider_id)
+    if keys is None:
+        return None, None
+    known = held.known(cached.disclosure_id, cached.provider_id, entry.sha256)
+    problem, fingerprint = check_signature(folder, entry, keys, known)
+    return problem, fingerprint or None
+
+
+def _across_files(candidates: list[Accepted], held: Held, known: set[str],
+                  transfers: dict[str, str]) -> tuple[list[Accepted], list[Problem]]:
+    """The rules across files, in order: stale submissions (E021), the run's budget (E015), then E013."""
+    problems: list[Problem] = []
+    fresh = []
+    for a in candidates:
+        stale = stale_problem(a, held, a.file_name in known)
+        if stale is None:
+            fresh.append(a)
+        else:
+            problems.append(stale)
+    within, over = within_budget(fresh, known, MAX_SERVICES_PER_RUN)
+    accepted, conflicts = resolve_conflicts(within, held, transfers)
+    return accepted, problems + over + conflicts
+
+
 def _open_warehouse(ctx) -> duckdb.DuckDBPyConnection:
     ctx.run_dir.mkdir(parents=True, exist_ok=True)
     if ctx.baseline_warehouse.exists():
@@ -80,8 +110,9 @@ def run_ingest(
     Incremental (default): single-file outcomes come from `raw.file_cache` when the content (sha256) was
     seen before and the outcome holds for `ctx.as_of` (ingestion/cache.py); the rows of files loaded by the
     last ingest with the same name and content that stay accepted are kept, the rows of every other
-    disclosure are deleted and only new/changed accepted files are parsed and inserted. E013 is decided
-    over the whole inbox every run. The raw tables are the same as after a full ingest of the same inbox.
+    disclosure are deleted and only new/changed accepted files are parsed and inserted. Signatures and the
+    rules across files (ingestion/claims.py, against what the baseline holds) are decided over the whole inbox
+    every run. The raw tables are the same as after a full ingest of the same inbox.
     `full=True` (or $SEALREG_FULL_INGEST=1) ignores the cache and rebuilds every row.
 
     `decisions` (rows with the raw.decisions columns) replace raw.decisions; None keeps the baseline rows.
@@ -92,7 +123,9 @@ def run_ingest(
     con = _open_warehouse(ctx)
     try:
         cache, loaded = ({}, {}) if full else (read_cache(con), read_loaded(con))
+        register, held = read_register(ctx.home), Held.read(con)
         rows = RawRows()
+        signed: dict[str, str | None] = {}  # file name -> fingerprint of the key its signature verified with
         candidates: list[Accepted] = []
         rejected: dict[str, list[Problem]] = {}
         seen: dict[str, InboxFile] = {}  # display name -> the entry as read (bytes dropped)
@@ -124,14 +157,21 @@ def run_ingest(
                 if not cached.internal_error:  # a crash of the validator is reported, never remembered
                     entries[sha256] = cached
                 if cached.valid:
-                    candidates.append(cached.candidate(name))
+                    refused, signed[name] = _signature(folder, entry, cached, register, held)
+                    if refused is None:
+                        candidates.append(cached.candidate(name))
+                    else:
+                        rejected[name] = [refused]
+                        quarantine(ctx.quarantine_dir, entry.raw_name, rejected[name], data, entry.mode)
                 else:
                     rejected[name] = cached.problems_of(name)
                     quarantine(ctx.quarantine_dir, entry.raw_name, finalize(rejected[name]), data, entry.mode)
             if progress is not None:
                 progress(done, max(total, done))
         total = len(seen)
-        accepted_docs, conflicts = resolve_conflicts(candidates)
+        known = {a.file_name for a in candidates
+                 if held.known(a.disclosure_id, a.provider_id, seen[a.file_name].sha256)}
+        accepted_docs, conflicts = _across_files(candidates, held, known, transfers_of(decisions, ctx.as_of))
         for p in conflicts:
             rejected.setdefault(p.file, []).append(p)
         lost = {p.file for p in conflicts}
@@ -156,6 +196,7 @@ def run_ingest(
         tables = build_tables(rows, {}, problems, ctx.run_id, inputs, decisions)
         tables["file_cache"] = cache_table(entries)
         load_tables(con, tables, keep=None if full else {by_file[name] for name in kept})
+        record_signatures(con, {name: signed.get(name) for name in by_file})
     finally:
         con.close()
     return {"files": total, "accepted": len(accepted_docs), "rejected": len(rejected), "problems": len(problems),

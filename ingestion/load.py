@@ -24,7 +24,8 @@ _SAFEGUARDS = ("no_delivery_restraint", "no_data_access", "no_continuity_disrupt
 # Column names and Arrow types, in the order of ingestion/raw_schema.sql (a test checks they agree).
 RAW_TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
     "disclosures": [("disclosure_id", S), ("provider_id", S), ("submitted_at", TS), ("legal_name", S),
-                    ("country", S), ("lei", S), ("website", S), ("file_name", S), ("file_sha256", S)],
+                    ("country", S), ("lei", S), ("website", S), ("file_name", S), ("file_sha256", S),
+                    ("signing_key_fingerprint", S)],
     "ownership": [("disclosure_id", S), ("position", I32), ("holder_id", S), ("holder_name", S), ("country", S),
                   ("capital_pct", F64), ("voting_pct", F64), ("controls", BOOL)],
     "parents": [("disclosure_id", S), ("position", I32), ("entity_id", S), ("name", S), ("country", S),
@@ -97,7 +98,7 @@ def _add_document(c: _Columns, a: Accepted, sha256: str) -> None:
     doc, did = a.doc, a.disclosure_id
     p = doc["provider"]
     c.add("disclosures", did, p["provider_id"], a.submitted_at, p["legal_name"], p["country"], p.get("lei"),
-          p.get("website"), a.file_name, sha256)
+          p.get("website"), a.file_name, sha256, None)  # the fingerprint is set by record_signatures
     for i, o in enumerate(doc["ownership"]):
         c.add("ownership", did, i, o["holder_id"], o["holder_name"], o["country"], float(o["capital_pct"]),
               float(o["voting_pct"]), o["controls"])
@@ -237,3 +238,16 @@ def load_tables(
         if keep is not None:
             con.unregister("_sealreg_keep")
     return {name: table.num_rows for name, table in tables.items()}
+
+
+def record_signatures(con: duckdb.DuckDBPyConnection, fingerprints: dict[str, str | None]) -> None:
+    """Set `raw.disclosures.signing_key_fingerprint` of every loaded file (null: not signed) in one UPDATE, kept
+    rows included (a signature can appear or change while the disclosure's bytes stay the same)."""
+    table = pa.table({"file_name": pa.array(list(fingerprints), type=S),
+                      "fingerprint": pa.array(list(fingerprints.values()), type=S)})
+    con.register("_sealreg_signed", table)
+    try:
+        con.execute("UPDATE raw.disclosures SET signing_key_fingerprint = (SELECT s.fingerprint FROM _sealreg_signed s "
+                    "WHERE s.file_name = raw.disclosures.file_name)")
+    finally:
+        con.unregister("_sealreg_signed")

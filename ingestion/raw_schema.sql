@@ -5,8 +5,10 @@ CREATE SCHEMA IF NOT EXISTS raw;
 CREATE TABLE IF NOT EXISTS raw.disclosures (
     disclosure_id VARCHAR, provider_id VARCHAR, submitted_at TIMESTAMP,
     legal_name VARCHAR, country VARCHAR, lei VARCHAR, website VARCHAR,
-    file_name VARCHAR, file_sha256 VARCHAR
+    file_name VARCHAR, file_sha256 VARCHAR, signing_key_fingerprint VARCHAR
 );
+-- added with provider signatures (issue 17): older warehouses gain the column, null = not signed
+ALTER TABLE raw.disclosures ADD COLUMN IF NOT EXISTS signing_key_fingerprint VARCHAR;
 CREATE TABLE IF NOT EXISTS raw.ownership (
     disclosure_id VARCHAR, position INTEGER, holder_id VARCHAR, holder_name VARCHAR, country VARCHAR,
     capital_pct DOUBLE, voting_pct DOUBLE, controls BOOLEAN

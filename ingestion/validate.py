@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingestion.checks import Checker, parse_timestamp
+from ingestion.claims import resolve_conflicts
 from ingestion.jsonparse import parse_json
 from ingestion.problems import INTERNAL_ERROR, Problem, finalize, show
 from ingestion.rulebook import DISCLOSURE_ID, EARLIEST_SUBMISSION, MAX_SERVICES_PER_FILE, SCHEMA_VERSIONS
@@ -17,6 +18,7 @@ from ingestion.validate_parts import check_certifications, check_ownership, chec
 from ingestion.validate_services import check_services
 
 log = logging.getLogger(__name__)
+__all__ = ["Accepted", "Outcome", "check_document", "resolve_conflicts", "validate_batch", "validate_document"]
 
 TOP_KEYS = (
     "schema_version", "disclosure_id", "submitted_at", "provider", "ownership", "parents", "services",
@@ -132,40 +134,6 @@ def _validate(data: bytes, file_name: str, as_of: dt.date) -> tuple[dict | None,
     if certifications is not None:
         check_certifications(c, certifications, service_ids)
     return doc, c.problems, c.horizon
-
-
-def resolve_conflicts(candidates: Iterable[Accepted]) -> tuple[list[Accepted], list[Problem]]:
-    """Cross-file rule E013, independent of input order.
-
-    Files are taken in (submitted_at UTC, disclosure_id, file name) order. The first file keeps a
-    `disclosure_id`, and the first provider to list a `service_id` owns it. A later file reusing
-    that disclosure_id, or listing a service_id owned by another provider, is rejected whole with
-    E013 (and claims nothing). Returns the accepted files in that order and the E013 problems.
-    """
-    ordered = sorted(candidates, key=lambda a: (a.submitted_at, a.disclosure_id, a.file_name))
-    disclosure_owner: dict[str, str] = {}
-    service_owner: dict[str, tuple[str, str]] = {}
-    accepted: list[Accepted] = []
-    problems: list[Problem] = []
-    for a in ordered:
-        found: list[Problem] = []
-        if a.disclosure_id in disclosure_owner:
-            found.append(Problem(a.file_name, "E013", "$.disclosure_id", f"disclosure_id {show(a.disclosure_id)} "
-                                 f"is already used by {show(disclosure_owner[a.disclosure_id])}; use a new id"))
-        for i, service in enumerate(a.doc["services"]):
-            owner = service_owner.get(service["service_id"])
-            if owner is not None and owner[0] != a.provider_id:
-                found.append(Problem(a.file_name, "E013", f"$.services[{i}].service_id",
-                                     f"service_id {show(service['service_id'])} is already owned by provider "
-                                     f"{show(owner[0])} ({show(owner[1])})"))
-        if found:
-            problems += finalize(found)
-            continue
-        disclosure_owner[a.disclosure_id] = a.file_name
-        for service in a.doc["services"]:
-            service_owner.setdefault(service["service_id"], (a.provider_id, a.file_name))
-        accepted.append(a)
-    return accepted, problems
 
 
 def validate_batch(

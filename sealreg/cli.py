@@ -112,12 +112,45 @@ def cmd_decide(args) -> int:
     home = _home(args)
     try:
         record = append_decision(home, args.service_id, args.action, args.reason, args.by,
-                                 known_service_ids=known_service_ids_from_current(home))
+                                 known_service_ids=known_service_ids_from_current(home), to_provider=args.to)
     except DecisionRefused as exc:
         err.print(f"sealreg decide: refused: {exc}", markup=False)
         return 1
     console.print(f"recorded {record['decision_id']}: {record['action']} {record['service_id']} "
                   f"({record['decided_at']}); it takes effect at the next refresh", markup=False)
+    return 0
+
+
+# --- enroll ------------------------------------------------------------------------------------
+MAX_PUBLIC_KEY_FILE = 16 * 1024
+
+
+def cmd_enroll(args) -> int:
+    from ingestion.keyring import RegisterError, append_entry
+
+    pem = None
+    if args.public_key:
+        try:
+            with open(args.public_key, "rb") as fh:
+                pem = fh.read(MAX_PUBLIC_KEY_FILE + 1)
+        except OSError as exc:
+            err.print(f"sealreg enroll: cannot read {args.public_key}: {exc.strerror}")
+            return 2
+        if len(pem) > MAX_PUBLIC_KEY_FILE:
+            err.print(f"sealreg enroll: {args.public_key} is not a public key file (over {MAX_PUBLIC_KEY_FILE} bytes)")
+            return 2
+    try:
+        record = append_entry(_home(args), args.provider_id, args.by, pem)
+    except RegisterError as exc:
+        err.print(f"sealreg enroll: refused: {exc}")
+        return 1
+    if record["action"] == "revoke":
+        console.print(f"recorded {record['entry_id']}: every key of {record['provider_id']} revoked; its disclosures "
+                      "are refused until it enrols a new key")
+    else:
+        console.print(f"recorded {record['entry_id']}: {record['action']} {record['provider_id']} key "
+                      f"{record['fingerprint']}; from the next refresh its disclosures must carry a valid "
+                      "<file>.sig")
     return 0
 
 
@@ -331,6 +364,7 @@ def tender_from_args(args):
 
 
 def cmd_shortlist(args) -> int:
+    from ingestion.text import neutralise_cell
     from sealreg.queries import DateOutOfRange, NoRelease
     from sealreg.tender import TenderError, shortlist
 
@@ -347,7 +381,7 @@ def cmd_shortlist(args) -> int:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(SHORTLIST_COLUMNS)
         for rank, row in enumerate(result.rows, 1):
-            writer.writerow([rank] + [row[c] for c in SHORTLIST_COLUMNS[1:]])
+            writer.writerow([rank] + [neutralise_cell(row[c]) for c in SHORTLIST_COLUMNS[1:]])
         _print_excluded(err, result)
         return 0
     floors = ", ".join(f"{o}≥{n}" for o, n in sorted(tender.floors.items())) or "no SEAL floor"
@@ -425,11 +459,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("decide", help="record a regulator decision (applied at the next refresh)")
     p.add_argument("service_id", help="the service the decision is about")
-    p.add_argument("--action", required=True, choices=["suspend", "revoke", "reinstate"], help="what is decided")
+    p.add_argument("--action", required=True, choices=["suspend", "revoke", "reinstate", "transfer"],
+                   help="what is decided (a transfer gives the service id to another provider)")
+    p.add_argument("--to", metavar="PROVIDER_ID", help="transfer: the provider the service id goes to")
     p.add_argument("--reason", required=True, help="the reason, published with the decision")
     p.add_argument("--by", required=True, help="name of the deciding official")
     p.add_argument("--home", help=HOME_HELP)
     p.set_defaults(func=cmd_decide)
+
+    p = sub.add_parser("enroll", help="enrol a provider's Ed25519 public key (or rotate it, or revoke its keys)")
+    p.add_argument("provider_id", help="the provider_id its disclosures carry")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--public-key", metavar="FILE", help="PEM public key; a second key for a provider is a rotation")
+    what.add_argument("--revoke", action="store_true", help="revoke every key of the provider")
+    p.add_argument("--by", required=True, help="name of the official recording the entry")
+    p.add_argument("--home", help=HOME_HELP)
+    p.set_defaults(func=cmd_enroll)
 
     p = sub.add_parser("lookup", help="a service as published now, or on a past date")
     p.add_argument("service_id", help="the service to show")

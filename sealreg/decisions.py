@@ -33,7 +33,10 @@ from sealreg.durable import fsync_dir
 if TYPE_CHECKING:
     from sealreg.config import RunContext
 
-ACTIONS = ("suspend", "revoke", "reinstate")
+ACTIONS = ("suspend", "revoke", "reinstate", "transfer")
+TRANSFER = "transfer"  # gives a service id to another provider (field `to_provider`, only in these records)
+TO_PROVIDER = "to_provider"
+_PROVIDER_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 GENESIS_HASH = "0" * 64
 FIELDS = (
     "decision_id",
@@ -140,7 +143,8 @@ def check_chain(data: bytes) -> tuple[list[dict[str, Any]], list[str]]:
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
             problems.append(f"{where}: not valid JSON ({e})")
             break
-        if not isinstance(rec, dict) or set(rec) != set(FIELDS):
+        extra = {TO_PROVIDER} if isinstance(rec, dict) and rec.get("action") == TRANSFER else set()
+        if not isinstance(rec, dict) or set(rec) != set(FIELDS) | extra:
             got = sorted(rec) if isinstance(rec, dict) else type(rec).__name__
             problems.append(f"{where}: expected fields {sorted(FIELDS)}, got {got}")
             break
@@ -194,6 +198,7 @@ def append_decision(
     decided_by: str,
     known_service_ids: set[str],
     decided_at: dt.datetime | None = None,
+    to_provider: str | None = None,
 ) -> dict[str, Any]:
     """Append one decision to the home's log and return the record written.
 
@@ -203,7 +208,11 @@ def append_decision(
     """
     if not isinstance(service_id, str) or not service_id.strip():
         raise DecisionRefused("service id is empty")
-    if service_id not in known_service_ids:
+    if (action == TRANSFER) != (to_provider is not None):
+        raise DecisionRefused("a transfer, and only a transfer, names the provider the service goes to (--to)")
+    if action == TRANSFER and not (_PROVIDER_ID.match(service_id) and _PROVIDER_ID.match(to_provider)):
+        raise DecisionRefused("a transfer needs a service id and a provider id (lower case letters, digits, '-')")
+    if service_id not in known_service_ids and action != TRANSFER:  # a transfer may settle a new, contested id
         raise DecisionRefused(f"unknown service {service_id!r}: not in the current release")
     if action not in ACTIONS:
         raise DecisionRefused(f"action must be one of {', '.join(ACTIONS)}, got {action!r}")
@@ -246,6 +255,7 @@ def append_decision(
                 "decided_at": when,
                 "prev_hash": records[-1]["hash"] if records else GENESIS_HASH,
                 "key_sha256": public_key_fingerprint(public_key_pem(key)),
+                **({TO_PROVIDER: to_provider} if action == TRANSFER else {}),
             }
             record["hash"] = record_hash(record)
             record["signature"] = sign(record["hash"].encode("ascii"), key)
@@ -290,7 +300,7 @@ def read_decisions(ctx_or_home: "RunContext | Path | str") -> list[dict[str, Any
         raise DecisionLogError(f"{path}: " + "; ".join(problems))
     rows = []
     for rec in records:
-        row = {k: rec[k] for k in ROW_FIELDS}
+        row = {k: rec[k] for k in ROW_FIELDS + ((TO_PROVIDER,) if rec["action"] == TRANSFER else ())}
         row["decided_at"] = dt.datetime.strptime(rec["decided_at"], "%Y-%m-%dT%H:%M:%SZ")
         rows.append(row)
     return rows

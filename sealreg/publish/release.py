@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from ingestion.text import neutralise_sql
 from sealreg.config import RULEBOOK_VERSION
 from sealreg.durable import fsync_dir
 from sealreg.faults import crash_point
@@ -198,6 +199,16 @@ def _order_by(con: duckdb.DuckDBPyConnection, db: str, table: str) -> tuple[list
     return cols, [f"{_q(c)} ASC NULLS LAST" for c in order]
 
 
+def _csv_select(con: duckdb.DuckDBPyConnection, table: str, order: list[str]) -> str:
+    """The CSV export of a release table, in the Parquet's row order: text cells that a spreadsheet would run as a
+    formula get a leading `'` (ingestion.text.neutralise_sql; docs/security.md)."""
+    cols = con.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = 'rel' "
+                       "AND schema_name = 'main' AND table_name = ? ORDER BY column_index", [table]).fetchall()
+    items = [f"{neutralise_sql('src.' + _q(c))} AS {_q(c)}" if typ == "VARCHAR" else f"src.{_q(c)}"
+             for c, typ in cols]
+    return f"SELECT {', '.join(items)} FROM rel.main.{_q(table)} AS src ORDER BY {', '.join('src.' + o for o in order)}"
+
+
 def _relation_kinds(con: duckdb.DuckDBPyConnection, db: str, schema: str) -> dict[str, str]:
     rows = con.execute(
         "SELECT table_name, 'table' FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? "
@@ -270,7 +281,7 @@ def _export_tables(warehouse: Path, out_dir: Path, tables: list[str]) -> tuple[d
                 "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
             )
             con.execute(
-                f"COPY ({ordered}) TO {_lit(out_dir / 'csv' / f'{t}.csv')} "
+                f"COPY ({_csv_select(con, t, order)}) TO {_lit(out_dir / 'csv' / f'{t}.csv')} "
                 "(FORMAT csv, HEADER true, DELIMITER ',')"
             )
             row_counts[t] = int(con.execute(f"SELECT count(*) FROM rel.main.{_q(t)}").fetchone()[0])

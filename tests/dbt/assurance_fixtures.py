@@ -64,7 +64,7 @@ def add_provider(con: duckdb.DuckDBPyConnection, provider_id: str, country: str 
     """One disclosure of a provider; with controller_country, a controlling holder from that country."""
     disclosure_id = f"{provider_id}-2026-11-01"
     con.execute(
-        "insert into raw.disclosures values (?, ?, timestamp '2026-11-01 09:00:00', ?, ?, null, null, ?, ?)",
+        "insert into raw.disclosures values (?, ?, timestamp '2026-11-01 09:00:00', ?, ?, null, null, ?, ?, null)",
         [disclosure_id, provider_id, f"{provider_id} Ltd", country, f"{provider_id}.json", "0" * 64],
     )
     if controller_country:

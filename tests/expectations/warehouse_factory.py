@@ -17,9 +17,9 @@ RAW_DDL = REPO / "ingestion" / "raw_schema.sql"
 RAW_SQL = f"""
 insert into raw.disclosures values
   ('alpha-2026-11-01', 'alpha', '2026-11-01 09:00:00', 'Alpha Cloud AB', 'SE', null, null, 'alpha.json',
-   repeat('a', 64)),
+   repeat('a', 64), null),
   ('beta-2026-10-01', 'beta', '2026-10-01 09:00:00', 'Beta Hosting GmbH', 'DE', '5493001KJTIIGC8Y1R12',
-   'https://beta.example', 'beta.json', repeat('b', 64));
+   'https://beta.example', 'beta.json', repeat('b', 64), repeat('f', 64));
 insert into raw.ownership values
   ('alpha-2026-11-01', 0, 'alpha-holding', 'Alpha Holding AB', 'SE', 100, 100, true),
   ('beta-2026-10-01', 0, 'beta-founders', 'Founders', 'DE', 60, 60, true);

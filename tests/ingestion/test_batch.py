@@ -1,4 +1,4 @@
-"""Cross-file rule E013: duplicate disclosure ids and service ids owned by another provider, order-independent."""
+"""Cross-file rule E013 within one inbox: contested new ids, duplicate disclosure ids, order-independent."""
 
 from __future__ import annotations
 
@@ -12,16 +12,19 @@ def _files(factory) -> list[tuple[str, bytes]]:
     d = factory.disclosure
     docs = {
         "a-first.json": d("alpha", disclosure_id="dup-id", submitted_at="2026-10-01T08:00:00Z"),
-        "b-dup-id.json": d("beta", disclosure_id="dup-id", submitted_at="2026-10-02T08:00:00Z"),
+        "b-dup-id.json": d("beta", disclosure_id="dup-id", submitted_at="2026-10-02T08:00:00Z",
+                           service_ids=["beta-s0"]),
         "c-steals.json": d("gamma", submitted_at="2026-10-03T08:00:00Z", service_ids=["gamma-x", "alpha-s0"]),
-        "d-alpha-again.json": d("alpha", submitted_at="2026-10-04T08:00:00Z"),
-        # same instant as e: the smaller disclosure_id wins, whatever the file names
+        "d-alpha-again.json": d("alpha", submitted_at="2026-10-04T08:00:00Z", service_ids=["alpha-own"]),
+        # the dates do not matter between providers: a shared new id goes to neither
         "z-tie.json": d("delta", disclosure_id="tie-a", submitted_at="2026-10-05T10:00:00+02:00",
                         service_ids=["shared"]),
-        "e-tie.json": d("epsilon", disclosure_id="tie-b", submitted_at="2026-10-05T08:00:00Z",
+        "e-tie.json": d("epsilon", disclosure_id="tie-b", submitted_at="2020-10-05T08:00:00Z",
                         service_ids=["shared"]),
-        # beta's services were never claimed (its file was rejected), so kappa may own them
-        "f-kappa.json": d("kappa", submitted_at="2026-10-06T08:00:00Z", service_ids=["beta-s0"]),
+        "f-kappa.json": d("kappa", submitted_at="2026-10-06T08:00:00Z", service_ids=["kappa-s0"]),
+        # the same provider may list its own services again; the first file keeps a disclosure id
+        "g-alpha-later.json": d("alpha", disclosure_id="alpha-2026-10-04", submitted_at="2026-10-07T08:00:00Z",
+                                service_ids=["alpha-own"]),
     }
     return [(name, factory.to_bytes(doc)) for name, doc in docs.items()]
 
@@ -30,14 +33,18 @@ def _outcome(accepted, problems):
     return [a.file_name for a in accepted], [(p.file, p.code, p.path) for p in problems]
 
 
-def test_first_owner_keeps_ids_and_later_conflicts_are_rejected_with_E013(factory):
+def test_contested_new_ids_go_to_no_provider_and_the_first_file_keeps_a_disclosure_id(factory):
     accepted, problems = validate_batch(_files(factory), factory.AS_OF)
     names, found = _outcome(accepted, problems)
-    assert names == ["a-first.json", "d-alpha-again.json", "z-tie.json", "f-kappa.json"]
+    assert names == ["d-alpha-again.json", "f-kappa.json"]
     assert found == [
+        ("a-first.json", "E013", "$.disclosure_id"),
+        ("a-first.json", "E013", "$.services[0].service_id"),
         ("b-dup-id.json", "E013", "$.disclosure_id"),
         ("c-steals.json", "E013", "$.services[1].service_id"),
         ("e-tie.json", "E013", "$.services[0].service_id"),
+        ("g-alpha-later.json", "E013", "$.disclosure_id"),
+        ("z-tie.json", "E013", "$.services[0].service_id"),
     ]
 
 
@@ -77,6 +84,8 @@ def test_validate_paths_reports_single_file_and_cross_file_problems(factory, tmp
     paths.append(factory.write(tmp_path, "broken.json", b"{"))
     problems = validate_paths(paths, factory.AS_OF)
     assert [(p.file, p.code) for p in problems] == [
+        (str(tmp_path / "a-first.json"), "E013"),
+        (str(tmp_path / "a-first.json"), "E013"),
         (str(tmp_path / "b-dup-id.json"), "E013"),
         (str(tmp_path / "broken.json"), "E001"),
         (str(tmp_path / "c-steals.json"), "E013"),

@@ -21,3 +21,17 @@ def test_plain_reason_with_inner_signs_is_recorded(tmp_path):
     record = append_decision(tmp_path, "svc-a", "suspend", "Audit 2026-03: score < 50 % (= failed)", "Dr. Åsa Berg",
                              known_service_ids={"svc-a"})
     assert record["reason"].startswith("Audit")
+
+
+def test_a_transfer_names_its_provider_and_only_a_transfer_carries_to_provider(tmp_path):
+    from sealreg.decisions import check_chain, read_decisions
+
+    with pytest.raises(DecisionRefused, match="--to"):
+        append_decision(tmp_path, "svc-a", "transfer", "sold", "A", known_service_ids={"svc-a"})
+    with pytest.raises(DecisionRefused, match="--to"):
+        append_decision(tmp_path, "svc-a", "suspend", "x", "A", known_service_ids={"svc-a"}, to_provider="beta")
+    append_decision(tmp_path, "new-svc", "transfer", "settles a contested id", "A", known_service_ids=set(),
+                    to_provider="beta")
+    assert read_decisions(tmp_path)[0]["to_provider"] == "beta"
+    forged = log_path(tmp_path).read_bytes().replace(b'"transfer"', b'"suspend"')
+    assert check_chain(forged)[1]  # a to_provider on another action breaks the record's shape

@@ -30,6 +30,7 @@ select
     lei,
     website,
     file_name,
-    file_sha256
+    file_sha256,
+    signing_key_fingerprint
 from ranked
 where recency_rank = 1

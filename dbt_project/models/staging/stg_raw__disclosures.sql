@@ -17,7 +17,8 @@ renamed as (
         cast(lei as varchar) as lei,
         cast(website as varchar) as website,
         cast(file_name as varchar) as file_name,
-        cast(file_sha256 as varchar) as file_sha256
+        cast(file_sha256 as varchar) as file_sha256,
+        cast(signing_key_fingerprint as varchar) as signing_key_fingerprint
     from source
 
 )

@@ -1,7 +1,8 @@
 -- Regulator decisions (spec §5) known on the evaluation date, flagged with what is in force.
 --   * known at as_of: decided_at < as_of + 1 day (any time on the evaluation date counts);
 --     later decisions (only possible in a backfill) are left out;
---   * latest per service wins: order by decided_at, then seq (the log's append order);
+--   * latest per service wins: order by decided_at, then seq (the log's append order); a transfer
+--     (a service id given to another provider, applied by ingestion) is ranked apart and never in force;
 --   * in force: the latest decision of its service, and it is a suspend or a revoke
 --     (a reinstate lifts the earlier decision: nothing is in force);
 --   * a revoked service stays published for five years: through decided_at's date + 5 calendar
@@ -20,7 +21,7 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by service_id
+            partition by service_id, action = 'transfer'
             order by decided_at desc, seq desc, decision_id desc
         ) = 1 as is_latest
     from decisions

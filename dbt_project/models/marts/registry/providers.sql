@@ -62,7 +62,9 @@ select
     ownership.non_union_capital_pct,
     ownership.non_union_voting_pct,
     providers.disclosure_id,
-    providers.submitted_at
+    providers.submitted_at,
+    providers.signing_key_fingerprint is not null as disclosure_signed,
+    providers.signing_key_fingerprint
 from providers
 left join control on providers.provider_id = control.provider_id
 left join ownership on providers.provider_id = ownership.provider_id
