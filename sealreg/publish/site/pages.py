@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from sealreg.publish import charts
 from sealreg.publish.site.data import DETAIL_TABLES, Tables, group, natural
+from sealreg.publish.site.evidence import corroboration_badge, gleif_link, lei_check_words
 from sealreg.publish.site.filters import (
     link_to,
     listing,
@@ -308,7 +309,8 @@ def environment() -> Environment:
         auto_reload=False,
     )
     env.filters.update(
-        one=one_decimal, number=number, link=safe_link, status=status_label, yesno=yes_no, plain=plain, listing=listing
+        one=one_decimal, number=number, link=safe_link, status=status_label, yesno=yes_no, plain=plain, listing=listing,
+        gleif=gleif_link, lei_check=lei_check_words,
     )
     env.globals.update(
         seal=seal_badge,
@@ -316,6 +318,7 @@ def environment() -> Environment:
         status=status_badge,
         passfail=pass_fail,
         link_to=link_to,
+        corroboration=corroboration_badge,
         figure=figure,
         list_page=list_page_name,
     )
