@@ -278,8 +278,45 @@ def make_release(release_dir: Path, extra_services: list[tuple] = ()) -> Path:
         "alter table providers add column non_union_voting_pct double;"
         "alter table services add column disclosure_withdrawn boolean default false"
     )
+    con.execute(REFERENCE_CHECKS)
     con.close()
     return release_dir
+
+
+#: The §6 columns: nimbus-cloud checked against GLEIF (a US parent GLEIF shows, hostile parent name),
+#: stratus-eu without an LEI, alto-hold never checked; one corroborated certificate and one withdrawn whose
+#: register link is not https.
+REFERENCE_CHECKS = f"""
+alter table providers add column third_country_control_declared boolean;
+alter table providers add column control_evidence varchar;
+alter table providers add column lei_check varchar default 'not_checked';
+alter table providers add column gleif_checked_on date;
+alter table providers add column gleif_legal_name varchar;
+alter table providers add column gleif_country varchar;
+alter table providers add column gleif_registration_status varchar;
+alter table providers add column gleif_parent_check varchar default 'not_checked';
+alter table providers add column gleif_parent_lei varchar;
+alter table providers add column gleif_parent_name varchar;
+alter table providers add column gleif_parent_country varchar;
+alter table providers add column gleif_parent_path varchar;
+alter table providers add column gleif_parent_checked_on date;
+update providers set third_country_control_declared = third_country_control,
+  control_evidence = case when third_country_control then 'declared' end;
+update providers set lei_check = 'verified', gleif_checked_on = date '2026-03-10', gleif_legal_name = 'Nimbus Cloud SAS',
+  gleif_country = 'FR', gleif_registration_status = 'ISSUED', gleif_parent_check = 'ultimate',
+  gleif_parent_lei = '5493001KJTIIGC8Y1R12', gleif_parent_name = 'Hidden Parent Inc. {XSS}', gleif_parent_country = 'US',
+  gleif_parent_path = '969500ABCDEFGHIJKL12 → 5493001KJTIIGC8Y1R12', gleif_parent_checked_on = date '2026-03-11',
+  third_country_control = true, control_evidence = 'gleif'
+  where provider_id = 'nimbus-cloud';
+update providers set lei_check = 'not_declared', gleif_checked_on = date '2026-03-10', gleif_parent_check = 'not_declared'
+  where provider_id = 'stratus-eu';
+alter table certifications add column corroboration varchar default 'self_declared';
+alter table certifications add column register_source_url varchar;
+update certifications set corroboration = 'corroborated',
+  register_source_url = 'https://cyber.gouv.example/secnumcloud/SNC-2025-017' where certificate_id = 'SNC-2025-017';
+update certifications set corroboration = 'withdrawn', register_source_url = 'javascript:alert(7)'
+  where certificate_id = 'C5-2023-88';
+"""
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import duckdb
 
 from sealreg.publish.site import build_site, release_id_of
 from sealreg.publish.site.filters import safe_link
+from tests.site.conftest import XSS
 
 RELEASE_ID = "2026-03-14-001"  # as in conftest.py
 SERVICE_IDS = ["alto-ai", "nimbus-compute", "stratus-db", "stratus-storage"]
@@ -275,3 +276,30 @@ def test_worker_processes_write_the_same_bytes(tmp_path: Path, make_release, mon
     assert {k.removeprefix("site/"): v["sha256"] for k, v in digests.items()} == two
     con = duckdb.connect(str(b / "registry.duckdb"))  # the worker closed its handle too
     con.close()
+
+
+def test_provider_page_says_what_gleif_shows_beside_the_declared_chain(release: Path) -> None:
+    site = build_site(release)
+    html = (site / "providers" / "nimbus-cloud.html").read_text("utf-8")
+    assert "Checked against GLEIF on 2026-03-10" in html and "the LEI record is valid" in html
+    assert '<a href="https://search.gleif.org/#/record/969500ABCDEFGHIJKL12"' in html
+    assert '<a href="https://search.gleif.org/#/record/5493001KJTIIGC8Y1R12"' in html
+    assert "Hidden Parent Inc. &lt;script&gt;" in html and XSS not in html
+    assert "Declared by the provider" in html and "<h3>GLEIF's parent</h3>" in html
+    assert "GLEIF contradicts the declared chain" in html
+    assert "shown by GLEIF only (not declared)" in html and "ultimate parent (IS_ULTIMATELY_CONSOLIDATED_BY)" in html
+    unchecked = (site / "providers" / "alto-hold.html").read_text("utf-8")
+    assert "<strong>Not checked</strong>: no GLEIF file has been loaded" in unchecked
+    assert "no GLEIF relationship file (Level 2) has been loaded" in unchecked
+    assert "search.gleif.org" not in unchecked
+    no_lei = (site / "providers" / "stratus-eu.html").read_text("utf-8")
+    assert "no LEI declared" in no_lei and "search.gleif.org" not in no_lei
+
+
+def test_certificate_tables_show_the_register_verdict_with_its_link(release: Path) -> None:
+    site = build_site(release)
+    service = (site / "services" / "nimbus-compute.html").read_text("utf-8")
+    assert "corroborated by the register" in service
+    assert '<a href="https://cyber.gouv.example/secnumcloud/SNC-2025-017" rel="nofollow noopener noreferrer">' in service
+    provider = (site / "providers" / "stratus-eu.html").read_text("utf-8")
+    assert "withdrawn by the scheme" in provider and 'href="javascript:' not in provider
