@@ -300,6 +300,7 @@ def test_certificate_tables_show_the_register_verdict_with_its_link(release: Pat
     site = build_site(release)
     service = (site / "services" / "nimbus-compute.html").read_text("utf-8")
     assert "corroborated by the register" in service
-    assert '<a href="https://cyber.gouv.example/secnumcloud/SNC-2025-017" rel="nofollow noopener noreferrer">' in service
+    link = '<a href="https://cyber.gouv.example/secnumcloud/SNC-2025-017" rel="nofollow noopener noreferrer">'
+    assert link in service
     provider = (site / "providers" / "stratus-eu.html").read_text("utf-8")
     assert "withdrawn by the scheme" in provider and 'href="javascript:' not in provider
