@@ -303,7 +303,8 @@ alter table providers add column gleif_parent_checked_on date;
 update providers set third_country_control_declared = third_country_control,
   control_evidence = case when third_country_control then 'declared' end;
 update providers set lei_check = 'verified', gleif_checked_on = date '2026-03-10',
-  gleif_legal_name = 'Nimbus Cloud SAS', gleif_country = 'FR', gleif_registration_status = 'ISSUED', gleif_parent_check = 'ultimate',
+  gleif_legal_name = 'Nimbus Cloud SAS', gleif_country = 'FR',
+  gleif_registration_status = 'ISSUED', gleif_parent_check = 'ultimate',
   gleif_parent_lei = '5493001KJTIIGC8Y1R12', gleif_parent_name = 'Hidden Parent Inc. {XSS}',
   gleif_parent_country = 'US',
   gleif_parent_path = '969500ABCDEFGHIJKL12 → 5493001KJTIIGC8Y1R12', gleif_parent_checked_on = date '2026-03-11',
