@@ -68,7 +68,9 @@ create table main.providers as
          'not_checked' as lei_check, null::varchar as gleif_legal_name, null::varchar as gleif_country,
          null::varchar as gleif_parent_lei, null::varchar as gleif_parent_name, null::varchar as gleif_parent_country,
          provider_id = 'alpha' as third_country_control_declared,
-         case provider_id when 'alpha' then 'declared' end as control_evidence
+         case provider_id when 'alpha' then 'declared' end as control_evidence,
+         null::date as gleif_checked_on, null::varchar as gleif_registration_status,
+         'not_checked' as gleif_parent_check, null::varchar as gleif_parent_path, null::date as gleif_parent_checked_on
   from raw.disclosures;
 create table main.criterion_results as
   with rb as (select * from read_csv('{SEEDS}/csf_criteria.csv', header = true)),
