@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 
 from build_samples import OUT as DISCLOSURES
+
 from ingestion.lei import with_check_digits as lei
 
 HERE = Path(__file__).resolve().parent
