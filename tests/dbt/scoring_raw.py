@@ -100,6 +100,8 @@ def insert_disclosure(con: duckdb.DuckDBPyConnection, doc: dict[str, Any], file_
             _insert(
                 con, "service_regions", {"disclosure_id": d_id, "service_id": s_id, "position": rpos, "region": region}
             )
+        if "open_source" in svc:
+            _insert_licenses(con, d_id, s_id, svc["open_source"])
         for crit, rung in svc["answers"].items():
             _insert(con, "answers", {"disclosure_id": d_id, "service_id": s_id, "criterion_id": crit, "rung": rung})
         for crit, ev in (svc.get("evidence") or {}).items():
@@ -172,3 +174,17 @@ def insert_references(con: duckdb.DuckDBPyConnection, folder: Path, loaded_on: s
             _insert(con, table, row)
         _insert(con, "ref_sources", {"source": source, "kind": kind, "file": path.name, "file_sha256": "0" * 64,
                                      "rows": len(rows), "first_loaded_on": loaded_on, "in_use": True})
+
+
+def _insert_licenses(con: duckdb.DuckDBPyConnection, d_id: str, s_id: str, open_source: dict[str, Any]) -> None:
+    """raw.open_source_licenses rows of one service (format 1.1): one per licence and exception id of the
+    SPDX expression, parsed by the project's SPDX parser (a parser is not worth a second copy here)."""
+    from ingestion.spdx import LicenseIds, parse_license
+
+    ids = parse_license(open_source["license"])
+    assert isinstance(ids, LicenseIds), open_source
+    for key, is_exception in [(k, False) for k in ids.licenses] + [(k, True) for k in ids.exceptions]:
+        _insert(con, "open_source_licenses", {"disclosure_id": d_id, "service_id": s_id,
+                                              "repository": open_source["repository"],
+                                              "license": open_source["license"], "license_id": key,
+                                              "is_exception": is_exception})
