@@ -24,6 +24,7 @@ from pathlib import Path
 import duckdb
 
 from bench.generate import generate, mutate
+from bench.reference_load import bench_references, print_references
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -338,14 +339,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", action="store_true", help="keep bench/out/<size>/ (inboxes, homes, logs)")
     ap.add_argument("--profile", action="store_true", help="cProfile the in-process steps of each full refresh")
     ap.add_argument("--no-results", action="store_true", help="do not write bench/results/<date>.json")
+    ap.add_argument("--references", action="store_true",
+                    help="also measure the reference load (GLEIF Level 1/2 at GLEIF's size; bench/reference_load.py)")
+    ap.add_argument("--references-only", action="store_true", help="measure only the reference load")
+    ap.add_argument("--reference-rows", type=int, default=3_000_000, help="Level 1 records (default: GLEIF's size)")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     uptime_before = _uptime()
     print(f"uptime: {uptime_before}", flush=True)
+    if args.references_only:
+        return _references_only(args, argv, uptime_before)
+    references = bench_references(OUT / "references", args.reference_rows, args.seed) if args.references else None
     fixed = fixed_overhead(args.seed, OUT / "fixed")
     results = {n: bench_size(n, args.seed, OUT / str(n), args.profile) for n in sizes}
     verdict = verdicts(fixed, results)
     print_table(fixed, results, verdict)
+    if references is not None:
+        print_references(references)
     uptime_after = _uptime()
     print(f"uptime: {uptime_after}")
     if not args.no_results:
@@ -363,11 +373,35 @@ def main(argv: list[str] | None = None) -> int:
             "sizes": {str(n): {**r, "full": _strip(r["full"]), "incremental": _strip(r["incremental"])}
                       for n, r in results.items()},
             "targets": verdict,
+            **({"references": references} if references is not None else {}),
         }
         path.write_text(json.dumps(doc, indent=2, default=str) + "\n")
         print(f"results: {path.relative_to(REPO)}")
     if not args.keep:
         shutil.rmtree(OUT, ignore_errors=True)
+    return 0
+
+
+def _references_only(args, argv: list[str] | None, uptime_before: str) -> int:
+    """`--references-only`: the reference-load figure alone, written to bench/results/<date>-references.json."""
+    figures = bench_references(OUT / "references", args.reference_rows, args.seed)
+    print_references(figures)
+    uptime_after = _uptime()
+    print(f"uptime: {uptime_after}")
+    if not args.no_results:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        path = RESULTS / f"{dt.date.today().isoformat()}-references.json"
+        doc = {"date": dt.date.today().isoformat(),
+               "command": "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:]),
+               "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "duckdb": duckdb.__version__,
+                           "uptime_before": uptime_before, "uptime_after": uptime_after,
+                           "note": "shared 2-core machine, other test suites running concurrently: read the CPU "
+                                   "seconds and the load average"},
+               "references": figures}
+        path.write_text(json.dumps(doc, indent=2, default=str) + "\n")
+        print(f"results: {path.relative_to(REPO)}")
+    if not args.keep:
+        shutil.rmtree(OUT / "references", ignore_errors=True)
     return 0
 
 

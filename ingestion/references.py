@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,7 @@ class Outcome:
     sha256: str | None = None
     problems: list[Problem] = field(default_factory=list)
     note: str = ""
+    seconds: float | None = None  # digest + load + checks of a file that was read
 
 
 def reference_entries(folder: Path) -> list[Path]:
@@ -131,12 +133,14 @@ def ingest_references(ctx, progress: Callable[[int, int], None] | None = None) -
                     outcomes.append(Outcome(ref.name, "superseded", source_name(fmt.kind, ref.name),
                                             note=f"{latest[fmt.kind]} is the newer file of this source"))
                     continue
+                started = time.perf_counter()
                 ref.hash()
                 outcome = _load_one(con, ref, fmt, ctx.as_of)
                 if outcome.status == "rejected":
                     reject(ref.name, outcome.problems, ref, outcome.source)
                 else:
                     outcomes.append(outcome)
+                outcomes[-1].seconds = round(time.perf_counter() - started, 3)
             finally:
                 ref.close()
             if progress is not None:
@@ -184,7 +188,7 @@ def _summary(folder: Path, outcomes: list[Outcome], in_use: list[tuple]) -> dict
         "files": len(outcomes),
         **count,
         "outcomes": [{"file": o.name, "status": o.status, "source": o.source, "rows": o.rows, "sha256": o.sha256,
-                      "problems": len(o.problems), "note": o.note} for o in outcomes],
+                      "problems": len(o.problems), "note": o.note, "seconds": o.seconds} for o in outcomes],
         "in_use": [{"source": s, "file": f, "file_sha256": sha, "rows": n, "first_loaded_on": d.isoformat()}
                    for s, f, sha, n, d in in_use],
     }
