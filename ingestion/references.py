@@ -1,11 +1,11 @@
 """Reference ingestion (spec/references.md): the references folder -> R001-R004 -> snapshots in `raw.ref_*`.
 
 Per file: opened once without following links; its header row tells its source; its sha256 decides
-whether anything is to be done (the source's snapshot in use has that digest: nothing is read); then,
-in one transaction, one DuckDB `read_csv` stages the columns the registry keeps, every R003/R004 rule
-runs as SQL over the staging table, and an accepted file becomes its source's snapshot in use. A
-rejected file is rolled back, quarantined and reported in `raw.rejections`; its source keeps the
-snapshot it had. The `raw.ref_*` tables live in the warehouse, so snapshots carry over from night to night.
+whether anything is to be done (the source's snapshot in use has that digest: nothing is read); then one
+DuckDB `read_csv` stages the columns the registry keeps, every R003/R004 rule runs as SQL over the
+staging table, and an accepted file becomes its source's snapshot in use in one transaction. A rejected
+file is quarantined and reported in `raw.rejections`; its source keeps the snapshot it had. The
+`raw.ref_*` tables live in the warehouse, so snapshots carry over from night to night (docs/references.md).
 """
 
 from __future__ import annotations
