@@ -3,7 +3,8 @@
 Thin on purpose: every task calls one function of `sealreg.steps`; the run context travels over XCom.
 The run holds the refresh lock's lease from its first task to its last (or a failure), so no other
 refresh can run between two of its tasks.
-Inbox and home come from SEALREG_INBOX / SEALREG_HOME; `as_of` from the run's conf, else the date the
+Inbox, reference files and home come from SEALREG_INBOX / SEALREG_REFERENCES (default
+`<inbox>/references`) / SEALREG_HOME; `as_of` from the run's conf, else the date the
 run was due (UTC), so clearing and rerunning a night evaluates the same date.
 """
 
