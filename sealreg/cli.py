@@ -336,7 +336,8 @@ def _days(text: str) -> int:
 
 
 # --- shortlist ---------------------------------------------------------------------------------
-SHORTLIST_COLUMNS = ["rank", "service_id", "name", "provider", "country", "sovereignty_score", "seal", "ual", "status"]
+SHORTLIST_COLUMNS = ["rank", "service_id", "name", "provider", "country", "sovereignty_score", "seal", "ual", "status",
+                     "open_source_status"]
 
 
 def add_tender_options(p: argparse.ArgumentParser) -> None:
@@ -353,6 +354,9 @@ def add_tender_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--exclude-third-country-control", action="store_true",
                    help="leave out services whose provider is under third-country control")
     p.add_argument("--as-of", type=_date, help="answer as the registry stood on this date (from its history)")
+    p.add_argument("--open-source-first", action="store_true",
+                   help="rank open_source services (every licence id OSI-approved) before all others, "
+                        "each group by sovereignty score")
 
 
 def tender_from_args(args):
@@ -360,7 +364,8 @@ def tender_from_args(args):
 
     return Tender(floors=parse_floors(args.min_seal), min_ual=args.min_ual,
                   include_status=frozenset(args.include_status), exclude_flagged=args.exclude_flagged,
-                  exclude_third_country_control=args.exclude_third_country_control, as_of=args.as_of)
+                  exclude_third_country_control=args.exclude_third_country_control, as_of=args.as_of,
+                  open_source_first=args.open_source_first)
 
 
 def cmd_shortlist(args) -> int:

@@ -54,6 +54,7 @@ class Tender:
     exclude_flagged: bool = False
     exclude_third_country_control: bool = False
     as_of: dt.date | None = None
+    open_source_first: bool = False
 
 
 @dataclass
@@ -86,8 +87,10 @@ def _filters(tender: Tender, objectives: list[str]) -> list[tuple[str, str, list
 
 
 def _order_by(tender: Tender) -> str:
-    """Ranking of the shortlisted services."""
-    return "h.sovereignty_score desc, h.service_id"
+    """Ranking of the shortlisted services; open source first (assurance-rules §8) puts the services dbt
+    marked `open_source_preferred` before all others, each group by sovereignty score."""
+    preferred = "h.open_source_preferred desc, " if tender.open_source_first else ""
+    return f"{preferred}h.sovereignty_score desc, h.service_id"
 
 
 def shortlist(home: Path, tender: Tender) -> Shortlist:

@@ -249,6 +249,13 @@ def _decision_log_head(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
     return {"seq": int(row[0]), "decision_id": row[1], "hash": row[2]}
 
 
+def _spdx_list_version(con: duckdb.DuckDBPyConnection) -> str | None:
+    """Version of the SPDX License List the run's open-source check used (the dbt seed spdx_licenses)."""
+    if "spdx_licenses" not in _relation_kinds(con, "wh", "main"):
+        return None
+    return con.execute("SELECT max(list_version) FROM wh.main.spdx_licenses").fetchone()[0]
+
+
 def _export_tables(warehouse: Path, out_dir: Path, tables: list[str]) -> tuple[dict[str, int], dict]:
     """registry.duckdb (real tables, ordered), parquet/ and csv/; returns (row_counts, raw metadata)."""
     (out_dir / "parquet").mkdir()
@@ -286,7 +293,8 @@ def _export_tables(warehouse: Path, out_dir: Path, tables: list[str]) -> tuple[d
             )
             row_counts[t] = int(con.execute(f"SELECT count(*) FROM rel.main.{_q(t)}").fetchone()[0])
         meta = {"input_files": _input_files(con), "decision_log_head": _decision_log_head(con),
-                "reference_sources": _reference_snapshots(con)}
+                "reference_sources": _reference_snapshots(con),
+                "spdx_license_list_version": _spdx_list_version(con)}
         con.execute("CHECKPOINT rel")
         con.execute("DETACH rel")
         con.execute("DETACH wh")
@@ -429,6 +437,7 @@ def build_release(
             "as_of": ctx.as_of.isoformat(),
             "weights_version": ctx.weights_version,
             "rulebook_version": RULEBOOK_VERSION,
+            "spdx_license_list_version": meta["spdx_license_list_version"],
             "run_id": ctx.run_id,
             "associated_countries": list(ctx.associated_countries),
             "input_files": meta["input_files"],

@@ -10,7 +10,7 @@ import shutil
 
 import duckdb
 
-from tests.helpers import SAMPLES, sealreg_cli
+from tests.helpers import REPO, SAMPLES, sealreg_cli
 
 
 def _services(home) -> dict[str, dict]:
@@ -127,3 +127,19 @@ def test_an_unknown_weights_version_is_refused_at_once_with_the_list(tmp_path):
     assert proc.returncode == 2
     assert "unknown weights version 'nope'" in proc.stderr and "calculator-2026" in proc.stderr
     assert not (tmp_path / "home").exists()
+
+
+def test_shortlist_open_source_first_ranks_open_source_services_before_all_others(sample_home):
+    expected = json.loads((REPO / "samples" / "expected.json").read_text(encoding="utf-8"))["services"]
+    listed = [(sid, s) for sid, s in expected.items() if s["tender_eligible"]]
+    want = [sid for sid, _ in sorted(listed, key=lambda kv: (kv[1]["open_source_status"] != "open_source",
+                                                             -kv[1]["sovereignty_score"], kv[0]))]
+    proc = sealreg_cli("shortlist", "--open-source-first", "--csv", "--home", str(sample_home))
+    assert proc.returncode == 0, proc.stderr
+    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+    assert [r["service_id"] for r in rows] == want
+    n_open = sum(1 for _, s in listed if s["open_source_status"] == "open_source")
+    assert n_open >= 2 and {r["open_source_status"] for r in rows[:n_open]} == {"open_source"}
+    assert "open_source" not in {r["open_source_status"] for r in rows[n_open:]}
+    plain = list(csv.DictReader(io.StringIO(sealreg_cli("shortlist", "--csv", "--home", str(sample_home)).stdout)))
+    assert plain[0]["service_id"] != rows[0]["service_id"]  # the samples' best score is not open source

@@ -40,9 +40,11 @@ def test_release_folder_matches_the_contract(sample_home):
         assert (release / "parquet" / f"{table}.parquet").is_file(), table
         assert (release / "csv" / f"{table}.csv").is_file(), table
     manifest = json.loads((release / "manifest.json").read_text())
-    for key in ("release_id", "created_at", "as_of", "weights_version", "rulebook_version", "row_counts", "files"):
+    for key in ("release_id", "created_at", "as_of", "weights_version", "rulebook_version", "row_counts", "files",
+                "spdx_license_list_version"):
         assert key in manifest, key
     assert manifest["as_of"] == "2026-11-28"
+    assert manifest["spdx_license_list_version"] == "3.29"
     assert manifest["row_counts"]["services"] == _query(sample_home, "select count(*) from services")[0][0]
     assert (release / "site" / "index.html").is_file()
     assert any((release / "validation").rglob("index.html"))

@@ -2,8 +2,9 @@
 -- SCD-2 periods per service over the ordered set of evaluation dates in service_states
 -- (gaps and islands). A period is a run of consecutive evaluations (consecutive in the set of
 -- evaluation dates, not in the calendar) where the service is present with the same seal, ual,
--- sovereignty_score, status, status_reason, objective SEALs, flag count and third-country control
--- (tender eligibility follows from the status, so it holds for the whole period).
+-- sovereignty_score, status, status_reason, objective SEALs, flag count, third-country control and
+-- open-source status (tender eligibility follows from the status and the open-source preference
+-- from the open-source status, so both hold for the whole period).
 --   valid_from: first as_of of the period;
 --   valid_to:   as_of of the first later evaluation where the state differs or the service is
 --               absent (exclusive end); null while the period holds at the latest evaluation.
@@ -47,6 +48,7 @@ marked as (
                 and lag(objective_seals) over by_service is not distinct from objective_seals
                 and lag(flag_count) over by_service is not distinct from flag_count
                 and lag(third_country_control) over by_service is not distinct from third_country_control
+                and lag(open_source_status) over by_service is not distinct from open_source_status
             then 0
             else 1
         end as starts_period
@@ -85,6 +87,8 @@ periods as (
         any_value(third_country_control) as third_country_control,
         any_value(tender_eligible) as tender_eligible,
         any_value(tender_exclusion_reason) as tender_exclusion_reason,
+        any_value(open_source_status) as open_source_status,
+        coalesce(any_value(open_source_preferred), false) as open_source_preferred,
         count(*) as evaluations
     from islands
     group by service_id, period_no
@@ -108,7 +112,9 @@ select
     periods.flag_count,
     periods.third_country_control,
     periods.tender_eligible,
-    periods.tender_exclusion_reason
+    periods.tender_exclusion_reason,
+    periods.open_source_status,
+    periods.open_source_preferred
 from periods
 left join evaluations as next_evaluation
     on next_evaluation.evaluation_no = periods.last_evaluation_no + 1

@@ -154,5 +154,6 @@ select
         when status = 'listed' then null
         when status in ('suspended', 'revoked') then status_reason
         else replace(status, '_', ' ') || ': ' || status_reason
-    end as tender_exclusion_reason
+    end as tender_exclusion_reason,
+    coalesce(open_source_status = 'open_source', false) as open_source_preferred
 from all_states
