@@ -17,9 +17,13 @@ def release_counts(ctx: RunContext) -> dict:
         by_ual = dict(con.execute("select ual, count(*) from services group by ual").fetchall())
         by_status = dict(con.execute("select status, count(*) from services group by status").fetchall())
         providers = con.execute("select count(*) from providers").fetchone()[0]
-        flags = con.execute("select count(*) from washing_flags").fetchone()[0]
+        by_flag = dict(con.execute("select flag, count(*) from washing_flags group by flag order by flag").fetchall())
+        reference_rejections = con.execute(
+            "select file, code, path from rejections where code like 'R%' order by all").fetchall()
+        review_items = con.execute("select count(*) from review_items").fetchone()[0]
     return {"providers": providers, "services": sum(by_seal.values()), "by_seal": by_seal,
-            "by_ual": by_ual, "by_status": by_status, "washing_flags": flags}
+            "by_ual": by_ual, "by_status": by_status, "washing_flags": sum(by_flag.values()), "by_flag": by_flag,
+            "reference_rejections": reference_rejections, "review_items": review_items}
 
 
 def print_summary(console: Console, ctx: RunContext, result: RefreshResult) -> None:
@@ -35,8 +39,14 @@ def print_summary(console: Console, ctx: RunContext, result: RefreshResult) -> N
                       style="bold yellow")
     console.print(f"  disclosures: {ingest.get('accepted', 0)} accepted, {ingest.get('rejected', 0)} rejected"
                   + (f" (quarantined in {ctx.quarantine_dir})" if ingest.get("rejected") else ""))
+    by_flag = ", ".join(f"{flag} {n}" for flag, n in counts["by_flag"].items())
     console.print(f"  providers: {counts['providers']}, services: {counts['services']}, "
-                  f"washing flags: {counts['washing_flags']}")
+                  f"washing flags: {counts['washing_flags']}" + (f" ({by_flag})" if by_flag else ""))
+    for file, code, path in counts["reference_rejections"]:
+        console.print(f"  reference file rejected: {file} {code} at {path} (its source keeps its last snapshot)")
+    if counts["review_items"]:
+        console.print(f"  review queue: {counts['review_items']} change(s) in the reference evidence "
+                      "since the previous evaluation (sealreg review)")
     table = Table(title="Services by level")
     table.add_column("level")
     table.add_column("SEAL", justify="right")

@@ -123,6 +123,10 @@ def crafted_disclosures() -> list[dict[str, Any]]:
             ],
         ),
     ]
+    # §6.2 on real DuckDB: a provider whose GLEIF records form a cycle (see GLEIF_CYCLE).
+    cycle = _disclosure("t-cycle", [_service("t-cycle-svc", TOP)])
+    cycle["provider"]["lei"] = "TCYCLEX0000000000001"
+    docs.append(cycle)
     # Supersession: the latest submitted_at wins; equal timestamps -> the larger disclosure_id.
     old = _disclosure("t-super", [_service("t-super-old", TOP)])
     old.update(disclosure_id="t-super-a", submitted_at="2026-10-01T09:00:00Z")
@@ -132,6 +136,24 @@ def crafted_disclosures() -> list[dict[str, Any]]:
     tie_large.update(disclosure_id="t-super-c", submitted_at="2026-11-01T09:00:00Z")
     docs += [old, tie_small, tie_large]
     return [copy.deepcopy(d) for d in docs]
+
+
+#: t-cycle's GLEIF records: direct X -> Y (PUBLISHED), Y -> Z (LAPSED: counts), Z -> X (back to the start:
+#: the walk stops before the repeat); an INACTIVE ultimate record X -> EU and a RETIRED direct record Z -> W
+#: are ignored. Z is a US entity in Level 1, so the GLEIF parent is Z and the EU chain is contradicted (W5).
+GLEIF_CYCLE = """
+insert into raw.ref_lei_records values
+  ('TCYCLEX0000000000001', 't-cycle GmbH', 'DE', 'ACTIVE', 'ISSUED', 'x'),
+  ('TCYCLEZ0000000000003', 'Zed Holdings Inc.', 'US', 'ACTIVE', 'ISSUED', 'x'),
+  ('TCYCLEEU000000000004', 'EU Parent GmbH', 'DE', 'ACTIVE', 'ISSUED', 'x'),
+  ('TCYCLEW0000000000005', 'Far Away Ltd', 'CN', 'ACTIVE', 'ISSUED', 'x');
+insert into raw.ref_relationships values
+  ('TCYCLEX0000000000001', 'TCYCLEY0000000000002', 'IS_DIRECTLY_CONSOLIDATED_BY', 'ACTIVE', 'PUBLISHED', 'x'),
+  ('TCYCLEY0000000000002', 'TCYCLEZ0000000000003', 'IS_DIRECTLY_CONSOLIDATED_BY', 'ACTIVE', 'LAPSED', 'x'),
+  ('TCYCLEZ0000000000003', 'TCYCLEX0000000000001', 'IS_DIRECTLY_CONSOLIDATED_BY', 'ACTIVE', 'PUBLISHED', 'x'),
+  ('TCYCLEX0000000000001', 'TCYCLEEU000000000004', 'IS_ULTIMATELY_CONSOLIDATED_BY', 'INACTIVE', 'PUBLISHED', 'x'),
+  ('TCYCLEZ0000000000003', 'TCYCLEW0000000000005', 'IS_DIRECTLY_CONSOLIDATED_BY', 'ACTIVE', 'RETIRED', 'x');
+"""
 
 
 def sample_disclosures() -> list[tuple[str, dict[str, Any]]]:
@@ -157,6 +179,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name, doc in sample_disclosures():
         scoring_raw.insert_disclosure(con, doc, name)
     scoring_raw.insert_references(con, SAMPLES / "references", AS_OF)
+    con.execute(GLEIF_CYCLE)
     con.execute("insert into raw.rejections values ('manual', 'broken.json', 'E001', '$', 'not JSON')")
     con.close()
 
@@ -273,6 +296,15 @@ def test_latest_disclosure_wins_and_ties_go_to_the_larger_id(db) -> None:
         ).fetchall()
     }
     assert services == {"t-super-new"}
+
+
+def test_gleif_cycle_stops_before_the_repeat_and_ignores_inactive_and_retired_records(db) -> None:
+    assert one(db, "select lei_check, gleif_parent_check, gleif_parent_lei, gleif_parent_country, "
+                   "third_country_control_declared, third_country_control, control_evidence "
+                   "from providers where provider_id = 't-cycle'") == (
+        "verified", "direct", "TCYCLEZ0000000000003", "US", False, True, "gleif")
+    flags = {f for (f,) in db.execute("select flag from washing_flags where service_id = 't-cycle-svc'").fetchall()}
+    assert {"W5-undeclared-parent", "W1-control"} <= flags
 
 
 def test_rejections_pass_through(db) -> None:

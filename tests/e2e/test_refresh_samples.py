@@ -139,3 +139,16 @@ def test_w9_names_the_licence_ids_that_are_not_osi_approved(sample_home):
     want = {sid for sid, s in EXPECTED["services"].items() if "W9-open-source" in s["flags"]}
     assert want == {sid for (sid,) in _query(sample_home, "select service_id from washing_flags "
                                                           "where flag = 'W9-open-source'")}
+
+
+def test_refresh_summary_names_the_reference_flags_the_rejected_file_and_the_review_queue(sample_home):
+    out = " ".join((sample_home / "refresh-output.txt").read_text().split())
+    counts: dict[str, int] = {}
+    for service in EXPECTED["services"].values():
+        for flag in service["flags"]:
+            counts[flag] = counts.get(flag, 0) + 1
+    for flag in ("W5-undeclared-parent", "W6-identity", "W7-certificate-register"):
+        assert f"{flag} {counts[flag]}" in out, flag
+    for r in EXPECTED["reference_rejections"]:
+        assert f"reference file rejected: {r['file']} {r['code']} at {r['path']}" in out
+    assert f"review queue: {len(EXPECTED['review_items'])} change(s)" in out
