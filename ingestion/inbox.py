@@ -19,7 +19,7 @@ from ingestion.text import has_hidden_chars
 
 NOT_A_FILE = "E017"  # the entry is not a regular file or its name is unusable; it is never read
 _CHUNK = 1 << 20
-_OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
+OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
 _KINDS = ((stat.S_ISLNK, "a symbolic link (links are never followed)"), (stat.S_ISDIR, "a directory"),
           (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
           (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
@@ -48,7 +48,8 @@ def display_name(raw: bytes) -> str:
     return raw.replace(b"\\", b"\\\\").decode("utf-8", "backslashreplace")
 
 
-def _name_problem(raw: bytes) -> str | None:
+def name_problem(raw: bytes) -> str | None:
+    """Why a file name is unusable (not UTF-8, hidden characters), or None."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -80,35 +81,43 @@ def _read_fd(fd: int, limit: int) -> tuple[bytes | None, str, int]:
     return (b"".join(parts) if size <= limit else None), digest.hexdigest(), size
 
 
+def open_regular(name: bytes | str | Path, dir_fd: int | None = None) -> tuple[int, os.stat_result] | str:
+    """(descriptor, fstat) of a regular file, or why it is refused: `lstat`, then `open(O_NOFOLLOW | O_NONBLOCK)`,
+    then `fstat` (same inode, still regular). Never follows a link, never blocks, never opens a device."""
+    try:
+        before = os.lstat(name, dir_fd=dir_fd)
+    except OSError as exc:
+        return f"the entry could not be examined ({exc.strerror or type(exc).__name__})"
+    kind = _kind(before.st_mode)
+    if kind:
+        return f"the entry is {kind}, not a regular file; only regular files are read"
+    try:
+        fd = os.open(name, OPEN_FLAGS, dir_fd=dir_fd)
+    except OSError as exc:
+        return f"the file could not be opened ({exc.strerror or type(exc).__name__})"
+    now = os.fstat(fd)
+    if (now.st_dev, now.st_ino) != (before.st_dev, before.st_ino) or _kind(now.st_mode):
+        os.close(fd)
+        return "the entry changed while it was opened; it was not read"
+    return fd, now
+
+
 def read_entry(dir_fd: int, raw: bytes, limit: int) -> InboxFile:
     """Read the entry `raw` of the folder open as `dir_fd`, or say why it is refused; never follows, never blocks."""
     name = display_name(raw)
-
-    def refused(reason: str) -> InboxFile:
-        return InboxFile(name, raw, None, None, 0, 0, reason)
-
+    opened = open_regular(raw, dir_fd)
+    if isinstance(opened, str):
+        return InboxFile(name, raw, None, None, 0, 0, opened)
+    fd, st = opened
     try:
-        before = os.lstat(raw, dir_fd=dir_fd)
-    except OSError as exc:
-        return refused(f"the entry could not be examined ({exc.strerror or type(exc).__name__})")
-    kind = _kind(before.st_mode)
-    if kind:
-        return refused(f"the entry is {kind}, not a regular file; only regular files are read")
-    try:
-        fd = os.open(raw, _OPEN_FLAGS, dir_fd=dir_fd)
-    except OSError as exc:
-        return refused(f"the file could not be opened ({exc.strerror or type(exc).__name__})")
-    try:
-        now = os.fstat(fd)
-        if (now.st_dev, now.st_ino) != (before.st_dev, before.st_ino) or _kind(now.st_mode):
-            return refused("the entry changed while it was opened; it was not read")
         data, sha256, size = _read_fd(fd, limit)
     except OSError as exc:
-        return refused(f"the file could not be read ({exc.strerror or type(exc).__name__})")
+        why = f"the file could not be read ({exc.strerror or type(exc).__name__})"
+        return InboxFile(name, raw, None, None, 0, 0, why)
     finally:
         os.close(fd)
     # a regular file with an unusable name is read (its bytes are kept as evidence) but not validated
-    return InboxFile(name, raw, data, sha256, size, stat.S_IMODE(now.st_mode), _name_problem(raw))
+    return InboxFile(name, raw, data, sha256, size, stat.S_IMODE(st.st_mode), name_problem(raw))
 
 
 def read_inbox(folder: Path, limit: int, suffix: str = ".json") -> Iterator[InboxFile]:

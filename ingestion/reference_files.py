@@ -10,11 +10,9 @@ import os
 import stat
 from pathlib import Path
 
-from ingestion.inbox import _OPEN_FLAGS as OPEN_FLAGS
-from ingestion.inbox import _kind as entry_kind
+from ingestion.inbox import name_problem, open_regular
 from ingestion.problems import Problem
 from ingestion.quarantine import MAX_MODE, quarantine, quarantine_name
-from ingestion.text import has_hidden_chars
 
 MAX_REFERENCE_BYTES = 8 * 1024**3  # the GLEIF Level 1 golden copy is about 0.5 GB
 MAX_HEADER_BYTES = 1 << 20
@@ -127,26 +125,12 @@ def open_reference(path: Path) -> tuple[ReferenceFile | None, list[Problem]]:
     def refused(reason: str) -> tuple[None, list[Problem]]:
         return None, [Problem(name, "R001", "row 1", reason)]
 
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return refused("the file name is not valid UTF-8; rename the file")
-    if has_hidden_chars(name):
-        return refused("the file name contains control, zero-width or bidirectional characters; rename the file")
-    try:
-        before = os.lstat(path)
-    except OSError as exc:
-        return refused(f"the entry could not be examined ({exc.strerror or type(exc).__name__})")
-    if kind := entry_kind(before.st_mode):
-        return refused(f"the entry is {kind}, not a regular file; only regular files are read")
-    try:
-        fd = os.open(path, OPEN_FLAGS)
-    except OSError as exc:
-        return refused(f"the file could not be opened ({exc.strerror or type(exc).__name__})")
-    opened = os.fstat(fd)
-    if (opened.st_dev, opened.st_ino) != (before.st_dev, before.st_ino) or entry_kind(opened.st_mode):
-        os.close(fd)
-        return refused("the entry changed while it was opened; it was not read")
+    if bad_name := name_problem(os.fsencode(name)):
+        return refused(bad_name)
+    result = open_regular(path)
+    if isinstance(result, str):
+        return refused(result)
+    fd, opened = result
     if opened.st_size > MAX_REFERENCE_BYTES:
         os.close(fd)
         return refused(f"the file is {opened.st_size} bytes; the limit is {MAX_REFERENCE_BYTES}")
