@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from ingestion.rulebook import PROVIDER_ID
 from ingestion.text import text_problem
-from sealreg.decisions import GENESIS_HASH, canonical_json, format_decided_at, record_hash
+from sealreg.decisions import GENESIS_HASH, canonical_json, format_decided_at, json_lines, record_hash
 
 ACTIONS = ("enroll", "rotate", "revoke")
 FIELDS = ("entry_id", "seq", "provider_id", "action", "public_key", "fingerprint", "recorded_at", "recorded_by",
@@ -73,18 +72,10 @@ def load_public_key(pem: bytes) -> tuple[bytes, str]:
 def check_register(data: bytes) -> tuple[list[dict[str, Any]], list[str]]:
     """Parse and check the register's bytes: (records up to the first break, problems naming the line)."""
     records: list[dict[str, Any]] = []
-    problems: list[str] = []
     prev = GENESIS_HASH
-    if data and not data.endswith(b"\n"):
-        problems.append(f"line {len(data.splitlines())}: incomplete last line (no newline)")
-        data = data[: data.rfind(b"\n") + 1]
-    for lineno, raw in enumerate(data.splitlines(), start=1):
+    lines, problems = json_lines(data)
+    for lineno, rec in lines:
         where = f"line {lineno}"
-        try:
-            rec = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            problems.append(f"{where}: not valid JSON ({exc})")
-            break
         if not isinstance(rec, dict) or set(rec) != set(FIELDS):
             problems.append(f"{where}: expected fields {sorted(FIELDS)}")
             break

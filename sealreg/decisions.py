@@ -123,6 +123,24 @@ def format_decided_at(value: dt.datetime) -> str:
     return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def json_lines(data: bytes) -> tuple[list[tuple[int, Any]], list[str]]:
+    """(line number, parsed value) of an append-only log's complete lines, up to the first that is not JSON, and
+    the problems found (an incomplete last line, a line that is not JSON)."""
+    problems: list[str] = []
+    if data and not data.endswith(b"\n"):
+        last_line = data.count(b"\n") + 1
+        problems.append(f"line {last_line}: incomplete last line (no newline)")
+        data = data[: data.rfind(b"\n") + 1]
+    lines: list[tuple[int, Any]] = []
+    for lineno, raw in enumerate(data.splitlines(), start=1):
+        try:
+            lines.append((lineno, json.loads(raw.decode("utf-8"))))
+        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            problems.append(f"line {lineno}: not valid JSON ({e})")
+            break
+    return lines, problems
+
+
 def check_chain(data: bytes) -> tuple[list[dict[str, Any]], list[str]]:
     """Parse and check the log's bytes; return (records parsed up to the first break, problems).
 
@@ -130,19 +148,10 @@ def check_chain(data: bytes) -> tuple[list[dict[str, Any]], list[str]]:
     record depends on it.
     """
     records: list[dict[str, Any]] = []
-    problems: list[str] = []
     prev_hash = GENESIS_HASH
-    if data and not data.endswith(b"\n"):
-        last_line = data.count(b"\n") + 1
-        problems.append(f"line {last_line}: incomplete last line (no newline)")
-        data = data[: data.rfind(b"\n") + 1]
-    for lineno, raw in enumerate(data.splitlines(), start=1):
+    lines, problems = json_lines(data)
+    for lineno, rec in lines:
         where = f"line {lineno}"
-        try:
-            rec = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            problems.append(f"{where}: not valid JSON ({e})")
-            break
         extra = {TO_PROVIDER} if isinstance(rec, dict) and rec.get("action") == TRANSFER else set()
         if not isinstance(rec, dict) or set(rec) != set(FIELDS) | extra:
             got = sorted(rec) if isinstance(rec, dict) else type(rec).__name__
