@@ -152,3 +152,13 @@ def test_refresh_summary_names_the_reference_flags_the_rejected_file_and_the_rev
     for r in EXPECTED["reference_rejections"]:
         assert f"reference file rejected: {r['file']} {r['code']} at {r['path']}" in out
     assert f"review queue: {len(EXPECTED['review_items'])} change(s)" in out
+
+
+def test_review_as_json_and_without_a_release(sample_home, tmp_path):
+    proc = sealreg_cli("review", "--home", str(sample_home), "--json")
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    assert sorted([r["subject_id"], r["kind"]] for r in rows) == EXPECTED["review_items"]
+    assert all(r["first_seen_on"] == "2026-11-28" and r["previous_as_of"] is None for r in rows)
+    empty = sealreg_cli("review", "--home", str(tmp_path / "no-home"))
+    assert empty.returncode == 1 and "no published release" in empty.stderr
