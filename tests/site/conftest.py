@@ -318,6 +318,13 @@ update certifications set corroboration = 'corroborated',
   register_source_url = 'https://cyber.gouv.example/secnumcloud/SNC-2025-017' where certificate_id = 'SNC-2025-017';
 update certifications set corroboration = 'withdrawn', register_source_url = 'javascript:alert(7)'
   where certificate_id = 'C5-2023-88';
+alter table services add column open_source_status varchar default 'undeclared';
+alter table services add column open_source_license varchar;
+alter table services add column open_source_repository varchar;
+update services set open_source_status = 'open_source', open_source_license = 'Apache-2.0',
+  open_source_repository = 'https://code.nimbus.example.eu/compute' where service_id = 'nimbus-compute';
+update services set open_source_status = 'source_available', open_source_license = 'BUSL-1.1 {XSS}',
+  open_source_repository = 'javascript:alert(8)' where service_id = 'stratus-storage';
 """
 
 

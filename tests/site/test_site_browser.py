@@ -190,3 +190,35 @@ def test_list_pages_work_without_javascript(browser: Browser, paged_site: Path) 
     page.get_by_role("link", name="Stratus Object Storage").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Stratus Object Storage")
     context.close()
+
+
+def test_open_source_facet_and_licence_on_the_service_page(browser: Browser, site: Path) -> None:
+    page, problems = _open(browser, (site / "index.html").as_uri())
+    rows = page.locator("#services-table tbody tr")
+    expect(rows).to_have_count(4)
+    facet = page.get_by_label("Open source only")
+    facet.check()
+    expect(page.locator("#services-table tbody tr:visible")).to_have_count(1)
+    expect(page.locator("#services-table tbody tr:visible th")).to_have_text("Nimbus Sovereign Compute")
+    expect(page.locator("#search-status")).to_have_text("Showing 1 of 4 services.")
+    page.get_by_label("Search services").fill("stratus")
+    expect(page.locator("#services-table tbody tr:visible")).to_have_count(0)
+    facet.uncheck()
+    expect(page.locator("#services-table tbody tr:visible")).to_have_count(2)
+
+    page.goto((site / "services" / "nimbus-compute.html").as_uri())
+    fact = page.locator(".facts div", has_text="Open source")
+    expect(fact.locator(".oss")).to_have_text("Open source")
+    expect(fact).to_contain_text("Licence Apache-2.0")
+    expect(fact.get_by_role("link", name="source repository")).to_have_attribute(
+        "href", "https://code.nimbus.example.eu/compute")
+    expect(page.locator("#open-source-heading + p")).to_contain_text("OSI-approved")
+    check = page.locator("section", has_text="Open-source check")
+    expect(check).to_contain_text("declared by the provider, not audited")
+
+    page.goto((site / "services" / "stratus-storage.html").as_uri())
+    fact = page.locator(".facts div", has_text="Open source")
+    expect(fact.locator(".oss")).to_have_text("Source-available")
+    expect(fact).to_contain_text("BUSL-1.1 <script>alert(1)</script>")
+    expect(fact.get_by_role("link")).to_have_count(0)  # a javascript: repository is never a link
+    assert problems == []

@@ -46,7 +46,7 @@ def test_home_page_shows_release_counts_and_every_service(release: Path) -> None
     for sid in SERVICE_IDS:
         assert f'href="services/{sid}.html"' in html
     assert 'id="service-search"' in html and 'src="static/registry.js"' in html
-    assert html.count('<button type="button" data-sort=') == 8
+    assert html.count('<button type="button" data-sort=') == 9
     assert html.count('role="img"') == 3
 
 

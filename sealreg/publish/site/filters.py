@@ -45,6 +45,20 @@ def status_label(status: Any) -> str:
     return str(status or "unknown").replace("_", " ").capitalize()
 
 
+OPEN_SOURCE_LABELS = {"open_source": "Open source", "source_available": "Source-available",
+                      "undeclared": "Not declared"}
+
+
+def open_source_label(status: Any) -> str:
+    """assurance-rules §8 status in words."""
+    return OPEN_SOURCE_LABELS.get(str(status), "Not declared")
+
+
+def open_source_badge(status: Any) -> Markup:
+    key = status if status in OPEN_SOURCE_LABELS else "undeclared"
+    return Markup(f'<span class="oss oss-{escape(key)}">{escape(open_source_label(key))}</span>')
+
+
 def yes_no(value: Any) -> str:
     return "unknown" if value is None else ("Yes" if value else "No")
 

@@ -18,6 +18,7 @@ from sealreg.publish.site.filters import (
     listing,
     number,
     one_decimal,
+    open_source_badge,
     pass_fail,
     plain,
     safe_link,
@@ -319,6 +320,7 @@ def environment() -> Environment:
         passfail=pass_fail,
         link_to=link_to,
         corroboration=corroboration_badge,
+        open_source=open_source_badge,
         figure=figure,
         list_page=list_page_name,
     )

@@ -16,6 +16,8 @@ from sealreg.publish.site.filters import (
     link_to,
     number,
     one_decimal,
+    open_source_badge,
+    open_source_label,
     pass_fail,
     plain,
     safe_link,
@@ -135,7 +137,7 @@ def service_rows(services: list[dict], root: str) -> Markup:
         score = s["sovereignty_score"]
         flags = s["flags"]
         out.append(
-            "<tr>\n"
+            f'<tr data-open-source="{h(s["open_source_status"] or "undeclared")}">\n'
             f'<th scope="row" data-label="Service">{link_to(s["href"], s["name"] or s["service_id"], root)}</th>\n'
             f'<td data-label="Provider">{link_to(p["href"], p["legal_name"] or s["provider_id"], root)}</td>\n'
             f'<td data-label="Country">{h(plain(p["country"]))}</td>\n'
@@ -144,6 +146,7 @@ def service_rows(services: list[dict], root: str) -> Markup:
             f'<td data-label="SEAL" data-value="{h(_level_value(s["seal"]))}">{seal_badge(s["seal"])}</td>\n'
             f'<td data-label="UAL" data-value="{h(_level_value(s["ual"]))}">{ual_badge(s["ual"])}</td>\n'
             f'<td data-label="Status">{status_badge(s["status"])}</td>\n'
+            f'<td data-label="Open source">{open_source_badge(s["open_source_status"])}</td>\n'
             f'<td data-label="Flags" data-value="{len(flags)}">'
             + (
                 f'<span class="flag-count">{len(flags)}</span> {h(", ".join(str(f["flag"]) for f in flags))}'
@@ -181,6 +184,8 @@ def services_data(services: list[dict]) -> bytes:
                 status_label(s["status"]),
                 ", ".join(str(f["flag"]) for f in s["flags"]),
                 len(s["flags"]),
+                str(s["open_source_status"] or "undeclared"),
+                open_source_label(s["open_source_status"]),
             ]
         )
     body = json.dumps(rows, ensure_ascii=True, separators=(",", ":"), default=str)

@@ -14,6 +14,7 @@
   var input = document.getElementById("service-search");
   var status = document.getElementById("search-status");
   var empty = document.getElementById("no-results");
+  var openOnly = document.getElementById("open-source-only");
   var data = window.SEALREG_SERVICES;
   var rows;
 
@@ -54,6 +55,8 @@
     tr.appendChild(cell("td", "SEAL", badge("SEAL", d[7]), d[7] === null ? -1 : d[7]));
     tr.appendChild(cell("td", "UAL", badge("UAL", d[8]), d[8] === null ? -1 : d[8]));
     tr.appendChild(cell("td", "Status", el("span", { "class": "status status-" + d[9] }, d[10])));
+    tr.appendChild(cell("td", "Open source", el("span", { "class": "oss oss-" + d[13] }, d[14])));
+    tr.setAttribute("data-open-source", d[13]);
     var flags = document.createDocumentFragment();
     if (d[12]) {
       flags.appendChild(el("span", { "class": "flag-count" }, String(d[12])));
@@ -89,14 +92,16 @@
 
   function filter() {
     var q = input.value.trim().toLowerCase();
+    var facet = openOnly !== null && openOnly.checked;
     var shown = 0;
     rows.forEach(function (row) {
-      var hit = q === "" || row.getAttribute("data-search").indexOf(q) !== -1;
+      var hit = (q === "" || row.getAttribute("data-search").indexOf(q) !== -1)
+        && (!facet || row.getAttribute("data-open-source") === "open_source");
       row.hidden = !hit;
       if (hit) { shown += 1; }
     });
     empty.hidden = shown !== 0;
-    status.textContent = q === "" ? "" : "Showing " + shown + " of " + rows.length + " services.";
+    status.textContent = q === "" && !facet ? "" : "Showing " + shown + " of " + rows.length + " services.";
   }
 
   function cellKey(row, index, kind) {
@@ -136,6 +141,7 @@
     });
   });
   input.addEventListener("input", filter);
+  if (openOnly !== null) { openOnly.addEventListener("change", filter); }
   box.hidden = false;
   table.classList.add("js-sortable");
 }());
