@@ -33,10 +33,14 @@ How a gate runs (`expectations/runner.py`, `expectations/gx_run.py`):
   is vectorized only for 64-bit columns), and string columns of frames with >= 10,000 rows and at most
   25 % distinct values become pandas categoricals, unless a regex or column-pair check reads them.
 - One ephemeral GX context per gate; one pandas data asset, batch definition, suite
-  (`<layer>.<frame>`), validation definition and checkpoint per frame; Data Docs are built once at
-  the end into `report_dir` (`report_dir/index.html`), plus `report_dir/<layer>.json` (summary,
-  failures, per-expectation results). When `report_dir` is `<validation>/<layer>`, the gate also
-  writes `<validation>/index.html` linking both layers. Each frame is dropped (from the runner and
+  (`<layer>.<frame>`), validation definition and checkpoint per frame. GX's Data Docs are not
+  built: they load scripts and styles from public CDNs, and every file of a signed release must
+  work offline. The gate renders its own report from GX's results into `report_dir/index.html`
+  (every expectation with its arguments, the rule it guards, its result and unexpected count; the
+  failures in plain words; one local stylesheet; the site's Content-Security-Policy), plus
+  `report_dir/<layer>.json` (summary, failures, per-expectation results). When `report_dir` is
+  `<validation>/<layer>`, the gate also writes `<validation>/index.html` linking both layers.
+  Each frame is dropped (from the runner and
   from GX's batch cache) as soon as it is validated, so GX holds one frame at a time.
 - `final/_columns` checks in the catalog that every column the site's pages read exists
   (`PUBLISHED_COLUMNS` in `expectations/final_suite.py`); the site reads them without checking.

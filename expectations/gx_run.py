@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from expectations.checks import Check, Frame
-
-SITE_NAME = "sealreg_local_site"
 
 
 @dataclass
@@ -33,20 +30,12 @@ def import_gx():
     return gx
 
 
-def make_context(gx, docs_dir: Path):
-    """Ephemeral context, progress bars off, one local Data Docs site written under `docs_dir`."""
+def make_context(gx):
+    """Ephemeral context, progress bars off, no Data Docs site (the report is rendered by report_html)."""
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     ctx = gx.get_context(mode="ephemeral")
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
-    ctx.add_data_docs_site(
-        site_name=SITE_NAME,
-        site_config={
-            "class_name": "SiteBuilder",
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-        },
-    )
     return ctx
 
 
@@ -56,18 +45,15 @@ def make_expectation(gx, check: Check, meta: dict[str, Any]):
     return cls(**check.kwargs, meta=meta, notes=check.rule)
 
 
-def validate_frames(
-    layer: str, frames: list[Frame], data: dict[str, pd.DataFrame], docs_dir: Path
-) -> list[FrameOutcome]:
-    """One suite + batch definition + checkpoint per frame, all in one context; then Data Docs once.
+def validate_frames(layer: str, frames: list[Frame], data: dict[str, pd.DataFrame]) -> list[FrameOutcome]:
+    """One suite + batch definition + checkpoint per frame, all in one context.
 
     A pandas batch takes its DataFrame from the run's batch parameters, so each frame needs its own
-    checkpoint run. Data Docs are built once at the end (`build_data_docs`, what UpdateDataDocsAction
-    calls) because an UpdateDataDocsAction on every checkpoint re-renders the index each time and
-    doubles the gate's run time.
+    checkpoint run. GX's Data Docs are not built: they load assets from public CDNs, which a release
+    must not (the runner renders the report itself, `expectations/report_html.py`).
     """
     gx = import_gx()
-    ctx = make_context(gx, docs_dir)
+    ctx = make_context(gx)
     source = ctx.data_sources.add_pandas(name=f"sealreg_{layer}")
     outcomes: list[FrameOutcome] = []
     for frame in frames:
@@ -106,5 +92,4 @@ def validate_frames(
         batches.batch_data_cache.clear()
         batches.reset_batch_cache()
         del df, run, checkpoint, vd, batch
-    ctx.build_data_docs(site_names=[SITE_NAME])
     return outcomes

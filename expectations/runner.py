@@ -39,7 +39,8 @@ class GateResult:
 def run_gate(layer: str, warehouse: Path, report_dir: Path, seeds_dir: Path = SEEDS_DIR) -> GateResult:
     """Validate `layer` ('raw' or 'final') of `warehouse` (opened read-only).
 
-    Writes Data Docs to `report_dir` (`report_dir/index.html`) and a summary to `report_dir/<layer>.json`;
+    Writes an HTML report to `report_dir` (`report_dir/index.html`, offline, under the release CSP) and a
+    summary to `report_dir/<layer>.json`;
     use one folder per layer. When `report_dir` is named after the layer (`<validation>/<layer>`), also
     refreshes `<validation>/index.html`, a page linking the layers' reports.
     Never raises for bad data, missing tables or an unreadable warehouse: those make `success` False.
@@ -47,7 +48,6 @@ def run_gate(layer: str, warehouse: Path, report_dir: Path, seeds_dir: Path = SE
     started = time.perf_counter()
     get_suite(layer)  # ValueError for an unknown layer
     report_dir = Path(report_dir)
-    docs_dir = report_dir
     frames = frames_of(layer)
     failures: list[str] = []
     stats = {"evaluated": 0, "successful": 0, "unsuccessful": 0, "frames": 0, "frames_skipped": 0,
@@ -66,8 +66,7 @@ def run_gate(layer: str, warehouse: Path, report_dir: Path, seeds_dir: Path = SE
         to_validate = [f for f in frames if f.name in loaded.frames]
         from expectations.gx_run import validate_frames
 
-        docs_dir.mkdir(parents=True, exist_ok=True)
-        for outcome in validate_frames(layer, to_validate, loaded.frames, docs_dir):
+        for outcome in validate_frames(layer, to_validate, loaded.frames):
             stats["frames"] += 1
             stats["evaluated"] += int(outcome.statistics.get("evaluated_expectations", 0))
             stats["successful"] += int(outcome.statistics.get("successful_expectations", 0))
@@ -77,10 +76,7 @@ def run_gate(layer: str, warehouse: Path, report_dir: Path, seeds_dir: Path = SE
                 if not res.get("success"):
                     failures.append(sentence(layer, outcome.frame.name, res, outcome.index_columns))
         failures.extend(loaded.errors)
-        index = docs_dir / "index.html"
-        report_path = index if index.is_file() else None
-        if report_path is None:
-            failures.append(f"{layer}: Data Docs were not written to {docs_dir}")
+        report_path = _write_report(report_dir, layer, failures, stats, detail)
     result = GateResult(
         layer=layer,
         success=not failures,
@@ -97,6 +93,18 @@ def run_gate(layer: str, warehouse: Path, report_dir: Path, seeds_dir: Path = SE
     if report_dir.name == layer:
         write_overview(report_dir.parent)
     return result
+
+
+def _write_report(folder: Path, layer: str, failures: list[str], stats: dict[str, int],
+                  detail: list[dict[str, Any]]) -> Path:
+    """`folder/index.html` (and its stylesheet): the gate's report, rendered from the results."""
+    from expectations.report_html import layer_report, write_stylesheet
+
+    folder.mkdir(parents=True, exist_ok=True)
+    write_stylesheet(folder)
+    index = folder / "index.html"
+    index.write_text(layer_report(layer, not failures, failures, stats, detail), encoding="utf-8")
+    return index
 
 
 def _frame_detail(outcome) -> dict[str, Any]:
@@ -136,11 +144,11 @@ def write_overview(validation_dir: Path) -> Path:
             f"<li>{link}: {verdict}, {stats.get('successful', 0)}/{stats.get('evaluated', 0)} expectations met "
             f'(<a href="{layer}/{layer}.json">{layer}.json</a>)' + (f"<ul>{lines}</ul>" if lines else "") + "</li>"
         )
-    page = (
-        '<!doctype html><html><head><meta charset="utf-8"><title>sealreg validation</title></head><body>'
-        "<h1>sealreg data-quality gates</h1><ul>" + "".join(items) + "</ul>"
-        "<p>Each layer links to its Great Expectations Data Docs.</p></body></html>\n"
-    )
+    from expectations.report_html import page, write_stylesheet
+
+    body = ("<h1>sealreg data-quality gates</h1><ul>" + "".join(items) + "</ul>"
+            "<p>Each layer links to its report: every expectation, the rule it guards and its result.</p>")
+    write_stylesheet(validation_dir)
     index = validation_dir / "index.html"
-    index.write_text(page, encoding="utf-8")
+    index.write_text(page("sealreg validation", body), encoding="utf-8")
     return index

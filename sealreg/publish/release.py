@@ -418,12 +418,13 @@ def build_release(
             shutil.copytree(validation_src, validation_out, symlinks=False)
 
         t_site = time.perf_counter()
+        pub_pem = public_key_pem(key)
+        _write_file(tmp / PUBLIC_KEY_FILE, pub_pem)  # early: every site page names its fingerprint
         site_digests: dict[str, dict[str, Any]] = {}
         site_built = _build_site(tmp, site_digests)
         t_files = time.perf_counter()
 
         _write_trust_files(ctx, tmp, meta["decision_log_head"])
-        pub_pem = public_key_pem(key)
         files = _file_entries(tmp, site_digests)
         files[CHECKSUMS_FILE] = _write_checksums(tmp, files)
         manifest: dict[str, Any] = {
@@ -456,7 +457,6 @@ def build_release(
         body = manifest_bytes(manifest)
         _write_file(tmp / MANIFEST_FILE, body)
         _write_file(tmp / SIGNATURE_FILE, (sign(body, key) + "\n").encode("ascii"))
-        _write_file(tmp / PUBLIC_KEY_FILE, pub_pem)
         t_sync = time.perf_counter()
         _sync_tree(tmp)
         t_end = time.perf_counter()

@@ -8,9 +8,7 @@ the same failure sentences.
 from __future__ import annotations
 
 import gc
-import tempfile
 import weakref
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -109,7 +107,7 @@ def test_each_frame_is_released_once_validated(gx_module):
     data = {f"f{i}": pd.DataFrame({"a": range(1000)}) for i in range(3)}
     refs = [weakref.ref(df) for df in data.values()]
     frames = [Frame(name=name, sql="", depends_on=(), checks=(not_null("a", "rule"),)) for name in data]
-    outcomes = validate_frames("t", frames, data, Path(tempfile.mkdtemp()))
+    outcomes = validate_frames("t", frames, data)
     gc.collect()
     assert [o.statistics["successful_expectations"] for o in outcomes] == [1, 1, 1]
     assert data == {} and all(ref() is None for ref in refs), "GX still holds a validated frame"

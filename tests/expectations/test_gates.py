@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import duckdb
@@ -32,9 +33,10 @@ def test_good_warehouse_passes_both_gates_and_writes_reports(run_gate, good_ware
         assert result.statistics["evaluated"] == result.statistics["successful"] > 20
         assert result.report_path == validation / layer / "index.html"
         assert result.report_path.is_file()
-        assert list((validation / layer / "validations").rglob("*.html")), "no validation result pages"
         page = result.report_path.read_text(encoding="utf-8")
         assert f"{layer}.services" in page
+        assert page.count("<tr>") - page.count("<thead>") == result.statistics["evaluated"]  # one row each
+        assert "Content-Security-Policy" in page and not re.search(r"""(src|href)=["']?(https?:)?//""", page)
         summary = json.loads((validation / layer / f"{layer}.json").read_text(encoding="utf-8"))
         assert summary["success"] is True and summary["layer"] == layer
         assert summary["statistics"] == result.statistics

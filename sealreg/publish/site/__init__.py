@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 
 from sealreg.publish.site.data import Tables
-from sealreg.publish.site.pages import STATIC_DIR, Site
+from sealreg.publish.site.pages import STATIC_DIR, Site, signing_fingerprint
 from sealreg.publish.site.parallel import render_pages
 from sealreg.publish.site.writer import Writer
 
@@ -43,7 +43,7 @@ def build_site(release_dir: Path, digests: dict[str, dict[str, Any]] | None = No
     release_id = release_id_of(release_dir)
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        pages = Site(Tables(con), release_id, has_validation, out)
+        pages = Site(Tables(con), release_id, has_validation, out, signing_fingerprint(release_dir))
         for folder in ("services", "providers"):
             (staging / folder).mkdir(parents=True, exist_ok=True)
         pages.home_pages()

@@ -11,6 +11,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from sealreg.publish import charts
+from sealreg.publish.csp import CONTENT_SECURITY_POLICY
 from sealreg.publish.site.data import DETAIL_TABLES, Tables, group, natural
 from sealreg.publish.site.evidence import corroboration_badge, gleif_link, lei_check_words
 from sealreg.publish.site.filters import (
@@ -82,7 +83,8 @@ class Site:
     """Everything the pages of one release need except the per-service detail rows, which are fetched
     per batch. Built the same way (same order) in the parent and in each worker process."""
 
-    def __init__(self, t: Tables, release_id: str, has_validation: bool, out: Writer) -> None:
+    def __init__(self, t: Tables, release_id: str, has_validation: bool, out: Writer,
+                 fingerprint: str | None = None) -> None:
         self.t, self.out, self.env = t, out, environment()
         providers = {p["provider_id"]: p for p in t.rows("providers")}
         for p in providers.values():
@@ -103,6 +105,7 @@ class Site:
                 "id": release_id,
                 "date": _single(services, "evaluated_on") or "unknown",
                 "weights": _single(services, "weights_version") or "unknown",
+                "fingerprint": fingerprint,
             },
             "has_validation": has_validation,
         }
@@ -299,6 +302,16 @@ def _level(value: Any) -> int | None:
     return None
 
 
+def signing_fingerprint(release_dir: Path) -> str | None:
+    """Fingerprint of the key that signs the release (its `public_key.pem`), for every page's footer."""
+    from sealreg.publish.signing import public_key_fingerprint
+
+    try:
+        return public_key_fingerprint((Path(release_dir) / "public_key.pem").read_bytes())
+    except (OSError, ValueError):
+        return None
+
+
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES_DIR)),
@@ -314,6 +327,7 @@ def environment() -> Environment:
         gleif=gleif_link, lei_check=lei_check_words,
     )
     env.globals.update(
+        csp=CONTENT_SECURITY_POLICY,
         seal=seal_badge,
         ual=ual_badge,
         status=status_badge,

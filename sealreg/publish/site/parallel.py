@@ -15,7 +15,7 @@ import duckdb
 
 from sealreg.publish.site import pages
 from sealreg.publish.site.data import Tables
-from sealreg.publish.site.pages import Site
+from sealreg.publish.site.pages import Site, signing_fingerprint
 from sealreg.publish.site.writer import Writer
 
 PARALLEL_MIN_SERVICES = 2000  # below this, worker processes cost more than they save
@@ -53,7 +53,8 @@ def _worker_init(
     _die_with_parent(parent)
     pages.BATCH, pages.PROVIDER_BATCH = sizes  # the parent's unit sizes (tests change them)
     con = duckdb.connect(db_path, read_only=True)
-    _worker_site = Site(Tables(con), release_id, has_validation, Writer(Path(root), make_dirs=False))
+    _worker_site = Site(Tables(con), release_id, has_validation, Writer(Path(root), make_dirs=False),
+                        signing_fingerprint(Path(db_path).parent))
     _worker_counter = counter
 
 
