@@ -391,7 +391,8 @@ def cmd_shortlist(args) -> int:
         return 0
     floors = ", ".join(f"{o}≥{n}" for o, n in sorted(tender.floors.items())) or "no SEAL floor"
     table = Table(title=f"Shortlist on {result.as_of}: {floors}"
-                        + (f", UAL ≥ {tender.min_ual}" if tender.min_ual else ""))
+                        + (f", UAL ≥ {tender.min_ual}" if tender.min_ual else "")
+                        + (", open source first" if tender.open_source_first else ""))
     for col in SHORTLIST_COLUMNS:
         table.add_column(col, justify="right" if col in ("rank", "sovereignty_score", "seal", "ual") else "left")
     for rank, row in enumerate(result.rows, 1):
