@@ -10,31 +10,7 @@
 {%- set fields = ['name', 'provider_id', 'model', 'sovereignty_score', 'seal', 'ual', 'status', 'status_reason'] %}
 with
 
-states as (
-
-    select * from {{ ref('service_states') }}
-
-),
-
-previous_evaluation as (
-
-    select max(as_of) as as_of from states where as_of < {{ as_of_date() }}
-
-),
-
-current_rows as (
-
-    select * from states where as_of = {{ as_of_date() }}
-
-),
-
-previous_rows as (
-
-    select states.*
-    from states
-    inner join previous_evaluation on states.as_of = previous_evaluation.as_of
-
-),
+{{ evaluation_pair(ref('service_states')) }},
 
 added as (
 

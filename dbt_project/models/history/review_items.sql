@@ -10,78 +10,54 @@
 -- first_seen_on is this evaluation date; previous_as_of the evaluation compared with (null: none).
 with
 
-states as (
-
-    select * from {{ ref('evidence_states') }}
-
-),
-
-previous_evaluation as (
-
-    select max(as_of) as as_of from states where as_of < {{ as_of_date() }}
-
-),
-
-current_facts as (
-
-    select * from states where as_of = {{ as_of_date() }}
-
-),
-
-previous_facts as (
-
-    select states.*
-    from states
-    inner join previous_evaluation on states.as_of = previous_evaluation.as_of
-
-),
+{{ evaluation_pair(ref('evidence_states')) }},
 
 new_flags as (
 
     select
-        current_facts.subject_type,
-        current_facts.subject_id,
-        current_facts.fact as kind,
-        'new flag: ' || current_facts.detail as detail
-    from current_facts
-    left join previous_facts
-        on current_facts.subject_id = previous_facts.subject_id
-        and current_facts.fact = previous_facts.fact
-    where current_facts.subject_type = 'service'
-        and previous_facts.subject_id is null
+        current_rows.subject_type,
+        current_rows.subject_id,
+        current_rows.fact as kind,
+        'new flag: ' || current_rows.detail as detail
+    from current_rows
+    left join previous_rows
+        on current_rows.subject_id = previous_rows.subject_id
+        and current_rows.fact = previous_rows.fact
+    where current_rows.subject_type = 'service'
+        and previous_rows.subject_id is null
 
 ),
 
 changed_parents as (
 
     select
-        current_facts.subject_type,
-        current_facts.subject_id,
+        current_rows.subject_type,
+        current_rows.subject_id,
         'gleif_parent_changed' as kind,
-        'GLEIF parent was ' || previous_facts.detail || ', now ' || current_facts.detail as detail
-    from current_facts
-    inner join previous_facts
-        on current_facts.subject_id = previous_facts.subject_id
-        and current_facts.fact = previous_facts.fact
-    where current_facts.fact = 'gleif_parent'
-        and current_facts.value <> previous_facts.value
+        'GLEIF parent was ' || previous_rows.detail || ', now ' || current_rows.detail as detail
+    from current_rows
+    inner join previous_rows
+        on current_rows.subject_id = previous_rows.subject_id
+        and current_rows.fact = previous_rows.fact
+    where current_rows.fact = 'gleif_parent'
+        and current_rows.value <> previous_rows.value
 
 ),
 
 lost_corroborations as (
 
     select
-        current_facts.subject_type,
-        current_facts.subject_id,
+        current_rows.subject_type,
+        current_rows.subject_id,
         'corroboration_lost' as kind,
-        'was corroborated, now ' || current_facts.detail as detail
-    from current_facts
-    inner join previous_facts
-        on current_facts.subject_id = previous_facts.subject_id
-        and current_facts.fact = previous_facts.fact
-    where current_facts.fact = 'corroboration'
-        and previous_facts.value = 'corroborated'
-        and current_facts.value <> 'corroborated'
+        'was corroborated, now ' || current_rows.detail as detail
+    from current_rows
+    inner join previous_rows
+        on current_rows.subject_id = previous_rows.subject_id
+        and current_rows.fact = previous_rows.fact
+    where current_rows.fact = 'corroboration'
+        and previous_rows.value = 'corroborated'
+        and current_rows.value <> 'corroborated'
 
 ),
 
