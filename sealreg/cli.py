@@ -513,7 +513,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--keep-days", type=_days, help="days to keep (default: $SEALREG_KEEP_DAYS or "
                                                    f"{config.DEFAULT_KEEP_DAYS})")
     p.add_argument("--dry-run", action="store_true", help="list what would be removed, remove nothing")
-    p.add_argument("--home")
+    p.add_argument("--home", help=HOME_HELP)
     p.set_defaults(func=cmd_prune)
 
     p = sub.add_parser("keys", help="the registry's signing key: fingerprint, rotation")
