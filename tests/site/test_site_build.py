@@ -32,7 +32,8 @@ def _pages(site: Path) -> dict[str, str]:
 def test_build_site_writes_home_service_provider_and_changes_pages(release: Path) -> None:
     site = build_site(release)
     assert site == release / "site"
-    expected = {"index.html", "changes.html", "services-data.js", "static/style.css", "static/registry.js"}
+    expected = {"index.html", "changes.html", "methodology.html", "services-data.js"}
+    expected |= {"static/style.css", "static/registry.js"}
     expected |= {f"services/{s}.html" for s in SERVICE_IDS}
     expected |= {f"providers/{p}.html" for p in ("alto-hold", "nimbus-cloud", "stratus-eu")}
     assert set(_digest(site)) == expected
@@ -122,7 +123,7 @@ def test_service_page_shows_criteria_flags_gates_certificates_decisions_history(
     html = (build_site(release) / "services" / "stratus-storage.html").read_text("utf-8")
     assert html.count('<th scope="row" data-label="Criterion"><code>SOV-') == 48
     assert "Rung 4: largely within EU" in html and "6 / 8" in html
-    assert "W1-control" in html and "W4-certificate" in html and "capped at SEAL-1" in html
+    assert "W1-control" in html and "W4-certificate" in html and re.search(r"capped at <a [^>]*>SEAL-1</a>", html)
     assert "UAL-1 gates" in html and "UAL-4 gates" in html and "✗ Fail" in html and "✓ Pass" in html
     assert "C5-2023-88" in html and "(provider-wide)" in html
     assert "Misleading control claims" in html and "ECCA desk" in html

@@ -55,6 +55,15 @@ class Tables:
         """Rows of a per-service table for the services with lo <= service_id <= hi, by service_id."""
         return group(self.rows(name, "where service_id >= ? and service_id <= ?", [lo, hi], narrow=True), "service_id")
 
+    def rulebook(self) -> tuple[list[tuple[Any, Any, Any]], int]:
+        """(objective, name, weight) of this release's weights, and the number of distinct criteria."""
+        weights = self.con.execute(
+            'select distinct on (objective) objective, objective_name, weight from main."objective_results" '
+            "order by all"
+        ).fetchall()
+        (criteria,) = self.con.execute('select count(distinct criterion_id) from main."criterion_results"').fetchone()
+        return sorted(weights, key=lambda w: natural(w[0])), int(criteria)
+
     def objective_counts(self) -> tuple[list[tuple[Any, list[int]]], dict[Any, str]]:
         """Services per objective and objective SEAL 0..4, and the name of each objective."""
         names = dict(

@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
+from sealreg.publish.site import glossary
+
 
 def one_decimal(value: Any) -> str:
     return "—" if value is None else f"{float(value):.1f}"
@@ -81,29 +83,45 @@ def plain(value: Any) -> str:
     return str(value)
 
 
-_SEAL_BADGES = {level: Markup(f'<span class="badge lvl-{level}">SEAL-{level}</span>') for level in range(5)}
-_UAL_BADGES = {level: Markup(f'<span class="badge lvl-{level}">UAL-{level}</span>') for level in range(5)}
 _NO_BADGE = Markup('<span class="badge">—</span>')
+_badges: dict[tuple, Markup] = {}
 
 
-def _level_badge(kind: str, cached: dict[int, Markup], level: Any) -> Markup:
+def _level_badge(kind: str, level: Any, root: str) -> Markup:
+    """A level badge linked to its entry on the methodology page."""
     if level is None:
         return _NO_BADGE
-    if type(level) is int and level in cached:
-        return cached[level]
-    return Markup(f'<span class="badge lvl-{escape(level)}">{kind}-{escape(level)}</span>')
+    key = (kind, level, root) if type(level) is int else None
+    badge = _badges.get(key) if key else None
+    if badge is None:
+        anchor = glossary.href(root, f"{kind.lower()}-{level}")
+        badge = Markup(f'<a class="badge lvl-{escape(level)}" href="{escape(anchor)}">{kind}-{escape(level)}</a>')
+        if key and len(_badges) < 256:
+            _badges[key] = badge
+    return badge
 
 
-def seal_badge(level: Any) -> Markup:
-    return _level_badge("SEAL", _SEAL_BADGES, level)
+def seal_badge(level: Any, root: str = "") -> Markup:
+    return _level_badge("SEAL", level, root)
 
 
-def ual_badge(level: Any) -> Markup:
-    return _level_badge("UAL", _UAL_BADGES, level)
+def ual_badge(level: Any, root: str = "") -> Markup:
+    return _level_badge("UAL", level, root)
 
 
-def status_badge(value: Any) -> Markup:
-    return Markup(f'<span class="status status-{escape(value or "unknown")}">{escape(status_label(value))}</span>')
+def status_badge(value: Any, root: str = "") -> Markup:
+    anchor = glossary.href(root, glossary.status_anchor(value))
+    return Markup(
+        f'<a class="status status-{escape(value or "unknown")}" href="{escape(anchor)}">'
+        f"{escape(status_label(value))}</a>"
+    )
+
+
+def flag_links(flags: list, root: str = "") -> Markup:
+    """Flag codes, each linked to its rule on the methodology page: "W1-control, W4-certificate"."""
+    return Markup(", ").join(
+        Markup(f'<a href="{escape(glossary.href(root, glossary.flag_anchor(f)))}">{escape(f)}</a>') for f in flags
+    )
 
 
 def pass_fail(value: Any) -> Markup:

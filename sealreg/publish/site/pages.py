@@ -8,13 +8,15 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 
 from sealreg.publish import charts
 from sealreg.publish.csp import CONTENT_SECURITY_POLICY
+from sealreg.publish.site import glossary
 from sealreg.publish.site.data import DETAIL_TABLES, Tables, group, natural
 from sealreg.publish.site.evidence import corroboration_badge, gleif_link, lei_check_words
 from sealreg.publish.site.filters import (
+    flag_links,
     link_to,
     listing,
     number,
@@ -157,6 +159,8 @@ class Site:
             else:
                 self.page(list_page_name(n), "services_list.html", {**context, "page": "list"})
         self.out.write(DATA_SCRIPT, services_data(services))
+        weights, criteria_count = self.t.rulebook()
+        self.page(glossary.PAGE, "methodology.html", {"root": "", **glossary.context(weights, criteria_count)})
         self.page(
             "changes.html",
             "changes.html",
@@ -310,6 +314,14 @@ def signing_fingerprint(release_dir: Path) -> str | None:
         return public_key_fingerprint((Path(release_dir) / "public_key.pem").read_bytes())
     except (OSError, ValueError):
         return None
+def _with_root(fn: Any) -> Any:
+    """A badge helper for templates: its links relative to the page's ``root``."""
+
+    @pass_context
+    def call(ctx: Any, value: Any) -> Any:
+        return fn(value, ctx.get("root", ""))
+
+    return call
 
 
 def environment() -> Environment:
@@ -328,9 +340,11 @@ def environment() -> Environment:
     )
     env.globals.update(
         csp=CONTENT_SECURITY_POLICY,
-        seal=seal_badge,
-        ual=ual_badge,
-        status=status_badge,
+        seal=_with_root(seal_badge),
+        ual=_with_root(ual_badge),
+        status=_with_root(status_badge),
+        flag_links=_with_root(flag_links),
+        glossary=_with_root(lambda anchor, root: glossary.href(root, anchor)),
         passfail=pass_fail,
         link_to=link_to,
         corroboration=corroboration_badge,

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from sealreg.publish import charts
 from sealreg.publish.site.filters import (
+    flag_links,
     link_to,
     number,
     one_decimal,
@@ -27,6 +28,7 @@ from sealreg.publish.site.filters import (
     ual_badge,
 )
 
+SERVICE_ROOT = "../"  # objective and criteria rows are on service pages only
 ROW_CACHE_SIZE = 200_000  # rendered table rows kept per build (each a few hundred bytes)
 
 
@@ -53,8 +55,8 @@ def objective_rows(objectives: list[dict]) -> Markup:
         out.append(
             f'<tr><th scope="row">{h(o["objective"])} {h(o["objective_name"] or "")}</th>'
             f'<td data-label="Score" class="num">{h(one_decimal(o["score_pct"]))} %</td>'
-            f'<td data-label="SEAL">{seal_badge(o["seal"])}</td>'
-            f'<td data-label="Before caps">{seal_badge(o["seal_uncapped"])}</td>'
+            f'<td data-label="SEAL">{seal_badge(o["seal"], SERVICE_ROOT)}</td>'
+            f'<td data-label="Before caps">{seal_badge(o["seal_uncapped"], SERVICE_ROOT)}</td>'
             f'<td data-label="Weight" class="num">{h(number(o["weight"]))}</td>'
             "</tr>\n"
         )
@@ -92,7 +94,7 @@ def criteria_rows(criteria: list[dict], cache: dict | None = None) -> Markup:
             f'<th scope="row" data-label="Criterion"><code>{h(criterion_id)}</code> {h(title or "")}</th>\n'
             f'<td data-label="Answer">{answer}</td>\n'
             f'<td data-label="Points" class="num">{h(number(points))} / {h(number(max_points))}</td>\n'
-            f'<td data-label="SEAL">{seal_badge(seal)}</td>\n'
+            f'<td data-label="SEAL">{seal_badge(seal, SERVICE_ROOT)}</td>\n'
             f'<td data-label="Evidence">{safe_link(url)}'
             + (f'<span class="note">{h(note)}</span>' if note else "")
             + ("" if url or note else "—")
@@ -143,13 +145,13 @@ def service_rows(services: list[dict], root: str) -> Markup:
             f'<td data-label="Country">{h(plain(p["country"]))}</td>\n'
             f'<td data-label="Score" data-value="{h(score if score is not None else -1)}" class="num">'
             f"{one_decimal(score)}</td>\n"
-            f'<td data-label="SEAL" data-value="{h(_level_value(s["seal"]))}">{seal_badge(s["seal"])}</td>\n'
-            f'<td data-label="UAL" data-value="{h(_level_value(s["ual"]))}">{ual_badge(s["ual"])}</td>\n'
-            f'<td data-label="Status">{status_badge(s["status"])}</td>\n'
+            f'<td data-label="SEAL" data-value="{h(_level_value(s["seal"]))}">{seal_badge(s["seal"], root)}</td>\n'
+            f'<td data-label="UAL" data-value="{h(_level_value(s["ual"]))}">{ual_badge(s["ual"], root)}</td>\n'
+            f'<td data-label="Status">{status_badge(s["status"], root)}</td>\n'
             f'<td data-label="Open source">{open_source_badge(s["open_source_status"])}</td>\n'
             f'<td data-label="Flags" data-value="{len(flags)}">'
             + (
-                f'<span class="flag-count">{len(flags)}</span> {h(", ".join(str(f["flag"]) for f in flags))}'
+                f'<span class="flag-count">{len(flags)}</span> {flag_links([f["flag"] for f in flags], root)}'
                 if flags
                 else "0"
             )

@@ -32,9 +32,23 @@
     return href ? el("a", { href: href }, text) : document.createTextNode(text);
   }
 
+  /* Badges, statuses and flags link to their entry on the methodology page (glossary.py anchors). */
+  var GLOSSARY = "methodology.html#";
+
   function badge(prefix, level) {
     return level === null ? el("span", { "class": "badge" }, "\u2014")
-      : el("span", { "class": "badge lvl-" + level }, prefix + "-" + level);
+      : el("a", { "class": "badge lvl-" + level, href: GLOSSARY + prefix.toLowerCase() + "-" + level },
+        prefix + "-" + level);
+  }
+
+  function flagLinks(text) {
+    var fragment = document.createDocumentFragment();
+    text.split(", ").forEach(function (flag, i) {
+      var code = /^W\d+/.exec(flag);
+      if (i) { fragment.appendChild(document.createTextNode(", ")); }
+      fragment.appendChild(el("a", { href: GLOSSARY + (code ? "flag-" + code[0].toLowerCase() : "flags") }, flag));
+    });
+    return fragment;
   }
 
   function cell(tag, label, child, value, cls) {
@@ -54,13 +68,16 @@
     tr.appendChild(cell("td", "Score", document.createTextNode(d[6]), d[5], "num"));
     tr.appendChild(cell("td", "SEAL", badge("SEAL", d[7]), d[7] === null ? -1 : d[7]));
     tr.appendChild(cell("td", "UAL", badge("UAL", d[8]), d[8] === null ? -1 : d[8]));
-    tr.appendChild(cell("td", "Status", el("span", { "class": "status status-" + d[9] }, d[10])));
+    tr.appendChild(cell("td", "Status", el("a", {
+      "class": "status status-" + d[9], href: GLOSSARY + "status-" + d[9].replace(/_/g, "-")
+    }, d[10])));
     tr.appendChild(cell("td", "Open source", el("span", { "class": "oss oss-" + d[13] }, d[14])));
     tr.setAttribute("data-open-source", d[13]);
     var flags = document.createDocumentFragment();
     if (d[12]) {
       flags.appendChild(el("span", { "class": "flag-count" }, String(d[12])));
-      flags.appendChild(document.createTextNode(" " + d[11]));
+      flags.appendChild(document.createTextNode(" "));
+      flags.appendChild(flagLinks(d[11]));
     } else {
       flags.appendChild(document.createTextNode("0"));
     }
