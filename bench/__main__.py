@@ -25,6 +25,7 @@ import duckdb
 
 from bench.generate import generate, mutate
 from bench.reference_load import bench_references, print_references
+from sealreg.config import RegistryHome
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -220,7 +221,7 @@ def bench_size(n: int, seed: int, work: Path, profile: bool) -> dict:
     full = run_refresh(inbox, home, AS_OF, work, "full", profile=profile)
     print(f"[{n}] full refresh {full['wall_s']:.1f} s wall, peak RSS {full['peak_rss_bytes'] / 2**20:.0f} MiB; "
           "floor ...", flush=True)
-    floor = run_floor(home / "warehouse" / "registry.duckdb", work, AS_OF)
+    floor = run_floor(RegistryHome(home).baseline_warehouse, work, AS_OF)
     changed = mutate(inbox, 0.01, seed + 1, dt.datetime.combine(NEXT_NIGHT, dt.time(1, 30), tzinfo=dt.UTC))
     print(f"[{n}] floor {floor['seconds']:.2f} s; incremental night ({len(changed)} re-submissions) ...", flush=True)
     incr = run_refresh(inbox, home, NEXT_NIGHT, work, "incremental")

@@ -60,8 +60,8 @@ def _child(args) -> int:
     ctx = RunContext.create(home=args.home, inbox=inbox, as_of=args.as_of, run_id=args.tag, references=args.refs)
     _open_warehouse(ctx).close()
     result = ingest_references(ctx)
-    ctx.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(ctx.run_warehouse, ctx.baseline_warehouse)  # what record_history does
+    ctx.paths.warehouse.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(ctx.run_warehouse, ctx.paths.baseline_warehouse)  # what record_history does
     Path(args.out).write_text(json.dumps(result, default=str))
     return 0
 

@@ -37,7 +37,7 @@ def _run_step(name: str, ctx_dict: dict, last: bool = False) -> dict:
 
     ctx = RunContext.from_dict(ctx_dict)
     try:
-        with RefreshLock(ctx.lock_file, lease_owner=_lease_owner(get_current_context())) as lock:
+        with RefreshLock(ctx.paths.lock, lease_owner=_lease_owner(get_current_context())) as lock:
             result = STEPS[name](ctx)
             if last:
                 lock.release_lease()
@@ -48,11 +48,11 @@ def _run_step(name: str, ctx_dict: dict, last: bool = False) -> dict:
 
 def _end_lease(context) -> None:
     """Failure callback of every task: the failed run gives the registry back."""
-    from sealreg.config import default_home
+    from sealreg.config import RegistryHome
     from sealreg.lock import LockHeld, RefreshLock
 
     try:
-        with RefreshLock(default_home() / "lock", lease_owner=_lease_owner(context)) as lock:
+        with RefreshLock(RegistryHome.at().lock, lease_owner=_lease_owner(context)) as lock:
             lock.release_lease()
     except LockHeld:
         pass  # another run holds it: nothing of ours to end

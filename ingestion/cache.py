@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib.metadata import version
@@ -30,8 +29,6 @@ from ingestion.problems import INTERNAL_ERROR, Problem
 from ingestion.rulebook import CRITERIA_CSV
 from ingestion.spdx import SPDX_PACKAGES
 from ingestion.validate import Accepted, Outcome
-
-FULL_INGEST_ENV = "SEALREG_FULL_INGEST"
 
 CACHE_COLUMNS: list[tuple[str, pa.DataType, str]] = [
     ("file_sha256", pa.string(), "VARCHAR"),
@@ -46,11 +43,6 @@ CACHE_COLUMNS: list[tuple[str, pa.DataType, str]] = [
     ("service_ids", pa.list_(pa.string()), "VARCHAR[]"),
 ]
 CACHE_DDL = "CREATE TABLE raw.file_cache (" + ", ".join(f"{n} {t}" for n, _, t in CACHE_COLUMNS) + ")"
-
-
-def full_ingest_requested() -> bool:
-    """$SEALREG_FULL_INGEST set to 1/true/yes: ignore the cache and rebuild every raw row."""
-    return os.environ.get(FULL_INGEST_ENV, "").strip().lower() in ("1", "true", "yes")
 
 
 @lru_cache(maxsize=1)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingestion.cache import Entry, cache_table, ensure_table, full_ingest_requested, read_cache, read_loaded
+from ingestion.cache import Entry, cache_table, ensure_table, read_cache, read_loaded
 from ingestion.checks import parse_timestamp
 from ingestion.claims import Held, stale_problem, transfers_of, within_budget
 from ingestion.inbox import NOT_A_FILE, InboxFile, read_inbox, read_path
@@ -92,8 +92,8 @@ def _across_files(candidates: list[Accepted], held: Held, known: set[str],
 
 def _open_warehouse(ctx) -> duckdb.DuckDBPyConnection:
     ctx.run_dir.mkdir(parents=True, exist_ok=True)
-    if ctx.baseline_warehouse.exists():
-        shutil.copyfile(ctx.baseline_warehouse, ctx.run_warehouse)
+    if ctx.paths.baseline_warehouse.exists():
+        shutil.copyfile(ctx.paths.baseline_warehouse, ctx.run_warehouse)
     con = duckdb.connect(str(ctx.run_warehouse))
     con.execute(RAW_SCHEMA_SQL.read_text(encoding="utf-8"))
     ensure_table(con)
@@ -113,11 +113,12 @@ def run_ingest(
     disclosure are deleted and only new/changed accepted files are parsed and inserted. Signatures and the
     rules across files (ingestion/claims.py, against what the baseline holds) are decided over the whole inbox
     every run. The raw tables are the same as after a full ingest of the same inbox.
-    `full=True` (or $SEALREG_FULL_INGEST=1) ignores the cache and rebuilds every row.
+    `full=True` (default: `ctx.full_ingest`, from --full-ingest or $SEALREG_FULL_INGEST=1) ignores the cache
+    and rebuilds every row.
 
     `decisions` (rows with the raw.decisions columns) replace raw.decisions; None keeps the baseline rows.
     """
-    full = full_ingest_requested() if full is None else full
+    full = ctx.full_ingest if full is None else full
     folder = Path(ctx.inbox)
     total = sum(1 for n in os.listdir(folder) if n.endswith(".json"))  # progress only; read_inbox lists again
     con = _open_warehouse(ctx)

@@ -28,8 +28,8 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not an ISO date (YYYY-MM-DD): {text!r}") from None
 
 
-def _home(args) -> Path:
-    return Path(args.home).resolve() if args.home else config.default_home()
+def _home(args) -> config.RegistryHome:
+    return config.RegistryHome.at(args.home)
 
 
 # --- validate ----------------------------------------------------------------------------------
@@ -65,8 +65,6 @@ def cmd_refresh(args) -> int:
     if not inbox.is_dir():
         err.print(f"sealreg refresh: inbox {inbox} is not a directory")
         return 2
-    if args.full_ingest:
-        os.environ["SEALREG_FULL_INGEST"] = "1"
     if args.references and not Path(args.references).is_dir():
         err.print(f"sealreg refresh: references {args.references} is not a directory")
         return 2
@@ -74,8 +72,9 @@ def cmd_refresh(args) -> int:
 
     try:
         as_of = check_as_of(args.as_of or config.today_utc())
-        ctx = config.RunContext.create(home=_home(args), inbox=inbox, as_of=as_of,
-                                       weights_version=args.weights, references=args.references)
+        ctx = config.RunContext.create(home=_home(args).root, inbox=inbox, as_of=as_of,
+                                       weights_version=args.weights, references=args.references,
+                                       full_ingest=True if args.full_ingest else None)
     except (SettingsError, config.UnknownWeights) as exc:
         err.print(f"sealreg refresh: {exc}")
         return 2
@@ -222,11 +221,11 @@ def cmd_verify(args) -> int:
         for p in bad_anchors:
             err.print(f"sealreg verify: {p.file}: {p.message}")
         return 2
-    home = Path(args.home).resolve() if args.home else _own_home_of(release) if release.is_dir() else None
+    home = _home(args) if args.home else _own_home_of(release) if release.is_dir() else None
     problems = []
     if not trust.pinned and home is not None:
         try:
-            trust.fingerprints |= home_trust(home / "keys")
+            trust.fingerprints |= home_trust(home.keys)
         except KeyFileError as exc:
             err.print(f"sealreg verify: V011 {exc}")
             return 1
@@ -238,10 +237,10 @@ def cmd_verify(args) -> int:
         return _verify_extract(release, trust)
     problems += verify_release(release, trust)
     head = release_manifest(release).get("decision_log_head")
-    log = home / "decisions" / "log.jsonl" if home is not None else None
+    log = home.decisions_log if home is not None else None
     if log is not None and (log.exists() or head):
         try:
-            keys = home_public_keys(home / "keys")
+            keys = home_public_keys(home.keys)
         except KeyFileError as exc:
             err.print(f"sealreg verify: V011 {exc}")
             return 1
@@ -267,14 +266,14 @@ def _verify_extract(path: Path, trust) -> int:
     return 1 if problems else 0
 
 
-def _own_home_of(release: Path) -> Path | None:
+def _own_home_of(release: Path) -> config.RegistryHome | None:
     """The operator's own home ($SEALREG_HOME or ./registry_home) when the release is one of its releases.
 
     A release elsewhere is verified against pinned keys only: keys lying next to a copy prove nothing.
     """
-    home = config.default_home()
+    home = config.RegistryHome.at()
     target = release.resolve()
-    if target.parent == (home / "releases").resolve() or target == (home / "current").resolve():
+    if target.parent == home.releases.resolve() or target == home.current.resolve():
         return home
     return None
 
@@ -286,12 +285,12 @@ def cmd_keys(args) -> int:
     from sealreg.publish.signing import KeyFileError
 
     home = _home(args)
-    keys_dir = home / "keys"
+    keys_dir = home.keys
     try:
         if args.keys_command == "fingerprint":
             print(home_fingerprint(keys_dir))
             return 0
-        with RefreshLock(home / "lock"):
+        with RefreshLock(home.lock):
             folder = rotate(keys_dir)
     except (KeyFileError, KeyChangeRefused, LockHeld) as exc:
         err.print(f"sealreg keys {args.keys_command}: {exc}")
@@ -312,9 +311,9 @@ def cmd_prune(args) -> int:
     except ValueError as exc:
         err.print(f"sealreg prune: {exc}")
         return 2
-    ctx = config.RunContext(home=_home(args), inbox=Path("."), as_of=config.today_utc())
+    ctx = config.RunContext(home=_home(args).root, inbox=Path("."), as_of=config.today_utc())
     try:
-        with RefreshLock(ctx.lock_file):
+        with RefreshLock(ctx.paths.lock):
             result = prune(ctx, keep_days, dry_run=args.dry_run)
     except LockHeld as exc:
         err.print(f"sealreg prune: {exc}")

@@ -43,6 +43,98 @@ def default_home() -> Path:
     return Path(os.environ.get("SEALREG_HOME") or "registry_home").resolve()
 
 
+@dataclass(frozen=True)
+class RegistryHome:
+    """Every path of a registry home. A module that needs a path of the home asks this object; a new
+    path is one more property here."""
+
+    root: Path
+
+    @classmethod
+    def at(cls, path: Path | str | None = None) -> "RegistryHome":
+        """The home at `path` (resolved), else the default home ($SEALREG_HOME or ./registry_home)."""
+        return cls(Path(path).resolve() if path else default_home())
+
+    @classmethod
+    def of(cls, home: "RegistryHome | RunContext | Path | str") -> "RegistryHome":
+        """The home of a run context, or the home at a path; a RegistryHome as it is."""
+        if isinstance(home, RegistryHome):
+            return home
+        if isinstance(home, RunContext):
+            return home.paths
+        return cls(Path(home))
+
+    @property
+    def current(self) -> Path:
+        """Symlink to the release readers see (`releases/<release_id>`)."""
+        return self.root / "current"
+
+    def current_release(self) -> Path | None:
+        """The release `current` points to (resolved), or None if there is none (yet)."""
+        if not self.current.is_symlink():
+            return None
+        target = self.current.resolve()
+        return target if target.is_dir() else None
+
+    @property
+    def current_database(self) -> Path:
+        return self.current / "registry.duckdb"
+
+    @property
+    def current_manifest(self) -> Path:
+        return self.current / "manifest.json"
+
+    @property
+    def releases(self) -> Path:
+        return self.root / "releases"
+
+    @property
+    def runs(self) -> Path:
+        """Scratch folders of runs, `runs/<run_id>-<pid>`."""
+        return self.root / "runs"
+
+    def run_dir(self, run_id: str, pid: int) -> Path:
+        return self.runs / f"{run_id}-{pid}"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.root / "warehouse"
+
+    @property
+    def baseline_warehouse(self) -> Path:
+        """The last good warehouse (raw tables, models and history of the last validated run)."""
+        return self.warehouse / "registry.duckdb"
+
+    @property
+    def quarantine(self) -> Path:
+        """Rejected inputs, `quarantine/<run_id>/`."""
+        return self.root / "quarantine"
+
+    @property
+    def decisions(self) -> Path:
+        return self.root / "decisions"
+
+    @property
+    def decisions_log(self) -> Path:
+        """The hash-chained log of regulator decisions."""
+        return self.decisions / "log.jsonl"
+
+    @property
+    def keys(self) -> Path:
+        """Signing key, its public key and rotation statements."""
+        return self.root / "keys"
+
+    @property
+    def readme(self) -> Path:
+        """The home's README.md: the signing key's fingerprint for verifiers."""
+        return self.root / "README.md"
+
+    @property
+    def lock(self) -> Path:
+        """The refresh lock: one writing run per home."""
+        return self.root / "lock"
+
+
 def default_inbox() -> Path:
     """Inbox: $SEALREG_INBOX, else the bundled sample disclosures."""
     return Path(os.environ.get("SEALREG_INBOX") or SAMPLES_INBOX).resolve()
@@ -78,6 +170,17 @@ def default_weights() -> str:
 
 def today_utc() -> dt.date:
     return dt.datetime.now(dt.timezone.utc).date()
+
+
+def full_ingest_from_env() -> bool:
+    """$SEALREG_FULL_INGEST set to 1/true/yes: the ingest ignores its cache."""
+    return os.environ.get("SEALREG_FULL_INGEST", "").strip().lower() in ("1", "true", "yes")
+
+
+def site_workers_from_env() -> int | None:
+    """$SEALREG_SITE_WORKERS: processes rendering the site (None: decided by the site's size)."""
+    configured = os.environ.get("SEALREG_SITE_WORKERS")
+    return max(1, int(configured)) if configured else None
 
 
 def associated_countries_from_env() -> tuple[str, ...]:
@@ -117,6 +220,7 @@ class RunContext:
     associated_countries: tuple[str, ...] = field(default_factory=tuple)
     pid: int = 0
     references: Path | None = None  # reference folder (spec/references.md); create() resolves the default
+    full_ingest: bool = False  # ignore the ingest cache and rebuild every raw row
 
     @classmethod
     def create(
@@ -129,22 +233,24 @@ class RunContext:
         associated_countries: tuple[str, ...] | None = None,
         pid: int | None = None,
         references: Path | str | None = None,
+        full_ingest: bool | None = None,
     ) -> "RunContext":
         """Resolve options and environment; `run_id` defaults to `<as_of>-<digest of the inputs>`,
         so a rerun on the same inputs carries the same id (and publishes byte-identical tables)."""
         as_of_date = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else (as_of or today_utc())
-        home_path = Path(home).resolve() if home else default_home()
+        home_path = RegistryHome.at(home).root
         inbox_path = Path(inbox).resolve() if inbox else default_inbox()
         weights = check_weights_version(weights_version or default_weights())
         associated = associated_countries if associated_countries is not None else associated_countries_from_env()
         references_path = Path(references).resolve() if references else default_references(inbox_path)
         if not run_id:
-            digest = inputs_digest(inbox_path, home_path / "decisions" / "log.jsonl", weights, associated,
+            digest = inputs_digest(inbox_path, RegistryHome(home_path).decisions_log, weights, associated,
                                    references_path)
             run_id = f"{as_of_date.isoformat()}-{digest[:12]}"
         return cls(home=home_path, inbox=inbox_path, as_of=as_of_date, weights_version=weights,
                    run_id=run_id, associated_countries=associated, pid=pid or os.getpid(),
-                   references=references_path)
+                   references=references_path,
+                   full_ingest=full_ingest_from_env() if full_ingest is None else full_ingest)
 
     def to_dict(self) -> dict:
         """Plain form for XCom and logs."""
@@ -157,6 +263,7 @@ class RunContext:
             "associated_countries": list(self.associated_countries),
             "pid": self.pid,
             "references": str(self.references) if self.references else None,
+            "full_ingest": self.full_ingest,
         }
 
     @classmethod
@@ -170,26 +277,19 @@ class RunContext:
             associated_countries=tuple(data.get("associated_countries", ())),
             pid=data.get("pid"),
             references=data.get("references"),
+            full_ingest=data.get("full_ingest", False),
         )
 
     # --- paths -------------------------------------------------------------------------------
     @property
-    def warehouse_dir(self) -> Path:
-        return self.home / "warehouse"
-
-    @property
-    def baseline_warehouse(self) -> Path:
-        """The last good warehouse (raw tables, models and history of the last validated run)."""
-        return self.warehouse_dir / "registry.duckdb"
-
-    @property
-    def runs_dir(self) -> Path:
-        return self.home / "runs"
+    def paths(self) -> RegistryHome:
+        """The paths of this run's registry home."""
+        return RegistryHome(self.home)
 
     @property
     def run_dir(self) -> Path:
         """Scratch folder of this process's run: `runs/<run_id>-<pid>` (the pid tells a live run from a stale one)."""
-        return self.runs_dir / f"{self.run_id}-{self.pid}"
+        return self.paths.run_dir(self.run_id, self.pid)
 
     @property
     def run_warehouse(self) -> Path:
@@ -206,28 +306,5 @@ class RunContext:
 
     @property
     def quarantine_dir(self) -> Path:
-        return self.home / "quarantine" / self.run_id
-
-    @property
-    def decisions_dir(self) -> Path:
-        return self.home / "decisions"
-
-    @property
-    def decisions_log(self) -> Path:
-        return self.decisions_dir / "log.jsonl"
-
-    @property
-    def releases_dir(self) -> Path:
-        return self.home / "releases"
-
-    @property
-    def current_link(self) -> Path:
-        return self.home / "current"
-
-    @property
-    def keys_dir(self) -> Path:
-        return self.home / "keys"
-
-    @property
-    def lock_file(self) -> Path:
-        return self.home / "lock"
+        """Where this run quarantines rejected inputs."""
+        return self.paths.quarantine / self.run_id

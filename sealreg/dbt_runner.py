@@ -56,10 +56,10 @@ def stable_warehouse_path(ctx: RunContext) -> Path:
     folder, not to the file, so DuckDB's `.wal` file stays next to the real database file. The file
     name, hence the DuckDB catalog name (`warehouse`), is that of ctx.run_warehouse. A home runs one
     refresh at a time (its lock), so one link per home suffices."""
-    link = ctx.warehouse_dir / _RUN_LINK_NAME
-    tmp = ctx.warehouse_dir / f".{_RUN_LINK_NAME}.tmp-{os.getpid()}"
+    link = ctx.paths.warehouse / _RUN_LINK_NAME
+    tmp = ctx.paths.warehouse / f".{_RUN_LINK_NAME}.tmp-{os.getpid()}"
     try:
-        ctx.warehouse_dir.mkdir(parents=True, exist_ok=True)
+        ctx.paths.warehouse.mkdir(parents=True, exist_ok=True)
         tmp.unlink(missing_ok=True)
         os.symlink(ctx.run_warehouse.parent, tmp, target_is_directory=True)
         os.replace(tmp, link)
@@ -69,7 +69,7 @@ def stable_warehouse_path(ctx: RunContext) -> Path:
 
 
 def _remove_link(ctx: RunContext) -> None:
-    link = ctx.warehouse_dir / _RUN_LINK_NAME
+    link = ctx.paths.warehouse / _RUN_LINK_NAME
     try:
         if link.is_symlink() and Path(os.readlink(link)) == ctx.run_warehouse.parent:
             link.unlink()
@@ -87,7 +87,7 @@ def partial_parse_file(ctx: RunContext) -> Path:
     change or when the file cannot be read. The name carries the project path so that two checkouts
     sharing a registry home never exchange parses."""
     key = hashlib.sha256(str(DBT_PROJECT_DIR.resolve()).encode()).hexdigest()[:12]
-    return ctx.warehouse_dir / f"dbt-partial-parse-{key}.msgpack"
+    return ctx.paths.warehouse / f"dbt-partial-parse-{key}.msgpack"
 
 
 def _restore_partial_parse(ctx: RunContext) -> None:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ingestion.text import text_problem
+from sealreg.config import RegistryHome
 from sealreg.durable import fsync_dir
 
 if TYPE_CHECKING:
@@ -66,14 +67,8 @@ class DecisionLogError(ValueError):
 
 
 # --- paths -----------------------------------------------------------------------------------
-def _home(ctx_or_home: "RunContext | Path | str") -> Path:
-    if isinstance(ctx_or_home, (str, os.PathLike)):  # (a Path has a `home` attribute too)
-        return Path(ctx_or_home)
-    return Path(ctx_or_home.home)
-
-
-def log_path(ctx_or_home: "RunContext | Path | str") -> Path:
-    return _home(ctx_or_home) / "decisions" / "log.jsonl"
+def log_path(ctx_or_home: "RunContext | RegistryHome | Path | str") -> Path:
+    return RegistryHome.of(ctx_or_home).decisions_log
 
 
 # --- the chain -------------------------------------------------------------------------------
@@ -200,7 +195,7 @@ def _read_locked(path: Path) -> bytes:
 
 # --- public API ------------------------------------------------------------------------------
 def append_decision(
-    ctx_or_home: "RunContext | Path | str",
+    ctx_or_home: "RunContext | RegistryHome | Path | str",
     service_id: str,
     action: str,
     reason: str,
@@ -237,7 +232,7 @@ def append_decision(
     from sealreg.publish.signing import KeyFileError, public_key_fingerprint, public_key_pem, sign
 
     try:
-        key = decision_signing_key(_home(ctx_or_home))
+        key = decision_signing_key(RegistryHome.of(ctx_or_home))
     except (KeyChangeRefused, KeyFileError) as exc:
         raise DecisionRefused(f"cannot sign the decision: {exc}") from None
 
@@ -285,8 +280,8 @@ def append_decision(
     return record
 
 
-def read_decisions(ctx_or_home: "RunContext | Path | str") -> list[dict[str, Any]]:
-    """Every decision of the log, checked, as rows shaped like `raw.decisions`.
+def read_decisions(ctx_or_home: "RunContext | RegistryHome | Path | str") -> list[dict[str, Any]]:
+    """Every decision of the log, chain-checked, as rows shaped like `raw.decisions`.
 
     `decided_at` is a naive UTC `datetime` (DuckDB `TIMESTAMP`). No log yet → []. Raises
     DecisionLogError naming the line when the chain is broken, a record is not signed by a key of
@@ -295,12 +290,12 @@ def read_decisions(ctx_or_home: "RunContext | Path | str") -> list[dict[str, Any
     from sealreg.publish.chain import published_releases
     from sealreg.publish.keys import home_public_keys
 
-    home = _home(ctx_or_home)
-    path = log_path(ctx_or_home)
+    home = RegistryHome.of(ctx_or_home)
+    path = home.decisions_log
     records, problems = check_chain(_read_locked(path))
     if not problems and records:
-        problems = signature_problems(records, home_public_keys(home / "keys"))
-    releases = published_releases(home / "releases")
+        problems = signature_problems(records, home_public_keys(home.keys))
+    releases = published_releases(home.releases)
     if not problems and releases:
         last_dir, last = releases[-1]
         why = head_problem(records, last.get("decision_log_head"), last_dir.name)
@@ -315,14 +310,14 @@ def read_decisions(ctx_or_home: "RunContext | Path | str") -> list[dict[str, Any
     return rows
 
 
-def known_service_ids_from_current(ctx_or_home: "RunContext | Path | str") -> set[str]:
+def known_service_ids_from_current(ctx_or_home: "RunContext | RegistryHome | Path | str") -> set[str]:
     """Service ids of the current release: its `services` table plus its `service_history`.
 
     Opens `current/registry.duckdb` read-only; no current release → empty set.
     """
     import duckdb
 
-    db = _home(ctx_or_home) / "current" / "registry.duckdb"
+    db = RegistryHome.of(ctx_or_home).current_database
     if not db.is_file():
         return set()
     con = duckdb.connect(str(db.resolve()), read_only=True)

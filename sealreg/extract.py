@@ -16,6 +16,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from sealreg.config import RegistryHome
 from sealreg.publish.signing import (
     PRIVATE_KEY_FILE,
     KeyFileError,
@@ -46,8 +47,8 @@ class Extract:
     html_path: Path
 
 
-def _signing_key(home: Path) -> Ed25519PrivateKey:
-    path = home / "keys" / PRIVATE_KEY_FILE
+def _signing_key(home: RegistryHome | Path) -> Ed25519PrivateKey:
+    path = RegistryHome.of(home).keys / PRIVATE_KEY_FILE
     if not path.is_file():
         raise ExtractError(f"{path}: no signing key in this home (only the registry's home can sign extracts)")
     try:
@@ -56,7 +57,7 @@ def _signing_key(home: Path) -> Ed25519PrivateKey:
         raise ExtractError(str(exc)) from None
 
 
-def _entries(home: Path, service_ids: list[str], as_of: dt.date | None) -> tuple[dt.date, list[dict]]:
+def _entries(home: RegistryHome | Path, service_ids: list[str], as_of: dt.date | None) -> tuple[dt.date, list[dict]]:
     with open_current(home) as con:
         on = state_on(con, home, as_of)
         objectives = [o for (o,) in con.execute(
@@ -84,11 +85,11 @@ def _plain(value):
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def extract_bytes(home: Path, service_ids: list[str], as_of: dt.date | None, now: dt.datetime) -> bytes:
+def extract_bytes(home: RegistryHome | Path, service_ids: list[str], as_of: dt.date | None, now: dt.datetime) -> bytes:
     """The exact bytes of the extract JSON (sorted keys, final newline), public key included."""
     key = _signing_key(home)
     on, entries = _entries(home, list(dict.fromkeys(service_ids)), as_of)
-    manifest = (home / "current" / "manifest.json").read_bytes()
+    manifest = RegistryHome.of(home).current_manifest.read_bytes()
     release = json.loads(manifest)
     pub = public_key_pem(key)
     doc = {
@@ -106,7 +107,7 @@ def extract_bytes(home: Path, service_ids: list[str], as_of: dt.date | None, now
     return (json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def write_extract(home: Path, service_ids: list[str], out_dir: Path, as_of: dt.date | None = None,
+def write_extract(home: RegistryHome | Path, service_ids: list[str], out_dir: Path, as_of: dt.date | None = None,
                   now: dt.datetime | None = None) -> Extract:
     """Write the signed JSON, its signature and the printable HTML into `out_dir`."""
     now = now or dt.datetime.now(dt.timezone.utc)

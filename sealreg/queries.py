@@ -9,6 +9,8 @@ from pathlib import Path
 
 import duckdb
 
+from sealreg.config import RegistryHome
+
 
 class NoRelease(RuntimeError):
     """No release has been published in this home yet."""
@@ -19,11 +21,11 @@ class DateOutOfRange(ValueError):
 
 
 @contextmanager
-def open_current(home: Path):
+def open_current(home: RegistryHome | Path):
     """A short-lived read-only connection to the current release."""
-    db = home / "current" / "registry.duckdb"
+    db = RegistryHome.of(home).current_database
     if not db.exists():
-        raise NoRelease(f"no published release under {home} (run `sealreg refresh` first)")
+        raise NoRelease(f"no published release under {RegistryHome.of(home).root} (run `sealreg refresh` first)")
     con = duckdb.connect(str(db), read_only=True)
     try:
         yield con
@@ -38,16 +40,16 @@ def rows(con, sql: str, params: list) -> list[dict]:
     return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
 
 
-def release_as_of(home: Path) -> dt.date:
+def release_as_of(home: RegistryHome | Path) -> dt.date:
     """The evaluation date of the current release (its manifest's `as_of`)."""
-    manifest = home / "current" / "manifest.json"
+    manifest = RegistryHome.of(home).current_manifest
     try:
         return dt.date.fromisoformat(json.loads(manifest.read_text(encoding="utf-8"))["as_of"])
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise NoRelease(f"{manifest}: no readable evaluation date ({exc})") from None
 
 
-def state_on(con, home: Path, as_of: dt.date | None) -> dt.date:
+def state_on(con, home: RegistryHome | Path, as_of: dt.date | None) -> dt.date:
     """The date to answer for: `as_of` checked against the release's history, or the release's own date."""
     release = release_as_of(home)
     if as_of is None:
@@ -61,7 +63,7 @@ def state_on(con, home: Path, as_of: dt.date | None) -> dt.date:
     return as_of
 
 
-def lookup(home: Path, service_id: str, as_of: dt.date | None = None) -> dict | None:
+def lookup(home: RegistryHome | Path, service_id: str, as_of: dt.date | None = None) -> dict | None:
     """The service as published now, or as it stood on `as_of` according to the release history."""
     with open_current(home) as con:
         if as_of is None:
@@ -85,7 +87,7 @@ def lookup(home: Path, service_id: str, as_of: dt.date | None = None) -> dict | 
         return found[0] if found else None
 
 
-def review_items(home: Path) -> list[dict]:
+def review_items(home: RegistryHome | Path) -> list[dict]:
     """The current release's review queue: what changed in the reference evidence since the previous evaluation."""
     with open_current(home) as con:
         present = con.execute(

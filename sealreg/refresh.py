@@ -43,7 +43,7 @@ def run_refresh(ctx: RunContext, reporter: Reporter | None = None) -> RefreshRes
     """Run every step in order; stop at the first failure (nothing is published then)."""
     reporter = reporter or Reporter()
     result = RefreshResult(ok=True)
-    with RefreshLock(ctx.lock_file):
+    with RefreshLock(ctx.paths.lock):
         for name in STEP_NAMES:
             reporter.step_started(name)
             progress = _progress_for(reporter, name)

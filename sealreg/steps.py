@@ -46,7 +46,7 @@ def ingest(ctx: RunContext, progress: Progress = None) -> dict:
     from ingestion.ingest import run_ingest
     from ingestion.references import ingest_references
     from sealreg.decisions import read_decisions
-    from sealreg.publish.switch import clean_stale
+    from sealreg.housekeeping import clean_stale
 
     recover_baseline(ctx)
     clean_stale(ctx)
@@ -98,40 +98,43 @@ def record_history(ctx: RunContext, progress: Progress = None) -> dict:
     if ours and ctx.run_warehouse.is_file():
         _promote_baseline(ctx, ctx.run_warehouse, release.name)
     shutil.rmtree(ctx.run_dir, ignore_errors=True)
-    return {"baseline": str(ctx.baseline_warehouse), "moved": bool(ours), "release_id": release.name if ours else None}
+    return {
+        "baseline": str(ctx.paths.baseline_warehouse),
+        "moved": bool(ours),
+        "release_id": release.name if ours else None,
+    }
 
 
 def _release_for_history(ctx: RunContext) -> Path | None:
     """The latest release if it went out (made current, or published as a backfill), else None."""
     from sealreg.publish.chain import published_releases
-    from sealreg.publish.switch import current_release
 
-    releases = published_releases(ctx.releases_dir)
+    releases = published_releases(ctx.paths.releases)
     if not releases:
         return None
     latest, manifest = releases[-1]
-    return latest if manifest.get("backfill") is True or latest.resolve() == current_release(ctx.home) else None
+    return latest if manifest.get("backfill") is True or latest.resolve() == ctx.paths.current_release() else None
 
 
 def _promote_baseline(ctx: RunContext, warehouse: Path, release_id: str) -> None:
     """Replace the baseline by `warehouse` atomically, then record which release it belongs to."""
-    ctx.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    tmp = ctx.warehouse_dir / f".registry.duckdb.tmp-{os.getpid()}"
+    ctx.paths.warehouse.mkdir(parents=True, exist_ok=True)
+    tmp = ctx.paths.warehouse / f".registry.duckdb.tmp-{os.getpid()}"
     tmp.unlink(missing_ok=True)
     try:
         os.link(warehouse, tmp)
     except OSError:
         shutil.copy2(warehouse, tmp)
-    os.replace(tmp, ctx.baseline_warehouse)
-    marker_tmp = ctx.warehouse_dir / f".{BASELINE_MARKER}.tmp-{os.getpid()}"
+    os.replace(tmp, ctx.paths.baseline_warehouse)
+    marker_tmp = ctx.paths.warehouse / f".{BASELINE_MARKER}.tmp-{os.getpid()}"
     marker_tmp.write_text(json.dumps({"release_id": release_id}) + "\n", encoding="utf-8")
-    os.replace(marker_tmp, ctx.warehouse_dir / BASELINE_MARKER)
-    fsync_dir(ctx.warehouse_dir)
+    os.replace(marker_tmp, ctx.paths.warehouse / BASELINE_MARKER)
+    fsync_dir(ctx.paths.warehouse)
 
 
 def _baseline_release(ctx: RunContext) -> str | None:
     try:
-        return json.loads((ctx.warehouse_dir / BASELINE_MARKER).read_text(encoding="utf-8")).get("release_id")
+        return json.loads((ctx.paths.warehouse / BASELINE_MARKER).read_text(encoding="utf-8")).get("release_id")
     except (OSError, ValueError, AttributeError):
         return None
 
@@ -142,10 +145,10 @@ def recover_baseline(ctx: RunContext) -> None:
     Its scratch folder still holds the warehouse of the release that went out: that becomes the baseline.
     """
     release = _release_for_history(ctx)
-    if release is None or _baseline_release(ctx) == release.name or not ctx.runs_dir.is_dir():
+    if release is None or _baseline_release(ctx) == release.name or not ctx.paths.runs.is_dir():
         return
     run_id = (read_manifest(release) or {}).get("run_id")
-    for folder in sorted(ctx.runs_dir.iterdir()):
+    for folder in sorted(ctx.paths.runs.iterdir()):
         warehouse = folder / "warehouse.duckdb"
         if folder.name.rsplit("-", 1)[0] == run_id and folder != ctx.run_dir and warehouse.is_file():
             _promote_baseline(ctx, warehouse, release.name)
@@ -160,9 +163,9 @@ def publish(ctx: RunContext, progress: Progress = None) -> dict:
     """
     from sealreg.publish.home_readme import write_home_readme
     from sealreg.publish.release import build_release
-    from sealreg.publish.switch import current_release, switch_current
+    from sealreg.publish.switch import switch_current
 
-    current = current_release(ctx.home)
+    current = ctx.paths.current_release()
     current_as_of = str((read_manifest(current) or {}).get("as_of", "")) if current else ""
     backfill = current_as_of > ctx.as_of.isoformat()
     release_dir = build_release(ctx, validation_src=ctx.validation_dir, backfill=backfill)

@@ -55,7 +55,7 @@ def print_summary(console: Console, ctx: RunContext, result: RefreshResult) -> N
         table.add_row(str(level), str(counts["by_seal"].get(level, 0)), str(counts["by_ual"].get(level, 0)))
     console.print(table)
     console.print("  by status: " + ", ".join(f"{k} {v}" for k, v in sorted(counts["by_status"].items())))
-    current = ctx.current_link
+    current = ctx.paths.current
     console.print(f"\nRelease: {current} -> {publish.get('release_dir')}")
     console.print(f"Query it: duckdb -readonly {current}/registry.duckdb   "
                   f"or   python -c \"import duckdb; print(duckdb.connect('{current}/registry.duckdb', "

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sealreg.config import RegistryHome
 from sealreg.queries import open_current, rows, state_on
 
 STATUSES = ("listed", "expired", "not_listed", "suspended", "revoked")
@@ -93,7 +94,7 @@ def _order_by(tender: Tender) -> str:
     return f"{preferred}h.sovereignty_score desc, h.service_id"
 
 
-def shortlist(home: Path, tender: Tender) -> Shortlist:
+def shortlist(home: RegistryHome | Path, tender: Tender) -> Shortlist:
     """Services meeting the tender on its date (default: the release's evaluation date), best first."""
     unknown = sorted(set(tender.include_status) - set(STATUSES))
     if unknown:

@@ -11,8 +11,6 @@ from sealreg.publish.keys import ROTATIONS_DIR, check_rotations, home_fingerprin
 if TYPE_CHECKING:
     from sealreg.config import RunContext
 
-README_FILE = "README.md"
-
 
 def home_readme_text(fingerprint: str, previous: list[tuple[str, str]]) -> str:
     """The README body: fingerprint in force, earlier keys (fingerprint, rotated at), verification steps."""
@@ -43,11 +41,11 @@ def home_readme_text(fingerprint: str, previous: list[tuple[str, str]]) -> str:
 
 def write_home_readme(ctx: "RunContext") -> Path:
     """(Re)write `<home>/README.md` for the key in force, atomically."""
-    keys_dir = ctx.keys_dir
+    keys_dir = ctx.paths.keys
     rotations, _problems = check_rotations(keys_dir / ROTATIONS_DIR)
     text = home_readme_text(home_fingerprint(keys_dir), [(r.old_fingerprint, r.rotated_at) for r in rotations])
-    path = ctx.home / README_FILE
-    tmp = ctx.home / f".{README_FILE}.tmp-{os.getpid()}"
+    path = ctx.paths.readme
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
     return path

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from sealreg.config import RegistryHome
 from sealreg.durable import fsync_dir
 from sealreg.publish.signing import (
     PRIVATE_KEY_FILE,
@@ -95,11 +96,12 @@ def rotation_public_keys(root: Path) -> dict[str, bytes]:
     return keys
 
 
-def decision_signing_key(home: Path) -> Ed25519PrivateKey:
+def decision_signing_key(home: RegistryHome | Path) -> Ed25519PrivateKey:
     """The key decisions are signed with: the one the next release will be signed with (same rules)."""
     from sealreg.publish.chain import last_signer
 
-    return signing_key_for_release(Path(home) / "keys", last_signer(Path(home) / "releases"))
+    paths = RegistryHome.of(home)
+    return signing_key_for_release(paths.keys, last_signer(paths.releases))
 
 
 def rotation_folders(root: Path) -> list[Path]:

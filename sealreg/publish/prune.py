@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 
 from sealreg.durable import fsync_dir
 from sealreg.publish.chain import published_releases
-from sealreg.publish.switch import current_release
 
 if TYPE_CHECKING:
     from sealreg.config import RunContext
@@ -54,11 +53,11 @@ def _created_at(manifest: dict, folder: Path) -> dt.datetime:
 
 def _protected_releases(ctx: "RunContext") -> dict[str, str]:
     """Release id -> why it is never pruned."""
-    releases = published_releases(ctx.releases_dir)
+    releases = published_releases(ctx.paths.releases)
     keep: dict[str, str] = {}
     if not releases:
         return keep
-    current = current_release(ctx.home)
+    current = ctx.paths.current_release()
     if current is not None:
         keep[current.name] = "current"
     keep.setdefault(releases[-1][0].name, "latest release (the next manifest links to it)")
@@ -90,8 +89,8 @@ def prune(ctx: "RunContext", keep_days: int, now: dt.datetime | None = None, dry
     cutoff = now - dt.timedelta(days=keep_days)
     result = PruneResult()
     protected = _protected_releases(ctx)
-    releases = published_releases(ctx.releases_dir)
-    current = current_release(ctx.home)
+    releases = published_releases(ctx.paths.releases)
+    current = ctx.paths.current_release()
     in_use = releases[-1:] + [r for r in releases if r[0].resolve() == current]
     protected_runs = {str(manifest.get("run_id")) for _folder, manifest in in_use}
     for folder, manifest in releases:
@@ -103,7 +102,7 @@ def prune(ctx: "RunContext", keep_days: int, now: dt.datetime | None = None, dry
             result.bytes_freed += _tree_bytes(folder)
             _remove(folder, dry_run)
             result.removed.append(folder)
-    quarantine = ctx.home / "quarantine"
+    quarantine = ctx.paths.quarantine
     if quarantine.is_dir():
         for folder in sorted(p for p in quarantine.iterdir() if p.is_dir() and not p.is_symlink()):
             label = f"quarantine/{folder.name}"

@@ -1,7 +1,7 @@
 """Build one registry release folder: tables, exports, validation report, site, manifest, signature.
 
 The folder is assembled under a hidden name (`releases/.tmp-<release_id>/`), fsynced, and only then
-renamed to `releases/<release_id>/`; a crash leaves at most a `.tmp-*` folder (see `switch.clean_stale`).
+renamed to `releases/<release_id>/`; a crash leaves at most a `.tmp-*` folder (see `sealreg.housekeeping.clean_stale`).
 Switching `current` is a separate step (`switch.switch_current`).
 """
 
@@ -332,14 +332,16 @@ def _write_trust_files(ctx: "RunContext", out_dir: Path, head: dict[str, Any] | 
     from sealreg.decisions import check_chain
 
     (out_dir / TRUST_DIR).mkdir()
-    for folder in rotation_folders(ctx.keys_dir / ROTATIONS_DIR):
+    for folder in rotation_folders(ctx.paths.keys / ROTATIONS_DIR):
         shutil.copytree(folder, out_dir / KEY_ROTATIONS_DIR / folder.name, symlinks=False)
-    data = ctx.decisions_log.read_bytes() if ctx.decisions_log.is_file() else b""
+    data = ctx.paths.decisions_log.read_bytes() if ctx.paths.decisions_log.is_file() else b""
     lines = data.splitlines(keepends=True)[: head["seq"]] if head else []
     prefix = b"".join(lines)
     records, problems = check_chain(prefix)
     if head and (problems or not records or records[-1]["hash"] != head["hash"]):
-        raise ReleaseError(f"{ctx.decisions_log}: the records the run loaded changed since (decision {head['seq']})")
+        raise ReleaseError(
+            f"{ctx.paths.decisions_log}: the records the run loaded changed since (decision {head['seq']})"
+        )
     _write_file(out_dir / DECISION_LOG_FILE, prefix)
 
 
@@ -397,9 +399,9 @@ def build_release(
     if validation_src is not None and not Path(validation_src).is_dir():
         raise ReleaseError(f"validation folder {validation_src} not found")
 
-    releases = ctx.releases_dir
+    releases = ctx.paths.releases
     releases.mkdir(parents=True, exist_ok=True)
-    key = signing_key_for_release(ctx.keys_dir, last_signer(releases))
+    key = signing_key_for_release(ctx.paths.keys, last_signer(releases))
     link = next_link(releases)
     release_id = next_release_id(releases, ctx.as_of)
     final = releases / release_id

@@ -42,13 +42,13 @@ def main() -> None:
         (root / "generated").touch()
     night1 = RunContext.create(home=home, inbox=inbox, as_of=AS_OF, run_id="bench-1")
     print("night 1 (full, empty home):", _timed(night1, full=True))
-    night1.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(night1.run_warehouse, night1.baseline_warehouse)
+    night1.paths.warehouse.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(night1.run_warehouse, night1.paths.baseline_warehouse)
     shutil.rmtree(night1.run_dir)
     changed = mutate(inbox, 0.01, seed=2)
     size = sum(p.stat().st_size for p in inbox.glob("*.json"))
     print(f"{len(changed)} new submissions; inbox {len(list(inbox.glob('*.json')))} files, {size / 1e6:.1f} MB; "
-          f"baseline {night1.baseline_warehouse.stat().st_size / 1e6:.1f} MB")
+          f"baseline {night1.paths.baseline_warehouse.stat().st_size / 1e6:.1f} MB")
     night2 = RunContext.create(home=home, inbox=inbox, as_of=AS_OF + dt.timedelta(days=1), run_id="bench-2")
     for i in range(repeats):
         for full in (True, False):

@@ -90,8 +90,8 @@ class Nights:
                                      run_id=f"night-{self.night}", references=self.refs)
         _open_warehouse(self.ctx).close()
         result = ingest_references(self.ctx)
-        self.ctx.warehouse_dir.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(self.ctx.run_warehouse, self.ctx.baseline_warehouse)
+        self.ctx.paths.warehouse.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(self.ctx.run_warehouse, self.ctx.paths.baseline_warehouse)
         return result
 
     def query(self, sql: str, params: list | None = None) -> list[tuple]:

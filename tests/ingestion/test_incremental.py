@@ -57,18 +57,18 @@ class Nights:
         ctx = RunContext.create(home=self.home, inbox=self.inbox, as_of=as_of, run_id=run_id)
         ref_home = self.root / f"ref-{self.night}"
         ref = RunContext.create(home=ref_home, inbox=self.inbox, as_of=as_of, run_id=run_id)
-        if ctx.baseline_warehouse.exists():  # the same last release: the rules across files read what it holds
-            ref.warehouse_dir.mkdir(parents=True)
-            shutil.copyfile(ctx.baseline_warehouse, ref.baseline_warehouse)
+        if ctx.paths.baseline_warehouse.exists():  # the same last release: the rules across files read what it holds
+            ref.paths.warehouse.mkdir(parents=True)
+            shutil.copyfile(ctx.paths.baseline_warehouse, ref.paths.baseline_warehouse)
         result = run_ingest(ctx, decisions=[], **kwargs)
-        ctx.warehouse_dir.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(ctx.run_warehouse, ctx.baseline_warehouse)  # what record_history does
+        ctx.paths.warehouse.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ctx.run_warehouse, ctx.paths.baseline_warehouse)  # what record_history does
         shutil.rmtree(ctx.run_dir)
 
         expected = run_ingest(ref, decisions=[], full=True)
         assert {k: result[k] for k in ("files", "accepted", "rejected", "problems")} == {
             k: expected[k] for k in ("files", "accepted", "rejected", "problems")}
-        got, want = _dump(ctx.baseline_warehouse), _dump(ref.run_warehouse)
+        got, want = _dump(ctx.paths.baseline_warehouse), _dump(ref.run_warehouse)
         for table in TABLES:
             assert got[table] == want[table], f"raw.{table} differs after night {self.night}"
         assert _tree(ctx.quarantine_dir) == _tree(ref.quarantine_dir)

@@ -109,9 +109,9 @@ def test_rerun_replaces_raw_content_instead_of_appending(ctx, factory):
 def test_baseline_warehouse_is_copied_and_decisions_kept_when_none_given(ctx, factory):
     _inbox(ctx, factory)
     run_ingest(ctx, decisions=[DECISION])
-    ctx.warehouse_dir.mkdir(parents=True)
-    shutil.copyfile(ctx.run_warehouse, ctx.baseline_warehouse)
-    con = duckdb.connect(str(ctx.baseline_warehouse))
+    ctx.paths.warehouse.mkdir(parents=True)
+    shutil.copyfile(ctx.run_warehouse, ctx.paths.baseline_warehouse)
+    con = duckdb.connect(str(ctx.paths.baseline_warehouse))
     con.execute("CREATE TABLE main.kept AS SELECT 42 AS answer")
     con.close()
     shutil.rmtree(ctx.run_dir)

@@ -44,8 +44,8 @@ def _rejections(ctx):
 
 def _next_night(ctx, run_id="night-2"):
     """The first night's warehouse becomes the baseline (as after a published release); a context for the next."""
-    ctx.baseline_warehouse.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(ctx.run_warehouse, ctx.baseline_warehouse)
+    ctx.paths.baseline_warehouse.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(ctx.run_warehouse, ctx.paths.baseline_warehouse)
     return RunContext.create(home=ctx.home, inbox=ctx.inbox, as_of=ctx.as_of, run_id=run_id)
 
 

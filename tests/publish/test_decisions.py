@@ -88,7 +88,7 @@ def test_chain_and_record_shape(home):
 
 def test_ctx_or_home(ctx):
     r = append_decision(ctx, "svc-a", "suspend", "x", "y", KNOWN)
-    assert log_path(ctx) == ctx.decisions_log
+    assert log_path(ctx) == ctx.paths.decisions_log
     assert read_decisions(ctx.home)[-1]["hash"] == r["hash"]
     assert read_decisions(str(ctx.home))[-1]["hash"] == r["hash"]
 
@@ -215,15 +215,15 @@ def test_the_refresh_refuses_a_log_that_does_not_extend_the_last_release(ctx):
     from sealreg import steps
 
     build_release(ctx)  # rests on decision 1 of the log
-    original = ctx.decisions_log.read_bytes()
+    original = ctx.paths.decisions_log.read_bytes()
     # an insider with the key rewrites the chain from the start: every record is validly signed
-    ctx.decisions_log.unlink()
+    ctx.paths.decisions_log.unlink()
     append_decision(ctx, "svc-b", "reinstate", "never suspended", "ANSSI", {"svc-b"})
     with pytest.raises(DecisionLogError, match="line 1: not the decision release 2026-03-01-001 rests on"):
         steps.ingest(ctx)
-    ctx.decisions_log.write_bytes(b"")  # or cuts it off
+    ctx.paths.decisions_log.write_bytes(b"")  # or cuts it off
     with pytest.raises(DecisionLogError, match="truncated or replaced"):
         read_decisions(ctx)
-    ctx.decisions_log.write_bytes(original)
+    ctx.paths.decisions_log.write_bytes(original)
     append_decision(ctx, "svc-b", "reinstate", "new audit", "ANSSI", {"svc-b"})  # extending it is fine
     assert [r["seq"] for r in read_decisions(ctx)] == [1, 2]

@@ -36,7 +36,7 @@ def _verify(release: Path, fingerprint: str, env: dict[str, str]) -> subprocess.
 
 def test_openssl_alone_accepts_a_genuine_copy_and_refuses_forgeries(ctx, tmp_path, openssl_only):
     rel = build_release(ctx)
-    fingerprint = home_fingerprint(ctx.keys_dir)
+    fingerprint = home_fingerprint(ctx.paths.keys)
     copy = tmp_path / "copy"
     shutil.copytree(rel, copy)
     ok = _verify(copy, fingerprint, openssl_only)
@@ -62,10 +62,10 @@ def test_openssl_alone_accepts_a_genuine_copy_and_refuses_forgeries(ctx, tmp_pat
 
 def test_openssl_alone_follows_a_key_rotation_from_the_pinned_key(ctx, openssl_only):
     build_release(ctx)
-    old = home_fingerprint(ctx.keys_dir)
-    rotate(ctx.keys_dir)
+    old = home_fingerprint(ctx.paths.keys)
+    rotate(ctx.paths.keys)
     rel = build_release(ctx)
     ok = _verify(rel, old, openssl_only)
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    assert home_fingerprint(ctx.keys_dir) in ok.stdout
+    assert home_fingerprint(ctx.paths.keys) in ok.stdout
     assert _verify(rel, "ab" * 32, openssl_only).returncode == 1

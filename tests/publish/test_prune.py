@@ -9,7 +9,7 @@ from pathlib import Path
 from sealreg.publish.keys import rotate
 from sealreg.publish.prune import prune
 from sealreg.publish.release import build_release
-from sealreg.publish.switch import current_release, switch_current
+from sealreg.publish.switch import switch_current
 from sealreg.publish.verify import verify_release
 from sealreg.queries import lookup
 from tests.helpers import sealreg_cli
@@ -33,7 +33,7 @@ def _quarantine(home: Path, run_id: str, age_days: int) -> Path:
 def _nights(ctx) -> dict[str, Path]:
     r1 = build_release(ctx, built_at=_days_ago(200))  # first release: chain anchor
     r2 = build_release(ctx, built_at=_days_ago(100))
-    rotate(ctx.keys_dir)
+    rotate(ctx.paths.keys)
     r3 = build_release(ctx, built_at=_days_ago(99))  # first release of the new key: anchor
     r4 = build_release(ctx, built_at=_days_ago(50))
     switch_current(ctx, r4)
@@ -48,7 +48,7 @@ def test_prune_keeps_current_anchors_latest_and_young_releases(ctx):
     current_run_q = ctx.home / "quarantine" / ctx.run_id  # the current release's rejections
     current_run_q.mkdir(parents=True)
     os.utime(current_run_q, (_days_ago(60).timestamp(),) * 2)
-    before = {p: p.read_bytes() for p in (ctx.decisions_log, ctx.keys_dir / "signing_key.pem")}
+    before = {p: p.read_bytes() for p in (ctx.paths.decisions_log, ctx.paths.keys / "signing_key.pem")}
 
     result = prune(ctx, keep_days=30, now=NOW)
     assert result.removed == [rel["r2"], old_q]
@@ -59,13 +59,13 @@ def test_prune_keeps_current_anchors_latest_and_young_releases(ctx):
     assert result.kept[rel["r5"].name].startswith("latest release")
     assert young_q.exists() and current_run_q.exists()
     assert result.bytes_freed > 0
-    assert current_release(ctx.home) == rel["r4"].resolve()
+    assert ctx.paths.current_release() == rel["r4"].resolve()
     for name in ("r1", "r3", "r4", "r5"):
         assert verify_release(rel[name]) == [], name
     assert {p: p.read_bytes() for p in before} == before  # decisions and keys untouched
     # the history `lookup --as-of` answers from lives in the current release
     assert lookup(ctx.home, "svc-a", dt.date(2026, 2, 15))["seal"] == 2
-    assert not list(ctx.releases_dir.glob(".tmp-*"))
+    assert not list(ctx.paths.releases.glob(".tmp-*"))
 
 
 def test_prune_never_removes_anything_younger_than_keep_days(ctx):

@@ -16,7 +16,7 @@ import pytest
 from sealreg.config import RULEBOOK_VERSION
 from sealreg.publish.release import PUBLISHED_TABLES, ReleaseError, build_release, next_release_id
 from sealreg.publish.signing import PRIVATE_KEY_FILE, load_or_create_key, verify_signature
-from sealreg.publish.switch import current_release, switch_current
+from sealreg.publish.switch import switch_current
 from sealreg.publish.verify import trust_from, verify_release
 
 EXPECTED_TABLES = {
@@ -31,8 +31,8 @@ def _files(root: Path) -> dict[str, bytes]:
 
 def test_layout_and_manifest(ctx):
     rel = build_release(ctx, extra_manifest={"note": "test"})
-    assert rel == ctx.releases_dir / "2026-03-01-001"
-    assert not any(p.name.startswith(".tmp-") for p in ctx.releases_dir.iterdir())
+    assert rel == ctx.paths.releases / "2026-03-01-001"
+    assert not any(p.name.startswith(".tmp-") for p in ctx.paths.releases.iterdir())
     assert set(PUBLISHED_TABLES) == EXPECTED_TABLES
     for t in EXPECTED_TABLES:
         assert (rel / "parquet" / f"{t}.parquet").is_file()
@@ -57,9 +57,9 @@ def test_layout_and_manifest(ctx):
     }
     assert m["reference_sources"] == [{"source": "gleif-level1", "kind": "gleif_level1", "file": "lei2.csv",
                                        "file_sha256": "a" * 64, "rows": 3, "first_loaded_on": "2026-03-01"}]
-    record = json.loads(ctx.decisions_log.read_text())
+    record = json.loads(ctx.paths.decisions_log.read_text())
     assert m["decision_log_head"] == {"seq": 1, "decision_id": "dec-000001", "hash": record["hash"]}
-    assert (rel / "trust" / "decision_log.jsonl").read_bytes() == ctx.decisions_log.read_bytes()
+    assert (rel / "trust" / "decision_log.jsonl").read_bytes() == ctx.paths.decisions_log.read_bytes()
     assert m["sequence"] == 1 and m["previous_release_id"] is None and m["backfill"] is False
     assert m["row_counts"]["services"] == 2 and m["row_counts"]["certifications"] == 3
     assert set(m["row_counts"]) == EXPECTED_TABLES
@@ -104,10 +104,10 @@ def test_release_duckdb_has_only_ordered_tables(ctx):
 
 
 def test_release_ids_count_per_as_of(ctx):
-    assert next_release_id(ctx.releases_dir, ctx.as_of) == "2026-03-01-001"
+    assert next_release_id(ctx.paths.releases, ctx.as_of) == "2026-03-01-001"
     a = build_release(ctx)
-    (ctx.releases_dir / ".tmp-2026-03-01-009").mkdir()  # unfinished folders do not count
-    (ctx.releases_dir / "2026-02-28-004").mkdir()  # another date does not count
+    (ctx.paths.releases / ".tmp-2026-03-01-009").mkdir()  # unfinished folders do not count
+    (ctx.paths.releases / "2026-02-28-004").mkdir()  # another date does not count
     b = build_release(ctx)
     assert (a.name, b.name) == ("2026-03-01-001", "2026-03-01-002")
 
@@ -149,13 +149,13 @@ def test_missing_table_publishes_nothing(ctx):
     con.close()
     with pytest.raises(ReleaseError, match="changes"):
         build_release(ctx)
-    assert list(ctx.releases_dir.iterdir()) == []
+    assert list(ctx.paths.releases.iterdir()) == []
 
 
 def test_extra_manifest_cannot_override(ctx):
     with pytest.raises(ReleaseError):
         build_release(ctx, extra_manifest={"release_id": "forged"})
-    assert list(ctx.releases_dir.iterdir()) == []
+    assert list(ctx.paths.releases.iterdir()) == []
 
 
 def test_site_hook_called_when_module_exists(ctx, monkeypatch, real_site):
@@ -224,24 +224,24 @@ def test_resigned_with_other_key_needs_trusted_key(ctx, tmp_path):
 
 def test_key_file_modes(ctx):
     build_release(ctx)
-    key = ctx.keys_dir / PRIVATE_KEY_FILE
+    key = ctx.paths.keys / PRIVATE_KEY_FILE
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
-    assert stat.S_IMODE(ctx.keys_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE(ctx.paths.keys.stat().st_mode) == 0o700
     # the same key is reused by the next release
-    a = load_or_create_key(ctx.keys_dir)
-    b = load_or_create_key(ctx.keys_dir)
+    a = load_or_create_key(ctx.paths.keys)
+    b = load_or_create_key(ctx.paths.keys)
     assert a.private_bytes_raw() == b.private_bytes_raw()
     os.chmod(key, 0o644)
-    load_or_create_key(ctx.keys_dir)
+    load_or_create_key(ctx.paths.keys)
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
 
 
 def test_build_then_switch(ctx):
     rel = build_release(ctx)
     switch_current(ctx, rel)
-    assert os.readlink(ctx.current_link) == "releases/2026-03-01-001"
-    assert current_release(ctx.home) == rel.resolve()
-    assert verify_release(ctx.current_link) == []
+    assert os.readlink(ctx.paths.current) == "releases/2026-03-01-001"
+    assert ctx.paths.current_release() == rel.resolve()
+    assert verify_release(ctx.paths.current) == []
 
 
 def test_real_site_is_listed_and_verifies(ctx, real_site):

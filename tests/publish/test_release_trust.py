@@ -15,7 +15,7 @@ from sealreg.publish.chain import manifest_sha256
 from sealreg.publish.keys import KeyChangeRefused, home_fingerprint
 from sealreg.publish.release import build_release, manifest_bytes, sha256_file
 from sealreg.publish.signing import PRIVATE_KEY_FILE, load_or_create_key, public_key_fingerprint, public_key_pem, sign
-from sealreg.publish.switch import current_release, switch_current
+from sealreg.publish.switch import switch_current
 from sealreg.publish.verify import trust_from, verify_release
 from tests.helpers import sealreg_cli
 from tests.publish.conftest import make_warehouse
@@ -56,7 +56,7 @@ def _resign_with_other_key(rel: Path, keys_dir: Path) -> None:
 
 def test_verify_with_a_pinned_fingerprint_fails_closed_on_a_resigned_copy(ctx, tmp_path):
     rel = build_release(ctx)
-    fingerprint = home_fingerprint(ctx.keys_dir)
+    fingerprint = home_fingerprint(ctx.paths.keys)
     copy = tmp_path / "elsewhere" / rel.name
     shutil.copytree(rel, copy)
     ok = sealreg_cli("verify", str(copy), "--fingerprint", fingerprint)
@@ -77,12 +77,12 @@ def test_a_copied_release_with_decisions_verifies_without_the_home(ctx, tmp_path
     assert json.loads((rel / "manifest.json").read_text())["decision_log_head"]["seq"] == 1
     copy = tmp_path / "mirror" / rel.name
     shutil.copytree(rel, copy)
-    proc = sealreg_cli("verify", str(copy), "--fingerprint", home_fingerprint(ctx.keys_dir))
+    proc = sealreg_cli("verify", str(copy), "--fingerprint", home_fingerprint(ctx.paths.keys))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     # the decision records travel in the release, covered by its signature
     log = copy / "trust" / "decision_log.jsonl"
     log.write_text(log.read_text().replace("audit withdrawn", "audit passed"))
-    proc = sealreg_cli("verify", str(copy), "--fingerprint", home_fingerprint(ctx.keys_dir))
+    proc = sealreg_cli("verify", str(copy), "--fingerprint", home_fingerprint(ctx.paths.keys))
     assert proc.returncode == 1 and "trust/decision_log.jsonl: V005" in proc.stdout
 
 
@@ -95,7 +95,9 @@ def test_an_added_empty_directory_is_reported(ctx):
 
 def test_a_malformed_home_key_is_a_problem_not_a_crash(ctx):
     rel = build_release(ctx)
-    (ctx.keys_dir / PRIVATE_KEY_FILE).write_text("-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n")
+    (ctx.paths.keys / PRIVATE_KEY_FILE).write_text(
+        "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n"
+    )
     proc = sealreg_cli("verify", str(rel), "--home", str(ctx.home))
     assert proc.returncode == 1
     assert "V011" in proc.stderr and "Traceback" not in proc.stderr
@@ -115,23 +117,23 @@ def test_the_fingerprint_is_in_the_manifest_the_home_readme_and_keys_fingerprint
 
 def test_a_deleted_or_replaced_key_is_never_used_silently(ctx, tmp_path):
     first = build_release(ctx)
-    shutil.rmtree(ctx.keys_dir)
+    shutil.rmtree(ctx.paths.keys)
     with pytest.raises(KeyChangeRefused, match="restore the key"):
         build_release(ctx)
-    assert not ctx.keys_dir.exists() or not (ctx.keys_dir / PRIVATE_KEY_FILE).exists()
-    load_or_create_key(ctx.keys_dir)  # an operator (or intruder) drops in another key
+    assert not ctx.paths.keys.exists() or not (ctx.paths.keys / PRIVATE_KEY_FILE).exists()
+    load_or_create_key(ctx.paths.keys)  # an operator (or intruder) drops in another key
     with pytest.raises(KeyChangeRefused, match="sealreg keys rotate"):
         build_release(ctx)
-    assert sorted(p.name for p in ctx.releases_dir.iterdir()) == [first.name]
+    assert sorted(p.name for p in ctx.paths.releases.iterdir()) == [first.name]
 
 
 def test_keys_rotate_publishes_a_statement_signed_by_the_old_key(ctx, tmp_path):
     first = build_release(ctx)
-    old = home_fingerprint(ctx.keys_dir)
+    old = home_fingerprint(ctx.paths.keys)
     proc = sealreg_cli("keys", "rotate", "--home", str(ctx.home))
     assert proc.returncode == 0, proc.stderr
-    new = home_fingerprint(ctx.keys_dir)
-    assert new != old and (ctx.keys_dir / "retired" / f"{old}.pem").is_file()
+    new = home_fingerprint(ctx.paths.keys)
+    assert new != old and (ctx.paths.keys / "retired" / f"{old}.pem").is_file()
     second = build_release(ctx)
     statement = json.loads((second / "trust" / "key-rotations" / "0001" / "statement.json").read_text())
     assert (statement["old_public_key_sha256"], statement["new_public_key_sha256"]) == (old, new)
@@ -156,7 +158,7 @@ def test_every_manifest_names_the_previous_one_and_verify_checks_the_chain(ctx):
     assert m2["previous_manifest_sha256"] == manifest_sha256(first)
     assert verify_release(second) == []
     # the first release is replaced by a re-signed one: the second release's chain no longer holds
-    key = load_or_create_key(ctx.keys_dir)
+    key = load_or_create_key(ctx.paths.keys)
     m1["row_counts"]["services"] = 0
     body = manifest_bytes(m1)
     (first / "manifest.json").write_bytes(body)
@@ -167,14 +169,14 @@ def test_every_manifest_names_the_previous_one_and_verify_checks_the_chain(ctx):
 
 def test_an_older_evaluation_date_is_published_as_a_backfill_and_not_made_current(ctx):
     steps.publish(ctx)
-    newer = current_release(ctx.home)
+    newer = ctx.paths.current_release()
     older = RunContext.create(home=ctx.home, inbox=ctx.inbox, as_of="2026-02-01", run_id="2026-02-01-0123456789ab")
-    make_warehouse(older.run_warehouse, json.loads(ctx.decisions_log.read_text()))
+    make_warehouse(older.run_warehouse, json.loads(ctx.paths.decisions_log.read_text()))
     older.validation_dir.mkdir(parents=True)
     (older.validation_dir / "final.json").write_text("{}\n")
     out = steps.publish(older)
     assert out["backfill"] is True and out["current_as_of"] == "2026-03-01"
-    assert current_release(ctx.home) == newer
+    assert ctx.paths.current_release() == newer
     backfill = json.loads((Path(out["release_dir"]) / "manifest.json").read_text())
     assert backfill["backfill"] is True and backfill["as_of"] == "2026-02-01" and backfill["sequence"] == 2
     assert verify_release(Path(out["release_dir"])) == []

@@ -1,4 +1,4 @@
-"""switch_current / current_release / clean_stale."""
+"""switch_current, RegistryHome.current_release and housekeeping.clean_stale."""
 
 from __future__ import annotations
 
@@ -9,21 +9,23 @@ import threading
 
 import pytest
 
+from sealreg.config import RegistryHome
+from sealreg.housekeeping import clean_stale
 from sealreg.publish.release import build_release
-from sealreg.publish.switch import SwitchError, clean_stale, current_release, switch_current
+from sealreg.publish.switch import SwitchError, switch_current
 
 
 def test_no_current_yet(ctx):
-    assert current_release(ctx.home) is None
+    assert ctx.paths.current_release() is None
 
 
 def test_switch_is_relative_and_survives_a_moved_home(ctx, tmp_path):
     rel = build_release(ctx)
     switch_current(ctx, rel)
-    assert os.readlink(ctx.current_link) == "releases/2026-03-01-001"
+    assert os.readlink(ctx.paths.current) == "releases/2026-03-01-001"
     moved = tmp_path / "moved-home"
     ctx.home.rename(moved)
-    assert current_release(moved) == (moved / "releases" / "2026-03-01-001").resolve()
+    assert RegistryHome(moved).current_release() == (moved / "releases" / "2026-03-01-001").resolve()
 
 
 def test_switch_refuses_bad_targets(ctx, tmp_path):
@@ -31,14 +33,14 @@ def test_switch_refuses_bad_targets(ctx, tmp_path):
     switch_current(ctx, rel)
     with pytest.raises(SwitchError):
         switch_current(ctx, tmp_path)  # not under releases/
-    tmp = ctx.releases_dir / ".tmp-2026-03-01-002"
+    tmp = ctx.paths.releases / ".tmp-2026-03-01-002"
     tmp.mkdir()
     with pytest.raises(SwitchError):
         switch_current(ctx, tmp)
     (rel / "csv" / "services.csv").write_text("tampered\n")
     with pytest.raises(SwitchError, match="csv/services.csv"):
         switch_current(ctx, rel)
-    assert current_release(ctx.home) == rel.resolve()  # unchanged
+    assert ctx.paths.current_release() == rel.resolve()  # unchanged
 
 
 def test_switch_is_atomic_for_readers(ctx):
@@ -52,8 +54,8 @@ def test_switch_is_atomic_for_readers(ctx):
     def reader():
         while not stop.is_set():
             try:
-                target = os.readlink(ctx.current_link)
-                if not (ctx.current_link / "manifest.json").is_file():
+                target = os.readlink(ctx.paths.current)
+                if not (ctx.paths.current / "manifest.json").is_file():
                     raise AssertionError("current resolves to an incomplete release")
                 seen.add(target)
             except BaseException as e:  # noqa: BLE001 - any failure is a finding
@@ -70,23 +72,23 @@ def test_switch_is_atomic_for_readers(ctx):
         t.join()
     assert errors == []
     assert seen <= {"releases/" + a.name, "releases/" + b.name}
-    assert current_release(ctx.home) == a.resolve()
+    assert ctx.paths.current_release() == a.resolve()
     assert not list(ctx.home.glob("current.tmp-*"))
 
 
 def test_clean_stale(ctx):
     a = build_release(ctx)
     switch_current(ctx, a)
-    stale_tmp = ctx.releases_dir / ".tmp-2026-03-01-002"
+    stale_tmp = ctx.paths.releases / ".tmp-2026-03-01-002"
     (stale_tmp / "parquet").mkdir(parents=True)
     # a run folder of a process that has exited
     proc = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    dead = ctx.runs_dir / f"2026-02-28-aaaaaaaaaaaa-{proc.stdout.strip()}"
+    dead = ctx.paths.runs / f"2026-02-28-aaaaaaaaaaaa-{proc.stdout.strip()}"
     (dead / "dbt").mkdir(parents=True)
     # a run folder of a live process (pid 1 always exists), and one with an unexpected name
-    live = ctx.runs_dir / "2026-02-28-bbbbbbbbbbbb-1"
+    live = ctx.paths.runs / "2026-02-28-bbbbbbbbbbbb-1"
     live.mkdir()
-    odd = ctx.runs_dir / "scratch"
+    odd = ctx.paths.runs / "scratch"
     odd.mkdir()
     dangling = ctx.home / "current.tmp-999999999"
     os.symlink("releases/nowhere", dangling)
@@ -96,7 +98,7 @@ def test_clean_stale(ctx):
     assert set(removed) == {stale_tmp, dead, dangling}
     assert ctx.run_dir.is_dir()  # this run's own folder stays
     assert live.is_dir() and odd.is_dir()
-    assert current_release(ctx.home) == a.resolve()
+    assert ctx.paths.current_release() == a.resolve()
     assert a.is_dir()
 
 
@@ -121,16 +123,16 @@ def test_crash_inside_publish_keeps_last_release(ctx, point):
     args = [sys.executable, "-c", CHILD, str(ctx.home), ctx.run_id, str(ctx.pid)]
     proc = subprocess.run(args, env=env, capture_output=True)
     assert proc.returncode == -9, proc.stderr.decode()
-    assert current_release(ctx.home) == a.resolve()  # readers still see the last good release
+    assert ctx.paths.current_release() == a.resolve()  # readers still see the last good release
     from sealreg.publish.verify import verify_release
 
-    assert verify_release(ctx.current_link) == []
+    assert verify_release(ctx.paths.current) == []
     clean_stale(ctx)
-    assert not list(ctx.releases_dir.glob(".tmp-*"))
+    assert not list(ctx.paths.releases.glob(".tmp-*"))
     assert not list(ctx.home.glob("current.tmp-*"))
     # a complete release renamed just before the crash stays (never current, harmless); the next gets a new id
     b = build_release(ctx)
     switch_current(ctx, b)
     renamed = point in ("publish:after_rename", "publish:link_created")
     assert b.name == ("2026-03-01-003" if renamed else "2026-03-01-002")
-    assert current_release(ctx.home) == b.resolve()
+    assert ctx.paths.current_release() == b.resolve()

@@ -134,8 +134,8 @@ def test_fuzz_validator_and_real_ingest_without_a_crash(tmp_path):
         assert INTERNAL_ERROR not in codes and codes <= set(CODES)
         assert all(p.parent == ctx.quarantine_dir for p in ctx.quarantine_dir.iterdir())
         ingested += batch - 3
-        ctx.baseline_warehouse.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(ctx.run_warehouse, ctx.baseline_warehouse)  # next batch: an incremental night on this one
+        ctx.paths.baseline_warehouse.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(ctx.run_warehouse, ctx.paths.baseline_warehouse)  # next batch: an incremental night on this one
     assert ingested == FUZZ_INPUTS >= 10_000 or "SEALREG_FUZZ_INPUTS" in os.environ
     print(f"fuzz: {FUZZ_INPUTS} inputs through the validator ({accepted_by_validator} valid) and {ingested} through "
           "the real ingest, 0 crashes")

@@ -13,6 +13,7 @@ from typing import Any
 
 import duckdb
 
+from sealreg.config import site_workers_from_env
 from sealreg.publish.site import pages
 from sealreg.publish.site.data import Tables
 from sealreg.publish.site.pages import Site, signing_fingerprint
@@ -32,9 +33,9 @@ class _LocalCounter:
 
 def _workers(n_services: int) -> int:
     """Processes rendering the pages: SEALREG_SITE_WORKERS, else up to 2 (one per core) for large sites."""
-    configured = os.environ.get("SEALREG_SITE_WORKERS")
+    configured = site_workers_from_env()
     if configured:
-        return max(1, int(configured))
+        return configured
     if n_services < PARALLEL_MIN_SERVICES or multiprocessing.current_process().daemon:
         return 1
     return max(1, min(2, os.cpu_count() or 1))

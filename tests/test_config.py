@@ -1,0 +1,45 @@
+"""RegistryHome owns the paths of a home; RunContext carries the settings of a run."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sealreg.config import RegistryHome, RunContext
+
+REPO = Path(__file__).resolve().parents[1]
+HOME_PARTS = ("current", "releases", "runs", "warehouse", "quarantine", "decisions", "keys", "lock")
+
+
+def test_registry_home_owns_every_path_of_a_home(tmp_path: Path) -> None:
+    home = RegistryHome.at(tmp_path)
+    assert {part: getattr(home, part) for part in HOME_PARTS} == {part: tmp_path / part for part in HOME_PARTS}
+    assert home.current_database == tmp_path / "current" / "registry.duckdb"
+    assert home.decisions_log == tmp_path / "decisions" / "log.jsonl"
+    assert home.current_release() is None
+    ctx = RunContext.create(home=tmp_path, inbox=tmp_path, as_of="2026-03-01", run_id="r1", pid=7)
+    assert ctx.paths == home and RegistryHome.of(ctx) == home and RegistryHome.of(tmp_path) == home
+    assert ctx.run_dir == tmp_path / "runs" / "r1-7" and ctx.quarantine_dir == tmp_path / "quarantine" / "r1"
+
+
+def test_full_ingest_is_a_run_setting_that_travels_with_the_context(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("SEALREG_FULL_INGEST", raising=False)
+    make = dict(home=tmp_path, inbox=tmp_path, as_of="2026-03-01", run_id="r1")
+    assert RunContext.create(**make).full_ingest is False
+    forced = RunContext.create(**make, full_ingest=True)
+    assert RunContext.from_dict(forced.to_dict()).full_ingest is True  # as the DAG passes it over XCom
+    monkeypatch.setenv("SEALREG_FULL_INGEST", "yes")
+    assert RunContext.create(**make).full_ingest is True
+
+
+def test_no_module_builds_a_path_of_the_home_by_hand() -> None:
+    by_hand = re.compile(r'/ "(' + "|".join(HOME_PARTS) + r')"')
+    offenders = [
+        f"{path.relative_to(REPO)}:{n}"
+        for folder in ("sealreg", "ingestion", "dags", "bench", "expectations")
+        for path in sorted((REPO / folder).rglob("*.py"))
+        if path != REPO / "sealreg" / "config.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if by_hand.search(line)
+    ]
+    assert offenders == []
