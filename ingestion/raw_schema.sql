@@ -7,7 +7,7 @@ CREATE TABLE IF NOT EXISTS raw.disclosures (
     legal_name VARCHAR, country VARCHAR, lei VARCHAR, website VARCHAR,
     file_name VARCHAR, file_sha256 VARCHAR, signing_key_fingerprint VARCHAR
 );
--- added with provider signatures (issue 17): older warehouses gain the column, null = not signed
+-- a warehouse created without this column gains it; null = not signed
 ALTER TABLE raw.disclosures ADD COLUMN IF NOT EXISTS signing_key_fingerprint VARCHAR;
 CREATE TABLE IF NOT EXISTS raw.ownership (
     disclosure_id VARCHAR, position INTEGER, holder_id VARCHAR, holder_name VARCHAR, country VARCHAR,

@@ -127,7 +127,7 @@ def _sync_tree(root: Path) -> None:
 
     One syncfs(2) of root's filesystem writes back all its dirty data and metadata (sync(2) where
     syncfs is missing): 41 k separate fsync(2) calls on a 10k-provider site took tens of seconds. The
-    directories are then fsynced one by one (a handful), children before parents, as before.
+    directories are then fsynced one by one (a handful), children before parents.
     """
     fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
     try:
@@ -308,7 +308,7 @@ def _export_tables(warehouse: Path, out_dir: Path, tables: list[str]) -> tuple[d
 
 
 def _build_site(release_dir: Path, digests: dict[str, dict[str, Any]] | None = None) -> bool:
-    """Call sealreg.publish.site.build_site(release_dir) if that module exists (written separately).
+    """Call sealreg.publish.site.build_site(release_dir) if that module exists.
 
     If the builder takes ``digests``, it reports the sha256 and size of the files it wrote there, so
     the manifest need not read the site (1.1 GB at 10k providers) back from disk.

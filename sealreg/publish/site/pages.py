@@ -119,7 +119,7 @@ class Site:
         self.certs = group(t.rows("certifications"), "provider_id")
         self.by_provider = group(services, "provider_id")
         #: services with a page, by service_id (the order of the detail tables, so a batch is an id range);
-        #: one per id (ids are a key; if one repeats, the last by name gets the page, as it always did)
+        #: one per id (ids are a key; if one repeats, the last by name gets the page)
         self.pending = sorted(
             {s["service_id"]: s for s in services if s["href"]}.values(), key=lambda s: s["service_id"]
         )

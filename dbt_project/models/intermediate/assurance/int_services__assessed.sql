@@ -1,5 +1,5 @@
 -- One row per published service of the disclosure in force, with every column of the
--- `services` mart: the CSF assessment (engineer A's scoring), the CADA level and the status.
+-- `services` mart: the CSF assessment (`int_services__scored`), the CADA level and the status.
 -- Services revoked more than five years ago are left out (no longer published).
 with
 
