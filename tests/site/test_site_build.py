@@ -214,13 +214,12 @@ def test_copy_of_release_renders_identically(tmp_path: Path, release: Path) -> N
     assert _digest(build_site(copy)) == _digest(release / "site")
 
 
-def test_control_chain_accepts_text_json_and_lists() -> None:
-    from sealreg.publish.site.pages import chain as _chain
+def test_control_chain_text_becomes_its_steps() -> None:
+    from sealreg.publish.site.pages import chain
 
-    assert _chain("a → B AB (SE) → C LLC (US)") == ["a", "B AB (SE)", "C LLC (US)"]
-    assert _chain('[{"name": "B", "country": "SE"}]') == ["B (SE)"]
-    assert _chain([{"name": "B", "country": "SE"}, "C"]) == ["B (SE)", "C"]
-    assert _chain(None) == []
+    assert chain("a → B AB (SE) → C LLC (US)") == ["a", "B AB (SE)", "C LLC (US)"]
+    assert chain("a") == ["a"]
+    assert chain(None) == []
 
 
 def test_home_table_is_paginated_for_browsers_without_javascript(release: Path, monkeypatch) -> None:

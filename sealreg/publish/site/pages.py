@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -57,28 +56,9 @@ def _single(rows: list[dict], column: str) -> Any:
     return ", ".join(values) if values else None
 
 
-def chain(value: Any) -> list[str]:
-    """Control chain as readable steps: "a → B Holding (SE) → C LLC (US)", a JSON/list of entities, or None."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return [step.strip() for step in value.split("→") if step.strip()]
-    if isinstance(value, dict):
-        value = [value]
-    if not isinstance(value, (list, tuple)):
-        return [str(value)]
-    steps = []
-    for item in value:
-        if isinstance(item, dict):
-            name = item.get("name") or item.get("entity_name") or item.get("holder_name") or item.get("entity_id")
-            country = item.get("country")
-            steps.append(f"{name} ({country})" if country else str(name))
-        else:
-            steps.append(str(item))
-    return steps
+def chain(value: str | None) -> list[str]:
+    """Control chain as readable steps: "a → B Holding (SE) → C LLC (US)" as its three steps; None as none."""
+    return [step.strip() for step in (value or "").split("→") if step.strip()]
 
 
 class Site:
