@@ -31,6 +31,7 @@ from sealreg.publish.site.filters import (
     yes_no,
 )
 from sealreg.publish.site.rows import (
+    NOT_IN_FORCE,
     criteria_rows,
     figure,
     gate_rows,
@@ -331,5 +332,6 @@ def environment() -> Environment:
         open_source=open_source_badge,
         figure=figure,
         list_page=list_page_name,
+        not_in_force=NOT_IN_FORCE,
     )
     return env

@@ -28,6 +28,8 @@ from sealreg.publish.site.filters import (
     ual_badge,
 )
 
+#: statuses whose levels are not in force: their badges are greyed wherever the service is listed
+NOT_IN_FORCE = ("suspended", "revoked")
 SERVICE_ROOT = "../"  # objective and criteria rows are on service pages only
 ROW_CACHE_SIZE = 200_000  # rendered table rows kept per build (each a few hundred bytes)
 
@@ -94,7 +96,7 @@ def criteria_rows(criteria: list[dict], cache: dict | None = None) -> Markup:
             f'<th scope="row" data-label="Criterion"><code>{h(criterion_id)}</code> {h(title or "")}</th>\n'
             f'<td data-label="Answer">{answer}</td>\n'
             f'<td data-label="Points" class="num">{h(number(points))} / {h(number(max_points))}</td>\n'
-            f'<td data-label="SEAL">{seal_badge(seal, SERVICE_ROOT)}</td>\n'
+            f'<td data-label="Highest SEAL this answer allows">{seal_badge(seal, SERVICE_ROOT)}</td>\n'
             f'<td data-label="Evidence">{safe_link(url)}'
             + (f'<span class="note">{h(note)}</span>' if note else "")
             + ("" if url or note else "—")
@@ -139,7 +141,8 @@ def service_rows(services: list[dict], root: str) -> Markup:
         score = s["sovereignty_score"]
         flags = s["flags"]
         out.append(
-            f'<tr data-open-source="{h(s["open_source_status"] or "undeclared")}">\n'
+            ('<tr class="not-in-force" ' if s["status"] in NOT_IN_FORCE else "<tr ")
+            + f'data-open-source="{h(s["open_source_status"] or "undeclared")}">\n'
             f'<th scope="row" data-label="Service">{link_to(s["href"], s["name"] or s["service_id"], root)}</th>\n'
             f'<td data-label="Provider">{link_to(p["href"], p["legal_name"] or s["provider_id"], root)}</td>\n'
             f'<td data-label="Country">{h(plain(p["country"]))}</td>\n'

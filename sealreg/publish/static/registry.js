@@ -34,6 +34,8 @@
 
   /* Badges, statuses and flags link to their entry on the methodology page (glossary.py anchors). */
   var GLOSSARY = "methodology.html#";
+  /* Statuses whose levels are not in force (rows.py NOT_IN_FORCE): their badges are greyed. */
+  var NOT_IN_FORCE = ["suspended", "revoked"];
 
   function badge(prefix, level) {
     return level === null ? el("span", { "class": "badge" }, "\u2014")
@@ -62,6 +64,7 @@
   /* One row, the same markup as the server writes (site.py _service_rows). */
   function buildRow(d) {
     var tr = document.createElement("tr");
+    if (NOT_IN_FORCE.indexOf(d[9]) !== -1) { tr.className = "not-in-force"; }
     tr.appendChild(cell("th", "Service", link(d[0], d[1])));
     tr.appendChild(cell("td", "Provider", link(d[2], d[3])));
     tr.appendChild(cell("td", "Country", document.createTextNode(d[4])));
