@@ -7,8 +7,12 @@ from typing import Sequence
 
 from markupsafe import Markup, escape
 
-# Level colours (SEAL / UAL 0..4): each carries white text at >= 4.5:1 contrast.
-LEVEL_COLOURS = ("#b91c1c", "#c2410c", "#a16207", "#0e7490", "#15803d")
+# Level colours (SEAL / UAL 0..4) from the Okabe-Ito palette, distinct for colour-blind readers:
+# vermillion, orange, yellow, sky blue, blue. Each segment's number is drawn in the ink of LEVEL_INK
+# (black or white, whichever contrasts more with the colour).
+LEVEL_COLOURS = ("#D55E00", "#E69F00", "#F0E442", "#56B4E9", "#0072B2")
+LEVEL_INK = ("#000000", "#000000", "#000000", "#000000", "#ffffff")
+MIN_SEGMENT = 22  # px: every non-zero segment is at least this wide, so its count can be read
 BAR_COLOUR = "#1d4ed8"
 AXIS_COLOUR = "#4b5563"
 TEXT_COLOUR = "#1f2937"
@@ -107,23 +111,37 @@ def stacked_levels(
         y = top + r * row_h
         body.append(_text(left - 8, y + row_h / 2 + 4, label, "end"))
         x = float(left)
-        for level, count in enumerate(counts):
+        for level, (count, w) in enumerate(zip(counts, _segment_widths(counts, total, plot_w), strict=True)):
             if not count:
                 continue
-            w = plot_w * count / total
             body.append(
                 f'<rect x="{_n(x)}" y="{_n(y + 4)}" width="{_n(w)}" height="{row_h - 8}" '
                 f'fill="{LEVEL_COLOURS[level]}"><title>{escape(label)}, {level_name}-{level}: {count}</title></rect>'
             )
-            if w >= 16:
-                body.append(_text(x + w / 2, y + row_h / 2 + 4, str(count), "middle", "#ffffff"))
+            body.append(_text(x + w / 2, y + row_h / 2 + 4, str(count), "middle", LEVEL_INK[level]))
             x += w
     height = top + len(rows) * row_h + 8
-    desc = f"Number of services at each {level_name} level, per {row_header.lower()}."
+    desc = (
+        f"Number of services at each {level_name} level, per {row_header.lower()}; every segment is labelled "
+        f"with its count and is at least {MIN_SEGMENT} px wide so small counts stay readable."
+    )
     svg = _svg(chart_id, title, desc, height, body)
     headers = (row_header, *(f"{level_name}-{i}" for i in range(5)))
     table_rows = tuple((label, *(str(c) for c in counts)) for label, counts in rows)
     return Chart(chart_id, title, svg, headers, table_rows)
+
+
+def _segment_widths(counts: Sequence[int], total: int, plot_w: float) -> list[float]:
+    """Widths of one bar's segments: proportional to the counts, but each non-zero segment at least
+    MIN_SEGMENT wide (a bar of small counts grows to hold them; the others give way in proportion)."""
+    shown = [c for c in counts if c]
+    if not shown:
+        return [0.0] * len(counts)
+    bar_w = min(plot_w, max(plot_w * sum(shown) / total, MIN_SEGMENT * len(shown)))
+    floor = min(MIN_SEGMENT, bar_w / len(shown))
+    extra = [max(0.0, plot_w * c / total - floor) if c else 0.0 for c in counts]
+    scale = (bar_w - floor * len(shown)) / sum(extra) if sum(extra) > 0 else 0.0
+    return [floor + e * scale if c else 0.0 for c, e in zip(counts, extra, strict=True)]
 
 
 def objective_bars(chart_id: str, objectives: Sequence[dict]) -> Chart:
