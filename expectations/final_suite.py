@@ -205,8 +205,9 @@ DECISIONS = table(
         not_null("decision_id", f"{C}: key column decisions.decision_id is never null"),
         unique("decision_id", f"{C}: decisions key decision_id"),
         not_null("service_id", f"{A} §5: a decision names a service"),
-        in_set("action", ["suspend", "revoke", "reinstate", "transfer"],
-               f"{A} §5: action suspend|revoke|reinstate; docs/security.md: transfer"),
+        in_set("action", ["suspend", "revoke", "reinstate", "transfer", "withdraw"],
+               f"{A} §5: action suspend|revoke|reinstate; docs/security.md: transfer; "
+               "withdraw corrects an erroneous decision"),
     ],
     "may be empty",
 )

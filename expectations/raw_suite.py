@@ -226,8 +226,9 @@ DECISIONS = table(
         unique("decision_id", "assurance-rules §5: decision_id is unique"),
         unique("seq", "docs/design.md: the decision log is one hash chain, seq unique"),
         not_null("service_id", "assurance-rules §5: a decision names a service"),
-        in_set("action", ["suspend", "revoke", "reinstate", "transfer"],
-               "assurance-rules §5: action suspend|revoke|reinstate; docs/security.md: transfer"),
+        in_set("action", ["suspend", "revoke", "reinstate", "transfer", "withdraw"],
+               "assurance-rules §5: action suspend|revoke|reinstate; docs/security.md: transfer; "
+               "withdraw corrects an erroneous decision"),
         not_null("decided_at", "assurance-rules §5: decided_at is required"),
     ],
 )

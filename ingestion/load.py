@@ -47,7 +47,8 @@ RAW_TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
     "open_source_licenses": [("disclosure_id", S), ("service_id", S), ("repository", S), ("license", S),
                              ("license_id", S), ("is_exception", BOOL)],
     "decisions": [("decision_id", S), ("seq", I32), ("service_id", S), ("action", S), ("reason", S),
-                  ("decided_by", S), ("decided_at", TS), ("prev_hash", S), ("hash", S)],
+                  ("decided_by", S), ("decided_at", TS), ("prev_hash", S), ("hash", S), ("legal_basis", S),
+                  ("withdraws", S)],
     "rejections": [("run_id", S), ("file", S), ("code", S), ("path", S), ("message", S)],
     "input_files": [("file_name", S), ("file_sha256", S), ("size_bytes", I64), ("status", S),
                     ("disclosure_id", S)],
@@ -200,7 +201,8 @@ def build_tables(
         c.add("input_files", f.file_name, f.file_sha256, f.size_bytes, f.status, f.disclosure_id)
     for d in decisions or ():
         c.add("decisions", d.get("decision_id"), d.get("seq"), d.get("service_id"), d.get("action"),
-              d.get("reason"), d.get("decided_by"), utc_naive(d.get("decided_at")), d.get("prev_hash"), d.get("hash"))
+              d.get("reason"), d.get("decided_by"), utc_naive(d.get("decided_at")), d.get("prev_hash"), d.get("hash"),
+              d.get("legal_basis"), d.get("withdraws"))
     names = [t for t in RAW_TABLES if t != "decisions" or decisions is not None]
     return {name: c.table(name) for name in names}
 

@@ -57,8 +57,12 @@ CREATE TABLE IF NOT EXISTS raw.open_source_licenses (
 );
 CREATE TABLE IF NOT EXISTS raw.decisions (
     decision_id VARCHAR, seq INTEGER, service_id VARCHAR, action VARCHAR, reason VARCHAR,
-    decided_by VARCHAR, decided_at TIMESTAMP, prev_hash VARCHAR, hash VARCHAR
+    decided_by VARCHAR, decided_at TIMESTAMP, prev_hash VARCHAR, hash VARCHAR,
+    legal_basis VARCHAR, withdraws VARCHAR
 );
+-- added after the first releases: warehouses created before get them at the end, in the same order
+ALTER TABLE raw.decisions ADD COLUMN IF NOT EXISTS legal_basis VARCHAR;
+ALTER TABLE raw.decisions ADD COLUMN IF NOT EXISTS withdraws VARCHAR;
 CREATE TABLE IF NOT EXISTS raw.rejections (
     run_id VARCHAR, file VARCHAR, code VARCHAR, path VARCHAR, message VARCHAR
 );

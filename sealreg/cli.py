@@ -106,17 +106,28 @@ def cmd_refresh(args) -> int:
 
 # --- decide ------------------------------------------------------------------------------------
 def cmd_decide(args) -> int:
-    from sealreg.decisions import DecisionRefused, append_decision, known_service_ids_from_current
+    from sealreg.decisions import DecisionRefused, append_decision, known_service_ids_from_current, status_after
 
     home = _home(args)
     try:
         record = append_decision(home, args.service_id, args.action, args.reason, args.by,
-                                 known_service_ids=known_service_ids_from_current(home), to_provider=args.to)
+                                 known_service_ids=known_service_ids_from_current(home), to_provider=args.to,
+                                 legal_basis=args.legal_basis, withdraws=args.withdraws, dry_run=args.dry_run)
     except DecisionRefused as exc:
         err.print(f"sealreg decide: refused: {exc}", markup=False)
         return 1
-    console.print(f"recorded {record['decision_id']}: {record['action']} {record['service_id']} "
-                  f"({record['decided_at']}); it takes effect at the next refresh", markup=False)
+    what = f"{record['action']} {record['service_id']}" + (f" ({record['withdraws']})" if args.withdraws else "")
+    if not args.dry_run:
+        console.print(f"recorded {record['decision_id']}: {what} ({record['decided_at']}); "
+                      "it takes effect at the next refresh", markup=False)
+        return 0
+    status, by = status_after(home, record)
+    now = _published_status(home, record["service_id"])
+    then = (f"{status} (by {by}), not eligible for tenders" if status
+            else "the status its disclosure gives (no decision in force)")
+    console.print(f"dry run, nothing written: would record {record['decision_id']}: {what}, by {record['decided_by']}"
+                  + (f", legal basis {record['legal_basis']}" if record.get("legal_basis") else "")
+                  + f"\n  published now: {now}\n  next release:  {then}", markup=False)
     return 0
 
 
@@ -151,6 +162,16 @@ def cmd_enroll(args) -> int:
                       f"{record['fingerprint']}; from the next refresh its disclosures must carry a valid "
                       "<file>.sig")
     return 0
+
+
+def _published_status(home: Path, service_id: str) -> str:
+    from sealreg.queries import NoRelease, lookup
+
+    try:
+        entry = lookup(home, service_id)
+    except NoRelease:
+        return "no release yet"
+    return f"{entry['status']} ({entry['status_reason']})" if entry else "not published"
 
 
 # --- lookup ------------------------------------------------------------------------------------
@@ -464,11 +485,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("decide", help="record a regulator decision (applied at the next refresh)")
     p.add_argument("service_id", help="the service the decision is about")
-    p.add_argument("--action", required=True, choices=["suspend", "revoke", "reinstate", "transfer"],
-                   help="what is decided (a transfer gives the service id to another provider)")
+    p.add_argument("--action", required=True, choices=["suspend", "revoke", "reinstate", "transfer", "withdraw"],
+                   help="what is decided: a transfer gives the service id to another provider; a withdraw "
+                        "corrects an erroneous decision named by --withdraws")
     p.add_argument("--to", metavar="PROVIDER_ID", help="transfer: the provider the service id goes to")
+    p.add_argument("--withdraws", metavar="DECISION_ID", help="with --action withdraw: the erroneous decision")
     p.add_argument("--reason", required=True, help="the reason, published with the decision")
-    p.add_argument("--by", required=True, help="name of the deciding official")
+    p.add_argument("--legal-basis", metavar="TEXT", help="the legal basis, published with the decision")
+    p.add_argument("--by", required=True, metavar="ROLE_OR_ID",
+                   help="the deciding official's role or staff id, e.g. registry-officer-2 (published; personal "
+                        "names are refused unless SEALREG_PUBLISH_PERSONAL_NAMES=1)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="check the decision and show what the next release would show; write nothing")
     p.add_argument("--home", help=HOME_HELP)
     p.set_defaults(func=cmd_decide)
 

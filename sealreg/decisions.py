@@ -32,12 +32,16 @@ from sealreg.config import RegistryHome
 from sealreg.durable import fsync_dir
 
 if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     from sealreg.config import RunContext
 
-ACTIONS = ("suspend", "revoke", "reinstate", "transfer")
+ACTIONS = ("suspend", "revoke", "reinstate", "transfer", "withdraw")
 TRANSFER = "transfer"  # gives a service id to another provider (field `to_provider`, only in these records)
 TO_PROVIDER = "to_provider"
 _PROVIDER_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
+#: What a suspend or revoke in force makes of the service's status.
+STATUS_OF = {"suspend": "suspended", "revoke": "revoked"}
 GENESIS_HASH = "0" * 64
 FIELDS = (
     "decision_id",
@@ -54,6 +58,13 @@ FIELDS = (
 )
 #: Columns of `raw.decisions` (the signature fields stay in the log and in the release's copy of it).
 ROW_FIELDS = tuple(f for f in FIELDS if f not in ("key_sha256", "signature"))
+#: Written only when given, so records without them hash as before: the legal basis of the decision,
+#: and for a `withdraw` the decision id it withdraws (an erroneous decision; the log stays append-only).
+OPTIONAL_FIELDS = ("legal_basis", "withdraws")
+#: `--by` names an official's role or staff id (e.g. `registry-officer-2`, `ANSSI`), never a personal name.
+DECIDED_BY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$")
+#: Environment switch that lets `--by` hold a personal name (published as given).
+PERSONAL_NAMES_ENV = "SEALREG_PUBLISH_PERSONAL_NAMES"
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _DECIDED_AT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 
@@ -148,9 +159,11 @@ def check_chain(data: bytes) -> tuple[list[dict[str, Any]], list[str]]:
     for lineno, rec in lines:
         where = f"line {lineno}"
         extra = {TO_PROVIDER} if isinstance(rec, dict) and rec.get("action") == TRANSFER else set()
-        if not isinstance(rec, dict) or set(rec) != set(FIELDS) | extra:
+        needed = set(FIELDS) | extra
+        if not isinstance(rec, dict) or not needed <= set(rec) <= needed | set(OPTIONAL_FIELDS):
             got = sorted(rec) if isinstance(rec, dict) else type(rec).__name__
-            problems.append(f"{where}: expected fields {sorted(FIELDS)}, got {got}")
+            problems.append(f"{where}: expected fields {sorted(FIELDS)} (and optionally "
+                            f"{', '.join(OPTIONAL_FIELDS)}), got {got}")
             break
         expected_seq = len(records) + 1
         if rec["seq"] != expected_seq or isinstance(rec["seq"], bool):
@@ -167,6 +180,9 @@ def check_chain(data: bytes) -> tuple[list[dict[str, Any]], list[str]]:
             break
         if rec["action"] not in ACTIONS:
             problems.append(f"{where}: unknown action {rec['action']!r}")
+            break
+        if (rec["action"] == "withdraw") != ("withdraws" in rec):
+            problems.append(f"{where}: a withdraw (and only a withdraw) names the decision it withdraws")
             break
         if not isinstance(rec["decided_at"], str) or not _DECIDED_AT.match(rec["decided_at"]):
             problems.append(f"{where}: decided_at {rec['decided_at']!r} is not UTC ISO (YYYY-MM-DDTHH:MM:SSZ)")
@@ -194,22 +210,60 @@ def _read_locked(path: Path) -> bytes:
 
 
 # --- public API ------------------------------------------------------------------------------
-def append_decision(
-    ctx_or_home: "RunContext | RegistryHome | Path | str",
-    service_id: str,
-    action: str,
-    reason: str,
-    decided_by: str,
-    known_service_ids: set[str],
-    decided_at: dt.datetime | None = None,
-    to_provider: str | None = None,
-) -> dict[str, Any]:
-    """Append one decision to the home's log and return the record written.
+def effective_decision(records: list[dict[str, Any]], service_id: str) -> dict[str, Any] | None:
+    """The decision of the log that sets the service's status: its latest (decided_at, seq) suspend,
+    revoke or reinstate that no withdraw names, or None. The log's own consistency check for
+    `append_decision`; what is published is decided by dbt (`int_decisions__flagged`)."""
+    withdrawn = {r["withdraws"] for r in records if r["action"] == "withdraw"}
+    own = [r for r in records if r["service_id"] == service_id and r["action"] in ("suspend", "revoke", "reinstate")
+           and r["decision_id"] not in withdrawn]
+    return max(own, key=lambda r: (r["decided_at"], r["seq"]), default=None)
 
-    Raises DecisionRefused (nothing written) for an unknown service, an action other than
-    suspend|revoke|reinstate, an empty reason / decided_by, or a damaged existing log (a broken
-    chain is never extended).
-    """
+
+def status_after(
+    ctx_or_home: "RunContext | RegistryHome | Path | str", record: dict[str, Any]
+) -> tuple[str | None, str | None]:
+    """(status, decision id) the decisions set for the record's service once `record` is in the log
+    (None, None: no decision in force, the disclosure's own status applies)."""
+    records, _ = check_chain(_read_locked(log_path(ctx_or_home)))
+    decision = effective_decision([*records, record], record["service_id"])
+    status = STATUS_OF.get(decision["action"]) if decision else None
+    return status, decision["decision_id"] if status else None
+
+
+def _refuse_no_op(records: list[dict[str, Any]], record: dict[str, Any]) -> None:
+    """DecisionRefused when the decision would change nothing (or withdraws something it cannot)."""
+    sid, action = record["service_id"], record["action"]
+    if action == TRANSFER:  # gives the id to another provider; checked by _check_arguments
+        return
+    if action == "withdraw":
+        target = next((r for r in records if r["decision_id"] == record["withdraws"]), None)
+        if target is None or target["service_id"] != sid:
+            raise DecisionRefused(f"{record['withdraws']!r} is not a decision about {sid}")
+        if target["action"] == "withdraw":
+            raise DecisionRefused(f"{target['decision_id']} is itself a withdrawal; it cannot be withdrawn")
+        done = next((r for r in records if r.get("withdraws") == target["decision_id"]), None)
+        if done:
+            raise DecisionRefused(f"{target['decision_id']} was already withdrawn by {done['decision_id']}")
+        return
+    before = effective_decision(records, sid)
+    now = STATUS_OF.get(before["action"]) if before else None
+    named = f"{now} by {before['decision_id']}" if now else "not suspended or revoked"
+    if before is not None and record["decided_at"] < before["decided_at"]:
+        raise DecisionRefused(f"{sid}: decided_at {record['decided_at']} is before {before['decision_id']} "
+                              f"({before['decided_at']}); the decision would not take effect")
+    if action == "reinstate" and now is None:
+        raise DecisionRefused(f"{sid} is {named}: there is nothing to reinstate")
+    if now == STATUS_OF.get(action):
+        raise DecisionRefused(f"{sid} is already {named}: a second {action} would change nothing "
+                              "(to correct the first, withdraw it)")
+    if now == "revoked" and action == "suspend":
+        raise DecisionRefused(f"{sid} is {named}: a suspension would lift the revocation "
+                              f"(reinstate it, or withdraw {before['decision_id']} if it was an error)")
+
+
+def _check_arguments(service_id, action, reason, decided_by, known_service_ids, legal_basis, withdraws,
+                     to_provider) -> None:
     if not isinstance(service_id, str) or not service_id.strip():
         raise DecisionRefused("service id is empty")
     if (action == TRANSFER) != (to_provider is not None):
@@ -223,20 +277,92 @@ def append_decision(
     if not isinstance(reason, str) or not reason.strip():
         raise DecisionRefused("a reason is required")
     if not isinstance(decided_by, str) or not decided_by.strip():
-        raise DecisionRefused("the deciding person or body (--by) is required")
-    for label, text, multiline in (("the reason", reason, True), ("--by", decided_by, False)):
+        raise DecisionRefused("the deciding official's role or id (--by) is required")
+    if not DECIDED_BY.match(decided_by.strip()) and os.environ.get(PERSONAL_NAMES_ENV) != "1":
+        raise DecisionRefused(f"--by {decided_by.strip()!r}: give the official's role or staff id (letters, digits, "
+                              f". _ : / -, no spaces, e.g. registry-officer-2); personal names are not published "
+                              f"unless {PERSONAL_NAMES_ENV}=1")
+    if legal_basis is not None and (not isinstance(legal_basis, str) or not legal_basis.strip()):
+        raise DecisionRefused("--legal-basis is empty")
+    for label, text, multiline in (("the reason", reason, True), ("--by", decided_by, False),
+                                   ("--legal-basis", legal_basis or "", False)):
         if why := text_problem(text.strip(), multiline):
             raise DecisionRefused(f"{label} {why}")
+    if (action == "withdraw") != bool(withdraws):
+        raise DecisionRefused("a withdraw names the decision it withdraws (--withdraws DECISION_ID), "
+                              "and only a withdraw does")
+
+
+def _new_record(records, service_id, action, reason, decided_by, when, legal_basis, withdraws, to_provider,
+                key: "Ed25519PrivateKey | None" = None) -> dict[str, Any]:
+    """The next record of the log, signed with `key` (unsigned for a dry run); refused when a no-op."""
+    from sealreg.publish.signing import public_key_fingerprint, public_key_pem, sign
+
+    seq = len(records) + 1
+    record: dict[str, Any] = {
+        "decision_id": f"dec-{seq:06d}",
+        "seq": seq,
+        "service_id": service_id,
+        "action": action,
+        "reason": reason.strip(),
+        "decided_by": decided_by.strip(),
+        "decided_at": when,
+        "prev_hash": records[-1]["hash"] if records else GENESIS_HASH,
+    }
+    if legal_basis is not None:
+        record["legal_basis"] = legal_basis.strip()
+    if withdraws:
+        record["withdraws"] = withdraws
+    if action == TRANSFER:
+        record[TO_PROVIDER] = to_provider
+    _refuse_no_op(records, record)
+    if key is not None:
+        record["key_sha256"] = public_key_fingerprint(public_key_pem(key))
+    record["hash"] = record_hash(record)
+    if key is not None:
+        record["signature"] = sign(record["hash"].encode("ascii"), key)
+    return record
+
+
+def append_decision(
+    ctx_or_home: "RunContext | RegistryHome | Path | str",
+    service_id: str,
+    action: str,
+    reason: str,
+    decided_by: str,
+    known_service_ids: set[str],
+    decided_at: dt.datetime | None = None,
+    to_provider: str | None = None,
+    *,
+    legal_basis: str | None = None,
+    withdraws: str | None = None,
+    dry_run: bool = False,
+) -> dict[str, Any]:
+    """Append one decision to the home's log and return the record written (with `dry_run`, the
+    record that would be written; nothing is written).
+
+    Raises DecisionRefused (nothing written) for an unknown service, an unknown action, an empty
+    reason, a `decided_by` that is not a role or id, a decision that would change nothing (a second
+    suspension, a reinstatement of a service in good standing, ...), a withdraw that names no
+    withdrawable decision of the service, or a damaged existing log (a broken chain is never extended).
+    """
+    _check_arguments(service_id, action, reason, decided_by, known_service_ids, legal_basis, withdraws, to_provider)
     when = format_decided_at(decided_at or dt.datetime.now(dt.timezone.utc))
+
+    path = log_path(ctx_or_home)
+    if dry_run:
+        records, problems = check_chain(_read_locked(path))
+        if problems:
+            raise DecisionRefused(f"the decision log is damaged, fix it first: {path}: " + "; ".join(problems))
+        return _new_record(records, service_id, action, reason, decided_by, when, legal_basis, withdraws,
+                           to_provider)
     from sealreg.publish.keys import KeyChangeRefused, decision_signing_key
-    from sealreg.publish.signing import KeyFileError, public_key_fingerprint, public_key_pem, sign
+    from sealreg.publish.signing import KeyFileError
 
     try:
         key = decision_signing_key(RegistryHome.of(ctx_or_home))
     except (KeyChangeRefused, KeyFileError) as exc:
         raise DecisionRefused(f"cannot sign the decision: {exc}") from None
-
-    path = log_path(ctx_or_home)
     created_dir = not path.parent.exists()
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
@@ -248,21 +374,8 @@ def append_decision(
             records, problems = check_chain(existing)
             if problems:  # a damaged chain is never extended
                 raise DecisionRefused(f"the decision log is damaged, fix it first: {path}: " + "; ".join(problems))
-            seq = len(records) + 1
-            record: dict[str, Any] = {
-                "decision_id": f"dec-{seq:06d}",
-                "seq": seq,
-                "service_id": service_id,
-                "action": action,
-                "reason": reason.strip(),
-                "decided_by": decided_by.strip(),
-                "decided_at": when,
-                "prev_hash": records[-1]["hash"] if records else GENESIS_HASH,
-                "key_sha256": public_key_fingerprint(public_key_pem(key)),
-                **({TO_PROVIDER: to_provider} if action == TRANSFER else {}),
-            }
-            record["hash"] = record_hash(record)
-            record["signature"] = sign(record["hash"].encode("ascii"), key)
+            record = _new_record(records, service_id, action, reason, decided_by, when, legal_basis,
+                                 withdraws, to_provider, key)
             line = canonical_json(record) + b"\n"
             written = os.write(fd, line)
             if written != len(line):  # pragma: no cover - regular files do not short-write
@@ -304,7 +417,8 @@ def read_decisions(ctx_or_home: "RunContext | RegistryHome | Path | str") -> lis
         raise DecisionLogError(f"{path}: " + "; ".join(problems))
     rows = []
     for rec in records:
-        row = {k: rec[k] for k in ROW_FIELDS + ((TO_PROVIDER,) if rec["action"] == TRANSFER else ())}
+        extra = (TO_PROVIDER,) if rec["action"] == TRANSFER else ()
+        row = {k: rec.get(k) for k in ROW_FIELDS + OPTIONAL_FIELDS + extra}
         row["decided_at"] = dt.datetime.strptime(rec["decided_at"], "%Y-%m-%dT%H:%M:%SZ")
         rows.append(row)
     return rows

@@ -56,7 +56,7 @@ def test_decide_refuses_unknown_service_bad_action_and_empty_reason(sample_home,
     assert bad_action.returncode == 2
     assert not log.exists() or log.read_text() == ""
     ok = sealreg_cli("decide", "aurora-compute", "--action", "suspend", "--reason", "audit under review",
-                     "--by", "Registry Officer", "--home", str(home))
+                     "--by", "registry-officer", "--home", str(home))
     assert ok.returncode == 0, ok.stderr
     record = json.loads(log.read_text().splitlines()[-1])
     assert (record["service_id"], record["action"], record["reason"]) == (
@@ -143,3 +143,33 @@ def test_shortlist_open_source_first_ranks_open_source_services_before_all_other
     assert "open_source" not in {r["open_source_status"] for r in rows[n_open:]}
     plain = list(csv.DictReader(io.StringIO(sealreg_cli("shortlist", "--csv", "--home", str(sample_home)).stdout)))
     assert plain[0]["service_id"] != rows[0]["service_id"]  # the samples' best score is not open source
+
+
+def test_decide_refuses_no_ops_previews_with_dry_run_and_withdraws_by_id(sample_home, tmp_path):
+    home = tmp_path / "home"
+    shutil.copytree(sample_home, home, symlinks=True)
+    log = home / "decisions" / "log.jsonl"
+
+    def decide(*args):
+        return sealreg_cli("decide", "aurora-compute", *args, "--by", "registry-officer-2", "--home", str(home))
+
+    never = decide("--action", "reinstate", "--reason", "x")
+    assert never.returncode == 1 and "nothing to reinstate" in never.stderr
+    preview = decide("--action", "suspend", "--reason", "audit under review", "--legal-basis", "CSA Art. 27",
+                     "--dry-run")
+    assert preview.returncode == 0, preview.stderr
+    out = " ".join(preview.stdout.split())
+    assert "nothing written" in out and "published now: listed" in out and "next release: suspended" in out
+    assert not log.exists() or log.read_text() == ""
+    assert decide("--action", "suspend", "--reason", "audit under review", "--legal-basis", "CSA Art. 27"
+                  ).returncode == 0
+    again = decide("--action", "suspend", "--reason", "a new reason")
+    assert again.returncode == 1 and "already suspended by dec-000001" in again.stderr
+    fix = decide("--action", "withdraw", "--withdraws", "dec-000001", "--reason", "wrong service")
+    assert fix.returncode == 0, fix.stderr
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [(r["action"], r.get("withdraws"), r.get("legal_basis")) for r in records] == [
+        ("suspend", None, "CSA Art. 27"), ("withdraw", "dec-000001", None)]
+    named = sealreg_cli("decide", "aurora-compute", "--action", "suspend", "--reason", "x", "--by", "Jane Doe",
+                        "--home", str(home))
+    assert named.returncode == 1 and "role or staff id" in named.stderr

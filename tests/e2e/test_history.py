@@ -46,7 +46,7 @@ def two_nights(tmp_path_factory):
     doc["disclosure_id"] = doc["disclosure_id"] + "-rev2"
     doc["submitted_at"] = f"{BETWEEN}T08:00:00Z"
     (inbox / f"zz-{changed_file.stem}-rev2.json").write_text(json.dumps(doc, indent=2))
-    append_decision(home, suspended_id, "suspend", "audit evidence under review", "Registry Officer",
+    append_decision(home, suspended_id, "suspend", "audit evidence under review", "registry-officer",
                     known_service_ids={suspended_id},
                     decided_at=dt.datetime(2026, 11, 29, 10, 0, tzinfo=dt.timezone.utc))
     _refresh(inbox, home, NIGHT_2)
@@ -157,3 +157,18 @@ def test_an_unchanged_expired_service_neither_changes_nor_starts_a_new_period(tw
     assert {n for _, n in periods} == {1}
     reason = _query(home, "select status_reason from services where service_id = ?", [expired[0]])[0][0]
     assert "was in date until" in reason and "days old" not in reason
+
+
+def test_a_withdrawn_suspension_no_longer_sets_the_status(two_nights, tmp_path):
+    home, inbox = tmp_path / "home", two_nights["inbox"]
+    shutil.copytree(two_nights["home"], home, symlinks=True)
+    sid = two_nights["suspended"]
+    (dec,) = _query(home, "select decision_id from decisions where service_id = ? and in_force", [sid])[0]
+    append_decision(home, sid, "withdraw", "recorded for the wrong service", "registry-officer", {sid},
+                    withdraws=dec, decided_at=dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.timezone.utc))
+    _refresh(inbox, home, NIGHT_2)
+    assert _query(home, "select status, tender_eligible from services where service_id = ?", [sid]) == [
+        ("listed", True)]
+    assert _query(home, "select decision_id, action, withdraws, withdrawn_by, in_force from decisions "
+                        "where service_id = ? order by seq", [sid]) == [
+        (dec, "suspend", None, "dec-000002", False), ("dec-000002", "withdraw", dec, None, False)]

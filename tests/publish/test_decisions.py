@@ -81,7 +81,7 @@ def test_chain_and_record_shape(home):
     rows = read_decisions(home)
     assert [r["decision_id"] for r in rows] == ["dec-000001", "dec-000002", "dec-000003"]
     assert list(rows[0]) == ["decision_id", "seq", "service_id", "action", "reason", "decided_by",
-                             "decided_at", "prev_hash", "hash"]
+                             "decided_at", "prev_hash", "hash", "legal_basis", "withdraws"]
     assert rows[0]["decided_at"] == dt.datetime(2026, 3, 1, 9, 30, 15)  # naive UTC, like raw.decisions
     assert rows[2]["reason"] == 'Ünïcode reason, "quoted"\nsecond line'
 
@@ -162,8 +162,9 @@ def test_truncation_detected_against_release_anchor(home):
 
 
 def _worker(home: str, n: int, tag: str) -> None:
-    for i in range(n):
-        append_decision(home, "svc-a", "suspend", f"{tag} {i}", tag, KNOWN)
+    for i in range(n):  # each worker suspends and reinstates its own service (no decision is a no-op)
+        action = "suspend" if i % 2 == 0 else "reinstate"
+        append_decision(home, f"svc-{tag}", action, f"{tag} {i}", tag, {f"svc-{tag}"})
 
 
 def test_concurrent_appends_keep_a_valid_chain(home):
@@ -218,7 +219,7 @@ def test_the_refresh_refuses_a_log_that_does_not_extend_the_last_release(ctx):
     original = ctx.paths.decisions_log.read_bytes()
     # an insider with the key rewrites the chain from the start: every record is validly signed
     ctx.paths.decisions_log.unlink()
-    append_decision(ctx, "svc-b", "reinstate", "never suspended", "ANSSI", {"svc-b"})
+    append_decision(ctx, "svc-b", "revoke", "rewritten history", "ANSSI", {"svc-b"})
     with pytest.raises(DecisionLogError, match="line 1: not the decision release 2026-03-01-001 rests on"):
         steps.ingest(ctx)
     ctx.paths.decisions_log.write_bytes(b"")  # or cuts it off
@@ -227,3 +228,58 @@ def test_the_refresh_refuses_a_log_that_does_not_extend_the_last_release(ctx):
     ctx.paths.decisions_log.write_bytes(original)
     append_decision(ctx, "svc-b", "reinstate", "new audit", "ANSSI", {"svc-b"})  # extending it is fine
     assert [r["seq"] for r in read_decisions(ctx)] == [1, 2]
+
+
+# --- no-op refusals, withdraw, legal basis, dry run, role or id -------------------------------
+@pytest.mark.parametrize("history, action, why", [
+    ([], "reinstate", "nothing to reinstate"),
+    (["suspend"], "suspend", "already suspended by dec-000001"),
+    (["revoke"], "revoke", "already revoked by dec-000001"),
+    (["revoke"], "suspend", "would lift the revocation"),
+    (["suspend", "reinstate"], "reinstate", "nothing to reinstate"),
+])
+def test_a_decision_that_changes_nothing_is_refused_and_not_logged(home, history, action, why):
+    for i, earlier in enumerate(history):
+        append_decision(home, "svc-a", earlier, "r", "ANSSI", KNOWN, decided_at=T0 + dt.timedelta(hours=i))
+    before = log_path(home).read_bytes() if history else b""
+    with pytest.raises(DecisionRefused, match=why):
+        append_decision(home, "svc-a", action, "again", "ANSSI", KNOWN, decided_at=T0 + dt.timedelta(days=1))
+    assert (log_path(home).read_bytes() if log_path(home).exists() else b"") == before
+
+
+def test_a_withdraw_names_the_erroneous_decision_and_keeps_the_log_append_only(home):
+    first = append_decision(home, "svc-a", "suspend", "r", "ANSSI", KNOWN, decided_at=T0, legal_basis="CSA Art. 27")
+    wrong = append_decision(home, "svc-a", "revoke", "wrong service", "ANSSI", KNOWN,
+                            decided_at=T0 + dt.timedelta(hours=1))
+    fix = append_decision(home, "svc-a", "withdraw", "entered for the wrong service", "ANSSI", KNOWN,
+                          decided_at=T0 + dt.timedelta(hours=2), withdraws=wrong["decision_id"])
+    assert fix["withdraws"] == "dec-000002" and first["legal_basis"] == "CSA Art. 27"
+    assert "withdraws" not in first and "legal_basis" not in wrong  # optional fields only when given
+    assert verify_decisions(log_path(home)) == []
+    rows = read_decisions(home)
+    assert [(r["action"], r["withdraws"], r["legal_basis"]) for r in rows] == [
+        ("suspend", None, "CSA Art. 27"), ("revoke", None, None), ("withdraw", "dec-000002", None)]
+    # the suspension is in force again: a second one is a no-op; the withdrawn revoke cannot be withdrawn twice
+    with pytest.raises(DecisionRefused, match="already suspended by dec-000001"):
+        append_decision(home, "svc-a", "suspend", "x", "ANSSI", KNOWN)
+    with pytest.raises(DecisionRefused, match="already withdrawn by dec-000003"):
+        append_decision(home, "svc-a", "withdraw", "x", "ANSSI", KNOWN, withdraws="dec-000002")
+    for bad in ("dec-000009", None):
+        with pytest.raises(DecisionRefused):
+            append_decision(home, "svc-a", "withdraw", "x", "ANSSI", KNOWN, withdraws=bad)
+    with pytest.raises(DecisionRefused, match="not a decision about svc-b"):
+        append_decision(home, "svc-b", "withdraw", "x", "ANSSI", KNOWN, withdraws="dec-000001")
+
+
+def test_dry_run_returns_the_record_and_writes_nothing(home):
+    record = append_decision(home, "svc-a", "suspend", "r", "ANSSI", KNOWN, dry_run=True)
+    assert record["decision_id"] == "dec-000001" and record["hash"] == record_hash(record)
+    assert not log_path(home).exists()
+
+
+@pytest.mark.parametrize("by", ["Jane Doe", "Dr. Müller", "a b"])
+def test_by_is_a_role_or_id_unless_personal_names_are_configured(home, by, monkeypatch):
+    with pytest.raises(DecisionRefused, match="role or staff id"):
+        append_decision(home, "svc-a", "suspend", "r", by, KNOWN)
+    monkeypatch.setenv("SEALREG_PUBLISH_PERSONAL_NAMES", "1")
+    assert append_decision(home, "svc-a", "suspend", "r", by, KNOWN)["decided_by"] == by

@@ -17,7 +17,9 @@ renamed as (
         cast(decided_by as varchar) as decided_by,
         cast(decided_at as timestamp) as decided_at,
         cast(prev_hash as varchar) as prev_hash,
-        cast(hash as varchar) as hash
+        cast(hash as varchar) as hash,
+        cast(legal_basis as varchar) as legal_basis,
+        cast(withdraws as varchar) as withdraws
     from source
 
 )

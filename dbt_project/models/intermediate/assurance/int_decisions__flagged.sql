@@ -1,8 +1,11 @@
 -- Regulator decisions (spec §5) known on the evaluation date, flagged with what is in force.
 --   * known at as_of: decided_at < as_of + 1 day (any time on the evaluation date counts);
 --     later decisions (only possible in a backfill) are left out;
---   * latest per service wins: order by decided_at, then seq (the log's append order); a transfer
---     (a service id given to another provider, applied by ingestion) is ranked apart and never in force;
+--   * a `withdraw` record corrects an erroneous decision (the log stays append-only): the decision
+--     it names (`withdraws`) and the withdraw itself never set a status (`withdrawn_by` names it);
+--   * latest per service wins among the rest: order by decided_at, then seq (the log's append order);
+--     a transfer (a service id given to another provider, applied by ingestion) is ranked apart and
+--     never in force;
 --   * in force: the latest decision of its service, and it is a suspend or a revoke
 --     (a reinstate lifts the earlier decision: nothing is in force);
 --   * a revoked service stays published for five years: through decided_at's date + 5 calendar
@@ -16,15 +19,33 @@ decisions as (
 
 ),
 
+withdrawals as (
+
+    select withdraws as decision_id, min(decision_id) as withdrawn_by
+    from decisions
+    where action = 'withdraw'
+    group by withdraws
+
+),
+
+effective as (
+
+    select decisions.*, withdrawals.withdrawn_by
+    from decisions
+    left join withdrawals on decisions.decision_id = withdrawals.decision_id
+
+),
+
 ranked as (
 
     select
         *,
-        row_number() over (
-            partition by service_id, action = 'transfer'
+        action not in ('withdraw', 'transfer') and withdrawn_by is null
+        and row_number() over (
+            partition by service_id, action not in ('withdraw', 'transfer') and withdrawn_by is null
             order by decided_at desc, seq desc, decision_id desc
         ) = 1 as is_latest
-    from decisions
+    from effective
 
 )
 
@@ -36,6 +57,9 @@ select
     reason,
     decided_by,
     decided_at,
+    legal_basis,
+    withdraws,
+    withdrawn_by,
     is_latest,
     is_latest and action in ('suspend', 'revoke') as in_force,
     case action when 'suspend' then 'suspended' when 'revoke' then 'revoked' end as status_if_in_force,
@@ -45,5 +69,6 @@ select
     case action when 'suspend' then 'suspended' when 'revoke' then 'revoked' else action end
         || ' by decision ' || decision_id
         || ' of ' || strftime(decided_at, '%Y-%m-%d')
+        || coalesce(' under ' || legal_basis, '')
         || ': ' || coalesce(reason, 'no reason given') as status_reason
 from ranked
