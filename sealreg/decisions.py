@@ -278,16 +278,16 @@ def _check_arguments(service_id, action, reason, decided_by, known_service_ids, 
         raise DecisionRefused("a reason is required")
     if not isinstance(decided_by, str) or not decided_by.strip():
         raise DecisionRefused("the deciding official's role or id (--by) is required")
-    if not DECIDED_BY.match(decided_by.strip()) and os.environ.get(PERSONAL_NAMES_ENV) != "1":
-        raise DecisionRefused(f"--by {decided_by.strip()!r}: give the official's role or staff id (letters, digits, "
-                              f". _ : / -, no spaces, e.g. registry-officer-2); personal names are not published "
-                              f"unless {PERSONAL_NAMES_ENV}=1")
     if legal_basis is not None and (not isinstance(legal_basis, str) or not legal_basis.strip()):
         raise DecisionRefused("--legal-basis is empty")
     for label, text, multiline in (("the reason", reason, True), ("--by", decided_by, False),
                                    ("--legal-basis", legal_basis or "", False)):
         if why := text_problem(text.strip(), multiline):
             raise DecisionRefused(f"{label} {why}")
+    if not DECIDED_BY.match(decided_by.strip()) and os.environ.get(PERSONAL_NAMES_ENV) != "1":
+        raise DecisionRefused(f"--by {decided_by.strip()!r}: give the official's role or staff id (letters, digits, "
+                              f". _ : / -, no spaces, e.g. registry-officer-2); personal names are not published "
+                              f"unless {PERSONAL_NAMES_ENV}=1")
     if (action == "withdraw") != bool(withdraws):
         raise DecisionRefused("a withdraw names the decision it withdraws (--withdraws DECISION_ID), "
                               "and only a withdraw does")

@@ -109,7 +109,7 @@ def remove_provider(con: duckdb.DuckDBPyConnection, provider_id: str) -> None:
 def add_decision(con: duckdb.DuckDBPyConnection, seq: int, service_id: str, action: str, reason: str,
                  decided_at: str) -> None:
     con.execute(
-        "insert into raw.decisions values (?, ?, ?, ?, ?, 'Regulator', cast(? as timestamp), ?, ?)",
+        "insert into raw.decisions values (?, ?, ?, ?, ?, 'Regulator', cast(? as timestamp), ?, ?, null, null)",
         [f"D-{seq:04d}", seq, service_id, action, reason, decided_at, f"prev{seq}", f"hash{seq}"],
     )
 

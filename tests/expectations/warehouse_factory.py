@@ -50,7 +50,8 @@ insert into raw.certifications values
   ('alpha-2026-11-01', 0, 'ISO27001', 'ISO-1', 'Cert AB', '2025-01-15', '2028-01-14');
 insert into raw.certification_services values ('alpha-2026-11-01', 'ISO-1', 'alpha-compute');
 insert into raw.decisions values
-  ('dec-1', 1, 'beta-db', 'suspend', 'audit pending', 'regulator', '2026-11-20 10:00:00', null, repeat('c', 64));
+  ('dec-1', 1, 'beta-db', 'suspend', 'audit pending', 'regulator', '2026-11-20 10:00:00', null, repeat('c', 64),
+   null, null);
 insert into raw.rejections values
   ('run-1', 'bad.json', 'E006', '$.services[0].model', 'model must be IaaS, PaaS or SaaS');
 insert into raw.input_files values

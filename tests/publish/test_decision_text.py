@@ -18,7 +18,7 @@ def test_hostile_reason_or_by_is_refused_and_nothing_is_written(tmp_path, reason
 
 
 def test_plain_reason_with_inner_signs_is_recorded(tmp_path):
-    record = append_decision(tmp_path, "svc-a", "suspend", "Audit 2026-03: score < 50 % (= failed)", "Dr. Åsa Berg",
+    record = append_decision(tmp_path, "svc-a", "suspend", "Audit 2026-03: score < 50 % (= failed)", "officer-17",
                              known_service_ids={"svc-a"})
     assert record["reason"].startswith("Audit")
 
