@@ -180,7 +180,7 @@ def test_a_service_moves_to_another_provider_only_by_a_regulator_transfer_decisi
     factory.write(ctx.inbox, "beta.json", factory.disclosure("beta", service_ids=["alpha-s0"]))
     run_ingest(night2, decisions=[])
     assert [r[:2] for r in _rejections(night2)] == [("beta.json", "E013")]
-    append_decision(ctx.home, "alpha-s0", "transfer", "Sold to Beta AB (contract 2026-77)", "Registrar A",
+    append_decision(ctx.home, "alpha-s0", "transfer", "Sold to Beta AB (contract 2026-77)", "registrar-a",
                     known_service_ids=set(), to_provider="beta", decided_at=dt.datetime(2026, 11, 10, 9, 0))
     night3 = _next_night(night2, run_id="night-3")
     run_ingest(night3, decisions=read_decisions(ctx.home))
