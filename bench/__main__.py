@@ -135,7 +135,25 @@ def run_refresh(inbox: Path, home: Path, as_of: dt.date, work: Path, tag: str, p
         for step, (start, end) in data.get("spans", {}).items()
     }
     data["slowest_dbt_nodes"] = _slowest_nodes(work / f"{tag}-dbt" / "run_results.json")
+    data["supply_chain_dbt"] = _supply_chain_share(work / f"{tag}-dbt" / "run_results.json")
     return data
+
+
+SUPPLY_CHAIN_NODES = ("own_levels", "service_dependencies", "supply_chain")  # name parts of the §7 nodes
+
+
+def _supply_chain_share(path: Path) -> dict:
+    """Seconds of the §7 nodes (closure, caps, levels, the service_dependencies mart and their tests) and
+    their share of the summed execution time of every dbt node of the build."""
+    if not path.exists():
+        return {}
+    results = json.loads(path.read_text()).get("results", [])
+    total = sum(r.get("execution_time") or 0.0 for r in results)
+    mine = {r["unique_id"]: r.get("execution_time") or 0.0 for r in results
+            if any(part in r["unique_id"] for part in SUPPLY_CHAIN_NODES)}
+    return {"seconds": round(sum(mine.values()), 3), "all_nodes_seconds": round(total, 3),
+            "share": round(sum(mine.values()) / total, 4) if total else None,
+            "nodes": {k.split(".", 2)[-1]: round(v, 3) for k, v in sorted(mine.items(), key=lambda kv: -kv[1])[:8]}}
 
 
 def _slowest_nodes(path: Path, n: int = 8) -> list[dict]:
@@ -182,8 +200,8 @@ def compare_floor(con) -> dict:
             select count(*) from floor.services f full join main.services m using (service_id)
             where f.service_id is null or m.service_id is null
                or abs(f.sovereignty_score - m.sovereignty_score) > 1e-9
-               or f.seal is distinct from m.seal or f.ual is distinct from m.ual
-               or f.status is distinct from m.status"""),
+               or f.seal is distinct from m.seal_own or f.ual is distinct from m.ual_own
+               or (m.ual = m.ual_own and f.status is distinct from m.status)"""),
         "objective_mismatches": q("""
             select count(*) from floor.objective_results f full join main.objective_results m
                 using (service_id, objective)

@@ -1,7 +1,8 @@
 -- The floor: the core scoring of spec/assurance-rules.md as one plain DuckDB script over the same
 -- raw tables and seed tables the dbt project reads (no views, no tests, no templating beyond the
 -- two run parameters {as_of} and {weights_version}). bench/__main__.py times it and compares its
--- results with the dbt marts (score, seal, ual, status, control), so the ratio
+-- results with the dbt marts (score, the own seal and ual before the supply-chain caps of §7, status,
+-- control), so the ratio
 -- (dbt build + GX final) / floor is measured against a floor that computes the same thing.
 -- Output: tables in schema `floor`.
 create schema if not exists floor;

@@ -1,12 +1,14 @@
 """Synthetic disclosure-v1 inboxes at regulator scale, reproducible from a seed.
 
 `generate(out_dir, n_providers, seed)` writes one valid disclosure per provider (plus, for a few
-providers, an older superseded submission) and `round(n_providers * invalid_share)` broken files
+providers, an older superseded submission; a share of the services say what they run on, format 1.1)
+and `round(n_providers * invalid_share)` broken files
 covering the rejection codes E001-E015. `mutate(out_dir, share, seed)` rewrites a share of the
 valid files as newer submissions with changed answers (the "incremental night").
 
-Everything is drawn from one `random.Random(seed)`, files are written with sorted names and a fixed
-JSON layout, so the same arguments give byte-identical files. All names are fictional (.example).
+Everything is drawn from `random.Random(seed)` (runs_on from a second source derived from it), files
+are written with sorted names and a fixed JSON layout, so the same arguments give byte-identical files.
+All names are fictional (.example).
 """
 
 from __future__ import annotations
@@ -55,6 +57,21 @@ SCHEMES = ["ISO27001", "ISO27001", "SecNumCloud", "C5-Type1", "C5-Type2", "CSA-S
 CYBER = ["none", "basic", "substantial", "high"]
 PERSONNEL = ["any", "eu_located", "eu_citizens", "eu_citizens_cleared"]
 SAFEGUARDS = ("no_delivery_restraint", "no_data_access", "no_continuity_disruption", "no_forced_sanctions")
+# Supply chain (format 1.1 runs_on): the share of services that name what they run on, by model; the tiers
+# a service can sit on (a service runs on services one tier below, so chains reach depth 5 through an
+# external platform under tier 0); external platforms (operator country inside or outside the Union).
+RUNS_ON_SHARE = {"IaaS": 0.08, "PaaS": 0.4, "SaaS": 0.55}
+TIERS = {"IaaS": (0,), "PaaS": (1, 2), "SaaS": (2, 3, 4)}
+PLATFORMS = [
+    ("Example Hyperscale Compute", "Example Cloud Inc.", "US"), ("Northwind Cloud Platform", "Northwind Corp.", "US"),
+    ("Dragon Cloud Engine", "Dragon Cloud Co., Ltd.", "CN"), ("Alpine Metal", "Alpine Metal AG", "CH"),
+    ("Nordic Bare Metal", "Nordic Metal Oy", "FI"), ("Rhein Colocation", "Rhein Rechenzentren GmbH", "DE"),
+    ("Seine Edge Platform", "Seine Edge SAS", "FR"),
+]
+UNREGISTERED_SHARE = 0.03  # runs_on items naming a service id no provider registered
+PLATFORM_SHARE = 0.15  # services above tier 0 that also name an external platform
+CHAINED_SHARE = 0.5  # runs_on picks among the services below that run on something themselves
+CYCLES_PER_PROVIDERS = 500  # one pair of services running on each other per this many providers
 INVALID_CODES = ("E001", "E002", "E003", "E004", "E005", "E006", "E007", "E008", "E009", "E010", "E011",
                  "E012", "E013", "E014", "E015")
 
@@ -317,7 +334,6 @@ def generate(out_dir: Path | str, n_providers: int, seed: int, invalid_share: fl
         _stamp(doc, when)
         n_services += len(doc["services"])
         valid_docs.append(doc)
-        files[f"{doc['disclosure_id']}.json"] = _dump(doc)
         if rng.random() < superseded_share:  # an older submission, replaced by the one above
             old = copy.deepcopy(doc)
             for s in old["services"]:
@@ -326,6 +342,9 @@ def generate(out_dir: Path | str, n_providers: int, seed: int, invalid_share: fl
             old_when = _ts(rng, start, start + dt.timedelta(days=55))
             _stamp(old, old_when)
             files[f"{old['disclosure_id']}.json"] = _dump(old)
+    runs_on = add_supply_chain(valid_docs, seed)  # after the superseded copies: those stay format 1
+    for doc in valid_docs:
+        files[f"{doc['disclosure_id']}.json"] = _dump(doc)
     n_invalid = round(n_providers * invalid_share)
     codes = []
     for k in range(n_invalid):
@@ -336,7 +355,46 @@ def generate(out_dir: Path | str, n_providers: int, seed: int, invalid_share: fl
     for name in sorted(files):
         (out / name).write_bytes(files[name])
     return {"providers": n_providers, "services": n_services, "valid_files": len(files) - n_invalid,
-            "invalid_files": n_invalid, "invalid_codes": sorted(set(codes))}
+            "invalid_files": n_invalid, "invalid_codes": sorted(set(codes)), **runs_on}
+
+
+def add_supply_chain(docs: list[dict], seed: int) -> dict:
+    """Give a share of the services a format-1.1 `runs_on` (in place; such files become "1.1"): services
+    one tier below, some external platforms, some unregistered ids, a few two-service cycles. A random
+    source of its own, so the rest of the data is the same with or without it. Returns counts."""
+    rng = random.Random(f"runs-on-{seed}")
+    pairs = [(d, s) for d in docs for s in d["services"]]
+    tier: dict[str, int] = {}
+    by_tier: dict[int, list[str]] = {}
+    for _, s in pairs:
+        tier[s["service_id"]] = t = rng.choice(TIERS[s["model"]])
+        by_tier.setdefault(t, []).append(s["service_id"])
+    chained: dict[int, list[str]] = {}  # services of each tier that run on something
+    for d, s in sorted(pairs, key=lambda p: tier[p[1]["service_id"]]):  # stable: lower tiers first
+        if rng.random() >= RUNS_ON_SHARE[s["model"]]:
+            continue
+        t = tier[s["service_id"]]
+        below = chained.get(t - 1) if rng.random() < CHAINED_SHARE and chained.get(t - 1) else by_tier.get(t - 1, [])
+        items = [{"service_id": sid} for sid in rng.sample(below, min(len(below), rng.choice((1, 1, 1, 2))))]
+        if rng.random() < UNREGISTERED_SHARE:
+            items.append({"service_id": f"unregistered-{rng.randrange(10**6):06d}"})
+        if t == 0 or rng.random() < PLATFORM_SHARE:
+            platform, operator, country = rng.choice(PLATFORMS)
+            items.append({"platform": platform, "operator_name": operator, "operator_country": country})
+        if items:
+            s["runs_on"] = items
+            d["schema_version"] = "1.1"
+            chained.setdefault(t, []).append(s["service_id"])
+    multi = [d for d in docs if len(d["services"]) >= 2]
+    for d in rng.sample(multi, min(len(multi), max(1, len(docs) // CYCLES_PER_PROVIDERS))):
+        a, b = d["services"][:2]
+        for one, other in ((a, b), (b, a)):
+            items = one.setdefault("runs_on", [])
+            if {"service_id": other["service_id"]} not in items:
+                items.append({"service_id": other["service_id"]})
+        d["schema_version"] = "1.1"
+    with_runs_on = [s for _, s in pairs if s.get("runs_on")]
+    return {"runs_on_services": len(with_runs_on), "runs_on_items": sum(len(s["runs_on"]) for s in with_runs_on)}
 
 
 def _invalid(gen: _Gen, rng: random.Random, code: str, index: int, valid: list[dict],

@@ -26,13 +26,14 @@ OBJECTIVES = [f"SOV-{i}" for i in range(1, 9)]
 STATUSES = ["listed", "expired", "suspended", "revoked", "not_listed"]
 FLAGS = {"W1-control": "SOV-1", "W2-regions": "SOV-3", "W3-jurisdiction": "SOV-2", "W4-certificate": "SOV-7",
          "W5-undeclared-parent": "SOV-1", "W6-identity": "SOV-2", "W7-certificate-register": "SOV-7",
-         "W9-open-source": "SOV-6"}
+         "W8-dependency": None, "W9-open-source": "SOV-6"}
 LEI_CHECKS = ["not_checked", "not_declared", "unknown", "invalid", "country_mismatch", "lapsed", "verified"]
 CORROBORATIONS = ["self_declared", "not_found", "holder_mismatch", "withdrawn", "suspended", "in_progress",
                   "expired", "corroborated"]
 REVIEW_KINDS = ["W5-undeclared-parent", "W6-identity", "W7-certificate-register", "gleif_parent_changed",
                 "corroboration_lost"]
 OPEN_SOURCE_STATUSES = ["open_source", "source_available", "undeclared"]
+DEPENDENCY_KINDS = ["service", "platform", "unregistered"]
 TOLERANCE = 1e-6
 
 
@@ -74,8 +75,8 @@ PROVIDERS = table(
 
 SERVICES = table(
     "main.services",
-    ["service_id", "provider_id", "name", "model", "sovereignty_score", "seal", "ual", "status",
-     "status_reason", "weights_version", "evaluated_on", "open_source_status", "open_source_license",
+    ["service_id", "provider_id", "name", "model", "sovereignty_score", "seal", "ual", "seal_own", "ual_own",
+     "status", "status_reason", "weights_version", "evaluated_on", "open_source_status", "open_source_license",
      "open_source_repository"],
     ("service_id",),
     [
@@ -88,6 +89,10 @@ SERVICES = table(
         between("sovereignty_score", 0, 100, f"{A} §1: sovereignty score is 0-100"),
         *_seal("seal", f"{A} §1: overall SEAL is 0-4"),
         *_seal("ual", f"{A} §4: UAL is 0-4"),
+        *_seal("seal_own", f"{A} §7: the service's own SEAL is 0-4"),
+        *_seal("ual_own", f"{A} §7: the service's own UAL is 0-4"),
+        pair_at_least("seal_own", "seal", f"{A} §7: dependency caps only lower a SEAL (seal <= seal_own)"),
+        pair_at_least("ual_own", "ual", f"{A} §7: dependency caps only lower a UAL (ual <= ual_own)"),
         not_null("status", f"{A} §5: every service has a status"),
         in_set("status", STATUSES, f"{A} §5: status is listed|expired|suspended|revoked|not_listed"),
         pairs_in_set(
@@ -147,9 +152,30 @@ WASHING_FLAGS = table(
         unique_together(["service_id", "flag"], f"{C}: washing_flags key (service_id, flag)"),
         in_set("flag", list(FLAGS), f"{A} §3, §6, §8: flags are W1-W7 and W9"),
         pairs_in_set("flag", "objective", list(FLAGS.items()),
-                     f"{A} §3, §6, §8: W1, W5 cap SOV-1; W2 SOV-3; W3, W6 SOV-2; W4, W7 SOV-7; W9 SOV-6"),
+                     f"{A} §3, §6, §7, §8: W1, W5 cap SOV-1; W2 SOV-3; W3, W6 SOV-2; W4, W7 SOV-7; W8 no objective; "
+                     "W9 SOV-6"),
         not_null("cap", f"{A} §3: every flag states its cap"),
         not_null("reason", f"{A} §3: every flag is published with its reason"),
+    ],
+    "may be empty",
+)
+
+SERVICE_DEPENDENCIES = table(
+    "main.service_dependencies",
+    ["service_id", "dependency", "kind", "operator_country", "depth", "path", "dependency_seal_own",
+     "dependency_ual_own", "cap_seal", "cap_ual"],
+    ("service_id", "dependency"),
+    [
+        *_keys_not_null(("service_id", "dependency"), "service_dependencies"),
+        unique_together(["service_id", "dependency"], f"{C}: service_dependencies key (service_id, dependency)"),
+        not_null("kind", f"{A} §7: every dependency is a service, a platform or an unregistered id"),
+        in_set("kind", DEPENDENCY_KINDS, f"{A} §7: kind is service|platform|unregistered"),
+        matches("operator_country", COUNTRY, f"{A} §7: a platform's operator country is ISO alpha-2"),
+        not_null("depth", f"{A} §7: every dependency has its depth"),
+        between("depth", 1, None, f"{A} §7: depth 1 = direct dependency"),
+        not_null("path", f"{A} §7: every dependency has the path to it"),
+        between("cap_seal", 0, 4, f"{A} §7: a SEAL cap is 0-4"),
+        between("cap_ual", 0, 4, f"{A} §7: a UAL cap is 0-4"),
     ],
     "may be empty",
 )
@@ -304,6 +330,9 @@ ORPHANS = derived(
     select 'cada_gates', case when s.service_id is null then c.service_id end
     from (select distinct service_id from main.cada_gates) c left join main.services s using (service_id)
     union all
+    select 'service_dependencies', case when s.service_id is null then c.service_id end
+    from (select distinct service_id from main.service_dependencies) c left join main.services s using (service_id)
+    union all
     select 'services.provider_id', case when p.provider_id is null then c.service_id || ' -> ' || c.provider_id end
     from main.services c left join main.providers p using (provider_id)
     where not coalesce({{main.services.disclosure_withdrawn ? c.disclosure_withdrawn : false}}, false)
@@ -312,7 +341,7 @@ ORPHANS = derived(
     from (select distinct provider_id from main.certifications) c left join main.providers p using (provider_id)
     """,
     ("main.services", "main.providers", "main.objective_results", "main.criterion_results", "main.washing_flags",
-     "main.cada_gates", "main.certifications"),
+     "main.cada_gates", "main.certifications", "main.service_dependencies"),
     ("child_table",),
     [is_null("orphan", f"{C}: referential integrity (service_id in services, provider_id in providers)")],
     "one row per child key; `orphan` names the key whose parent row is missing; a revoked service whose "
@@ -322,15 +351,45 @@ ORPHANS = derived(
 SEAL_RECOMPUTED = derived(
     "seal_recomputed",
     """
-    select s.service_id, s.seal, min(o.seal) as min_objective_seal
+    select s.service_id, s.seal_own, min(o.seal) as min_objective_seal
     from main.services s left join main.objective_results o using (service_id)
     where not coalesce({{main.services.disclosure_withdrawn ? s.disclosure_withdrawn : false}}, false)
-    group by s.service_id, s.seal order by s.service_id
+    group by s.service_id, s.seal_own order by s.service_id
     """,
     ("main.services", "main.objective_results"),
     ("service_id",),
-    [pair_equal("seal", "min_objective_seal", f"{A} §1: overall SEAL = min of the 8 objective SEALs")],
-    "per service with a disclosure in force: published SEAL next to the minimum objective SEAL",
+    [pair_equal("seal_own", "min_objective_seal",
+                f"{A} §1, §7: the service's own SEAL = min of the 8 objective SEALs")],
+    "per service with a disclosure in force: its own SEAL (before §7) next to the minimum objective SEAL",
+)
+
+DEPENDENCY_CAPS_APPLIED = derived(
+    "dependency_caps_applied",
+    """
+    with d as (select service_id, min(cap_seal) as cap_seal, min(cap_ual) as cap_ual
+               from main.service_dependencies group by service_id),
+         w as (select service_id, try_cast(cap as integer) as cap from main.washing_flags
+               where flag = 'W8-dependency')
+    select s.service_id, s.seal, s.ual,
+           least(s.seal_own, coalesce(d.cap_seal, s.seal_own)) as seal_recomputed,
+           least(s.ual_own, coalesce(d.cap_ual, s.ual_own)) as ual_recomputed,
+           s.seal < s.seal_own or s.ual < s.ual_own as lowered,
+           w.service_id is not null as w8_raised,
+           coalesce(w.cap, s.seal) as w8_cap  -- the service's seal when no W8 is raised
+    from main.services s left join d using (service_id) left join w using (service_id)
+    where not coalesce(s.disclosure_withdrawn, false)
+    order by s.service_id
+    """,
+    ("main.services", "main.service_dependencies", "main.washing_flags"),
+    ("service_id",),
+    [
+        pair_equal("seal", "seal_recomputed", f"{A} §7: seal = min(seal_own, every dependency's cap_seal)"),
+        pair_equal("ual", "ual_recomputed", f"{A} §7: ual = min(ual_own, every dependency's cap_ual)"),
+        pair_equal("lowered", "w8_raised", f"{A} §7: W8-dependency is raised exactly when a cap lowers seal or ual"),
+        pair_equal("w8_cap", "seal", f"{A} §7: W8-dependency's cap is the resulting SEAL"),
+    ],
+    "per service with a disclosure in force: published seal/ual next to the values recomputed from "
+    "service_dependencies, and its W8-dependency flag",
 )
 
 OBJECTIVE_RECOMPUTED = derived(
@@ -447,7 +506,7 @@ OPEN_PERIODS = derived(
 FINAL_TABLES = (
     "main.providers", "main.services", "main.objective_results", "main.criterion_results", "main.washing_flags",
     "main.cada_gates", "main.certifications", "main.decisions", "main.rejections", "main.service_history",
-    "main.changes", "main.review_items", "main.reference_sources",
+    "main.changes", "main.review_items", "main.reference_sources", "main.service_dependencies",
 )
 
 #: Every column the site's pages read, per published table: the `_columns` frame fails the gate when one
@@ -462,7 +521,8 @@ PUBLISHED_COLUMNS: dict[str, tuple[str, ...]] = {
                        "gleif_parent_checked_on"),
     "main.services": ("service_id", "provider_id", "name", "model", "sovereignty_score", "seal", "seal_uncapped",
                       "ual", "status", "status_reason", "weights_version", "evaluated_on", "regions", "flag_count",
-                      "disclosure_withdrawn", "open_source_status", "open_source_license", "open_source_repository"),
+                      "disclosure_withdrawn", "open_source_status", "open_source_license", "open_source_repository",
+                      "seal_own", "ual_own"),
     "main.objective_results": ("service_id", "objective", "objective_name", "score_pct", "seal", "seal_uncapped",
                                "weight"),
     "main.criterion_results": ("service_id", "criterion_id", "objective", "title", "rung", "rung_label", "points",
@@ -475,6 +535,9 @@ PUBLISHED_COLUMNS: dict[str, tuple[str, ...]] = {
     "main.service_history": ("service_id", "valid_from", "valid_to", "seal", "ual", "sovereignty_score", "status"),
     "main.changes": ("service_id", "field", "change", "old_value", "new_value"),
     "main.rejections": ("file", "code", "path", "message", "run_id"),
+    "main.service_dependencies": ("service_id", "dependency", "kind", "operator_name", "operator_country", "depth",
+                                  "path", "dependency_seal_own", "dependency_ual_own", "cap_seal", "cap_ual",
+                                  "is_capping"),
 }
 
 FINAL_SUITE = Suite(
@@ -483,8 +546,8 @@ FINAL_SUITE = Suite(
     columns=PUBLISHED_COLUMNS,
     frames=(
         PROVIDERS, SERVICES, OBJECTIVE_RESULTS, CRITERION_RESULTS, WASHING_FLAGS, CADA_GATES, CERTIFICATIONS,
-        DECISIONS, REJECTIONS, SERVICE_HISTORY, CHANGES, REVIEW_ITEMS, REFERENCE_SOURCES,
-        SERVICE_COUNTS, ORPHANS, SEAL_RECOMPUTED, OBJECTIVE_RECOMPUTED, SCORE_RECOMPUTED, CAPS_APPLIED,
-        UAL_VS_GATES, OPEN_SOURCE_DECLARED, OPEN_PERIODS,
+        DECISIONS, REJECTIONS, SERVICE_HISTORY, CHANGES, REVIEW_ITEMS, REFERENCE_SOURCES, SERVICE_DEPENDENCIES,
+        SERVICE_COUNTS, ORPHANS, SEAL_RECOMPUTED, DEPENDENCY_CAPS_APPLIED, OBJECTIVE_RECOMPUTED, SCORE_RECOMPUTED,
+        CAPS_APPLIED, UAL_VS_GATES, OPEN_SOURCE_DECLARED, OPEN_PERIODS,
     ),
 )

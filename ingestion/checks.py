@@ -10,12 +10,12 @@ from ingestion.iso3166 import ALPHA2
 from ingestion.problems import Problem, child, json_type, show
 from ingestion.text import text_problem
 
-_TIMESTAMP = re.compile(
+TIMESTAMP = re.compile(  # RFC 3339 date-time with zone (also the JSON Schema pattern)
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?"
     r"(?:([Zz])|([+-])([0-9]{2}):([0-9]{2}))"
 )
 _LAST_MICROSECOND = dt.timedelta(microseconds=999_999)
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_timestamp(text: str) -> dt.datetime | None:
@@ -23,7 +23,7 @@ def parse_timestamp(text: str) -> dt.datetime | None:
 
     Fractions of any length are truncated to microseconds. A leap second (`:60`, only at 23:59 UTC) is taken
     as the last microsecond of its minute, so it sorts after :59 and before the next minute."""
-    m = _TIMESTAMP.fullmatch(text)
+    m = TIMESTAMP.fullmatch(text)
     if not m:
         return None
     y, mo, d, h, mi, s, frac, z, sign, oh, om = m.groups()
@@ -47,7 +47,7 @@ def parse_timestamp(text: str) -> dt.datetime | None:
 
 def parse_date(text: str) -> dt.date | None:
     """Strict ISO calendar date YYYY-MM-DD, or None."""
-    if not _DATE.fullmatch(text):
+    if not DATE.fullmatch(text):
         return None
     try:
         return dt.date.fromisoformat(text)

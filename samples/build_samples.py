@@ -65,7 +65,7 @@ def cada(*, soc=True, reg=True, dlc=True, audit=None, cyber="substantial", perso
     return block
 
 
-def service(sid, name, model, regions, spec, *, evidence=None, cada_block=None, open_source=None):
+def service(sid, name, model, regions, spec, *, evidence=None, cada_block=None, open_source=None, runs_on=None):
     s = {"service_id": sid, "name": name, "model": model, "regions": regions, "answers": answers(spec)}
     if evidence:
         s["evidence"] = evidence
@@ -73,7 +73,21 @@ def service(sid, name, model, regions, spec, *, evidence=None, cada_block=None, 
         s["cada"] = cada_block
     if open_source is not None:  # format 1.1: (repository, SPDX licence expression)
         s["open_source"] = {"repository": open_source[0], "license": open_source[1]}
+    if runs_on is not None:
+        s["runs_on"] = runs_on  # format 1.1
     return s
+
+
+def on_service(service_id):
+    """A runs_on item naming a service (format 1.1)."""
+    return {"service_id": service_id}
+
+
+def on_platform(platform, operator_name, operator_country):
+    """A runs_on item naming an external platform (format 1.1)."""
+    return {"platform": platform, "operator_name": operator_name, "operator_country": operator_country}
+
+
 
 
 def holder(hid, name, country, cap, vote, controls):
@@ -667,6 +681,78 @@ DOCS.append(disclosure(
              ["opencirrus-kubernetes", "opencirrus-gitforge", "opencirrus-search", "opencirrus-ai",
               "opencirrus-console"]),
     ],
+))
+
+
+# ---------------------------------------------------------------------------------------------
+# 19-21. Supply chain (format 1.1, services[].runs_on; assurance-rules §7). No LEIs and no
+#        certificates (SOV-7.1 below rung 4), so only the dependency caps move these levels.
+SUITE_SPEC = "4 5 4 4 5 4 4 5 | 3 5 5 5 4 5 | 5 5 5 5 4 | 5 5 5 5 5 5 | 5 4 5 5 5 5 5 | 5 5 4 4 3 | 3 5 5 5 5 5 5 | 5 5 5 4"
+DOCS_SPEC = "4 5 4 4 4 4 4 5 | 3 5 4 5 4 5 | 5 5 4 5 4 | 5 5 5 4 5 5 | 5 4 5 5 4 5 5 | 5 4 4 4 3 | 3 5 5 4 5 5 5 | 5 5 4 4"
+FORMS_SPEC = "4 4 4 4 5 4 4 4 | 3 5 5 4 4 5 | 4 5 5 5 4 | 5 5 5 5 4 5 | 4 4 5 5 5 5 4 | 5 5 4 4 3 | 3 5 4 5 5 5 5 | 5 4 5 4"
+MID_SPEC = "3 3 3 3 4 3 3 3 | 3 4 4 4 3 4 | 4 4 4 4 3 | 4 4 4 4 4 4 | 3 3 4 4 4 3 3 | 4 4 3 3 2 | 3 4 4 4 4 4 4 | 4 4 4 3"
+HYPERSCALE = on_platform("Example Hyperscale Compute", "Example Cloud Inc.", "US")
+
+# 19. Sovra Suite (FR): the classic case. Its 1.0 file of August (no runs_on) is replaced by the 1.1
+#     file of November, which states that Sovra Office runs on a US hyperscaler (capped at SEAL-1 /
+#     UAL-1); Sovra Docs runs on a bundled EU IaaS (aurora-objectstore) and an EU bare-metal platform,
+#     which cap nothing.
+SOVRA_OWN = [holder("sovra-fondateurs", "Sovra Fondateurs SAS", "FR", 100, 100, True)]
+DOCS.append(disclosure(
+    "sovra-suite", "2026-08-03T09:00:00+02:00", "Sovra Suite SAS", "FR",
+    ownership=SOVRA_OWN, parents=[],
+    services=[service("sovra-office", "Sovra Office", "SaaS", ["FR"], SUITE_SPEC,
+                      cada_block=cada(audit=("Audit Hexagone SAS", "positive", "2026-07-01", 3),
+                                      personnel="eu_citizens"))],
+    certifications=[],
+))
+DOCS.append(disclosure(
+    "sovra-suite", "2026-11-05T09:00:00+01:00", "Sovra Suite SAS", "FR", schema_version="1.1",
+    ownership=SOVRA_OWN, parents=[],
+    services=[
+        service("sovra-office", "Sovra Office", "SaaS", ["FR"], SUITE_SPEC,
+                cada_block=cada(audit=("Audit Hexagone SAS", "positive", "2026-07-01", 3), personnel="eu_citizens"),
+                runs_on=[HYPERSCALE]),
+        service("sovra-docs", "Sovra Docs", "SaaS", ["FR", "DE"], DOCS_SPEC,
+                cada_block=cada(audit=("Audit Hexagone SAS", "positive", "2026-07-01", 2)),
+                runs_on=[on_service("aurora-objectstore"),
+                         on_platform("Nordic Bare Metal", "Nordic Metal Oy", "FI")]),
+    ],
+    certifications=[],
+))
+
+# 20. Kite Software (AT): Kite Forms runs on Sovra Office, so the US platform two steps down caps it
+#     too (kite-forms → sovra-office → Example Hyperscale Compute (US)); Kite Backup names a storage
+#     service no provider has registered (unassessed: SEAL-1 / UAL-1).
+DOCS.append(disclosure(
+    "kite-software", "2026-11-12T08:00:00+01:00", "Kite Software GmbH", "AT", schema_version="1.1",
+    ownership=[holder("kite-founders", "Kite Gründer GmbH", "AT", 100, 100, True)], parents=[],
+    services=[
+        service("kite-forms", "Kite Forms", "SaaS", ["AT"], FORMS_SPEC,
+                cada_block=cada(audit=("Alpen Audit GmbH", "positive", "2026-05-20", 2)),
+                runs_on=[on_service("sovra-office")]),
+        service("kite-backup", "Kite Backup", "SaaS", ["AT", "DE"], MID_SPEC,
+                cada_block=cada(audit=("Alpen Audit GmbH", "positive", "2026-05-20", 2)),
+                runs_on=[on_service("orbit-vault-eu")]),
+    ],
+    certifications=[],
+))
+
+# 21. Ringa Data (SI): a cycle. Ringa DB runs on Ringa Queue and Ringa Queue on Ringa DB; each is
+#     capped by the other's own level (DB's SEAL by the queue, the queue's UAL by the DB).
+DOCS.append(disclosure(
+    "ringa-data", "2026-10-30T12:00:00+01:00", "Ringa Data d.o.o.", "SI", schema_version="1.1",
+    ownership=[holder("ringa-holding", "Ringa Holding d.o.o.", "SI", 100, 100, True)], parents=[],
+    services=[
+        service("ringa-db", "Ringa DB", "PaaS", ["SI"], SUITE_SPEC,
+                cada_block=cada(audit=("Ljubljana Revizija d.o.o.", "positive", "2026-09-15", 2)),
+                runs_on=[on_service("ringa-queue")]),
+        service("ringa-queue", "Ringa Queue", "PaaS", ["SI", "HR"], MID_SPEC,
+                cada_block=cada(audit=("Ljubljana Revizija d.o.o.", "positive", "2026-09-15", 3),
+                                personnel="eu_citizens"),
+                runs_on=[on_service("ringa-db")]),
+    ],
+    certifications=[],
 ))
 
 

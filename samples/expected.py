@@ -1,4 +1,4 @@
-"""Independent oracle for the bundled samples (spec/assurance-rules.md §1–§6, plain Python).
+"""Independent oracle for the bundled samples (spec/assurance-rules.md §1–§7, plain Python).
 
 Reads the rulebook seeds (dbt_project/seeds/*.csv), samples/disclosures/*.json and the reference
 files of samples/references/*.csv (§6: GLEIF Level 1 and 2, scheme registers; the source told by the
@@ -22,6 +22,12 @@ Interpretations (where assurance-rules.md leaves room), all documented in sample
   A relationship record is in force when ACTIVE and PUBLISHED or LAPSED; the GLEIF parent is the
   ultimate record's end node, else the top of the direct chain (no entity twice, at most 32 hops).
   Several register rows for one certificate: the first value in §6.3's order wins.
+- §7 dependencies: breadth-first over runs_on from each service; a node is reached once, at its
+  smallest depth, by the alphabetically first shortest path (lists of ids compared element-wise).
+  A platform is the node "<platform> (<operator_country>)"; only the runs_on of services in the
+  registry are followed; a service is not its own dependency. The weakest dependency for a level is
+  the lowest cap, then the smallest depth, then the smallest id. Expired under caps: only when the
+  level a fresh audit would give, capped, is still >= 2.
 """
 
 from __future__ import annotations
@@ -94,6 +100,8 @@ def lei_ok(lei: str) -> bool:
 def check_valid(doc: dict, name: str, rung_table, as_of: date) -> None:
     """Not the validator: just enough to be sure a 'valid' sample is not accidentally broken."""
     assert doc["schema_version"] in ("1", "1.1"), name
+    if doc["schema_version"] == "1":
+        assert not any("runs_on" in s for s in doc["services"]), name
     assert name == f"{doc['disclosure_id']}.json", name
     assert doc["disclosure_id"] == f"{doc['provider']['provider_id']}-{doc['submitted_at'][:10]}", name
     ts = datetime.fromisoformat(doc["submitted_at"].replace("Z", "+00:00"))
@@ -430,13 +438,72 @@ def ual(svc: dict, ctl: dict, as_of: date, associated: set[str], ignore_audit_ag
     return level, None, stale
 
 
-def status_of(svc, ctl, as_of, associated, ref):
+def status_of(svc, ctl, as_of, associated, ref, cap_ual: int = 4):
+    """(published UAL, status, note) under a supply-chain cap on the UAL (§7; 4 = no cap)."""
     level, gate, stale = ual(svc, ctl, as_of, associated, ignore_audit_age=False, ref=ref)
     would_be, _, _ = ual(svc, ctl, as_of, associated, ignore_audit_age=True, ref=ref)
-    if stale and would_be >= 2:
+    if stale and min(would_be, cap_ual) >= 2:
         age = (as_of - date.fromisoformat(svc["cada"]["audit"]["date"])).days
-        return 1, "expired", f"audit {age} days old (would be UAL-{would_be})"
+        return 1, "expired", f"audit {age} days old (would be UAL-{min(would_be, cap_ual)})"
+    if cap_ual < level:
+        return cap_ual, ("listed" if cap_ual >= 1 else "not_listed"), f"UAL capped at {cap_ual} by a dependency"
     return level, ("listed" if level >= 1 else "not_listed"), gate
+
+
+# ------------------------------------------------------------------------------ §7 supply chain
+UNASSESSED = 1  # SEAL and UAL of an unregistered service id or a platform operated outside the Union
+
+
+def node_of(item: dict) -> tuple[str, dict | None]:
+    """A runs_on item as a graph node: a service id, or "<platform> (<country>)" with the platform item."""
+    if "service_id" in item:
+        return item["service_id"], None
+    return f"{item['platform']} ({item['operator_country']})", item
+
+
+def dependencies_of(start: str, runs_on: dict[str, list[dict]]) -> dict[str, dict]:
+    """Every node reachable from `start`: {node: {depth, path (list), platform item or None}}."""
+    reached: dict[str, dict] = {}
+    frontier = {start: [start]}
+    depth = 0
+    while frontier:
+        depth += 1
+        found: dict[str, dict] = {}
+        for node, path in frontier.items():
+            for item in runs_on.get(node, []):
+                dep, platform = node_of(item)
+                if dep in reached or dep in found and found[dep]["path"] <= path + [dep]:
+                    continue
+                found[dep] = {"depth": depth, "path": path + [dep], "platform": platform}
+        reached.update(found)
+        frontier = {dep: f["path"] for dep, f in found.items() if f["platform"] is None}
+    reached.pop(start, None)
+    return reached
+
+
+def supply_chain(own: dict[str, tuple[int, int]], runs_on: dict[str, list[dict]], union: set[str]) -> dict:
+    """Per service: its dependencies with their caps, the capped (seal, ual) and the weakest dependencies."""
+    out = {}
+    for sid, (seal_own, ual_own) in own.items():
+        deps = {}
+        for dep, d in dependencies_of(sid, runs_on).items():
+            if d["platform"] is not None:
+                kind = "platform"
+                caps = (None, None) if d["platform"]["operator_country"] in union else (UNASSESSED, UNASSESSED)
+            elif dep in own:
+                kind, caps = "service", own[dep]
+            else:
+                kind, caps = "unregistered", (UNASSESSED, UNASSESSED)
+            deps[dep] = {"kind": kind, "depth": d["depth"], "path": " → ".join(d["path"]),
+                         "cap_seal": caps[0], "cap_ual": caps[1]}
+        result = {"dependencies": deps}
+        for level, own_value, cap_key in (("seal", seal_own, "cap_seal"), ("ual", ual_own, "cap_ual")):
+            capping = sorted((d[cap_key], d["depth"], dep) for dep, d in deps.items() if d[cap_key] is not None)
+            value = min([own_value] + [c[0] for c in capping])
+            result[level] = value
+            result[f"{level}_capped_by"] = capping[0][2] if value < own_value else None
+        out[sid] = result
+    return out
 
 
 # -------------------------------------------------------------------------------------- main
@@ -489,7 +556,7 @@ def main() -> int:
 
     refs = load_references(Path(args.references))
     assert refs[3] == EXPECTED_REFERENCE_REJECTIONS or not Path(args.references).samefile(REFERENCES), refs[3]
-    providers, services, certifications = {}, {}, {}
+    providers, services, certifications, runs_on = {}, {}, {}, {}
     for pid in sorted(latest):
         name, doc = latest[pid]
         ctl = control(doc, union)
@@ -503,6 +570,7 @@ def main() -> int:
             sid = svc["service_id"]
             assert sid not in services, sid
             res = assess(svc, doc, ctl, rb, as_of, ref, corr)
+            runs_on[sid] = svc.get("runs_on", [])
             level, status, reason = status_of(svc, ctl, as_of, associated, ref)
             services[sid] = {
                 "provider_id": pid,
@@ -521,9 +589,24 @@ def main() -> int:
                 "ual": level,
                 "status": status,
                 "ual_note": reason,
-                # tender eligibility: only a listed service may be shortlisted
-                "tender_eligible": status == "listed",
+                "_svc": svc, "_ctl": ctl, "_ref": ref,
             }
+
+    # §7: cap every service by what it runs on (own levels of registered services, 1 for the unassessed)
+    chain = supply_chain({sid: (s["seal"], s["ual"]) for sid, s in services.items()}, runs_on, union)
+    for sid, s in services.items():
+        c = chain[sid]
+        svc, ctl, ref = s.pop("_svc"), s.pop("_ctl"), s.pop("_ref")
+        s["seal_own"], s["ual_own"] = s["seal"], s["ual"]
+        s["seal"] = c["seal"]
+        s["ual"], s["status"], s["ual_note"] = status_of(svc, ctl, as_of, associated, ref, cap_ual=min(
+            [4] + [d["cap_ual"] for d in c["dependencies"].values() if d["cap_ual"] is not None]))
+        s["dependencies"] = c["dependencies"]
+        s["seal_capped_by"], s["ual_capped_by"] = c["seal_capped_by"], c["ual_capped_by"]
+        if s["seal"] < s["seal_own"] or s["ual"] < s["ual_own"]:
+            s["flags"] = s["flags"] + ["W8-dependency"]
+        # tender eligibility: only a listed service may be shortlisted
+        s["tender_eligible"] = s["status"] == "listed"
 
     # what the superseded submissions would have given (must NOT appear in the registry)
     superseded_results = {}
@@ -580,6 +663,7 @@ def main() -> int:
     print()
     objs = sorted(weights)
     print(f"{'service':24} {'score':>6} SEAL UAL {'status':10} " + " ".join(f"{o[-1]:>9}" for o in objs) + "  flags")
+    print("(SEAL and UAL after the supply-chain caps of §7; the objective columns are the service's own)")
     for sid, s in services.items():
         cells = " ".join(f"{s['objective_scores_1dp'][o]:5.1f}/S{s['objective_seals'][o]}"
                          + ("*" if s['objective_seals'][o] != s['objective_seals_uncapped'][o] else " ")
@@ -608,6 +692,20 @@ def main() -> int:
         for f in sv["flags"]:
             counts[f] = counts.get(f, 0) + 1
     print("flags:", ", ".join(f"{f} x{n}" for f, n in sorted(counts.items())))
+    print()
+    n_deps = sum(len(s["dependencies"]) for s in services.values())
+    kinds = {}
+    for s in services.values():
+        for d in s["dependencies"].values():
+            kinds[d["kind"]] = kinds.get(d["kind"], 0) + 1
+    print(f"§7 dependencies: {n_deps} rows ({', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))}) "
+          f"of {sum(1 for s in services.values() if s['dependencies'])} services")
+    for sid, s in services.items():
+        for level in ("seal", "ual"):
+            dep = s[f"{level}_capped_by"]
+            if dep is not None:
+                print(f"  {sid}: {level.upper()} {s[level + '_own']} -> {s[level]} by {dep} "
+                      f"({s['dependencies'][dep]['path']})")
 
     if not args.no_write:
         (HERE / "expected.json").write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

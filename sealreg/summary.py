@@ -21,9 +21,25 @@ def release_counts(ctx: RunContext) -> dict:
         reference_rejections = con.execute(
             "select file, code, path from rejections where code like 'R%' order by all").fetchall()
         review_items = con.execute("select count(*) from review_items").fetchone()[0]
+        capped = con.execute("select service_id, reason from washing_flags where flag = 'W8-dependency' "
+                             "order by service_id").fetchall()
     return {"providers": providers, "services": sum(by_seal.values()), "by_seal": by_seal,
             "by_ual": by_ual, "by_status": by_status, "washing_flags": sum(by_flag.values()), "by_flag": by_flag,
-            "reference_rejections": reference_rejections, "review_items": review_items}
+            "reference_rejections": reference_rejections, "review_items": review_items, "dependency_capped": capped}
+
+
+SHOWN_DEPENDENCY_CAPS = 10
+
+
+def _print_dependency_caps(console: Console, capped: list[tuple[str, str]]) -> None:
+    """The W8-dependency flags of the release: how many, and the first few with their reasons."""
+    if not capped:
+        return
+    console.print(f"  capped by what they run on (W8-dependency): {len(capped)} services")
+    for service_id, reason in capped[:SHOWN_DEPENDENCY_CAPS]:
+        console.print(f"    {service_id}: {reason}", markup=False, highlight=False, soft_wrap=True)
+    if len(capped) > SHOWN_DEPENDENCY_CAPS:
+        console.print(f"    ... and {len(capped) - SHOWN_DEPENDENCY_CAPS} more (table washing_flags)")
 
 
 def print_summary(console: Console, ctx: RunContext, result: RefreshResult) -> None:
@@ -55,6 +71,7 @@ def print_summary(console: Console, ctx: RunContext, result: RefreshResult) -> N
         table.add_row(str(level), str(counts["by_seal"].get(level, 0)), str(counts["by_ual"].get(level, 0)))
     console.print(table)
     console.print("  by status: " + ", ".join(f"{k} {v}" for k, v in sorted(counts["by_status"].items())))
+    _print_dependency_caps(console, counts["dependency_capped"])
     current = ctx.paths.current
     console.print(f"\nRelease: {current} -> {publish.get('release_dir')}")
     console.print(f"Query it: duckdb -readonly {current}/registry.duckdb   "

@@ -56,6 +56,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "changes": ("service_id", "field"),
     "review_items": ("subject_id", "kind"),
     "reference_sources": ("source", "file_sha256"),
+    "service_dependencies": ("service_id", "dependency"),
 }
 PUBLISHED_TABLES: tuple[str, ...] = tuple(TABLE_KEYS)
 

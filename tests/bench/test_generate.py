@@ -87,3 +87,32 @@ def test_mutate_adds_valid_newer_submissions(tmp_path):
     for name in new:
         doc = json.loads(after[name])
         assert doc["submitted_at"].startswith("2026-11-29")
+
+
+def test_supply_chain_has_chains_to_depth_5_cycles_platforms_and_unregistered_ids(tmp_path):
+    stats = generate(tmp_path, 600, seed=7, invalid_share=0.0)
+    assert validate_paths(sorted(tmp_path.glob("*.json")), AS_OF) == []
+    docs = [json.loads(p.read_bytes()) for p in sorted(tmp_path.glob("*.json"))]
+    latest = {}
+    for d in sorted(docs, key=lambda d: d["submitted_at"]):
+        latest[d["provider"]["provider_id"]] = d
+    services = {s["service_id"]: s for d in latest.values() for s in d["services"]}
+    with_runs_on = [s for s in services.values() if s.get("runs_on")]
+    assert 0.25 <= len(with_runs_on) / len(services) <= 0.5
+    assert stats["runs_on_services"] == len(with_runs_on)
+    items = [i for s in with_runs_on for i in s["runs_on"]]
+    platforms = {i["operator_country"] for i in items if "platform" in i}
+    assert {"US", "CN"} <= platforms and platforms & {"DE", "FR", "FI"}
+    assert any(i.get("service_id", "").startswith("unregistered-") for i in items)
+    edges = {sid: [i["service_id"] for i in s.get("runs_on", []) if "service_id" in i] for sid, s in services.items()}
+    assert any(b in edges and a in edges[b] for a, deps in edges.items() for b in deps), "a cycle"
+
+    def depth(sid: str, seen: frozenset = frozenset()) -> int:
+        s = services.get(sid)
+        if s is None or sid in seen or not s.get("runs_on"):
+            return 0
+        return 1 + max(depth(i.get("service_id", ""), seen | {sid}) if "service_id" in i else 0
+                       for i in s["runs_on"])
+
+    assert max(depth(sid) for sid in services) == 5
+    assert all(d["schema_version"] == ("1.1" if any("runs_on" in s for s in d["services"]) else "1") for d in docs)

@@ -102,6 +102,11 @@ def insert_disclosure(con: duckdb.DuckDBPyConnection, doc: dict[str, Any], file_
             )
         if "open_source" in svc:
             _insert_licenses(con, d_id, s_id, svc["open_source"])
+        for rpos, item in enumerate(svc.get("runs_on", [])):
+            _insert(con, "service_runs_on", {"disclosure_id": d_id, "service_id": s_id, "position": rpos,
+                                             "dependency_service_id": item.get("service_id"), **{
+                                                 k: item.get(k) for k in ("platform", "operator_name",
+                                                                          "operator_country")}})
         for crit, rung in svc["answers"].items():
             _insert(con, "answers", {"disclosure_id": d_id, "service_id": s_id, "criterion_id": crit, "rung": rung})
         for crit, ev in (svc.get("evidence") or {}).items():

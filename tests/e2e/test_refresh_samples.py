@@ -12,7 +12,7 @@ from tests.helpers import REPO, sealreg_cli
 
 CONTRACT_TABLES = ["providers", "services", "objective_results", "criterion_results", "washing_flags",
                    "cada_gates", "certifications", "decisions", "rejections", "service_history", "changes",
-                   "review_items"]
+                   "review_items", "service_dependencies"]
 EXPECTED = json.loads((REPO / "samples" / "expected.json").read_text())
 
 
@@ -29,6 +29,9 @@ def test_refresh_prints_summary_and_where_the_release_is(sample_home):
     assert "Published release" in out
     assert "registry.duckdb" in out
     assert "rejected" in out
+    assert "capped by what they run on (W8-dependency)" in out
+    assert "kite-forms: runs on Example Hyperscale Compute (US)" in out
+    assert "via kite-forms → sovra-office → Example Hyperscale Compute (US)" in out
 
 
 def test_release_folder_matches_the_contract(sample_home):
@@ -162,3 +165,49 @@ def test_review_as_json_and_without_a_release(sample_home, tmp_path):
     assert all(r["first_seen_on"] == "2026-11-28" and r["previous_as_of"] is None for r in rows)
     empty = sealreg_cli("review", "--home", str(tmp_path / "no-home"))
     assert empty.returncode == 1 and "no published release" in empty.stderr
+
+
+def test_own_levels_and_dependencies_match_the_oracle(sample_home):
+    """§7: seal_own/ual_own and every (service, dependency) row with kind, depth, path and caps."""
+    own = {sid: (so, uo) for sid, so, uo in _query(sample_home, "select service_id, seal_own, ual_own from services")}
+    assert own == {sid: (s["seal_own"], s["ual_own"]) for sid, s in EXPECTED["services"].items()}
+    got = {(r[0], r[1]): r[2:] for r in _query(
+        sample_home, "select service_id, dependency, kind, depth, path, cap_seal, cap_ual from service_dependencies")}
+    want = {(sid, dep): (d["kind"], d["depth"], d["path"], d["cap_seal"], d["cap_ual"])
+            for sid, s in EXPECTED["services"].items() for dep, d in s["dependencies"].items()}
+    assert got == want
+    assert {kind for kind, *_ in got.values()} == {"service", "platform", "unregistered"}
+
+
+def test_w8_names_the_weakest_dependency_and_its_path(sample_home):
+    reasons = dict(_query(sample_home, "select service_id, reason from washing_flags where flag = 'W8-dependency'"))
+    capped = {sid: s for sid, s in EXPECTED["services"].items() if "W8-dependency" in s["flags"]}
+    assert set(reasons) == set(capped) and len(capped) >= 4
+    for sid, s in capped.items():
+        for level in ("seal", "ual"):
+            dep = s[f"{level}_capped_by"]
+            if dep is not None:
+                assert f"runs on {dep}," in reasons[sid] and s["dependencies"][dep]["path"] in reasons[sid], sid
+    assert "kite-forms → sovra-office → Example Hyperscale Compute (US)" in reasons["kite-forms"]
+    cap = dict(_query(sample_home, "select service_id, cap from washing_flags where flag = 'W8-dependency'"))
+    assert cap == {sid: s["seal"] for sid, s in capped.items()}
+
+
+def test_site_shows_the_supply_chain_both_ways_and_explains_the_cap(sample_home):
+    site = sample_home / "current" / "site"
+    forms = (site / "services" / "kite-forms.html").read_text(encoding="utf-8")
+    assert '<a href="../services/sovra-office.html">Sovra Office</a>' in forms  # what it runs on, linked
+    assert "Capped by what it runs on." in forms and "caps this service" in forms
+    assert "On its own answers this service reaches SEAL-2 and UAL-2" in forms
+    assert "via kite-forms → sovra-office → Example Hyperscale Compute (US)" in forms
+    office = (site / "services" / "sovra-office.html").read_text(encoding="utf-8")
+    runs_under = office.split("What runs on it", 1)[1]
+    assert '<a href="../services/kite-forms.html">Kite Forms</a>' in runs_under  # what runs on it, linked
+    docs = (site / "services" / "sovra-docs.html").read_text(encoding="utf-8")
+    assert "Nothing this service runs on lowers its levels" in docs and "caps nothing" in docs
+    provider = (site / "providers" / "kite-software.html").read_text(encoding="utf-8")
+    platforms = provider.split("Dependencies on third-country platforms", 1)[1].split("</section>", 1)[0]
+    assert "Example Hyperscale Compute (US)" in platforms and "Kite Forms" in platforms
+    assert "Kite Backup" not in platforms  # an unregistered id is not a platform
+    assert "No service of this provider runs on a platform operated outside the Union" in (
+        site / "providers" / "aurora-cloud.html").read_text(encoding="utf-8")

@@ -102,9 +102,13 @@ def test_final_corruption_fails_naming_the_expectation(run_gate, warehouse_with,
 
 
 FINAL_MORE = [
-    ("update main.services set seal = 3 where service_id = 'beta-db'",
-     ("final/seal_recomputed: expect_column_pair_values_to_be_equal(seal = min_objective_seal) failed",
+    ("update main.services set seal_own = 3 where service_id = 'beta-db'",
+     ("final/seal_recomputed: expect_column_pair_values_to_be_equal(seal_own = min_objective_seal) failed",
       "(service_id=beta-db)")),
+    ("insert into main.service_dependencies values ('alpha-compute', 'Hyper (US)', 'platform', 'Hyper Inc.', 'US', "
+     "1, 'alpha-compute → Hyper (US)', null, null, 1, 1, true)",
+     ("final/dependency_caps_applied: expect_column_pair_values_to_be_equal(seal = seal_recomputed) failed",
+      "(service_id=alpha-compute)")),
     ("update main.objective_results set seal = 4, seal_uncapped = 3 "
      "where service_id = 'alpha-store' and objective = 'SOV-1'",
      ("final/objective_results: expect_column_pair_values_a_to_be_greater_than_b(seal_uncapped >= seal)",
@@ -127,6 +131,9 @@ FINAL_MORE = [
       "[2, 3] (service_id=alpha-compute")),
     ("insert into main.cada_gates (service_id, level, gate, passed) values ('ghost-2', 1, 'sbom', true)",
      ("final/orphans: expect_column_values_to_be_null(orphan)", "'ghost-2' (child_table=cada_gates)")),
+    # after the W9-made-up update above, which rewrites every flag row
+    ("insert into main.washing_flags values ('alpha-store', 'W8-dependency', 'SOV-1', 0, 'x')",
+     ("final/washing_flags: expect_column_pair_values_to_be_in_set", "W8-dependency")),
 ]
 
 
@@ -166,7 +173,7 @@ def test_missing_column_the_site_reads_fails_the_final_gate(run_gate, warehouse_
 
 def test_tables_allowed_to_be_empty_pass_when_empty(run_gate, warehouse_with, tmp_path):
     sql = ("delete from main.washing_flags; delete from main.decisions; delete from main.rejections; "
-           "delete from main.changes; delete from main.certifications")
+           "delete from main.changes; delete from main.certifications; delete from main.service_dependencies")
     result = run_gate("final", warehouse_with(sql), tmp_path / "f")
     assert result.success, result.failures
 
@@ -174,9 +181,9 @@ def test_tables_allowed_to_be_empty_pass_when_empty(run_gate, warehouse_with, tm
 def test_revoked_service_whose_disclosure_left_is_exempt_from_per_service_rows(run_gate, warehouse_with, tmp_path):
     """dbt keeps a revoked service published after its disclosure left the inbox (disclosure_withdrawn)."""
     sql = ("insert into main.services (service_id, provider_id, name, model, sovereignty_score, seal, ual, status, "
-           "status_reason, weights_version, evaluated_on, disclosure_withdrawn, open_source_status) values "
-           "('gone-svc', 'gone', 'Gone', 'SaaS', 40.0, 0, 0, 'revoked', 'revoked: test', 'calculator-2026', "
-           "date '2026-11-28', true, 'undeclared');"
+           "status_reason, weights_version, evaluated_on, disclosure_withdrawn, open_source_status, seal_own, "
+           "ual_own) values ('gone-svc', 'gone', 'Gone', 'SaaS', 40.0, 0, 0, 'revoked', 'revoked: test', "
+           "'calculator-2026', date '2026-11-28', true, 'undeclared', 0, 0);"
            "insert into main.service_history values ('gone-svc', date '2026-11-01', null, 0, 0, 40.0, 'revoked')")
     result = run_gate("final", warehouse_with(sql), tmp_path / "f")
     assert result.success, result.failures

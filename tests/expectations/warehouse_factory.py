@@ -49,6 +49,9 @@ insert into raw.evidence values
 insert into raw.certifications values
   ('alpha-2026-11-01', 0, 'ISO27001', 'ISO-1', 'Cert AB', '2025-01-15', '2028-01-14');
 insert into raw.certification_services values ('alpha-2026-11-01', 'ISO-1', 'alpha-compute');
+insert into raw.service_runs_on values
+  ('alpha-2026-11-01', 'alpha-store', 0, null, 'Euro Metal', 'Euro Metal GmbH', 'DE'),
+  ('alpha-2026-11-01', 'alpha-store', 1, 'alpha-compute', null, null, null);
 insert into raw.decisions values
   ('dec-1', 1, 'beta-db', 'suspend', 'audit pending', 'regulator', '2026-11-20 10:00:00', null, repeat('c', 64),
    null, null);
@@ -102,9 +105,21 @@ create table main.services as
          case s.service_id when 'alpha-compute' then 'open_source' else 'undeclared' end as open_source_status,
          case s.service_id when 'alpha-compute' then 'Apache-2.0' end as open_source_license,
          case s.service_id when 'alpha-compute' then 'https://code.alpha.example/compute' end
-             as open_source_repository
+             as open_source_repository,
+         min(o.seal) as seal_own,
+         case s.service_id when 'alpha-compute' then 2 when 'beta-db' then 1 else 0 end as ual_own
   from raw.services s join main.objective_results o using (service_id) join w using (objective)
   group by all;
+create table main.service_dependencies as
+  select 'alpha-store' as service_id, 'Euro Metal (DE)' as dependency, 'platform' as kind,
+         'Euro Metal GmbH' as operator_name, 'DE' as operator_country, 1 as depth,
+         'alpha-store → Euro Metal (DE)' as path, null::integer as dependency_seal_own,
+         null::integer as dependency_ual_own, null::integer as cap_seal, null::integer as cap_ual,
+         false as is_capping
+  union all
+  select 'alpha-store', 'alpha-compute', 'service', null, null, 1, 'alpha-store → alpha-compute', seal_own, ual_own,
+         seal_own, ual_own, false
+  from main.services where service_id = 'alpha-compute';
 create table main.cada_gates (service_id varchar, level integer, gate varchar, passed boolean);
 insert into main.cada_gates values
   ('alpha-compute', 1, 'statement_of_conformity', true), ('alpha-compute', 1, 'subcontractor_register', true),

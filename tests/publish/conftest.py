@@ -101,6 +101,12 @@ CREATE TABLE reference_sources (source VARCHAR, file_sha256 VARCHAR, kind VARCHA
 INSERT INTO reference_sources VALUES ('gleif-level1', repeat('a', 64), 'gleif_level1', 'lei2.csv', 3,
   DATE '2026-03-01', true);
 
+CREATE TABLE service_dependencies (service_id VARCHAR, dependency VARCHAR, kind VARCHAR, operator_country VARCHAR,
+    depth INTEGER, path VARCHAR, dependency_seal_own INTEGER, dependency_ual_own INTEGER, cap_seal INTEGER,
+    cap_ual INTEGER);
+INSERT INTO service_dependencies VALUES ('svc-b', 'Hyper (US)', 'platform', 'US', 1, 'svc-b → Hyper (US)', NULL,
+  NULL, 1, 1);
+
 -- a view and a non-published table must not leak into the release
 CREATE VIEW stg_something AS SELECT 1 AS x;
 CREATE TABLE int_scratch AS SELECT 42 AS y;

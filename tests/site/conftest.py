@@ -46,6 +46,9 @@ create table service_history (service_id varchar, valid_from date, valid_to date
   sovereignty_score double, status varchar);
 create table changes (service_id varchar, field varchar, change varchar, old_value varchar, new_value varchar);
 create table rejections (file varchar, code varchar, path varchar, message varchar, run_id varchar);
+create table service_dependencies (service_id varchar, dependency varchar, kind varchar, operator_name varchar,
+  operator_country varchar, depth integer, path varchar, dependency_seal_own integer, dependency_ual_own integer,
+  cap_seal integer, cap_ual integer, is_capping boolean);
 """
 
 # service_id, provider, name, model, base rung (1..5), ual, status, status_reason, flags

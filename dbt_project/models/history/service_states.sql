@@ -61,6 +61,8 @@ current_states as (
         assessed.seal,
         assessed.seal_uncapped,
         assessed.ual,
+        assessed.seal_own,
+        assessed.ual_own,
         assessed.status,
         assessed.status_reason,
         assessed.weights_version,
@@ -111,6 +113,8 @@ withdrawn_revoked as (
         last_known.seal,
         last_known.seal_uncapped,
         last_known.ual,
+        coalesce(last_known.seal_own, last_known.seal) as seal_own,  -- rows written before §7 had no caps
+        coalesce(last_known.ual_own, last_known.ual) as ual_own,
         'revoked' as status,
         revocations.status_reason,
         last_known.weights_version,

@@ -81,6 +81,7 @@ class Site:
                 s["provider_id"], {"provider_id": s["provider_id"], "href": None, "legal_name": None, "country": None}
             )
             s["flags"] = sorted(flags.get(s["service_id"], []), key=lambda f: natural(f["flag"]))
+        _attach_supply_chain(services, t.rows("service_dependencies"))
         self.services = services
         self.providers = sorted(providers.items())
         self.base = {
@@ -178,6 +179,10 @@ class Site:
                         "page": "provider",
                         "p": p,
                         "services": self.by_provider.get(pid, []),
+                        "third_country_platforms": [
+                            (svc, d) for svc in self.by_provider.get(pid, []) for d in svc["runs_on"]
+                            if d["kind"] == "platform" and d["cap_seal"] is not None
+                        ],
                         "certs": sorted(
                             self.certs.get(pid, []), key=lambda c: (natural(c["certificate_id"]), str(c["service_id"]))
                         ),
@@ -193,6 +198,26 @@ class Site:
             if i >= len(self.tasks):
                 return
             self.run(self.tasks[i])
+
+
+def _attach_supply_chain(services: list[dict], dependencies: list[dict]) -> None:
+    """Each service's `runs_on` (its service_dependencies rows, nearest first) and `runs_under` (the
+    services that depend on it), each dependency row linked to the page of a registered service."""
+    by_id = {s["service_id"]: s for s in services}
+    runs_on, runs_under = defaultdict(list), defaultdict(list)
+    for d in dependencies:
+        target = by_id.get(d["dependency"]) if d["kind"] == "service" else None
+        d["href"] = target["href"] if target else None
+        d["name"] = target["name"] if target else None
+        runs_on[d["service_id"]].append(d)
+        if target is not None:
+            dependant = by_id.get(d["service_id"], {})
+            runs_under[d["dependency"]].append({**d, "href": dependant.get("href"), "name": dependant.get("name")})
+    for s in services:
+        s["runs_on"] = sorted(runs_on.get(s["service_id"], []), key=lambda d: (d["depth"], natural(d["dependency"])))
+        s["runs_under"] = sorted(
+            runs_under.get(s["service_id"], []), key=lambda d: (d["depth"], natural(d["service_id"]))
+        )
 
 
 def list_page_name(n: int) -> str:

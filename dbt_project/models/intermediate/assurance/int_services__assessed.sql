@@ -1,5 +1,6 @@
 -- One row per published service of the disclosure in force, with every column of the
--- `services` mart: the CSF assessment (`int_services__scored`), the CADA level and the status.
+-- `services` mart: the CSF assessment (`int_services__scored`), the CADA level, the supply-chain caps
+-- (§7: `seal` and `ual` after them, `seal_own` and `ual_own` before) and the status.
 -- Services revoked more than five years ago are left out (no longer published).
 with
 
@@ -29,6 +30,12 @@ open_source as (
 
 ),
 
+capped as (
+
+    select * from {{ ref('int_services__supply_chain_capped') }}
+
+),
+
 flags as (
 
     select service_id, count(*) as flag_count
@@ -44,20 +51,23 @@ select
     scored.name,
     scored.model,
     scored.sovereignty_score,
-    scored.seal,
+    capped.seal,
     scored.seal_uncapped,
+    capped.seal_own,
+    capped.ual_own,
     status.ual,
     status.status,
     status.status_reason,
     scored.weights_version,
     {{ as_of_date() }} as evaluated_on,
     regions.regions,
-    cast(coalesce(flags.flag_count, 0) as integer) as flag_count,
+    cast(coalesce(flags.flag_count, 0) + case when capped.w8_raised then 1 else 0 end as integer) as flag_count,
     open_source.open_source_status,
     open_source.open_source_license,
     open_source.open_source_repository
 from scored
 inner join status on scored.service_id = status.service_id
+inner join capped on scored.service_id = capped.service_id
 left join regions on scored.service_id = regions.service_id
 left join flags on scored.service_id = flags.service_id
 left join open_source on scored.service_id = open_source.service_id

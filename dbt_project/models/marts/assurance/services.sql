@@ -18,6 +18,8 @@ select
     sovereignty_score,
     seal,
     ual,
+    seal_own,
+    ual_own,
     status,
     status_reason,
     weights_version,
