@@ -191,6 +191,12 @@ def services_data(services: list[dict]) -> bytes:
                 len(s["flags"]),
                 str(s["open_source_status"] or "undeclared"),
                 open_source_label(s["open_source_status"]),
+                str(s["service_id"]),
+                str(s["model"] or ""),
+                str(p.get("ultimate_controller_name") or ""),
+                str(p.get("ultimate_controller_country") or ""),
+                p.get("third_country_control"),
+                str(s["provider_id"]),
             ]
         )
     body = json.dumps(rows, ensure_ascii=True, separators=(",", ":"), default=str)

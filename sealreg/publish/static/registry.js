@@ -104,24 +104,129 @@
   } else {
     rows = Array.prototype.slice.call(tbody.rows);
   }
+  /* Words of a text, lower-case without accents; ids keep their hyphens and also give their parts. */
+  function words(text) {
+    var plain = String(text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    var out = plain.split(/[^a-z0-9_-]+/);
+    plain.split(/[^a-z0-9_]+/).forEach(function (w) { if (out.indexOf(w) === -1) { out.push(w); } });
+    return out.filter(function (w) { return w !== "" && w !== "-"; });
+  }
+
+  /* Query words; "not listed" is the one status of two words and stays one word. */
+  function queryWords(text) {
+    return words(String(text || "").replace(/\bnot[\s_-]+listed\b/gi, "not_listed")).filter(function (w) {
+      return /[a-z0-9]/.test(w);
+    });
+  }
+
   rows.forEach(function (row, i) {
     row.setAttribute("data-index", String(i));
-    var text = Array.prototype.map.call(row.cells, function (c) { return c.textContent; }).join(" ");
-    row.setAttribute("data-search", text.replace(/\s+/g, " ").trim().toLowerCase());
+    var d = Array.isArray(data) ? data[i] : null;
+    var text = d ? [d[1], d[3], d[4], d[9], d[11], d[13], d[15], d[16], d[17], d[18], d[20]].join(" ")
+      : Array.prototype.map.call(row.cells, function (c) { return c.textContent; }).join(" ");
+    row.sealregWords = words(text);
+    row.sealregFacets = d ? {
+      status: d[9], seal: String(d[7]), ual: String(d[8]), model: d[16],
+      flag: d[11] ? d[11].split(", ") : [], tcc: d[19] === true ? "yes" : (d[19] === false ? "no" : "unknown")
+    } : null;
   });
 
+  /* Facets: name, label, options [value, label] (built from the data, so only values that occur). */
+  function distinct(key) {
+    var seen = {};
+    rows.forEach(function (row) {
+      var f = row.sealregFacets;
+      if (!f) { return; }
+      (Array.isArray(f[key]) ? f[key] : [f[key]]).forEach(function (v) { if (v !== "") { seen[v] = true; } });
+    });
+    return Object.keys(seen).sort();
+  }
+  var facetDefs = [
+    ["status", "Status", distinct("status").map(function (v) { return [v, v.replace(/_/g, " ")]; })],
+    ["seal", "SEAL", distinct("seal").map(function (v) { return [v, v === "null" ? "none" : "SEAL-" + v]; })],
+    ["ual", "UAL", distinct("ual").map(function (v) { return [v, v === "null" ? "none" : "UAL-" + v]; })],
+    ["model", "Model", distinct("model").map(function (v) { return [v, v]; })],
+    ["flag", "Flags", [["none", "no flags"], ["any", "any flag"]].concat(
+      distinct("flag").map(function (v) { return [v, v]; }))],
+    ["tcc", "Third-country control", [["yes", "yes"], ["no", "no"], ["unknown", "unknown"]]]
+  ];
+  var facets = {};
+  var facetBox = document.getElementById("facets");
+  if (facetBox && Array.isArray(data)) {
+    facetDefs.forEach(function (def) {
+      var id = "facet-" + def[0];
+      var wrap = el("span", { "class": "facet-field" });
+      wrap.appendChild(el("label", { "for": id }, def[1]));
+      var select = el("select", { id: id, "aria-controls": "services-table" });
+      select.appendChild(el("option", { value: "" }, "any"));
+      def[2].forEach(function (o) { select.appendChild(el("option", { value: o[0] }, o[1])); });
+      wrap.appendChild(select);
+      facetBox.appendChild(wrap);
+      facets[def[0]] = select;
+    });
+  }
+
+  function facetHit(f, name, want) {
+    if (want === "") { return true; }
+    if (!f) { return false; }
+    if (name === "flag") {
+      return want === "none" ? f.flag.length === 0 : (want === "any" ? f.flag.length > 0 : f.flag.indexOf(want) !== -1);
+    }
+    return f[name] === want;
+  }
+
+  function wordHit(row, q) {
+    return q.every(function (w) {
+      return row.sealregWords.some(function (t) { return t.lastIndexOf(w, 0) === 0; });
+    });
+  }
+
+  /* The filter as a URL fragment (#q=...&status=...), so it survives a reload and can be shared. */
+  function saveState() {
+    var parts = [];
+    if (input.value.trim() !== "") { parts.push("q=" + encodeURIComponent(input.value.trim())); }
+    Object.keys(facets).forEach(function (name) {
+      if (facets[name].value !== "") { parts.push(name + "=" + encodeURIComponent(facets[name].value)); }
+    });
+    if (openOnly !== null && openOnly.checked) { parts.push("oss=1"); }
+    var hash = parts.length ? "#" + parts.join("&") : "";
+    if (hash !== location.hash && (hash !== "" || location.hash.indexOf("=") !== -1)) {
+      history.replaceState(null, "", location.pathname + location.search + hash);
+    }
+  }
+
+  function restoreState() {
+    if (location.hash.indexOf("=") === -1) { return; }
+    location.hash.slice(1).split("&").forEach(function (pair) {
+      var eq = pair.indexOf("=");
+      var name = pair.slice(0, eq);
+      var value;
+      try { value = decodeURIComponent(pair.slice(eq + 1)); } catch (e) { return; }
+      if (name === "q") { input.value = value; }
+      else if (name === "oss" && openOnly !== null) { openOnly.checked = value === "1"; }
+      else if (Object.prototype.hasOwnProperty.call(facets, name)) {
+        var known = Array.prototype.some.call(facets[name].options, function (o) { return o.value === value; });
+        if (known) { facets[name].value = value; }
+      }
+    });
+  }
+
   function filter() {
-    var q = input.value.trim().toLowerCase();
+    var q = queryWords(input.value);
     var facet = openOnly !== null && openOnly.checked;
+    var wanted = Object.keys(facets).filter(function (name) { return facets[name].value !== ""; });
     var shown = 0;
     rows.forEach(function (row) {
-      var hit = (q === "" || row.getAttribute("data-search").indexOf(q) !== -1)
-        && (!facet || row.getAttribute("data-open-source") === "open_source");
+      var hit = wordHit(row, q)
+        && (!facet || row.getAttribute("data-open-source") === "open_source")
+        && wanted.every(function (name) { return facetHit(row.sealregFacets, name, facets[name].value); });
       row.hidden = !hit;
       if (hit) { shown += 1; }
     });
     empty.hidden = shown !== 0;
-    status.textContent = q === "" && !facet ? "" : "Showing " + shown + " of " + rows.length + " services.";
+    status.textContent = q.length === 0 && !facet && wanted.length === 0 ? ""
+      : "Showing " + shown + " of " + rows.length + " services.";
+    saveState();
   }
 
   function cellKey(row, index, kind) {
@@ -162,6 +267,9 @@
   });
   input.addEventListener("input", filter);
   if (openOnly !== null) { openOnly.addEventListener("change", filter); }
+  Object.keys(facets).forEach(function (name) { facets[name].addEventListener("change", filter); });
   box.hidden = false;
+  restoreState();
+  if (location.hash.indexOf("=") !== -1) { filter(); }
   table.classList.add("js-sortable");
 }());
