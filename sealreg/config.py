@@ -308,3 +308,21 @@ class RunContext:
     def quarantine_dir(self) -> Path:
         """Where this run quarantines rejected inputs."""
         return self.paths.quarantine / self.run_id
+
+
+#: Who runs the registry and how to contest an entry, shown in "What next" on every page of the site.
+DEFAULT_OPERATOR_CONTACT = "registry-operator@example.eu"
+DEFAULT_APPEALS_ROUTE = (
+    "Write to the registry operator within two months of the release, naming the service id and what you "
+    "contest; a regulator decision is appealed before the authority named in it."
+)
+
+
+def operator_contact() -> str:
+    """Registry operator's contact: $SEALREG_OPERATOR_CONTACT, else DEFAULT_OPERATOR_CONTACT."""
+    return os.environ.get("SEALREG_OPERATOR_CONTACT") or DEFAULT_OPERATOR_CONTACT
+
+
+def appeals_route() -> str:
+    """How to contest an entry: $SEALREG_APPEALS_ROUTE, else DEFAULT_APPEALS_ROUTE."""
+    return os.environ.get("SEALREG_APPEALS_ROUTE") or DEFAULT_APPEALS_ROUTE

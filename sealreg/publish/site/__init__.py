@@ -47,6 +47,7 @@ def build_site(release_dir: Path, digests: dict[str, dict[str, Any]] | None = No
         for folder in ("services", "providers"):
             (staging / folder).mkdir(parents=True, exist_ok=True)
         pages.home_pages()
+        pages.downloads_page(release_files(release_dir))
         render_pages(pages, db_path, release_id, has_validation)
     finally:
         con.close()
@@ -58,6 +59,17 @@ def build_site(release_dir: Path, digests: dict[str, dict[str, Any]] | None = No
     if digests is not None:
         digests.update({f"site/{rel}": entry for rel, entry in sorted(out.digests.items())})
     return site
+
+
+def release_files(release_dir: Path) -> list[tuple[str, int]]:
+    """The release's downloadable files (path relative to the release, size in bytes), the site and the
+    gates' report aside; the signed manifest is written after the site, so it is named on the page only."""
+    skip = ("site", "site.tmp", "validation")
+    return sorted(
+        (p.relative_to(release_dir).as_posix(), p.stat().st_size)
+        for p in release_dir.rglob("*")
+        if p.is_file() and p.relative_to(release_dir).parts[0] not in skip
+    )
 
 
 def release_id_of(release_dir: Path) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 
+from sealreg import config
 from sealreg.publish import charts
 from sealreg.publish.csp import CONTENT_SECURITY_POLICY
 from sealreg.publish.site import glossary
@@ -50,6 +51,7 @@ PAGE_SIZE = 1000  # services per page of the no-JavaScript list (index.html hold
 BATCH = 500  # services whose detail rows are fetched and rendered together (one unit of work)
 PROVIDER_BATCH = 1000  # provider pages per unit of work
 DATA_SCRIPT = "services-data.js"
+DOWNLOADS_PAGE = "downloads.html"
 
 
 def _single(rows: list[dict], column: str) -> Any:
@@ -92,6 +94,7 @@ class Site:
                 "fingerprint": fingerprint,
             },
             "has_validation": has_validation,
+            "operator": {"contact": config.operator_contact(), "appeals": config.appeals_route()},
         }
         by_id = {s["service_id"]: s for s in services}
         self.changes = sorted(t.rows("changes"), key=lambda c: (natural(c["service_id"]), natural(c["field"])))
@@ -154,6 +157,10 @@ class Site:
                 "rejections": self.t.rows("rejections"),
             },
         )
+
+    def downloads_page(self, files: list[tuple[str, int]]) -> None:
+        """downloads.html: the release's data files with their sizes, and how to check them."""
+        self.page(DOWNLOADS_PAGE, "downloads.html", {"root": "", "page": "downloads", "files": files})
 
     def run(self, task: tuple[str, int]) -> None:
         kind, start = task
