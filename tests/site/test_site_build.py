@@ -32,7 +32,7 @@ def _pages(site: Path) -> dict[str, str]:
 def test_build_site_writes_home_service_provider_and_changes_pages(release: Path) -> None:
     site = build_site(release)
     assert site == release / "site"
-    expected = {"index.html", "changes.html", "methodology.html", "services-data.js"}
+    expected = {"index.html", "changes.html", "methodology.html", "downloads.html", "services-data.js"}
     expected |= {"static/style.css", "static/registry.js"}
     expected |= {f"services/{s}.html" for s in SERVICE_IDS}
     expected |= {f"providers/{p}.html" for p in ("alto-hold", "nimbus-cloud", "stratus-eu")}
@@ -105,7 +105,7 @@ def test_internal_links_point_to_existing_files(release: Path) -> None:
     for name, html in _pages(site).items():
         page = site / name
         for ref in re.findall(r'(?:href|src)="([^"#]+)', html):
-            if ref.startswith(("https://", "data:")) or ref.endswith(("registry.duckdb", "manifest.json")):
+            if ref.startswith(("https://", "data:", "mailto:")) or ref.endswith(("registry.duckdb", "manifest.json")):
                 continue
             assert (page.parent / ref).resolve().is_file(), (name, ref)
 
