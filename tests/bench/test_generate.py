@@ -72,7 +72,10 @@ def test_invalid_share_gives_rejections_with_their_codes(tmp_path):
     for name in invalid:
         expected = name.removesuffix(".json").rsplit("-", 1)[1]
         assert expected in codes[name], (name, codes.get(name))
-    assert set(codes) == set(invalid)  # no valid file is rejected
+    # no valid file is rejected, except the provider whose new service id the E013 file contests on a
+    # first night: a contested new id goes to neither claimant (docs/security.md)
+    others = {name: got for name, got in codes.items() if name not in invalid}
+    assert len(others) <= 1 and all(got == {"E013"} for got in others.values()), others
 
 
 def test_mutate_adds_valid_newer_submissions(tmp_path):
