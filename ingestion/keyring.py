@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from ingestion.rulebook import PROVIDER_ID
 from ingestion.text import text_problem
+from sealreg.config import RegistryHome
 from sealreg.decisions import GENESIS_HASH, canonical_json, format_decided_at, json_lines, record_hash
 
 ACTIONS = ("enroll", "rotate", "revoke")
@@ -52,8 +53,9 @@ class ProviderKeys:
         return self.valid.get(fingerprint) if fingerprint else None
 
 
-def register_path(home: Path | str) -> Path:
-    return Path(home) / "providers" / "keys.jsonl"
+def register_path(home: "RegistryHome | Path | str") -> Path:
+    """The key register of a home (a RegistryHome, a run context or the home's path)."""
+    return RegistryHome.of(home).provider_keys
 
 
 def load_public_key(pem: bytes) -> tuple[bytes, str]:

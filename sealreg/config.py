@@ -120,6 +120,11 @@ class RegistryHome:
         return self.decisions / "log.jsonl"
 
     @property
+    def provider_keys(self) -> Path:
+        """The hash-chained register of enrolled providers' public keys."""
+        return self.root / "providers" / "keys.jsonl"
+
+    @property
     def keys(self) -> Path:
         """Signing key, its public key and rotation statements."""
         return self.root / "keys"
