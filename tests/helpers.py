@@ -18,3 +18,21 @@ def sealreg_cli(*args: str, env: dict | None = None, timeout: int = 600) -> subp
     exe = Path(sys.executable).parent / "sealreg"
     return subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, **(env or {})})
+
+
+def query(home: Path, sql: str, params=None) -> list[tuple]:
+    """Rows of `sql` against the current release of `home`, opened read-only."""
+    import duckdb
+
+    con = duckdb.connect(str(home / "current" / "registry.duckdb"), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def refresh_ok(inbox: Path, home: Path, as_of: str) -> subprocess.CompletedProcess:
+    """`sealreg refresh` of `inbox` into `home` on `as_of`, asserting that it published."""
+    proc = sealreg_cli("refresh", "--inbox", str(inbox), "--home", str(home), "--as-of", as_of)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc

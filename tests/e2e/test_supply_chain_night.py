@@ -5,31 +5,20 @@ from __future__ import annotations
 import json
 import shutil
 
-import duckdb
 import pytest
 
-from tests.helpers import SAMPLES, sealreg_cli
+from tests.helpers import SAMPLES, query, refresh_ok
 
 NIGHT_1, NIGHT_2 = "2026-11-28", "2026-11-29"
 DEPENDENCY, DEPENDANT = "aurora-objectstore", "sovra-docs"  # sovra-docs runs on the bundled EU IaaS
 
 
-def _query(home, sql, params=None):
-    con = duckdb.connect(str(home / "current" / "registry.duckdb"), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
-def _refresh(inbox, home, as_of):
-    proc = sealreg_cli("refresh", "--inbox", str(inbox), "--home", str(home), "--as-of", as_of)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return proc
 
 
 def _levels(home, service_id):
-    return _query(home, "select seal, ual, seal_own, ual_own, status from services where service_id = ?",
+    return query(home, "select seal, ual, seal_own, ual_own, status from services where service_id = ?",
                   [service_id])[0]
 
 
@@ -38,7 +27,7 @@ def two_nights(tmp_path_factory):
     root = tmp_path_factory.mktemp("supply-chain")
     inbox, home = root / "inbox", root / "home"
     shutil.copytree(SAMPLES, inbox)
-    _refresh(inbox, home, NIGHT_1)
+    refresh_ok(inbox, home, NIGHT_1)
     before = {sid: _levels(home, sid) for sid in (DEPENDENCY, DEPENDANT)}
     # Aurora resubmits: the object store now answers rung 1 on every SOV-6 criterion and withdraws its
     # statement of conformity (own UAL-0). Nothing changes in Sovra's file.
@@ -50,7 +39,7 @@ def two_nights(tmp_path_factory):
     doc["disclosure_id"] = f"aurora-cloud-{NIGHT_2}"
     doc["submitted_at"] = f"{NIGHT_2}T06:00:00Z"
     (inbox / f"aurora-cloud-{NIGHT_2}.json").write_text(json.dumps(doc, indent=2), encoding="utf-8")
-    _refresh(inbox, home, NIGHT_2)
+    refresh_ok(inbox, home, NIGHT_2)
     after = {sid: _levels(home, sid) for sid in (DEPENDENCY, DEPENDANT)}
     return {"home": home, "before": before, "after": after}
 
@@ -74,25 +63,25 @@ def test_the_dependant_follows_the_same_night(two_nights):
     assert (seal, ual) == (min(seal_own, dep_seal_own), min(ual_own, dep_ual_own)) == (seal, 0)
     assert status == "not_listed"
     home = two_nights["home"]
-    (reason,) = _query(home, "select reason from washing_flags where service_id = ? and flag = 'W8-dependency'",
+    (reason,) = query(home, "select reason from washing_flags where service_id = ? and flag = 'W8-dependency'",
                        [DEPENDANT])[0]
     assert f"runs on {DEPENDENCY}, a registered service" in reason and f"{DEPENDANT} → {DEPENDENCY}" in reason
-    (status_reason,) = _query(home, "select status_reason from services where service_id = ?", [DEPENDANT])[0]
+    (status_reason,) = query(home, "select status_reason from services where service_id = ?", [DEPENDANT])[0]
     assert f"via {DEPENDANT} → {DEPENDENCY}: UAL capped at 0 (own UAL-{ual_own})" in status_reason
 
 
 def test_changes_and_history_record_the_drop_of_the_dependant(two_nights):
     home = two_nights["home"]
     _, ual_1, _, _, status_1 = two_nights["before"][DEPENDANT]
-    changes = {field: (old, new) for field, old, new in _query(
+    changes = {field: (old, new) for field, old, new in query(
         home, "select field, old_value, new_value from changes where service_id = ? and change = 'changed'",
         [DEPENDANT])}
     assert changes["ual"] == (str(ual_1), "0")
     assert changes["status"] == (status_1, "not_listed")
-    periods = _query(home, "select valid_from, valid_to, ual from service_history where service_id = ? "
+    periods = query(home, "select valid_from, valid_to, ual from service_history where service_id = ? "
                            "order by valid_from", [DEPENDANT])
     assert [(str(a), str(b) if b else None, u) for a, b, u in periods] == [
         (NIGHT_1, NIGHT_2, ual_1), (NIGHT_2, None, 0)]
-    deps = _query(home, "select dependency, kind, depth, cap_seal, cap_ual from service_dependencies "
+    deps = query(home, "select dependency, kind, depth, cap_seal, cap_ual from service_dependencies "
                         "where service_id = ? order by dependency", [DEPENDANT])
     assert (DEPENDENCY, "service", 1, two_nights["after"][DEPENDENCY][2], 0) in deps
