@@ -6,6 +6,9 @@ refresh can run between two of its tasks.
 Inbox, reference files and home come from SEALREG_INBOX / SEALREG_REFERENCES (default
 `<inbox>/references`) / SEALREG_HOME; `as_of` from the run's conf, else the date the
 run was due (UTC), so clearing and rerunning a night evaluates the same date.
+A failed task ends the lease and, when SEALREG_ALERT_TO is set, mails the operator
+(`sealreg.failure_notice`). Callbacks are set per task through `default_args`: Airflow 3.3 does not
+fire a DAG-level `on_failure_callback`.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import os
 
 import pendulum
 from airflow.sdk import Asset, dag, get_current_context, task
+
+from sealreg.failure_notice import failure_notifiers
 
 RELEASE_ASSET = Asset("sealreg://registry/current")
 # Every task touches the run's DuckDB file: route them to one single-slot queue when scaled out.
@@ -83,7 +88,12 @@ def _run_settings(context) -> tuple:
     catchup=False,
     max_active_runs=1,
     max_active_tasks=1,
-    default_args={"owner": "registry", "retries": 0, "queue": DUCKDB_QUEUE, "on_failure_callback": _end_lease},
+    default_args={
+        "owner": "registry",
+        "retries": 0,
+        "queue": DUCKDB_QUEUE,
+        "on_failure_callback": [_end_lease, *failure_notifiers()],
+    },
     params={"as_of": None, "weights_version": None},
     tags=["sealreg", "registry"],
 )

@@ -289,3 +289,13 @@ def test_dockerfile():
 def test_dockerignore():
     entries = {ln.strip() for ln in DOCKERIGNORE.read_text().splitlines() if ln.strip() and not ln.startswith("#")}
     assert {".venv", "registry_home", ".pytest_cache", ".git"} <= entries
+
+
+def test_failure_notices_are_configured_by_environment_on_every_airflow_service(services):
+    for name in AIRFLOW_SERVICES | {"airflow-worker", "airflow-worker-duckdb"}:
+        env = _env(services[name])
+        # Off unless the operator names recipients; the SMTP server is Airflow's `smtp_default` connection.
+        assert env["SEALREG_ALERT_TO"] == "${SEALREG_ALERT_TO:-}", name
+        assert env["SEALREG_ALERT_FROM"] == "${SEALREG_ALERT_FROM:-}", name
+        assert env["AIRFLOW_CONN_SMTP_DEFAULT"] == "${SEALREG_SMTP_URL:-}", name
+        assert _default(env["AIRFLOW__API__BASE_URL"]).startswith("http"), name
