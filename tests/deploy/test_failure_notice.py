@@ -1,8 +1,7 @@
 """Failure notices: a failed task of `sealreg_nightly` mails the operator (real Airflow, SMTP sink on loopback).
 
 `airflow dags test` runs the DAG in-process with a project-local AIRFLOW_HOME (SQLite); the SMTP server
-is an aiosmtpd sink on 127.0.0.1. That a successful night sends nothing, and that the notice also
-leaves a Celery worker, is pinned by the topology test (test_postgres_topology.py).
+is an aiosmtpd sink on 127.0.0.1.
 """
 
 from __future__ import annotations
