@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import shlex
+import shutil
+import sys
+from pathlib import Path
+
 from rich.console import Console
 from rich.table import Table
 
@@ -42,6 +47,26 @@ def _print_dependency_caps(console: Console, capped: list[tuple[str, str]]) -> N
         console.print(f"    ... and {len(capped) - SHOWN_DEPENDENCY_CAPS} more (table washing_flags)")
 
 
+def duckdb_cli() -> str:
+    """The DuckDB CLI to name in hints: the one installed beside this Python (`make install`), else on PATH."""
+    beside = Path(sys.executable).parent / "duckdb"
+    if beside.is_file():
+        return str(beside)
+    return shutil.which("duckdb") or "duckdb"
+
+
+def query_hints(database: Path) -> list[str]:
+    """Shell commands that open a release's DuckDB file read-only, runnable as they are from a new shell.
+
+    Absolute paths throughout (no activated venv, any working directory), each word shell-quoted.
+    """
+    db = str(database.absolute())
+    python_code = (f"import duckdb; print(duckdb.connect({db!r}, read_only=True)"
+                   ".sql('from services limit 5'))")
+    return [f"{shlex.quote(duckdb_cli())} -readonly {shlex.quote(db)}",
+            f"{shlex.quote(sys.executable)} -c {shlex.quote(python_code)}"]
+
+
 def print_summary(console: Console, ctx: RunContext, result: RefreshResult) -> None:
     ingest = result.steps.get("ingest", {})
     publish = result.steps.get("publish", {})
@@ -74,7 +99,7 @@ def print_summary(console: Console, ctx: RunContext, result: RefreshResult) -> N
     _print_dependency_caps(console, counts["dependency_capped"])
     current = ctx.paths.current
     console.print(f"\nRelease: {current} -> {publish.get('release_dir')}")
-    console.print(f"Query it: duckdb -readonly {current}/registry.duckdb   "
-                  f"or   python -c \"import duckdb; print(duckdb.connect('{current}/registry.duckdb', "
-                  "read_only=True).sql('from services'))\"")
+    console.print("Query it (read-only, from any shell):")
+    for hint in query_hints(ctx.paths.current_database):
+        console.print(f"  {hint}", markup=False, highlight=False, soft_wrap=True)
     console.print(f"Site: {current}/site/index.html")

@@ -75,6 +75,9 @@ UNLISTED_FILES = frozenset({MANIFEST_FILE, SIGNATURE_FILE, PUBLIC_KEY_FILE})
 #: DuckDB memory limit of the export connection, and where it may spill (inside the unfinished release).
 EXPORT_MEMORY_LIMIT = "400MB"
 SPILL_DIR = ".duckdb-spill"
+#: Storage format of the published registry.duckdb, fixed when the file is created: DuckDB 2.0's
+#: default (storage version 69) cannot be opened by the DuckDB 1.5 CLI and tools built on 1.5.
+PUBLISHED_STORAGE_VERSION = "v1.5.0"
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _RELEASE_ID = re.compile(r"^(\d{4}-\d{2}-\d{2})-(\d{3,})$")
@@ -274,7 +277,8 @@ def _export_tables(warehouse: Path, out_dir: Path, tables: list[str]) -> tuple[d
         con.execute(f"SET memory_limit = '{EXPORT_MEMORY_LIMIT}'")
         con.execute(f"SET temp_directory = {_lit(out_dir / SPILL_DIR)}")
         con.execute(f"ATTACH {_lit(warehouse)} AS wh (READ_ONLY)")
-        con.execute(f"ATTACH {_lit(out_dir / 'registry.duckdb')} AS rel")
+        con.execute(f"ATTACH {_lit(out_dir / 'registry.duckdb')} AS rel "
+                    f"(STORAGE_VERSION '{PUBLISHED_STORAGE_VERSION}')")
         kinds = _relation_kinds(con, "wh", "main")
         missing = [t for t in tables if t not in kinds]
         if missing:
