@@ -125,7 +125,7 @@ def test_service_page_shows_criteria_flags_gates_certificates_decisions_history(
     assert "Rung 4: largely within EU" in html and "6 / 8" in html
     assert "W1-control" in html and "W4-certificate" in html and re.search(r"capped at <a [^>]*>SEAL-1</a>", html)
     assert "UAL-1 gates" in html and "UAL-4 gates" in html and "✗ Fail" in html and "✓ Pass" in html
-    assert "C5-2023-88" in html and "(provider-wide)" in html
+    assert "C5-2023-88 certificate" not in html and "(C5-2023-88)" in html  # it lists no service
     assert "Misleading control claims" in html and "ECCA desk" in html
     assert "2026-03-01" in html and "current" in html
     assert "eu-central-1, eu-west-1" in html
@@ -135,13 +135,13 @@ def test_service_page_shows_criteria_flags_gates_certificates_decisions_history(
 def test_provider_and_service_pages_show_the_same_certificate_rows(release: Path) -> None:
     site = build_site(release)
     rows = {}
-    for page in ("providers/stratus-eu.html", "services/stratus-storage.html"):
+    for page in ("providers/nimbus-cloud.html", "services/nimbus-compute.html"):
         html = (site / page).read_text("utf-8")
         section = html[html.index('id="certs-heading"') : html.index("</section>", html.index('id="certs-heading"'))]
         rows[page] = re.findall(r"<tr><th scope=\"row\">.*?</tr>", section)
         assert '<th scope="col">Covers</th>' in section and "Valid on 2026-03-14" in section
-    assert rows["providers/stratus-eu.html"] and set(rows["services/stratus-storage.html"]) <= set(
-        rows["providers/stratus-eu.html"]
+    assert rows["services/nimbus-compute.html"] and set(rows["services/nimbus-compute.html"]) <= set(
+        rows["providers/nimbus-cloud.html"]
     )
 
 

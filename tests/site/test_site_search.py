@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
 from playwright.sync_api import Browser, expect
 
@@ -71,3 +72,23 @@ def test_facets_narrow_the_list_and_the_url_keeps_them(browser: Browser, site: P
     seal = page.get_by_label("SEAL", exact=True)
     assert seal.locator("option").all_inner_texts()[0] == "any"
     assert problems == [] and more == []
+
+
+def test_flag_facets_count_dbt_s_flag_count(browser: Browser, tmp_path: Path, make_release) -> None:  # noqa: F811
+    """A revoked service whose disclosure left the inbox keeps its flag_count but has no flag rows: the
+    "no flags" facet leaves it out and "any flag" keeps it."""
+    release = make_release(tmp_path / "releases" / "2026-03-14-001", [CORVUS])
+    con = duckdb.connect(str(release / "registry.duckdb"))
+    con.execute("update services set status = 'revoked', disclosure_withdrawn = true, flag_count = 2"
+                " where service_id = 'stratus-db'")
+    con.close()
+    page, problems = _open(browser, (build_site(release) / "index.html").as_uri())
+    flags = page.get_by_label("Flags", exact=True)
+    rows = page.locator("#services-table tbody tr:visible")
+    flags.select_option("none")
+    expect(rows).to_have_count(2)
+    assert _names(page) == ["Corvus Mail", "Nimbus Sovereign Compute"]
+    flags.select_option(label="any flag")
+    expect(rows).to_have_count(3)
+    assert _names(page) == ["Alto AI Platform", "Stratus Managed Postgres", "Stratus Object Storage"]
+    assert problems == []

@@ -12,25 +12,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from sealreg import config
 from sealreg.publish import charts
 from sealreg.publish.csp import CONTENT_SECURITY_POLICY
-from sealreg.publish.site import glossary
+from sealreg.publish.site import filters, glossary
 from sealreg.publish.site.data import DETAIL_TABLES, Tables, group, natural
 from sealreg.publish.site.evidence import corroboration_badge, gleif_link, lei_check_words
-from sealreg.publish.site.filters import (
-    flag_links,
-    link_to,
-    listing,
-    number,
-    one_decimal,
-    open_source_badge,
-    pass_fail,
-    plain,
-    safe_link,
-    seal_badge,
-    status_badge,
-    status_label,
-    ual_badge,
-    yes_no,
-)
 from sealreg.publish.site.rows import (
     NOT_IN_FORCE,
     criteria_rows,
@@ -82,6 +66,8 @@ class Site:
             s["provider"] = providers.get(
                 s["provider_id"], {"provider_id": s["provider_id"], "href": None, "legal_name": None, "country": None}
             )
+            # the flags published in this release; s["flag_count"] is dbt's count, which keeps the flags
+            # of a revoked service's last evaluation after its disclosure (and so its flag rows) left
             s["flags"] = sorted(flags.get(s["service_id"], []), key=lambda f: natural(f["flag"]))
         _attach_supply_chain(services, t.rows("service_dependencies"))
         self.services = services
@@ -264,8 +250,13 @@ def service_context(
         "gate_levels": [
             (lvl, gate_rows([g for g in gates if g["level"] == lvl], caches["gates"])) for lvl in levels
         ],
+        # W4 counts only the certificates that list the service; one that names no service covers none
         "certs": sorted(
-            (c for c in certs.get(s["provider_id"], []) if c["service_id"] in (sid, None)),
+            (c for c in certs.get(s["provider_id"], []) if c["service_id"] == sid),
+            key=lambda c: natural(c["certificate_id"]),
+        ),
+        "unassigned_certs": sorted(
+            (c for c in certs.get(s["provider_id"], []) if c["service_id"] is None),
             key=lambda c: natural(c["certificate_id"]),
         ),
         "decisions": sorted(per["decisions"].get(sid, []), key=lambda d: (str(d["decided_at"]), d["decision_id"])),
@@ -295,7 +286,7 @@ def _overview(t: Tables, services: list[dict]) -> dict:
         by_status, key=lambda st: (STATUS_ORDER.index(st) if st in STATUS_ORDER else len(STATUS_ORDER), st)
     )
     by_obj, names = t.objective_counts()
-    ual_rows = [(status_label(st), ual_by_status[st]) for st in statuses]
+    ual_rows = [(filters.status_label(st), ual_by_status[st]) for st in statuses]
     return {
         "seal_counts": seal_counts,
         "ual_counts": ual_counts,
@@ -348,20 +339,20 @@ def environment() -> Environment:
         auto_reload=False,
     )
     env.filters.update(
-        one=one_decimal, number=number, link=safe_link, status=status_label, yesno=yes_no, plain=plain, listing=listing,
-        gleif=gleif_link, lei_check=lei_check_words,
+        one=filters.one_decimal, number=filters.number, link=filters.safe_link, status=filters.status_label,
+        yesno=filters.yes_no, plain=filters.plain, listing=filters.listing, gleif=gleif_link, lei_check=lei_check_words,
     )
     env.globals.update(
         csp=CONTENT_SECURITY_POLICY,
-        seal=_with_root(seal_badge),
-        ual=_with_root(ual_badge),
-        status=_with_root(status_badge),
-        flag_links=_with_root(flag_links),
+        seal=_with_root(filters.seal_badge),
+        ual=_with_root(filters.ual_badge),
+        status=_with_root(filters.status_badge),
+        flag_links=_with_root(filters.flag_links),
         glossary=_with_root(lambda anchor, root: glossary.href(root, anchor)),
-        passfail=pass_fail,
-        link_to=link_to,
+        passfail=filters.pass_fail,
+        link_to=filters.link_to,
         corroboration=corroboration_badge,
-        open_source=open_source_badge,
+        open_source=filters.open_source_badge,
         figure=figure,
         list_page=list_page_name,
         not_in_force=NOT_IN_FORCE,

@@ -139,7 +139,7 @@ def service_rows(services: list[dict], root: str) -> Markup:
     for s in services:
         p = s["provider"]
         score = s["sovereignty_score"]
-        flags = s["flags"]
+        flags, count = s["flags"], s["flag_count"]
         out.append(
             ('<tr class="not-in-force" ' if s["status"] in NOT_IN_FORCE else "<tr ")
             + f'data-open-source="{h(s["open_source_status"] or "undeclared")}">\n'
@@ -152,12 +152,9 @@ def service_rows(services: list[dict], root: str) -> Markup:
             f'<td data-label="UAL" data-value="{h(_level_value(s["ual"]))}">{ual_badge(s["ual"], root)}</td>\n'
             f'<td data-label="Status">{status_badge(s["status"], root)}</td>\n'
             f'<td data-label="Open source">{open_source_badge(s["open_source_status"])}</td>\n'
-            f'<td data-label="Flags" data-value="{len(flags)}">'
-            + (
-                f'<span class="flag-count">{len(flags)}</span> {flag_links([f["flag"] for f in flags], root)}'
-                if flags
-                else "0"
-            )
+            f'<td data-label="Flags" data-value="{h(count)}">'
+            + (f'<span class="flag-count">{h(count)}</span>' if count else "0")
+            + (f' {flag_links([f["flag"] for f in flags], root)}' if flags else "")
             + "</td>\n</tr>\n"
         )
     return Markup("".join(out))
@@ -188,7 +185,7 @@ def services_data(services: list[dict]) -> bytes:
                 str(s["status"] or "unknown"),
                 status_label(s["status"]),
                 ", ".join(str(f["flag"]) for f in s["flags"]),
-                len(s["flags"]),
+                s["flag_count"],
                 str(s["open_source_status"] or "undeclared"),
                 open_source_label(s["open_source_status"]),
                 str(s["service_id"]),

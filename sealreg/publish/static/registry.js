@@ -79,8 +79,10 @@
     var flags = document.createDocumentFragment();
     if (d[12]) {
       flags.appendChild(el("span", { "class": "flag-count" }, String(d[12])));
-      flags.appendChild(document.createTextNode(" "));
-      flags.appendChild(flagLinks(d[11]));
+      if (d[11]) {
+        flags.appendChild(document.createTextNode(" "));
+        flags.appendChild(flagLinks(d[11]));
+      }
     } else {
       flags.appendChild(document.createTextNode("0"));
     }
@@ -127,7 +129,7 @@
     row.sealregWords = words(text);
     row.sealregFacets = d ? {
       status: d[9], seal: String(d[7]), ual: String(d[8]), model: d[16],
-      flag: d[11] ? d[11].split(", ") : [], tcc: d[19] === true ? "yes" : (d[19] === false ? "no" : "unknown")
+      flag: d[11] ? d[11].split(", ") : [], flagCount: d[12], tcc: d[19] === true ? "yes" : (d[19] === false ? "no" : "unknown")
     } : null;
   });
 
@@ -170,7 +172,7 @@
     if (want === "") { return true; }
     if (!f) { return false; }
     if (name === "flag") {
-      return want === "none" ? f.flag.length === 0 : (want === "any" ? f.flag.length > 0 : f.flag.indexOf(want) !== -1);
+      return want === "none" ? f.flagCount === 0 : (want === "any" ? f.flagCount > 0 : f.flag.indexOf(want) !== -1);
     }
     return f[name] === want;
   }
