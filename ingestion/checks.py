@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Collection
 
@@ -16,6 +17,9 @@ TIMESTAMP = re.compile(  # RFC 3339 date-time with zone (also the JSON Schema pa
 )
 _LAST_MICROSECOND = dt.timedelta(microseconds=999_999)
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: An unknown key this close to a known one (difflib ratio) is named as the likely typo; longer keys are not compared.
+NEAR_KEY_CUTOFF = 0.75
+MAX_NEAR_KEY = 64
 
 
 def parse_timestamp(text: str) -> dt.datetime | None:
@@ -55,6 +59,14 @@ def parse_date(text: str) -> dt.date | None:
         return None
 
 
+def unknown_field(key: str, known: Collection[str]) -> str:
+    """The E004 message: the near known field when there is one (`evidnce` -> did you mean "evidence"?)."""
+    near = difflib.get_close_matches(key, known, n=1, cutoff=NEAR_KEY_CUTOFF) if len(key) <= MAX_NEAR_KEY else []
+    if near:
+        return f"unknown field; did you mean {show(near[0])}? (see disclosure-v1)"
+    return "unknown field (check the spelling; see disclosure-v1)"
+
+
 class Checker:
     """Collects the problems of one file; accessors return the value if it has the right type, else None."""
 
@@ -84,7 +96,7 @@ class Checker:
             return None
         for key in value:
             if key not in required and key not in optional:
-                self.add("E004", child(path, key), "unknown field (check the spelling; see disclosure-v1)")
+                self.add("E004", child(path, key), unknown_field(key, [*required, *optional]))
         for key in required:
             if key not in value:
                 self.add("E003", child(path, key), "required field is missing")

@@ -63,7 +63,7 @@ def parse_json(data: bytes) -> tuple[object, list[Issue]]:
     except RecursionError:
         return None, [("E015", "$", f"nested too deep (limit {MAX_DEPTH} levels)")]
     except json.JSONDecodeError as exc:
-        return None, [("E001", "$", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")]
+        return None, [("E001", "$", _decode_error(text, exc))]
     except ValueError:  # integers over the interpreter's digit limit (4300)
         return None, [("E001", "$", "not valid JSON: a number has too many digits")]
     if not isinstance(value, dict):
@@ -71,6 +71,19 @@ def parse_json(data: bytes) -> tuple[object, list[Issue]]:
     deep = bool(_SURROGATE_ESCAPE.search(text) or _BIG_EXPONENT.search(text))
     issues = _scan(value, deep) if deep or not _fast_scan_ok(value) else []
     return (None if issues else value), issues
+
+
+def _decode_error(text: str, exc: json.JSONDecodeError) -> str:
+    """The E001 message of a parser error in plain words; a file cut short says so, with where it ends."""
+    body = text.rstrip()
+    if not body:
+        return "the file is empty; send the complete disclosure"
+    if exc.pos >= len(body) or exc.msg.startswith("Unterminated string"):  # no closing quote before the end
+        line = body.count("\n") + 1
+        column = len(body) - (body.rfind("\n") + 1)
+        return (f"the file ends early, after line {line} column {column}, before the JSON document is complete; "
+                "it may have been cut off while saving or uploading: send the complete file")
+    return f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
 
 
 def _fast_scan_ok(root: object) -> bool:
