@@ -93,9 +93,14 @@ def _q(ident: str) -> str:
     return '"' + ident.replace('"', '""') + '"'
 
 
+def _sql_str(text: str) -> str:
+    """Single-quoted SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def _lit(path: Path) -> str:
     """Single-quoted SQL string literal of a path."""
-    return "'" + str(path).replace("'", "''") + "'"
+    return _sql_str(str(path))
 
 
 def sha256_file(path: Path) -> str:
@@ -260,6 +265,19 @@ def _spdx_list_version(con: duckdb.DuckDBPyConnection) -> str | None:
     return con.execute("SELECT max(list_version) FROM wh.main.spdx_licenses").fetchone()[0]
 
 
+def _copy_comments(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Give the release's copy of a table the comments dbt put on the mart (persist_docs: the YAML
+    descriptions of the table and its columns); CREATE TABLE AS SELECT does not carry them."""
+    row = con.execute("SELECT comment FROM duckdb_tables() WHERE database_name = 'wh' AND schema_name = 'main' "
+                      "AND table_name = ?", [table]).fetchone()
+    if row and row[0]:
+        con.execute(f"COMMENT ON TABLE rel.main.{_q(table)} IS {_sql_str(row[0].strip())}")
+    for column, comment in con.execute(
+        "SELECT column_name, comment FROM duckdb_columns() WHERE database_name = 'wh' AND schema_name = 'main' "
+        "AND table_name = ? AND comment IS NOT NULL ORDER BY column_index", [table]).fetchall():
+        con.execute(f"COMMENT ON COLUMN rel.main.{_q(table)}.{_q(column)} IS {_sql_str(comment.strip())}")
+
+
 def _export_tables(warehouse: Path, out_dir: Path, tables: list[str]) -> tuple[dict[str, int], dict]:
     """registry.duckdb (real tables, ordered), parquet/ and csv/; returns (row_counts, raw metadata)."""
     (out_dir / "parquet").mkdir()
@@ -287,6 +305,7 @@ def _export_tables(warehouse: Path, out_dir: Path, tables: list[str]) -> tuple[d
             _cols, order = _order_by(con, "wh", t)
             # CREATE TABLE AS SELECT: a real table even if the mart was a view (no views in a release)
             con.execute(f"CREATE TABLE rel.main.{_q(t)} AS SELECT * FROM wh.main.{_q(t)} ORDER BY {', '.join(order)}")
+            _copy_comments(con, t)
             ordered = f"SELECT * FROM rel.main.{_q(t)} ORDER BY {', '.join(order)}"
             con.execute(
                 f"COPY ({ordered}) TO {_lit(out_dir / 'parquet' / f'{t}.parquet')} "

@@ -7,9 +7,9 @@ select
     seal,
     seal_uncapped,
     cap,
-    weight,
+    cast(weight as double) as weight,
     weights_version,
-    points,
-    max_points,
+    cast(points as double) as points,
+    cast(max_points as double) as max_points,
     disclosure_id
 from {{ ref('int_objectives__capped') }}
