@@ -34,7 +34,7 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
  && pip install --constraint constraints.txt --requirement /tmp/requirements.txt \
         "psycopg2-binary==2.9.13" \
         "apache-airflow-providers-postgres==7.1.1" \
-        apache-airflow-providers-celery \
+        "apache-airflow-providers-celery==3.26.0" \
         apache-airflow-providers-fab \
         "kombu>=5.6,<5.7" "redis>=5.2,<6.5"
 

@@ -28,6 +28,7 @@ run: install
 test: install
 	bash scripts/install-chromium.sh
 	bash scripts/install-postgres.sh
+	bash scripts/install-redis.sh
 	$(BIN)/ruff check .
 	$(BIN)/pytest $(PYTEST_ARGS)
 

@@ -24,6 +24,8 @@ from sealreg.failure_notice import failure_notifiers
 RELEASE_ASSET = Asset("sealreg://registry/current")
 # Every task touches the run's DuckDB file: route them to one single-slot queue when scaled out.
 DUCKDB_QUEUE = os.environ.get("SEALREG_DUCKDB_QUEUE", "default")
+# ... and, for executors without queues (Kubernetes), to a pool of one slot (`airflow pools set duckdb 1 ...`).
+DUCKDB_POOL = os.environ.get("SEALREG_DUCKDB_POOL", "default_pool")
 
 
 def _lease_owner(context) -> str:
@@ -92,6 +94,7 @@ def _run_settings(context) -> tuple:
         "owner": "registry",
         "retries": 0,
         "queue": DUCKDB_QUEUE,
+        "pool": DUCKDB_POOL,
         "on_failure_callback": [_end_lease, *failure_notifiers()],
     },
     params={"as_of": None, "weights_version": None},
