@@ -30,6 +30,7 @@ from sealreg.durable import fsync_dir
 from sealreg.faults import crash_point
 from sealreg.publish.chain import last_signer, next_link
 from sealreg.publish.keys import ROTATIONS_DIR, rotation_folders, signing_key_for_release
+from sealreg.publish.reuse import PreviousRelease, link_unchanged, previous_release, sha256_file
 from sealreg.publish.signing import public_key_fingerprint, public_key_pem, sign
 
 if TYPE_CHECKING:
@@ -101,14 +102,6 @@ def _sql_str(text: str) -> str:
 def _lit(path: Path) -> str:
     """Single-quoted SQL string literal of a path."""
     return _sql_str(str(path))
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def manifest_bytes(manifest: dict[str, Any]) -> bytes:
@@ -312,8 +305,8 @@ def _export_tables(warehouse: Path, out_dir: Path, tables: list[str]) -> tuple[d
                 "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
             )
             con.execute(
-                f"COPY ({_csv_select(con, t, order)}) TO {_lit(out_dir / 'csv' / f'{t}.csv')} "
-                "(FORMAT csv, HEADER true, DELIMITER ',')"
+                f"COPY ({_csv_select(con, t, order)}) TO {_lit(out_dir / 'csv' / f'{t}.csv.gz')} "
+                "(FORMAT csv, HEADER true, DELIMITER ',', COMPRESSION gzip)"
             )
             row_counts[t] = int(con.execute(f"SELECT count(*) FROM rel.main.{_q(t)}").fetchone()[0])
         meta = {"input_files": _input_files(con), "decision_log_head": _decision_log_head(con),
@@ -331,7 +324,8 @@ def _export_tables(warehouse: Path, out_dir: Path, tables: list[str]) -> tuple[d
     return row_counts, meta
 
 
-def _build_site(release_dir: Path, digests: dict[str, dict[str, Any]] | None = None) -> bool:
+def _build_site(release_dir: Path, digests: dict[str, dict[str, Any]] | None = None,
+                previous: PreviousRelease | None = None) -> bool:
     """Call sealreg.publish.site.build_site(release_dir) if that module exists.
 
     If the builder takes ``digests``, it reports the sha256 and size of the files it wrote there, so
@@ -341,7 +335,7 @@ def _build_site(release_dir: Path, digests: dict[str, dict[str, Any]] | None = N
         return False
     site = importlib.import_module("sealreg.publish.site")
     if digests is not None and "digests" in inspect.signature(site.build_site).parameters:
-        site.build_site(release_dir, digests=digests)
+        site.build_site(release_dir, digests=digests, previous=previous)
     else:
         site.build_site(release_dir)
     return True
@@ -427,6 +421,7 @@ def build_release(
     releases.mkdir(parents=True, exist_ok=True)
     key = signing_key_for_release(ctx.paths.keys, last_signer(releases))
     link = next_link(releases)
+    previous = previous_release(releases)
     release_id = next_release_id(releases, ctx.as_of)
     final = releases / release_id
     tmp = releases / f".tmp-{release_id}"
@@ -447,11 +442,12 @@ def build_release(
         pub_pem = public_key_pem(key)
         _write_file(tmp / PUBLIC_KEY_FILE, pub_pem)  # early: every site page names its fingerprint
         site_digests: dict[str, dict[str, Any]] = {}
-        site_built = _build_site(tmp, site_digests)
+        site_built = _build_site(tmp, site_digests, previous)
         t_files = time.perf_counter()
 
         _write_trust_files(ctx, tmp, meta["decision_log_head"])
         files = _file_entries(tmp, site_digests)
+        linked = link_unchanged(tmp, files, previous)
         files[CHECKSUMS_FILE] = _write_checksums(tmp, files)
         manifest: dict[str, Any] = {
             "manifest_version": MANIFEST_VERSION,
@@ -487,13 +483,16 @@ def build_release(
         _sync_tree(tmp)
         t_end = time.perf_counter()
         log.info(
-            "release %s: tables and exports %.1f s, validation copy %.1f s, site %.1f s, manifest %.1f s, sync %.1f s",
+            "release %s: tables and exports %.1f s, validation copy %.1f s, site %.1f s, manifest %.1f s, sync %.1f s; "
+            "%d of %d bytes hard-linked from the previous release",
             release_id,
             t_tables - t_start,
             t_site - t_tables,
             t_files - t_site,
             t_sync - t_files,
             t_end - t_sync,
+            linked,
+            sum(e["size"] for e in files.values()),
         )
         crash_point("publish:before_rename")
         if final.exists():

@@ -99,11 +99,13 @@ def test_verify_passes_on_the_release_and_names_a_tampered_file(sample_home, tmp
     home = tmp_path / "home"
     shutil.copytree(sample_home, home, symlinks=True)
     release = (home / "current").resolve()
-    target = release / "csv" / "services.csv"
-    target.write_text(target.read_text().replace("listed", "Listed", 1))
+    target = release / "csv" / "services.csv.gz"
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 1  # same size, other bytes
+    target.write_bytes(bytes(data))
     proc = sealreg_cli("verify", str(release), "--home", str(home))
     assert proc.returncode == 1
-    assert "csv/services.csv: V005" in proc.stdout
+    assert "csv/services.csv.gz: V005" in proc.stdout
 
 
 def test_every_command_and_option_has_help_text():

@@ -13,8 +13,8 @@ def test_two_homes_publish_byte_identical_csv(sample_home, tmp_path):
                        "--home", str(other), "--as-of", SAMPLE_AS_OF)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     first, second = sample_home / "current" / "csv", other / "current" / "csv"
-    names = sorted(p.name for p in first.glob("*.csv"))
-    assert names == sorted(p.name for p in second.glob("*.csv"))
+    names = sorted(p.name for p in first.glob("*.csv.gz"))
+    assert names == sorted(p.name for p in second.glob("*.csv.gz"))
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
     m1 = json.loads((sample_home / "current" / "manifest.json").read_text())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import gzip
 import shutil
 
 import duckdb
@@ -61,7 +62,7 @@ def test_unsigned_file_of_an_enrolled_provider_is_rejected_with_E019(enrolled_ho
 
 
 def test_a_rejected_file_name_starting_a_formula_is_neutralised_in_the_csv(enrolled_home):
-    with open(enrolled_home / "current" / "csv" / "rejections.csv", newline="") as fh:
+    with gzip.open(enrolled_home / "current" / "csv" / "rejections.csv.gz", "rt", newline="") as fh:
         files = [row["file"] for row in csv.DictReader(fh)]
     assert "'" + FORMULA_NAME in files and FORMULA_NAME not in files
     assert (FORMULA_NAME,) in _query(enrolled_home, "SELECT file FROM rejections")  # exact in DuckDB and Parquet

@@ -93,10 +93,10 @@ def test_lookup_as_of_a_date_between_the_runs_answers_from_history(two_nights):
 def test_rerunning_the_same_night_adds_no_history_rows_and_same_tables(two_nights):
     home, inbox = two_nights["home"], two_nights["inbox"]
     before = query(home, "select * from service_history order by all")
-    csv_before = (home / "current" / "csv" / "services.csv").read_bytes()
+    csv_before = (home / "current" / "csv" / "services.csv.gz").read_bytes()
     refresh_ok(inbox, home, NIGHT_2)
     assert query(home, "select * from service_history order by all") == before
-    assert (home / "current" / "csv" / "services.csv").read_bytes() == csv_before
+    assert (home / "current" / "csv" / "services.csv.gz").read_bytes() == csv_before
 
 
 def test_shortlist_as_of_a_past_date_answers_from_history(two_nights):

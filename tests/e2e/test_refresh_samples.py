@@ -41,7 +41,7 @@ def test_release_folder_matches_the_contract(sample_home):
     assert release.parent == (sample_home / "releases").resolve()
     for table in CONTRACT_TABLES:
         assert (release / "parquet" / f"{table}.parquet").is_file(), table
-        assert (release / "csv" / f"{table}.csv").is_file(), table
+        assert (release / "csv" / f"{table}.csv.gz").is_file(), table
     manifest = json.loads((release / "manifest.json").read_text())
     for key in ("release_id", "created_at", "as_of", "weights_version", "rulebook_version", "row_counts", "files",
                 "spdx_license_list_version"):

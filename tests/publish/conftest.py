@@ -158,7 +158,8 @@ def ctx(tmp_path: Path, request, monkeypatch) -> RunContext:
     the test also requests `real_site`.
     """
     if "real_site" not in request.fixturenames:
-        monkeypatch.setattr("sealreg.publish.release._build_site", lambda release_dir, digests=None: False)
+        monkeypatch.setattr("sealreg.publish.release._build_site",
+                            lambda release_dir, digests=None, previous=None: False)
     c = make_ctx(tmp_path / "home")
     make_warehouse(c.run_warehouse, make_decision_log(c.home))
     c.validation_dir.mkdir(parents=True)

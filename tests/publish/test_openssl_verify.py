@@ -44,9 +44,9 @@ def test_openssl_alone_accepts_a_genuine_copy_and_refuses_forgeries(ctx, tmp_pat
 
     tampered = tmp_path / "tampered"
     shutil.copytree(rel, tampered)
-    (tampered / "csv" / "providers.csv").write_text("forged\n")
+    (tampered / "csv" / "providers.csv.gz").write_text("forged\n")
     proc = _verify(tampered, fingerprint, openssl_only)
-    assert proc.returncode == 1 and "csv/providers.csv: altered" in proc.stderr
+    assert proc.returncode == 1 and "csv/providers.csv.gz: altered" in proc.stderr
 
     extra = tmp_path / "extra"
     shutil.copytree(rel, extra)

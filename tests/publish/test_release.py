@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 import os
 import stat
@@ -37,7 +38,7 @@ def test_layout_and_manifest(ctx):
     assert set(PUBLISHED_TABLES) == EXPECTED_TABLES
     for t in EXPECTED_TABLES:
         assert (rel / "parquet" / f"{t}.parquet").is_file()
-        assert (rel / "csv" / f"{t}.csv").is_file()
+        assert (rel / "csv" / f"{t}.csv.gz").is_file()
     assert (rel / "validation" / "final.json").read_text() == '{"success": true}\n'
     assert (rel / "validation" / "docs" / "index.html").is_file()
     assert not (rel / "registry.duckdb.wal").exists()
@@ -94,7 +95,7 @@ def test_release_duckdb_has_only_ordered_tables(ctx):
         ]
     finally:
         con.close()
-    csv = (rel / "csv" / "cada_gates.csv").read_text().splitlines()
+    csv = gzip.decompress((rel / "csv" / "cada_gates.csv.gz").read_bytes()).decode().splitlines()
     assert csv == ["service_id,level,gate,passed,gate_order,detail", "svc-a,1,ownership,true,,",
                    "svc-a,2,audit,true,,", "svc-b,1,ownership,false,,"]
     # the release file still opens once the warehouse is gone (no views onto the warehouse)
@@ -192,13 +193,13 @@ def test_tampered_parquet_is_named(ctx):
 
 def test_tampered_csv_size_missing_and_extra_files(ctx):
     rel = build_release(ctx)
-    with open(rel / "csv" / "services.csv", "a") as f:
-        f.write("svc-x,prov-x,Forged,IaaS,100,4,4,listed,,calculator-2026,2026-03-01\n")
-    (rel / "csv" / "decisions.csv").unlink()
+    with open(rel / "csv" / "services.csv.gz", "ab") as f:
+        f.write(gzip.compress(b"svc-x,prov-x,Forged,IaaS,100,4,4,listed,,calculator-2026,2026-03-01\n"))
+    (rel / "csv" / "decisions.csv.gz").unlink()
     (rel / "csv" / "extra.csv").write_text("x\n")
     problems = "\n".join(p.line() for p in verify_release(rel))
-    assert "csv/services.csv: V005 $: size" in problems
-    assert "csv/decisions.csv: V001 $: missing" in problems
+    assert "csv/services.csv.gz: V005 $: size" in problems
+    assert "csv/decisions.csv.gz: V001 $: missing" in problems
     assert "csv/extra.csv: V006 $: not listed" in problems
 
 

@@ -30,7 +30,7 @@ def _resign_with_other_key(rel: Path, keys_dir: Path) -> None:
     signature and public key together, so that the folder is consistent in itself."""
     evil = load_or_create_key(keys_dir)
     evil_fp = public_key_fingerprint(public_key_pem(evil))
-    (rel / "csv" / "services.csv").write_text("forged\n")
+    (rel / "csv" / "services.csv.gz").write_text("forged\n")
     m = json.loads((rel / "manifest.json").read_text())
     log = rel / "trust" / "decision_log.jsonl"
     records, prev = [], GENESIS_HASH
@@ -43,7 +43,7 @@ def _resign_with_other_key(rel: Path, keys_dir: Path) -> None:
     log.write_bytes(b"".join(canonical_json(r) + b"\n" for r in records))
     if records:
         m["decision_log_head"]["hash"] = records[-1]["hash"]
-    for rel_path in ("csv/services.csv", "trust/decision_log.jsonl"):
+    for rel_path in ("csv/services.csv.gz", "trust/decision_log.jsonl"):
         m["files"][rel_path] = {"sha256": sha256_file(rel / rel_path), "size": (rel / rel_path).stat().st_size}
     sums = "".join(f"{m['files'][f]['sha256']}  {f}\n" for f in sorted(m["files"]) if f != "SHA256SUMS")
     (rel / "SHA256SUMS").write_text(sums)

@@ -37,8 +37,8 @@ def test_switch_refuses_bad_targets(ctx, tmp_path):
     tmp.mkdir()
     with pytest.raises(SwitchError):
         switch_current(ctx, tmp)
-    (rel / "csv" / "services.csv").write_text("tampered\n")
-    with pytest.raises(SwitchError, match="csv/services.csv"):
+    (rel / "csv" / "services.csv.gz").write_text("tampered\n")
+    with pytest.raises(SwitchError, match="csv/services.csv.gz"):
         switch_current(ctx, rel)
     assert ctx.paths.current_release() == rel.resolve()  # unchanged
 

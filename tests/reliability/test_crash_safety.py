@@ -62,7 +62,7 @@ def _release_is_complete(release: Path) -> None:
 
 
 def _csvs(home: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted((home / "current" / "csv").glob("*.csv"))}
+    return {p.name: p.read_bytes() for p in sorted((home / "current" / "csv").glob("*.csv.gz"))}
 
 
 @pytest.fixture(scope="module")

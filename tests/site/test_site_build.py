@@ -33,7 +33,7 @@ def test_build_site_writes_home_service_provider_and_changes_pages(release: Path
     site = build_site(release)
     assert site == release / "site"
     expected = {"index.html", "changes.html", "methodology.html", "downloads.html", "services-data.js"}
-    expected |= {"static/style.css", "static/registry.js"}
+    expected |= {"static/style.css", "static/registry.js", "static/release.js"}
     expected |= {f"services/{s}.html" for s in SERVICE_IDS}
     expected |= {f"providers/{p}.html" for p in ("alto-hold", "nimbus-cloud", "stratus-eu")}
     assert set(_digest(site)) == expected
@@ -70,8 +70,9 @@ def test_hostile_disclosure_text_is_escaped_everywhere(release: Path) -> None:
         assert "<img src=x" not in html, name
         assert "<b>bold</b>" not in html, name
         scripts = re.findall(r"<script\b[^>]*>", html)
-        local = ('<script src="services-data.js" defer>', '<script src="static/registry.js" defer>')
-        assert all(s in local for s in scripts), (name, scripts)  # only the two local files, no inline script
+        local = ('<script src="services-data.js" defer>', '<script src="static/registry.js" defer>',
+                 '<script src="../static/release.js" defer>')
+        assert all(s in local for s in scripts), (name, scripts)  # only local files, no inline script
     service = pages["services/stratus-storage.html"]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in service
     assert "the ultimate controller is in US" in service
@@ -139,7 +140,7 @@ def test_provider_and_service_pages_show_the_same_certificate_rows(release: Path
         html = (site / page).read_text("utf-8")
         section = html[html.index('id="certs-heading"') : html.index("</section>", html.index('id="certs-heading"'))]
         rows[page] = re.findall(r"<tr><th scope=\"row\">.*?</tr>", section)
-        assert '<th scope="col">Covers</th>' in section and "Valid on 2026-03-14" in section
+        assert '<th scope="col">Covers</th>' in section and "Valid on the evaluation date" in section
     assert rows["services/nimbus-compute.html"] and set(rows["services/nimbus-compute.html"]) <= set(
         rows["providers/nimbus-cloud.html"]
     )

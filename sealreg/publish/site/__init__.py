@@ -10,6 +10,7 @@ processes for large sites), `writer` (safe file names, bytes and digests on disk
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 from pathlib import Path
@@ -17,6 +18,8 @@ from typing import Any
 
 import duckdb
 
+from sealreg.publish.reuse import PreviousRelease
+from sealreg.publish.site import inputs
 from sealreg.publish.site.data import Tables
 from sealreg.publish.site.pages import STATIC_DIR, Site, signing_fingerprint
 from sealreg.publish.site.parallel import render_pages
@@ -24,14 +27,21 @@ from sealreg.publish.site.writer import Writer
 
 __all__ = ["build_site", "release_id_of"]
 
+log = logging.getLogger(__name__)
+
 RELEASE_ID = re.compile(r"\d{4}-\d{2}-\d{2}-\d{3}")
 
 
-def build_site(release_dir: Path, digests: dict[str, dict[str, Any]] | None = None) -> Path:
+def build_site(
+    release_dir: Path, digests: dict[str, dict[str, Any]] | None = None, previous: PreviousRelease | None = None
+) -> Path:
     """Render the site of one release into ``release_dir / "site"`` and return that path.
 
     With ``digests``, it is updated with ``{"site/<path>": {"sha256": ..., "size": ...}}`` of every
     file written (hashed from the bytes as they are written, so the publisher need not re-read them).
+    With ``previous`` (the last published release), each service or provider page whose input digest
+    equals the one that release recorded is hard-linked from it instead of rendered. The digests are
+    written to ``release_dir / INPUTS_FILE``.
     """
     release_dir = Path(release_dir)
     has_validation = (release_dir / "validation" / "index.html").is_file()
@@ -48,9 +58,17 @@ def build_site(release_dir: Path, digests: dict[str, dict[str, Any]] | None = No
             (staging / folder).mkdir(parents=True, exist_ok=True)
         pages.home_pages()
         pages.downloads_page(release_files(release_dir))
+        page_inputs = pages.page_digests()
+        reused = _reuse_pages(out, page_inputs, previous)
+        if reused:
+            pages.restrict({s["service_id"] for s in pages.pending if s["href"] not in reused},
+                           {pid for pid, p in pages.provider_pending if p["href"] not in reused})
+        log.info("site: %d pages reused from the previous release, %d rendered",
+                 len(reused), len(pages.pending) + len(pages.provider_pending))
         render_pages(pages, db_path, release_id, has_validation)
     finally:
         con.close()
+    (release_dir / inputs.INPUTS_FILE).write_bytes(inputs.inputs_bytes(page_inputs))
     for path in sorted(STATIC_DIR.iterdir()):
         if path.is_file():
             out.write(f"static/{path.name}", path.read_bytes())
@@ -61,10 +79,27 @@ def build_site(release_dir: Path, digests: dict[str, dict[str, Any]] | None = No
     return site
 
 
+def _reuse_pages(out: Writer, page_inputs: dict[str, str], previous: PreviousRelease | None) -> set[str]:
+    """Hard-link each page whose input digest the previous release recorded unchanged; the pages linked."""
+    if previous is None:
+        return set()
+    before = inputs.read_inputs(previous.root)
+    reused = set()
+    for rel, page_digest in page_inputs.items():
+        entry = previous.files.get(f"site/{rel}")
+        if before.get(rel) != page_digest or entry is None:
+            continue
+        source = previous.source(f"site/{rel}", entry)
+        if source is not None and out.link(rel, source, entry):
+            reused.add(rel)
+    return reused
+
+
 def release_files(release_dir: Path) -> list[tuple[str, int]]:
     """The release's downloadable files (path relative to the release, size in bytes), the site and the
-    gates' report aside; the signed manifest is written after the site, so it is named on the page only."""
-    skip = ("site", "site.tmp", "validation")
+    gates' report and the page digests aside; the signed manifest is written after the site, so it is named
+    on the page only."""
+    skip = ("site", "site.tmp", "validation", inputs.INPUTS_FILE)
     return sorted(
         (p.relative_to(release_dir).as_posix(), p.stat().st_size)
         for p in release_dir.rglob("*")

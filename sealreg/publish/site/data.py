@@ -51,9 +51,10 @@ class Tables:
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
-    def service_rows(self, name: str, lo: str, hi: str) -> dict[Any, list[dict]]:
-        """Rows of a per-service table for the services with lo <= service_id <= hi, by service_id."""
-        return group(self.rows(name, "where service_id >= ? and service_id <= ?", [lo, hi], narrow=True), "service_id")
+    def service_rows(self, name: str, service_ids: list[str]) -> dict[Any, list[dict]]:
+        """Rows of a per-service table for these services, by service_id."""
+        where = "where service_id in (select unnest(?::varchar[]))"
+        return group(self.rows(name, where, [list(service_ids)], narrow=True), "service_id")
 
     def rulebook(self) -> tuple[list[tuple[Any, Any, Any]], int]:
         """(objective, name, weight) of this release's weights, and the number of distinct criteria."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -12,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from sealreg import config
 from sealreg.publish import charts
 from sealreg.publish.csp import CONTENT_SECURITY_POLICY
-from sealreg.publish.site import filters, glossary
+from sealreg.publish.site import filters, glossary, inputs
 from sealreg.publish.site.data import DETAIL_TABLES, Tables, group, natural
 from sealreg.publish.site.evidence import corroboration_badge, gleif_link, lei_check_words
 from sealreg.publish.site.rows import (
@@ -36,6 +37,11 @@ BATCH = 500  # services whose detail rows are fetched and rendered together (one
 PROVIDER_BATCH = 1000  # provider pages per unit of work
 DATA_SCRIPT = "services-data.js"
 DOWNLOADS_PAGE = "downloads.html"
+#: The one shared file carrying release-wide text (release id, evaluation date) for the detail pages.
+RELEASE_SCRIPT = "static/release.js"
+#: Columns equal for every service of a release: shown on the index and by RELEASE_SCRIPT, never on a
+#: service or provider page (a page that showed them would change every night).
+RELEASE_WIDE_COLUMNS = ("evaluated_on",)
 
 
 def _single(rows: list[dict], column: str) -> Any:
@@ -60,6 +66,10 @@ class Site:
             p["href"] = f"providers/{p['provider_id']}.html" if is_safe(p["provider_id"]) else None
             p["chain_steps"] = chain(p["control_chain"])
         services = sorted(t.rows("services"), key=lambda s: (str(s["name"] or "").casefold(), s["service_id"]))
+        evaluated_on = _single(services, "evaluated_on") or "unknown"
+        for s in services:
+            for column in RELEASE_WIDE_COLUMNS:
+                s.pop(column, None)
         flags = group(t.rows("washing_flags"), "service_id")
         for s in services:
             s["href"] = f"services/{s['service_id']}.html" if is_safe(s["service_id"]) else None
@@ -72,16 +82,17 @@ class Site:
         _attach_supply_chain(services, t.rows("service_dependencies"))
         self.services = services
         self.providers = sorted(providers.items())
+        #: what every detail page receives besides its own rows (no release id, no date: see RELEASE_SCRIPT)
         self.base = {
             "release": {
-                "id": release_id,
-                "date": _single(services, "evaluated_on") or "unknown",
                 "weights": _single(services, "weights_version") or "unknown",
                 "fingerprint": fingerprint,
             },
             "has_validation": has_validation,
             "operator": {"contact": config.operator_contact(), "appeals": config.appeals_route()},
         }
+        #: the home pages (index, lists, changes, methodology, downloads) also name the release and its date
+        self.home_base = {**self.base, "release": {**self.base["release"], "id": release_id, "date": evaluated_on}}
         by_id = {s["service_id"]: s for s in services}
         self.changes = sorted(t.rows("changes"), key=lambda c: (natural(c["service_id"]), natural(c["field"])))
         for c in self.changes:
@@ -94,15 +105,57 @@ class Site:
         self.pending = sorted(
             {s["service_id"]: s for s in services if s["href"]}.values(), key=lambda s: s["service_id"]
         )
+        self.provider_pending = [(pid, p) for pid, p in self.providers if p["href"]]
         self.caches: dict[str, dict] = {"criteria": {}, "gates": {}}
-        # the units of work shared out between processes: ("services" | "providers", start index)
+        #: (service ids, provider ids) when only these pages are rendered (see restrict)
+        self.only: tuple[set[str], set[str]] | None = None
+        self._plan()
+
+    def _plan(self) -> None:
+        """The units of work shared out between processes: ("services" | "providers", start index)."""
         self.tasks = [("services", i) for i in range(0, len(self.pending), BATCH)] + [
-            ("providers", i) for i in range(0, len(self.providers), PROVIDER_BATCH)
+            ("providers", i) for i in range(0, len(self.provider_pending), PROVIDER_BATCH)
         ]
 
-    def page(self, rel_path: str, template: str, context: dict) -> None:
-        html = self.env.get_template(template).render(**self.base, **context)
+    def restrict(self, service_ids: set[str], provider_ids: set[str]) -> None:
+        """Render only these service and provider pages (the others are reused from the previous release)."""
+        self.only = (set(service_ids), set(provider_ids))
+        self.pending = [s for s in self.pending if s["service_id"] in service_ids]
+        self.provider_pending = [(pid, p) for pid, p in self.provider_pending if pid in provider_ids]
+        self._plan()
+
+    def page_digests(self) -> dict[str, str]:
+        """The input digest of every service and provider page (sealreg.publish.site.inputs)."""
+        code = inputs.code_fingerprint()
+        details = inputs.detail_digests(self.t.con)
+        out = {}
+        for s in self.pending:
+            sid = s["service_id"]
+            certs = [c for c in self.certs.get(s["provider_id"], []) if c["service_id"] in (sid, None)]
+            out[s["href"]] = inputs.digest(code, "service", self.base, s, details.get(sid), certs,
+                                           self.changes_by.get(sid, []))
+        for pid, p in self.provider_pending:
+            out[p["href"]] = inputs.digest(code, "provider", self.base, p, self.by_provider.get(pid, []),
+                                           self.certs.get(pid, []))
+        return out
+
+    def page(self, rel_path: str, template: str, context: dict, home: bool = False) -> None:
+        base = self.home_base if home else self.base
+        html = self.env.get_template(template).render(**base, **context)
         self.out.write(rel_path, html.encode("utf-8"))
+
+    def release_script(self) -> None:
+        """RELEASE_SCRIPT: fills each `data-release="id|date"` element of a page with the release's value."""
+        values = json.dumps({"id": self.home_base["release"]["id"], "date": self.home_base["release"]["date"]},
+                            sort_keys=True, default=str)
+        self.out.write(
+            RELEASE_SCRIPT,
+            ("/* Generated: the release these pages belong to (the only release-wide text they share). */\n"
+             f"(function () {{\n  var release = {values};\n"
+             "  document.querySelectorAll(\"[data-release]\").forEach(function (el) {\n"
+             "    var value = release[el.getAttribute(\"data-release\")];\n"
+             "    if (value) { el.textContent = value; }\n  });\n})();\n").encode("utf-8"),
+        )
 
     def home_pages(self) -> None:
         """index.html, the no-JavaScript list pages, the search data and changes.html."""
@@ -126,12 +179,14 @@ class Site:
                 "last": (n - 1) * PAGE_SIZE + len(chunk),
             }
             if n == 1:
-                self.page("index.html", "index.html", {**context, "page": "index", **_overview(self.t, services)})
+                self.page("index.html", "index.html", {**context, "page": "index", **_overview(self.t, services)},
+                          home=True)
             else:
-                self.page(list_page_name(n), "services_list.html", {**context, "page": "list"})
+                self.page(list_page_name(n), "services_list.html", {**context, "page": "list"}, home=True)
         self.out.write(DATA_SCRIPT, services_data(services))
         weights, criteria_count = self.t.rulebook()
-        self.page(glossary.PAGE, "methodology.html", {"root": "", **glossary.context(weights, criteria_count)})
+        self.page(glossary.PAGE, "methodology.html", {"root": "", **glossary.context(weights, criteria_count)},
+                  home=True)
         self.page(
             "changes.html",
             "changes.html",
@@ -142,18 +197,20 @@ class Site:
                 "change_counts": sorted(Counter(c["change"] for c in self.changes).items()),
                 "rejections": self.t.rows("rejections"),
             },
+            home=True,
         )
+        self.release_script()
 
     def downloads_page(self, files: list[tuple[str, int]]) -> None:
         """downloads.html: the release's data files with their sizes, and how to check them."""
-        self.page(DOWNLOADS_PAGE, "downloads.html", {"root": "", "page": "downloads", "files": files})
+        self.page(DOWNLOADS_PAGE, "downloads.html", {"root": "", "page": "downloads", "files": files}, home=True)
 
     def run(self, task: tuple[str, int]) -> None:
         kind, start = task
         if kind == "services":
             batch = self.pending[start : start + BATCH]
-            lo, hi = batch[0]["service_id"], batch[-1]["service_id"]
-            per = {name: self.t.service_rows(name, lo, hi) for name in DETAIL_TABLES}
+            ids = [s["service_id"] for s in batch]
+            per = {name: self.t.service_rows(name, ids) for name in DETAIL_TABLES}
             for s in batch:
                 self.page(
                     s["href"],
@@ -161,9 +218,7 @@ class Site:
                     service_context(s, per, self.certs, self.changes_by, self.caches),
                 )
         else:
-            for pid, p in self.providers[start : start + PROVIDER_BATCH]:
-                if not p["href"]:
-                    continue
+            for pid, p in self.provider_pending[start : start + PROVIDER_BATCH]:
                 self.page(
                     p["href"],
                     "provider.html",

@@ -48,7 +48,8 @@ _worker_counter: Any = None
 
 
 def _worker_init(
-    db_path: str, release_id: str, has_validation: bool, root: str, counter: Any, parent: int, sizes: tuple[int, int]
+    db_path: str, release_id: str, has_validation: bool, root: str, counter: Any, parent: int, sizes: tuple[int, int],
+    only: tuple[set[str], set[str]] | None = None,
 ) -> None:
     global _worker_site, _worker_counter
     _die_with_parent(parent)
@@ -56,6 +57,8 @@ def _worker_init(
     con = duckdb.connect(db_path, read_only=True)
     _worker_site = Site(Tables(con), release_id, has_validation, Writer(Path(root), make_dirs=False),
                         signing_fingerprint(Path(db_path).parent))
+    if only is not None:
+        _worker_site.restrict(*only)
     _worker_counter = counter
 
 
@@ -100,6 +103,7 @@ def render_pages(site: Site, db_path: Path, release_id: str, has_validation: boo
             counter,
             os.getpid(),
             (pages.BATCH, pages.PROVIDER_BATCH),
+            site.only,
         ),
     ) as pool:
         futures = [pool.submit(_worker_drain, len(site.tasks)) for _ in range(workers - 1)]

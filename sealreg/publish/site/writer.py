@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from sealreg.publish.reuse import link_file
+
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 
 
@@ -33,6 +35,18 @@ class Writer:
         with open(target, "wb") as f:
             f.write(data)
         self.digests[rel_path] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+
+    def link(self, rel_path: str, source: Path, entry: dict[str, Any]) -> bool:
+        """Hard-link `source` (a file of the previous release listed with `entry`'s sha256 and size) as
+        `rel_path`; False if it cannot be linked (the page is then rendered)."""
+        target = safe_target(self.root, rel_path)
+        if self._make_dirs and target.parent not in self._dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(target.parent)
+        if not link_file(source, target):
+            return False
+        self.digests[rel_path] = {"sha256": entry["sha256"], "size": entry["size"]}
+        return True
 
 
 def safe_target(root: Path, rel_path: str) -> Path:

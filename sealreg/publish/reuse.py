@@ -1,0 +1,123 @@
+"""Reusing the previous release's files: a file whose bytes do not change is hard-linked, not rewritten.
+
+Content-addressed: a new file is replaced by a hard link to any file of the previous release with
+the same sha256 and size (as that release's manifest lists them). A hard link is a second name of the
+same bytes, so each release stays complete on its own: deleting the older release removes one name,
+never the data of the newer one. Site pages go one step further (`sealreg.publish.site.inputs`): a
+page whose inputs did not change is linked without being rendered at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sealreg.publish.chain import published_releases
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PreviousRelease:
+    """The last published release: its folder and the sha256/size of each file its manifest lists."""
+
+    root: Path
+    files: dict[str, dict[str, Any]]
+    by_digest: dict[tuple[str, int], str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for rel, entry in sorted(self.files.items()):
+            key = _key(entry)
+            if key is not None:
+                self.by_digest.setdefault(key, rel)
+
+    def source(self, rel: str, entry: dict[str, Any]) -> Path | None:
+        """The previous release's file holding these bytes (same path first, else any path), if it still holds
+        them (its sha256 is checked: a file altered in place is never linked); None when there is none."""
+        key = _key(entry)
+        if key is None:
+            return None
+        if _key(self.files.get(rel, {})) == key:
+            candidate = rel
+        else:
+            candidate = self.by_digest.get(key)
+        if candidate is None:
+            return None
+        path = self.root / candidate
+        try:
+            st = path.lstat()
+        except OSError:
+            return None
+        if not stat.S_ISREG(st.st_mode) or st.st_size != key[1] or sha256_file(path) != key[0]:
+            return None
+        return path
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _key(entry: dict[str, Any]) -> tuple[str, int] | None:
+    sha, size = entry.get("sha256"), entry.get("size")
+    if isinstance(sha, str) and len(sha) == 64 and isinstance(size, int) and not isinstance(size, bool):
+        return sha, size
+    return None
+
+
+def previous_release(releases_dir: Path) -> PreviousRelease | None:
+    """The most recent published release (the one the next release's chain points at), or None."""
+    releases = published_releases(releases_dir)
+    if not releases:
+        return None
+    root, manifest = releases[-1]
+    files = manifest.get("files")
+    if not isinstance(files, dict):
+        return None
+    return PreviousRelease(root, {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, dict)})
+
+
+def link_file(source: Path, target: Path) -> bool:
+    """Make `target` a hard link to `source` (atomically replacing what is there); False if linking fails."""
+    tmp = target.with_name(f".{target.name}.link")
+    try:
+        if tmp.exists() or tmp.is_symlink():
+            tmp.unlink()
+        os.link(source, tmp, follow_symlinks=False)
+        os.replace(tmp, target)
+    except OSError as exc:
+        log.debug("cannot hard-link %s to %s: %s", source, target, exc)
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        return False
+    return True
+
+
+def link_unchanged(root: Path, files: dict[str, dict[str, Any]], previous: PreviousRelease | None) -> int:
+    """Replace each file of the release being built whose bytes the previous release holds by a hard link
+    to that file. Returns the bytes linked (not written anew)."""
+    if previous is None:
+        return 0
+    linked = 0
+    for rel, entry in files.items():
+        target = root / rel
+        try:
+            if os.stat(target).st_nlink > 1:  # already a link (a reused site page)
+                linked += entry["size"]
+                continue
+        except OSError:
+            continue
+        source = previous.source(rel, entry)
+        if source is not None and link_file(source, target):
+            linked += entry["size"]
+    return linked

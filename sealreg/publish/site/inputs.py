@@ -1,0 +1,92 @@
+"""Page input digests: a service or provider page is rendered only when what feeds it changed.
+
+A page's digest is the sha256 of everything its template receives (the service or provider row as the
+page model holds it, its detail rows, certificates and changes, the page-wide context) and of the code
+that renders it (templates, static files, the site package). Release-wide text (release id, evaluation
+date) is not part of any detail page (it lives on the index and in `static/release.js`), so a quiet
+night leaves most digests as they were. The digests of a release are written to `site-inputs.json`; the
+next release links each page whose digest is unchanged from the previous release instead of rendering it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import jinja2
+
+from sealreg.publish.site.data import DETAIL_TABLES, TABLES
+
+#: Per-page input digests of a release, at the release's top level (listed in its manifest).
+INPUTS_FILE = "site-inputs.json"
+INPUTS_VERSION = 1
+
+_PUBLISH = Path(__file__).resolve().parent.parent
+#: Everything whose change changes a rendered page.
+CODE_PATHS = ("templates", "static", "site", "charts.py", "csp.py")
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """sha256 over the templates, static files and modules that render the pages (and Jinja's version)."""
+    h = hashlib.sha256(f"jinja2 {jinja2.__version__}\n".encode())
+    for name in CODE_PATHS:
+        base = _PUBLISH / name
+        paths = sorted(p for p in base.rglob("*") if p.is_file()) if base.is_dir() else [base]
+        for path in paths:
+            if "__pycache__" in path.parts:
+                continue
+            h.update(path.relative_to(_PUBLISH).as_posix().encode() + b"\0")
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def digest(*parts: Any) -> str:
+    """sha256 of a canonical JSON text of the parts (sorted keys; dates, decimals and the like as text)."""
+    text = json.dumps(parts, sort_keys=True, default=_text, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _text(value: Any) -> str:
+    return f"{type(value).__name__}:{value}"
+
+
+def detail_digests(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Per service, the sha256 of its rows in every detail table (the columns the pages read), in DuckDB."""
+    parts = []
+    for name in DETAIL_TABLES:
+        cols = ", ".join(f'"{c}" := "{c}"' for c in TABLES[name])
+        parts.append(
+            f"select service_id, '{name}' as t, sha256(string_agg(j, chr(10) order by j)) as h from "
+            f'(select service_id, to_json(struct_pack({cols}))::varchar as j from main."{name}") group by all'
+        )
+    sql = (
+        "select service_id, sha256(string_agg(t || ':' || h, chr(10) order by t)) from ("
+        + " union all ".join(parts)
+        + ") where service_id is not null group by all"
+    )
+    return dict(con.execute(sql).fetchall())
+
+
+def read_inputs(release_dir: Path) -> dict[str, str]:
+    """The page digests a release recorded ({} when it has none, or they were written by other code)."""
+    try:
+        doc = json.loads((release_dir / INPUTS_FILE).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(doc, dict) or doc.get("version") != INPUTS_VERSION or doc.get("code") != code_fingerprint():
+        return {}
+    pages = doc.get("pages")
+    if not isinstance(pages, dict):
+        return {}
+    return {k: v for k, v in pages.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def inputs_bytes(pages: dict[str, str]) -> bytes:
+    """The bytes of `site-inputs.json`: sorted, one page per line."""
+    doc = {"version": INPUTS_VERSION, "code": code_fingerprint(), "pages": dict(sorted(pages.items()))}
+    return (json.dumps(doc, indent=0, sort_keys=True) + "\n").encode("utf-8")

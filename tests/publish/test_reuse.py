@@ -1,0 +1,99 @@
+"""Incremental publish: unchanged files are hard links of the previous release, unchanged pages are not rendered,
+and every release stays complete on its own."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from sealreg.publish.chain import read_manifest
+from sealreg.publish.release import build_release
+from sealreg.publish.site import inputs
+from sealreg.publish.verify import verify_release
+
+
+def _same(a: Path, b: Path) -> bool:
+    return os.path.samefile(a, b)
+
+
+def _next_night(ctx, sql: str = "") -> None:
+    """The warehouse of the next night: the evaluation date one day later, plus the given change."""
+    con = duckdb.connect(str(ctx.run_warehouse))
+    try:
+        con.execute("UPDATE services SET evaluated_on = evaluated_on + INTERVAL 1 DAY")
+        if sql:
+            con.execute(sql)
+    finally:
+        con.close()
+
+
+def test_a_quiet_night_links_every_unchanged_file_and_renders_no_detail_page(ctx, real_site):
+    first = build_release(ctx)
+    _next_night(ctx)  # only the evaluation date moves
+    second = build_release(ctx)
+    assert verify_release(second) == []
+    before, after = read_manifest(first)["files"], read_manifest(second)["files"]
+    same = [rel for rel, e in after.items() if before.get(rel) == e]
+    assert "site/services/svc-a.html" in same and "site/providers/prov-a.html" in same
+    assert "parquet/providers.parquet" in same and "csv/providers.csv.gz" in same
+    for rel in same:
+        assert _same(first / rel, second / rel), rel  # one inode, two names
+    # the date lives on the index and in the one shared file, never on a detail page
+    script = "site/static/release.js"
+    assert (second / script).read_bytes() != (first / script).read_bytes()
+    assert second.name in (second / "site" / "index.html").read_text()
+    for page in (second / "site" / "services").iterdir():
+        assert second.name not in page.read_text() and first.name not in page.read_text()
+    recorded = inputs.read_inputs(second)
+    assert recorded and recorded == inputs.read_inputs(first)
+
+
+def test_a_changed_service_gets_a_new_page_and_the_others_are_linked(ctx, real_site):
+    first = build_release(ctx)
+    _next_night(ctx, "UPDATE services SET name = 'Alpha Object Storage II' WHERE service_id = 'svc-a'")
+    second = build_release(ctx)
+    assert verify_release(second) == []
+    page = second / "site" / "services" / "svc-a.html"
+    assert "Alpha Object Storage II" in page.read_text() and not _same(first / "site/services/svc-a.html", page)
+    assert _same(first / "site/services/svc-b.html", second / "site/services/svc-b.html")
+    # svc-a's provider lists its services by name: its page changes too
+    assert "Alpha Object Storage II" in (second / "site/providers/prov-a.html").read_text()
+
+
+def test_a_changed_detail_row_renders_its_page_anew(ctx, real_site):
+    first = build_release(ctx)
+    _next_night(ctx, "UPDATE criterion_results SET rung = 0 WHERE service_id = 'svc-b'")
+    second = build_release(ctx)
+    assert not _same(first / "site/services/svc-b.html", second / "site/services/svc-b.html")
+    assert _same(first / "site/services/svc-a.html", second / "site/services/svc-a.html")
+
+
+def test_deleting_the_older_release_never_breaks_the_newer_one(ctx, real_site):
+    first = build_release(ctx)
+    _next_night(ctx)
+    second = build_release(ctx)
+    shutil.rmtree(first)
+    assert verify_release(second) == []
+    assert (second / "site" / "services" / "svc-a.html").read_text().startswith("<!doctype html>")
+    _next_night(ctx)  # and the next night builds from the release that is left
+    third = build_release(ctx)
+    assert verify_release(third) == []
+    assert _same(second / "site/services/svc-a.html", third / "site/services/svc-a.html")
+
+
+def test_a_page_altered_in_the_older_release_is_rendered_anew_not_linked(ctx, real_site):
+    """Reuse checks the bytes of the file it links against the older manifest: an altered file is never
+    carried into the newer release."""
+    first = build_release(ctx)
+    page = first / "site" / "services" / "svc-a.html"
+    data = bytearray(page.read_bytes())
+    data[-10] ^= 1
+    page.write_bytes(bytes(data))  # same size, other bytes
+    _next_night(ctx)
+    second = build_release(ctx)
+    assert verify_release(second) == []
+    assert not _same(page, second / "site/services/svc-a.html")
+    assert _same(first / "site/services/svc-b.html", second / "site/services/svc-b.html")
