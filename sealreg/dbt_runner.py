@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -16,7 +15,9 @@ from sealreg.config import DBT_PROJECT_DIR, RunContext
 
 _PARTIAL_PARSE_NAME = "partial_parse.msgpack"  # dbt's file name in the target path
 _RUN_LINK_NAME = "dbt-run"
-_PROGRESS_LINE = re.compile(r"\b(\d+) of (\d+) (OK|PASS|ERROR|FAIL|WARN|SKIP)")
+#: dbt's structured events (`--log-format json`) that report one finished node, with its index and total.
+NODE_DONE_EVENTS = frozenset({"LogModelResult", "LogTestResult", "LogSeedResult", "LogSnapshotResult",
+                              "LogNodeNoOpResult", "LogFunctionResult", "SkippingDetails"})
 
 
 def dbt_executable() -> str:
@@ -116,6 +117,8 @@ def dbt_command(ctx: RunContext, verb: str = "build", extra: list[str] | None = 
         "--profiles-dir", str(DBT_PROJECT_DIR),
         "--target-path", str(ctx.dbt_dir / "target"),
         "--log-path", str(ctx.dbt_dir / "logs"),
+        "--log-format", "json",  # progress from structured events, never from console text
+        "--log-format-file", "text",  # the run folder's dbt.log stays readable
         "--vars", json.dumps(dbt_vars(ctx)),
         *(extra or []),
     ]
@@ -138,10 +141,10 @@ def run_dbt(ctx: RunContext, verb: str, extra: list[str] | None = None,
         with subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc:
             assert proc.stdout is not None
             for line in proc.stdout:
-                output.append(line.rstrip())
-                match = _PROGRESS_LINE.search(line)
-                if match and progress:
-                    progress(int(match.group(1)), int(match.group(2)))
+                message, done = read_event(line)
+                output.append(message)
+                if done and progress:
+                    progress(*done)
     finally:
         _remove_link(ctx)
     (ctx.dbt_dir / "dbt_output.log").write_text("\n".join(output) + "\n")
@@ -157,6 +160,24 @@ def run_dbt(ctx: RunContext, verb: str, extra: list[str] | None = None,
         "failures": failures,
         "log": str(ctx.dbt_dir / "dbt_output.log"),
     }
+
+
+def read_event(line: str) -> tuple[str, tuple[int, int] | None]:
+    """(message text, (index, total) when the event reports a finished node) of one line of dbt's JSON log.
+
+    A line that is not a dbt event (a crash before logging started) is kept as it is."""
+    try:
+        event = json.loads(line)
+        info, data = event["info"], event.get("data") or {}
+        message = str(info.get("msg", ""))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return line.rstrip(), None
+    if info.get("name") not in NODE_DONE_EVENTS:
+        return message, None
+    index, total = data.get("index"), data.get("total", data.get("num_models"))
+    if isinstance(index, int) and isinstance(total, int) and total > 0:
+        return message, (index, total)
+    return message, None
 
 
 def _read_run_results(path: Path) -> list[dict]:

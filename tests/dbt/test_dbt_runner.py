@@ -46,3 +46,21 @@ def test_saved_parse_is_reused_and_follows_the_date(tmp_path: Path) -> None:
     assert "Unable to do partial parsing" not in log
     assert "Partial parsing enabled" in log
     assert "'2026-11-29'" in second and "'2026-11-28'" not in second
+
+
+def test_progress_comes_from_dbt_json_events_and_the_log_keeps_plain_messages(tmp_path: Path) -> None:
+    ctx = _ctx(tmp_path, "2026-11-28", "night-1")
+    ctx.run_dir.mkdir(parents=True, exist_ok=True)
+    seen: list[tuple[int, int]] = []
+    result = dbt_runner.run_dbt(ctx, "seed", ["--select", "countries", "csf_weights"],
+                                progress=lambda i, n: seen.append((i, n)))
+    output = Path(result["log"]).read_text()
+    assert result["success"], output[-3000:]
+    assert sorted(seen) == [(1, 2), (2, 2)]
+    assert "OK loaded seed file" in output and '{"info"' not in output  # messages, not raw JSON
+
+
+def test_a_line_that_is_not_a_dbt_event_is_kept_as_text() -> None:
+    assert dbt_runner.read_event("Traceback (most recent call last):\n") == ("Traceback (most recent call last):", None)
+    line = '{"info": {"name": "LogTestResult", "msg": "1 of 3 PASS x"}, "data": {"index": 1, "num_models": 3}}'
+    assert dbt_runner.read_event(line) == ("1 of 3 PASS x", (1, 3))
