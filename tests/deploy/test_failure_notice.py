@@ -52,9 +52,17 @@ def _dags_test(env: dict[str, str], conf: dict) -> subprocess.CompletedProcess:
     )
 
 
-def test_a_failed_task_mails_the_operator_the_dag_task_run_id_reason_and_log(tmp_path):
-    airflow_home = tmp_path / "airflow"
-    airflow_home.mkdir()
+@pytest.fixture(scope="module")
+def airflow_home(tmp_path_factory) -> Path:
+    """A project-local AIRFLOW_HOME with a migrated SQLite metadata DB."""
+    home = tmp_path_factory.mktemp("airflow")
+    migrate = subprocess.run([AIRFLOW, "db", "migrate"], env=_airflow_env(home), capture_output=True, text=True,
+                             timeout=600)
+    assert migrate.returncode == 0, migrate.stdout + migrate.stderr
+    return home
+
+
+def test_a_failed_task_mails_the_operator_the_dag_task_run_id_reason_and_log(tmp_path, airflow_home):
     with SmtpSink() as sink:
         env = _airflow_env(
             airflow_home,
@@ -65,8 +73,6 @@ def test_a_failed_task_mails_the_operator_the_dag_task_run_id_reason_and_log(tmp
             AIRFLOW_CONN_SMTP_DEFAULT=sink.connection_uri(),
             AIRFLOW__API__BASE_URL="https://airflow.registry.example",
         )
-        migrate = subprocess.run([AIRFLOW, "db", "migrate"], env=env, capture_output=True, text=True, timeout=600)
-        assert migrate.returncode == 0, migrate.stdout + migrate.stderr
         # A hostile conf: an unknown weights version that is also markup.
         run = _dags_test(env, {"weights_version": HOSTILE_WEIGHTS})
         assert run.returncode != 0, "the run must fail"
