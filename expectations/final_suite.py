@@ -103,6 +103,8 @@ SERVICES = table(
         ),
         not_null("weights_version", f"{A} §1: the weights version of the run is recorded"),
         not_null("evaluated_on", f"{A} §4: the evaluation date is recorded"),
+        not_null("flag_count", f"{A} §3: every service has its count of washing flags (the site shows it)"),
+        between("flag_count", 0, None, f"{A} §3: a flag count is not negative"),
         not_null("open_source_status", f"{A} §8: every service has an open-source status"),
         in_set("open_source_status", OPEN_SOURCE_STATUSES,
                f"{A} §8: open_source_status is open_source|source_available|undeclared"),

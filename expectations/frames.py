@@ -9,11 +9,12 @@ from pathlib import Path
 import pandas as pd
 
 from expectations.checks import Frame
+from sealreg.errors import SealregError
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds"
 
 
-class WarehouseUnavailable(RuntimeError):
+class WarehouseUnavailable(SealregError, RuntimeError):
     """The warehouse file is absent or cannot be opened read-only (e.g. a writer holds the lock)."""
 
 

@@ -25,10 +25,11 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from ingestion.problems import INTERNAL_ERROR, Problem
+from ingestion.problems import INTERNAL_ERROR
 from ingestion.rulebook import CRITERIA_CSV
 from ingestion.spdx import SPDX_PACKAGES
 from ingestion.validate import Accepted, Outcome
+from sealreg.errors import Problem
 
 CACHE_COLUMNS: list[tuple[str, pa.DataType, str]] = [
     ("file_sha256", pa.string(), "VARCHAR"),

@@ -8,8 +8,9 @@ import re
 from collections.abc import Collection
 
 from ingestion.iso3166 import ALPHA2
-from ingestion.problems import Problem, child, json_type, show
+from ingestion.problems import child, json_type, show
 from ingestion.text import text_problem
+from sealreg.errors import Problem
 
 TIMESTAMP = re.compile(  # RFC 3339 date-time with zone (also the JSON Schema pattern)
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?"

@@ -10,7 +10,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ingestion.problems import Problem, finalize, show
+from ingestion.problems import finalize, show
+from sealreg.errors import Problem
 
 if TYPE_CHECKING:
     import duckdb

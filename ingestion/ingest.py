@@ -18,11 +18,12 @@ from ingestion.inbox import NOT_A_FILE, InboxFile, read_inbox, read_path
 from ingestion.jsonparse import too_big
 from ingestion.keyring import ProviderKeys, read_register
 from ingestion.load import InputFile, RawRows, build_tables, load_tables, record_signatures
-from ingestion.problems import Problem, finalize
+from ingestion.problems import finalize
 from ingestion.quarantine import quarantine
 from ingestion.rulebook import MAX_FILE_BYTES, MAX_SERVICES_PER_RUN
 from ingestion.signatures import check_signature
 from ingestion.validate import Accepted, check_document, resolve_conflicts, validate_document
+from sealreg.errors import Problem
 
 RAW_SCHEMA_SQL = Path(__file__).with_name("raw_schema.sql")
 

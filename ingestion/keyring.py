@@ -29,6 +29,7 @@ from ingestion.rulebook import PROVIDER_ID
 from ingestion.text import text_problem
 from sealreg.config import RegistryHome
 from sealreg.decisions import GENESIS_HASH, canonical_json, format_decided_at, json_lines, record_hash
+from sealreg.errors import SealregError
 
 ACTIONS = ("enroll", "rotate", "revoke")
 FIELDS = ("entry_id", "seq", "provider_id", "action", "public_key", "fingerprint", "recorded_at", "recorded_by",
@@ -36,7 +37,7 @@ FIELDS = ("entry_id", "seq", "provider_id", "action", "public_key", "fingerprint
 MAX_PUBLIC_KEY_BYTES = 4096
 
 
-class RegisterError(ValueError):
+class RegisterError(SealregError, ValueError):
     """The key register is damaged (its chain does not verify) or an entry was refused (nothing written)."""
 
 

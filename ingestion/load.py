@@ -10,10 +10,10 @@ import duckdb
 import pyarrow as pa
 
 from ingestion.checks import parse_date, parse_timestamp
-from ingestion.problems import Problem
 from ingestion.rulebook import criteria_rungs
 from ingestion.spdx import LicenseIds, parse_license
 from ingestion.validate import Accepted
+from sealreg.errors import Problem
 
 S, I32, F64, BOOL, DATE, TS, I64 = pa.string(), pa.int32(), pa.float64(), pa.bool_(), pa.date32(), pa.timestamp(
     "us"), pa.int64()

@@ -1,41 +1,19 @@
-"""The one error type of ingestion: a coded, located, actionable problem with one file."""
+"""Building ingestion's problems (`sealreg.errors.Problem`): codes, JSON paths, value renderings, and the
+merged, capped list a file gets."""
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+
+from sealreg.errors import Problem
 
 MAX_PROBLEMS_PER_FILE = 100
 CODES = tuple(f"E{n:03d}" for n in range(1, 23))
 INTERNAL_ERROR = "E018"  # the validator itself failed on the file: reported, logged with its traceback
 
 _INDEX = re.compile(r"\[(\d+)\]")
-_PLAIN_NAME = re.compile(r"[A-Za-z0-9/._+@~,-]+")
 _SAFE_KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}")
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """A rule a file breaks: `code` (spec/disclosure-v1.md), JSON `path` like `$.services[0].answers.SOV-1.1`."""
-
-    file: str
-    code: str
-    path: str
-    message: str
-
-    def to_dict(self) -> dict[str, str]:
-        return asdict(self)
-
-    def line(self) -> str:
-        """The `sealreg validate` output line: `FILE: CODE PATH: message`, FILE quoted unless plain."""
-        return f"{quote_name(self.file)}: {self.code} {self.path}: {self.message}"
-
-
-def quote_name(name: str) -> str:
-    """`name` as it is when it holds only letters, digits and `/._+-@~,`; else as a JSON (ASCII) string, so
-    no file name can start a line, add one or pose as another problem."""
-    return name if _PLAIN_NAME.fullmatch(name) else json.dumps(name, ensure_ascii=True)
 
 
 def child(path: str, key: str) -> str:

@@ -13,7 +13,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from ingestion.problems import Problem
+from sealreg.errors import Problem
 
 ERRORS_SUFFIX = ".errors.json"
 MAX_MODE = 0o640
@@ -62,6 +62,5 @@ def quarantine(folder: Path, file_name: bytes | str, problems: Sequence[Problem]
     mode &= MAX_MODE
     if data is not None:
         _write(folder, base, data, mode)
-    payload = [{"code": p.code, "path": p.path, "message": p.message, "file": p.file} for p in problems]
-    text = json.dumps(payload, indent=2, ensure_ascii=True) + "\n"
+    text = json.dumps([p.to_dict() for p in problems], indent=2, ensure_ascii=True) + "\n"
     return _write(folder, base + ERRORS_SUFFIX, text.encode("ascii"), MAX_MODE)

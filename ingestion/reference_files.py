@@ -11,8 +11,8 @@ import stat
 from pathlib import Path
 
 from ingestion.inbox import name_problem, open_regular
-from ingestion.problems import Problem
 from ingestion.quarantine import MAX_MODE, quarantine, quarantine_name
+from sealreg.errors import Problem
 
 MAX_REFERENCE_BYTES = 8 * 1024**3  # the GLEIF Level 1 golden copy is about 0.5 GB
 MAX_HEADER_BYTES = 1 << 20

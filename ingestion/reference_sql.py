@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from ingestion.problems import MAX_PROBLEMS_PER_FILE, Problem, show
+from ingestion.problems import MAX_PROBLEMS_PER_FILE, show
 from ingestion.reference_files import ReferenceFile
 from ingestion.reference_formats import REGISTER, Format
+from sealreg.errors import Problem
 
 STAGE = "raw._ref_stage"
 _REJECTS, _SCANS = "ref_csv_rejects", "ref_csv_scans"

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import duckdb
 
-from ingestion.problems import Problem
 from ingestion.reference_files import ReferenceFile, open_reference, quarantine_reference
 from ingestion.reference_formats import LEVEL1, LEVEL2, REGISTER, Format, detect, source_name
 from ingestion.reference_sql import StagedFile, drop_stage, find_problems, stage, switch_snapshot
 from sealreg.config import default_references
+from sealreg.errors import Problem
 
 #: DuckDB memory for one reference load (the 3-million-row Level 1 file stays well under it).
 REFERENCE_MEMORY_LIMIT = "600MB"

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import serialization
 
 from ingestion.inbox import InboxFile, read_path
 from ingestion.keyring import ProviderKeys
-from ingestion.problems import Problem
+from sealreg.errors import Problem
 
 MISSING_SIGNATURE = "E019"
 BAD_SIGNATURE = "E020"

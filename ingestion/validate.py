@@ -12,10 +12,11 @@ from pathlib import Path
 from ingestion.checks import Checker, parse_timestamp
 from ingestion.claims import resolve_conflicts
 from ingestion.jsonparse import parse_json
-from ingestion.problems import INTERNAL_ERROR, Problem, finalize, show
+from ingestion.problems import INTERNAL_ERROR, finalize, show
 from ingestion.rulebook import DISCLOSURE_ID, EARLIEST_SUBMISSION, MAX_SERVICES_PER_FILE, SCHEMA_VERSIONS
 from ingestion.validate_parts import check_certifications, check_ownership, check_parents, check_provider
 from ingestion.validate_services import check_services
+from sealreg.errors import Problem
 
 log = logging.getLogger(__name__)
 __all__ = ["Accepted", "Outcome", "check_document", "resolve_conflicts", "validate_batch", "validate_document"]

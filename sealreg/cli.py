@@ -35,7 +35,7 @@ def _home(args) -> config.RegistryHome:
 # --- validate ----------------------------------------------------------------------------------
 def cmd_validate(args) -> int:
     from ingestion.ingest import validate_paths
-    from ingestion.problems import quote_name
+    from sealreg.errors import quote_name
 
     paths = [Path(p) for p in args.files]
     missing = [str(p) for p in paths if not os.path.lexists(p)]
@@ -44,8 +44,7 @@ def cmd_validate(args) -> int:
         return 2
     problems = validate_paths(paths, args.as_of or config.today_utc())
     if args.json:
-        print(json.dumps([{"file": p.file, "code": p.code, "path": p.path, "message": p.message}
-                          for p in problems], indent=2, ensure_ascii=False))
+        print(json.dumps([p.to_dict() for p in problems], indent=2, ensure_ascii=False))
     else:
         for p in problems:
             print(p.line())
@@ -240,7 +239,7 @@ def cmd_verify(args) -> int:
     trust, bad_anchors = trust_from(pems, args.fingerprint)
     if bad_anchors:
         for p in bad_anchors:
-            err.print(f"sealreg verify: {p.file}: {p.message}")
+            err.print(f"sealreg verify: {p.line()}")
         return 2
     home = _home(args) if args.home else _own_home_of(release) if release.is_dir() else None
     problems = []
@@ -565,8 +564,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from sealreg.errors import SealregError
+
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except SealregError as exc:  # a refusal no command handles itself: its text, exit 1, never a traceback
+        err.print(f"sealreg {args.command}: {exc}")
+        return 1
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sealreg.errors import SealregError
+
 PROJECT_ROOT = Path(os.environ.get("SEALREG_PROJECT_ROOT") or Path(__file__).resolve().parent.parent)
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 SAMPLES_INBOX = PROJECT_ROOT / "samples" / "disclosures"
@@ -20,7 +22,7 @@ RULEBOOK_VERSION = "assurance-rules-v1"
 WEIGHTS_CSV = DBT_PROJECT_DIR / "seeds" / "csf_weights.csv"
 
 
-class UnknownWeights(ValueError):
+class UnknownWeights(SealregError, ValueError):
     """A weights version the rulebook does not hold."""
 
 

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from ingestion.text import text_problem
 from sealreg.config import RegistryHome
 from sealreg.durable import fsync_dir
+from sealreg.errors import SealregError
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -69,11 +70,11 @@ _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _DECIDED_AT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 
 
-class DecisionRefused(ValueError):
+class DecisionRefused(SealregError, ValueError):
     """The decision was not recorded (nothing was written)."""
 
 
-class DecisionLogError(ValueError):
+class DecisionLogError(SealregError, ValueError):
     """The decision log is damaged: its hash chain does not verify."""
 
 

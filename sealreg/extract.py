@@ -17,6 +17,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sealreg.config import RegistryHome
+from sealreg.errors import Problem, SealregError
 from sealreg.publish.signing import (
     PRIVATE_KEY_FILE,
     KeyFileError,
@@ -26,7 +27,7 @@ from sealreg.publish.signing import (
     sign,
     verify_signature,
 )
-from sealreg.publish.verify import Problem, Trust, problem
+from sealreg.publish.verify import Trust, problem
 from sealreg.queries import open_current, rows, state_on
 
 EXTRACT_VERSION = 1
@@ -36,7 +37,7 @@ FIELDS = ("service_id", "name", "provider_id", "provider", "country", "model", "
           "third_country_control", "valid_from", "valid_to")
 
 
-class ExtractError(RuntimeError):
+class ExtractError(SealregError, RuntimeError):
     """The extract cannot be issued (unknown service, no signing key, no release)."""
 
 

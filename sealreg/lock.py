@@ -18,11 +18,13 @@ import json
 import os
 from pathlib import Path
 
+from sealreg.errors import SealregError
+
 #: How long a DAG run's lease holds without being renewed (every task renews it).
 RUN_LEASE_MAX_AGE = dt.timedelta(hours=12)
 
 
-class LockHeld(RuntimeError):
+class LockHeld(SealregError, RuntimeError):
     """Another refresh holds the lock."""
 
 

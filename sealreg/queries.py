@@ -10,13 +10,14 @@ from pathlib import Path
 import duckdb
 
 from sealreg.config import RegistryHome
+from sealreg.errors import SealregError
 
 
-class NoRelease(RuntimeError):
+class NoRelease(SealregError, RuntimeError):
     """No release has been published in this home yet."""
 
 
-class DateOutOfRange(ValueError):
+class DateOutOfRange(SealregError, ValueError):
     """An --as-of date the release's history cannot answer (after its evaluation date, or before its first)."""
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from sealreg.config import today_utc
+from sealreg.errors import SealregError
 
 
-class SettingsError(ValueError):
+class SettingsError(SealregError, ValueError):
     """A run setting is invalid; nothing was started."""
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from sealreg.config import RunContext
 from sealreg.dbt_runner import run_dbt_build
 from sealreg.durable import fsync_dir
+from sealreg.errors import SealregError
 from sealreg.faults import crash_point
 from sealreg.publish.chain import read_manifest
 
@@ -25,7 +26,7 @@ STEP_NAMES = ("ingest", "validate_raw", "build", "validate_final", "publish", "r
 BASELINE_MARKER = "baseline.json"
 
 
-class StepFailed(RuntimeError):
+class StepFailed(SealregError, RuntimeError):
     """A step could not complete; nothing was published."""
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sealreg.config import RegistryHome
+from sealreg.errors import SealregError
 from sealreg.queries import open_current, rows, state_on
 
 STATUSES = ("listed", "expired", "not_listed", "suspended", "revoked")
@@ -21,7 +22,7 @@ _STATUS = "status"  # the eligibility filter; the footer names the status
 _FLOOR = re.compile(r"([A-Za-z]+-\d+)\s*=\s*(\d+)")
 
 
-class TenderError(ValueError):
+class TenderError(SealregError, ValueError):
     """The tender's criteria cannot be applied (a usage error: exit 2)."""
 
 

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sealreg.config import RegistryHome
 from sealreg.durable import fsync_dir
+from sealreg.errors import SealregError
 from sealreg.publish.signing import (
     PRIVATE_KEY_FILE,
     KeyFileError,
@@ -45,7 +46,7 @@ STATEMENT_KIND = "sealreg signing key rotation"
 _NEXT_KEY_FILE = ".next_signing_key.pem"
 
 
-class KeyChangeRefused(RuntimeError):
+class KeyChangeRefused(SealregError, RuntimeError):
     """The signing key differs from the last release's and no rotation statement introduces it."""
 
 

@@ -36,6 +36,7 @@ from sealreg.publish.signing import public_key_fingerprint, public_key_pem, sign
 if TYPE_CHECKING:
     from sealreg.durable import fsync_dir
 from sealreg.config import RunContext
+from sealreg.errors import SealregError
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _RELEASE_ID = re.compile(r"^(\d{4}-\d{2}-\d{2})-(\d{3,})$")
 
 
-class ReleaseError(RuntimeError):
+class ReleaseError(SealregError, RuntimeError):
     """The release could not be built (nothing was published)."""
 
 

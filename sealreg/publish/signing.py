@@ -15,13 +15,14 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from sealreg.durable import fsync_dir
+from sealreg.errors import SealregError
 
 log = logging.getLogger(__name__)
 
 PRIVATE_KEY_FILE = "signing_key.pem"
 
 
-class KeyFileError(ValueError):
+class KeyFileError(SealregError, ValueError):
     """A key file is unreadable or is not an Ed25519 key."""
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sealreg.durable import fsync_dir
+from sealreg.errors import SealregError
 from sealreg.faults import crash_point
 from sealreg.publish.release import MANIFEST_FILE, SIGNATURE_FILE
 from sealreg.publish.verify import verify_release
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class SwitchError(RuntimeError):
+class SwitchError(SealregError, RuntimeError):
     """`current` was not switched (the previous release stays current)."""
 
 

@@ -1,6 +1,6 @@
 """Checks of a published release: files, hashes, signature, signer, chain, and the decision records it rests on.
 
-Every check returns problems as values (`ingestion.problems.Problem` with a `V0xx` code, the file
+Every check returns problems as values (`sealreg.errors.Problem` with a `V0xx` code, the file
 inside the release, a location and a message); an empty list means the release is intact.
 """
 
@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ingestion.problems import Problem
 from sealreg.decisions import check_chain, signature_problems
+from sealreg.errors import Problem
 from sealreg.publish.chain import link_problems, read_manifest
 from sealreg.publish.keys import check_rotations, rotation_public_keys, trusted_fingerprints
 from sealreg.publish.release import (

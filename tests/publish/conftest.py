@@ -42,12 +42,12 @@ INSERT INTO providers VALUES
 
 CREATE TABLE services (service_id VARCHAR, provider_id VARCHAR, name VARCHAR, model VARCHAR,
     sovereignty_score DOUBLE, seal INTEGER, ual INTEGER, status VARCHAR, status_reason VARCHAR,
-    weights_version VARCHAR, evaluated_on DATE);
+    weights_version VARCHAR, evaluated_on DATE, flag_count INTEGER);
 INSERT INTO services VALUES
   ('svc-b', 'prov-z', 'Zeta Compute, "EU" edition', 'IaaS', 0.1 + 0.2, 1, 0, 'suspended', 'audit withdrawn',
-   'calculator-2026', DATE '2026-03-01'),
+   'calculator-2026', DATE '2026-03-01', 2),
   ('svc-a', 'prov-a', 'Alpha Object Storage', 'PaaS', 87.3333333333, 3, 2, 'listed', NULL, 'calculator-2026',
-   DATE '2026-03-01');
+   DATE '2026-03-01', 0);
 
 CREATE TABLE objective_results (service_id VARCHAR, objective VARCHAR, score_pct DOUBLE, seal INTEGER,
     seal_uncapped INTEGER);
