@@ -135,10 +135,6 @@ def make_warehouse(path: Path, decision: dict | None = None) -> Path:
         for qualified, columns in PUBLISHED_COLUMNS.items():  # the columns the final gate guarantees the site
             for column in columns:
                 con.execute(f'alter table {qualified} add column if not exists "{column}" varchar')
-        # dbt's flag count is an integer the site compares with the flags it lists
-        con.execute("ALTER TABLE services ALTER flag_count TYPE INTEGER")
-        con.execute("UPDATE services SET flag_count = (SELECT count(*) FROM washing_flags w "
-                    "WHERE w.service_id = services.service_id)")
     finally:
         con.close()
     return path
