@@ -16,7 +16,8 @@ from tests.site.test_site_browser import _open, browser  # noqa: F401 (the modul
 def test_a_criterion_seal_is_named_as_the_highest_seal_the_answer_allows(release: Path) -> None:
     html = (build_site(release) / "services" / "stratus-storage.html").read_text("utf-8")
     assert '<th scope="col">Highest SEAL this answer allows</th>' in html
-    assert html.count('data-label="Highest SEAL this answer allows"') == 48
+    tables = re.findall(r'<table class="cards criteria">.*?</table>', html, re.S)
+    assert sum(t.count('<tr><th scope="row">') for t in tables) == 48
     assert '<th scope="col">SEAL</th><th scope="col">Evidence</th>' not in html
 
 
@@ -51,13 +52,32 @@ def test_long_points_stay_inside_their_cell_on_desktop(browser: Browser, release
     for width in (1280, 1024, 800):
         page, problems = _open(browser, (site / "services" / "nimbus-compute.html").as_uri(), width=width)
         overflowing = page.evaluate(
-            """() => Array.from(document.querySelectorAll('table.criteria td[data-label=Points]')).filter(td => {
+            """() => Array.from(document.querySelectorAll('table.criteria td.num')).filter(td => {
                 const seal = td.nextElementSibling.getBoundingClientRect();
                 const range = document.createRange(); range.selectNodeContents(td);
                 return td.scrollWidth > td.clientWidth || range.getBoundingClientRect().right > seal.left;
             }).length"""
         )
-        assert page.locator("table.criteria td[data-label=Points]").first.inner_text() == "125.01 / 125.01"
+        assert page.locator("table.criteria td.num").first.inner_text() == "125.01 / 125.01"
         assert overflowing == 0, width
         assert problems == []
         page.close()
+
+
+def test_detail_pages_get_the_release_from_the_shared_file_and_label_cells_by_column(
+    browser: Browser, release: Path  # noqa: F811
+) -> None:
+    """The release id and date are not in a service page's markup; release.js fills them in. On a narrow
+    screen each criteria cell is labelled from the stylesheet, with no data-label in the markup."""
+    site = build_site(release)
+    html = (site / "services" / "nimbus-compute.html").read_text("utf-8")
+    assert release.name not in html and "Evaluated on</dt><dd>2026" not in html  # (history rows may hold the date)
+    page, problems = _open(browser, (site / "services" / "nimbus-compute.html").as_uri(), width=400)
+    assert page.locator('footer [data-release="id"]').inner_text() == release.name
+    assert page.locator('footer [data-release="date"]').inner_text() == "2026-03-14"
+    labels = page.evaluate(
+        """() => Array.from(document.querySelector('table.criteria tbody tr').querySelectorAll('td'))
+               .map(td => getComputedStyle(td, '::before').content)"""
+    )
+    assert labels == ['"Answer: "', '"Points: "', '"Highest SEAL this answer allows: "', '"Evidence: "']
+    assert problems == []

@@ -56,10 +56,10 @@ def objective_rows(objectives: list[dict]) -> Markup:
     for o in objectives:
         out.append(
             f'<tr><th scope="row">{h(o["objective"])} {h(o["objective_name"] or "")}</th>'
-            f'<td data-label="Score" class="num">{h(one_decimal(o["score_pct"]))} %</td>'
-            f'<td data-label="SEAL">{seal_badge(o["seal"], SERVICE_ROOT)}</td>'
-            f'<td data-label="Before caps">{seal_badge(o["seal_uncapped"], SERVICE_ROOT)}</td>'
-            f'<td data-label="Weight" class="num">{h(number(o["weight"]))}</td>'
+            f'<td class="num">{h(one_decimal(o["score_pct"]))} %</td>'
+            f'<td>{seal_badge(o["seal"], SERVICE_ROOT)}</td>'
+            f'<td>{seal_badge(o["seal_uncapped"], SERVICE_ROOT)}</td>'
+            f'<td class="num">{h(number(o["weight"]))}</td>'
             "</tr>\n"
         )
     return Markup("".join(out))
@@ -91,16 +91,17 @@ def criteria_rows(criteria: list[dict], cache: dict | None = None) -> Markup:
                 continue
         criterion_id, title, rung, label, points, max_points, seal, url, note = key
         answer = (f"Rung {h(rung)}" if rung is not None else "") + (f": {h(label)}" if label else "")
+        # cells carry no data-label: the narrow-screen card labels come from the column order, written once
+        # in static/style.css instead of once per cell of every page
         row = (
-            "<tr>\n"
-            f'<th scope="row" data-label="Criterion"><code>{h(criterion_id)}</code> {h(title or "")}</th>\n'
-            f'<td data-label="Answer">{answer}</td>\n'
-            f'<td data-label="Points" class="num">{h(number(points))} / {h(number(max_points))}</td>\n'
-            f'<td data-label="Highest SEAL this answer allows">{seal_badge(seal, SERVICE_ROOT)}</td>\n'
-            f'<td data-label="Evidence">{safe_link(url)}'
+            f'<tr><th scope="row"><code>{h(criterion_id)}</code> {h(title or "")}</th>'
+            f"<td>{answer}</td>"
+            f'<td class="num">{h(number(points))} / {h(number(max_points))}</td>'
+            f"<td>{seal_badge(seal, SERVICE_ROOT)}</td>"
+            f"<td>{safe_link(url)}"
             + (f'<span class="note">{h(note)}</span>' if note else "")
             + ("" if url or note else "—")
-            + "</td>\n</tr>\n"
+            + "</td></tr>\n"
         )
         _remember(cache, key, row)
         out.append(row)
@@ -124,8 +125,8 @@ def gate_rows(gates: list[dict], cache: dict | None = None) -> Markup:
         if row is None:
             gate, passed, text = key
             row = (
-                f'<tr><th scope="row"><code>{h(gate)}</code></th><td data-label="Result">{pass_fail(passed)}</td>'
-                f'<td data-label="Detail">{h(plain(text))}</td></tr>\n'
+                f'<tr><th scope="row"><code>{h(gate)}</code></th><td>{pass_fail(passed)}</td>'
+                f"<td>{h(plain(text))}</td></tr>\n"
             )
             _remember(cache, key, row)
         out.append(row)
