@@ -97,3 +97,25 @@ def test_a_page_altered_in_the_older_release_is_rendered_anew_not_linked(ctx, re
     assert verify_release(second) == []
     assert not _same(page, second / "site/services/svc-a.html")
     assert _same(first / "site/services/svc-b.html", second / "site/services/svc-b.html")
+
+
+def test_a_site_with_reused_pages_is_byte_identical_to_one_rendered_whole(ctx, real_site, tmp_path):
+    from sealreg.publish.site import build_site
+
+    build_release(ctx)
+    _next_night(ctx, "UPDATE services SET name = 'Alpha Object Storage II' WHERE service_id = 'svc-a'")
+    second = build_release(ctx)
+    whole = tmp_path / "copy" / second.name
+    shutil.copytree(second, whole)
+    shutil.rmtree(whole / "site")
+    build_site(whole)  # no previous release: every page rendered
+
+    def pages(root: Path) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+    built, rendered = pages(second / "site"), pages(whole / "site")
+    # downloads.html lists the release's files, and the copy holds the ones written after the site
+    # (trust/, SHA256SUMS, the manifest): it is the one page that may differ
+    built.pop("downloads.html"), rendered.pop("downloads.html")
+    assert built == rendered and "services/svc-a.html" in built
+    assert (second / inputs.INPUTS_FILE).read_bytes() == (whole / inputs.INPUTS_FILE).read_bytes()
