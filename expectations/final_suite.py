@@ -509,6 +509,7 @@ FINAL_TABLES = (
     "main.providers", "main.services", "main.objective_results", "main.criterion_results", "main.washing_flags",
     "main.cada_gates", "main.certifications", "main.decisions", "main.rejections", "main.service_history",
     "main.changes", "main.review_items", "main.reference_sources", "main.service_dependencies",
+    "main.source_freshness",
 )
 
 #: Every column the site's pages read, per published table: the `_columns` frame fails the gate when one
@@ -540,6 +541,8 @@ PUBLISHED_COLUMNS: dict[str, tuple[str, ...]] = {
     "main.service_dependencies": ("service_id", "dependency", "kind", "operator_name", "operator_country", "depth",
                                   "path", "dependency_seal_own", "dependency_ual_own", "cap_seal", "cap_ual",
                                   "is_capping"),
+    "main.source_freshness": ("kind", "source", "file", "loaded_on", "age_days", "max_age_days", "freshness",
+                              "stale_reason"),
 }
 
 FINAL_SUITE = Suite(

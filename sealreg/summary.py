@@ -28,9 +28,15 @@ def release_counts(ctx: RunContext) -> dict:
         review_items = con.execute("select count(*) from review_items").fetchone()[0]
         capped = con.execute("select service_id, reason from washing_flags where flag = 'W8-dependency' "
                              "order by service_id").fetchall()
+        has_freshness = con.execute("select count(*) from duckdb_tables() where schema_name = 'main' "
+                                    "and table_name = 'source_freshness'").fetchone()[0]
+        stale = con.execute("select kind, source, file, stale_reason from source_freshness where freshness <> 'fresh' "
+                            "order by kind = 'disclosure', loaded_on nulls first, kind, source").fetchall() \
+            if has_freshness else []
     return {"providers": providers, "services": sum(by_seal.values()), "by_seal": by_seal,
             "by_ual": by_ual, "by_status": by_status, "washing_flags": sum(by_flag.values()), "by_flag": by_flag,
-            "reference_rejections": reference_rejections, "review_items": review_items, "dependency_capped": capped}
+            "reference_rejections": reference_rejections, "review_items": review_items, "dependency_capped": capped,
+            "stale_sources": stale}
 
 
 SHOWN_DEPENDENCY_CAPS = 10
@@ -67,6 +73,25 @@ def query_hints(database: Path) -> list[str]:
             f"{shlex.quote(sys.executable)} -c {shlex.quote(python_code)}"]
 
 
+SHOWN_STALE_DISCLOSURES = 5
+
+
+def _print_stale_sources(console: Console, stale: list[tuple[str, str, str | None, str]]) -> None:
+    """Reference sources older than their maximum age (or never loaded), each; stale disclosures counted,
+    the oldest few named (table source_freshness)."""
+    disclosures = [row for row in stale if row[0] == "disclosure"]
+    for _kind, source, file, reason in (row for row in stale if row[0] != "disclosure"):
+        console.print(f"  stale source: {source}" + (f" ({file})" if file else "") + f": {reason}",
+                      style="bold yellow", markup=False, highlight=False, soft_wrap=True)
+    if disclosures:
+        console.print(f"  stale disclosures: {len(disclosures)} provider(s), oldest first (table source_freshness)",
+                      style="bold yellow")
+        for _kind, source, _file, reason in disclosures[:SHOWN_STALE_DISCLOSURES]:
+            console.print(f"    {source}: {reason}", markup=False, highlight=False, soft_wrap=True)
+        if len(disclosures) > SHOWN_STALE_DISCLOSURES:
+            console.print(f"    ... and {len(disclosures) - SHOWN_STALE_DISCLOSURES} more")
+
+
 def print_summary(console: Console, ctx: RunContext, result: RefreshResult) -> None:
     ingest = result.steps.get("ingest", {})
     publish = result.steps.get("publish", {})
@@ -85,6 +110,7 @@ def print_summary(console: Console, ctx: RunContext, result: RefreshResult) -> N
                   f"washing flags: {counts['washing_flags']}" + (f" ({by_flag})" if by_flag else ""))
     for file, code, path in counts["reference_rejections"]:
         console.print(f"  reference file rejected: {file} {code} at {path} (its source keeps its last snapshot)")
+    _print_stale_sources(console, counts["stale_sources"])
     if counts["review_items"]:
         console.print(f"  review queue: {counts['review_items']} change(s) in the reference evidence "
                       "since the previous evaluation (sealreg review)")

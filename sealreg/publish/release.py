@@ -59,6 +59,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "review_items": ("subject_id", "kind"),
     "reference_sources": ("source", "file_sha256"),
     "service_dependencies": ("service_id", "dependency"),
+    "source_freshness": ("kind", "source"),
 }
 PUBLISHED_TABLES: tuple[str, ...] = tuple(TABLE_KEYS)
 

@@ -23,7 +23,7 @@ from sealreg.publish.verify import trust_from, verify_release
 EXPECTED_TABLES = {
     "providers", "services", "objective_results", "criterion_results", "washing_flags", "cada_gates",
     "certifications", "decisions", "rejections", "service_history", "changes", "review_items", "reference_sources",
-    "service_dependencies",
+    "service_dependencies", "source_freshness",
 }
 
 

@@ -65,6 +65,21 @@ class Tables:
         (criteria,) = self.con.execute('select count(distinct criterion_id) from main."criterion_results"').fetchone()
         return sorted(weights, key=lambda w: natural(w[0])), int(criteria)
 
+    def source_freshness(self) -> dict[str, Any]:
+        """The methodology page's "Sources and their age": every reference source, and the disclosures
+        older than their maximum age (dbt's source_freshness; an older release without it shows none)."""
+        rows = self.rows("source_freshness") if self.con.execute(
+            "select count(*) from duckdb_tables() where schema_name = 'main' and table_name = 'source_freshness'"
+        ).fetchone()[0] else []
+        disclosures = [r for r in rows if r["kind"] == "disclosure"]
+        return {
+            "references": [r for r in rows if r["kind"] != "disclosure"],
+            "disclosures": len(disclosures),
+            "stale_disclosures": sorted((r for r in disclosures if r["freshness"] == "stale"),
+                                        key=lambda r: (r["loaded_on"], r["source"])),
+            "max_disclosure_age_days": disclosures[0]["max_age_days"] if disclosures else None,
+        }
+
     def objective_counts(self) -> tuple[list[tuple[Any, list[int]]], dict[Any, str]]:
         """Services per objective and objective SEAL 0..4, and the name of each objective."""
         names = dict(

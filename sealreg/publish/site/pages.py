@@ -185,8 +185,8 @@ class Site:
                 self.page(list_page_name(n), "services_list.html", {**context, "page": "list"}, home=True)
         self.out.write(DATA_SCRIPT, services_data(services))
         weights, criteria_count = self.t.rulebook()
-        self.page(glossary.PAGE, "methodology.html", {"root": "", **glossary.context(weights, criteria_count)},
-                  home=True)
+        self.page(glossary.PAGE, "methodology.html", {"root": "", **glossary.context(weights, criteria_count),
+                                                      "sources": self.t.source_freshness()}, home=True)
         self.page(
             "changes.html",
             "changes.html",
