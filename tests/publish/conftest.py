@@ -107,6 +107,11 @@ CREATE TABLE service_dependencies (service_id VARCHAR, dependency VARCHAR, kind 
 INSERT INTO service_dependencies VALUES ('svc-b', 'Hyper (US)', 'platform', 'US', 1, 'svc-b → Hyper (US)', NULL,
   NULL, 1, 1);
 
+CREATE TABLE source_freshness (kind VARCHAR, source VARCHAR, file VARCHAR, loaded_on DATE, age_days INTEGER,
+    max_age_days INTEGER, freshness VARCHAR, stale_reason VARCHAR);
+INSERT INTO source_freshness VALUES ('gleif_level1', 'gleif-level1', 'lei2.csv', DATE '2026-03-01', 0, 14, 'fresh',
+  NULL);
+
 -- a view and a non-published table must not leak into the release
 CREATE VIEW stg_something AS SELECT 1 AS x;
 CREATE TABLE int_scratch AS SELECT 42 AS y;
