@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -44,6 +45,10 @@ def test_dag_test_publishes_a_release_from_the_samples(tmp_path, monkeypatch):
     home = tmp_path / "home"
     monkeypatch.setenv("SEALREG_HOME", str(home))
     monkeypatch.setenv("SEALREG_INBOX", str(SAMPLES))
+    lineage = tmp_path / "openlineage.jsonl"  # Airflow's OpenLineage provider, file transport (docs/interface.md)
+    monkeypatch.setenv("AIRFLOW__OPENLINEAGE__TRANSPORT",
+                       json.dumps({"type": "file", "log_file_path": str(lineage), "append": True}))
+    monkeypatch.setenv("AIRFLOW__OPENLINEAGE__NAMESPACE", "sealreg")
     from airflow.dag_processing.dagbag import DagBag
 
     dag = DagBag(dag_folder=str(REPO / "dags")).dags["sealreg_nightly"]
@@ -53,3 +58,9 @@ def test_dag_test_publishes_a_release_from_the_samples(tmp_path, monkeypatch):
     assert manifest.is_file()
     assert '"as_of": "2026-11-28"' in manifest.read_text()
     assert not any((home / "runs").iterdir()), "the run's scratch folder is removed after publishing"
+    events = [json.loads(line) for line in lineage.read_text().splitlines()]
+    for step in STEP_ORDER:  # one START and one COMPLETE event per task of the run, each naming the DAG as parent
+        task_events = [e for e in events if e["job"]["name"] == f"sealreg_nightly.{step}"]
+        assert [e["eventType"] for e in task_events] == ["START", "COMPLETE"], step
+        assert {e["run"]["facets"]["parent"]["job"]["name"] for e in task_events} == {"sealreg_nightly"}
+    assert ("sealreg_nightly", "COMPLETE") in {(e["job"]["name"], e["eventType"]) for e in events}
