@@ -17,6 +17,7 @@ from sealreg.dbt_runner import run_dbt_build
 from sealreg.durable import fsync_dir
 from sealreg.errors import SealregError
 from sealreg.faults import crash_point
+from sealreg.lineage import write_dbt_lineage
 from sealreg.publish.chain import read_manifest
 
 Progress = Callable[[int, int], None] | None
@@ -77,6 +78,7 @@ def validate_raw(ctx: RunContext, progress: Progress = None) -> dict:
 def build(ctx: RunContext, progress: Progress = None) -> dict:
     """One `dbt build` over the run warehouse: seeds, models, data tests."""
     result = run_dbt_build(ctx, progress=progress)
+    write_dbt_lineage(ctx)
     if not result["success"]:
         raise StepFailed("dbt build failed: " + "; ".join(result["failures"][:5]))
     return result

@@ -28,6 +28,7 @@ from ingestion.text import neutralise_sql
 from sealreg.config import RULEBOOK_VERSION
 from sealreg.durable import fsync_dir
 from sealreg.faults import crash_point
+from sealreg.lineage import LINEAGE_DIR, lineage_dir
 from sealreg.publish.chain import last_signer, next_link
 from sealreg.publish.keys import ROTATIONS_DIR, rotation_folders, signing_key_for_release
 from sealreg.publish.reuse import PreviousRelease, link_unchanged, previous_release, sha256_file
@@ -439,6 +440,8 @@ def build_release(
         validation_out = tmp / "validation"
         if validation_src is not None:
             shutil.copytree(validation_src, validation_out, symlinks=False)
+        if lineage_dir(ctx).is_dir():  # the run's OpenLineage events (sealreg.lineage)
+            shutil.copytree(lineage_dir(ctx), tmp / LINEAGE_DIR, symlinks=False)
 
         t_site = time.perf_counter()
         pub_pem = public_key_pem(key)
