@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sealreg.errors import SealregError
 
@@ -30,6 +32,17 @@ def weights_versions() -> tuple[str, ...]:
     """The weights versions of the rulebook seed `csf_weights.csv`, sorted."""
     with open(WEIGHTS_CSV, newline="", encoding="utf-8") as fh:
         return tuple(sorted({row["weights_version"] for row in csv.DictReader(fh)}))
+
+
+@functools.cache
+def rule_thresholds() -> dict[str, Any]:
+    """The rules' thresholds as the dbt project names them (the `vars` of dbt_project.yml): audit age,
+    revocation visibility, holding limits, each washing flag's objective, cap and claim, and the level
+    of an unassessed dependency. What the models compute with; the site's explanations read them here."""
+    import yaml
+
+    with open(DBT_PROJECT_DIR / "dbt_project.yml", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)["vars"]
 
 
 def check_weights_version(version: str) -> str:

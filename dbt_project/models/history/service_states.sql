@@ -17,7 +17,7 @@
 -- night without touching the others. full_refresh=false: `dbt build --full-refresh` never wipes
 -- history (start from a fresh warehouse file to reset it).
 --
--- Revoked services whose disclosure has left the inbox stay published as revoked for five years
+-- Revoked services whose disclosure has left the inbox stay published as revoked for var('revoked_visible_years') years
 -- (spec §5): their last known state before this as_of is carried forward from this table, with
 -- the status and reason of the revocation in force.
 --

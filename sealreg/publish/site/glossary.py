@@ -2,7 +2,7 @@
 
 Badges, flags and statuses on every page link to ``methodology.html#<anchor>``; the anchors are made here
 only, so a link and its target cannot drift apart. The rule figures (caps, audit age, holding limits) are
-named once below, as assurance-rules v2 §2-§8 state them; the objective weights come from the release.
+the dbt project's (`sealreg.config.rule_thresholds`), the objective weights the release's.
 """
 
 from __future__ import annotations
@@ -10,12 +10,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from sealreg import config
+
 PAGE = "methodology.html"
 
-#: Figures of the rules, named once (spec/assurance-rules.md): shown on the methodology page.
-AUDIT_MAX_AGE_DAYS = 365
-HOLDER_MAX_PCT = 24  # each non-Union holder, of capital and of votes (§2, SecNumCloud §19.6)
-HOLDERS_TOTAL_MAX_PCT = 39  # all non-Union holders together
+#: The rules' thresholds, as the dbt models compute with them (dbt_project.yml vars).
+RULES = config.rule_thresholds()
+AUDIT_MAX_AGE_DAYS = RULES["audit_max_age_days"]
+HOLDER_MAX_PCT = RULES["holder_max_pct"]  # each non-Union holder, of capital and of votes (§2, SecNumCloud §19.6)
+HOLDERS_TOTAL_MAX_PCT = RULES["holders_total_max_pct"]  # all non-Union holders together
+REVOKED_VISIBLE_YEARS = RULES["revoked_visible_years"]
+UNASSESSED_LEVEL = RULES["unassessed_dependency_level"]
 
 SEAL_LEVELS = (
     (0, "No sovereignty", "The answers show the service is run, owned or governed from outside the EU, or the "
@@ -46,29 +51,44 @@ UAL_LEVELS = (
         "cleared EU citizens, there is no third-country control at all and no third-country 'kill switch'."),
 )
 
-#: code, objective capped, cap, rule in plain words
-FLAGS = (
-    ("W1", "W1-control", "SOV-1", "SEAL-1", "The provider answers that control is mostly or entirely in the EU "
-        "(SOV-1.1), but its ultimate controller is outside the EU (third-country control)."),
-    ("W2", "W2-regions", "SOV-3", "SEAL-1", "The provider answers that data stays in EU regions only (SOV-3.4), "
-        "but one of the service's regions is outside the EU."),
-    ("W3", "W3-jurisdiction", "SOV-2", "SEAL-1", "The provider answers that only EU law applies (SOV-2.1), but "
-        "its country, as declared or as GLEIF records its legal address, is outside the EU."),
-    ("W4", "W4-certificate", "SOV-7", "SEAL-2", "The provider claims a security certification (SOV-7.1, rung 4 or "
-        "more), but no certificate that names this service is valid on the evaluation date and, where the "
-        "scheme's register is loaded, confirmed by it. A certificate that names no service covers none."),
-    ("W5", "W5-undeclared-parent", "SOV-1", "SEAL-1", "GLEIF, the global register of legal entities, shows a "
-        "parent company outside the EU that the provider did not declare."),
-    ("W6", "W6-identity", "SOV-2", "SEAL-2", "The provider's legal entity identifier (LEI) is unknown to GLEIF, "
-        "no longer valid, or registered in another country than the one declared."),
-    ("W7", "W7-certificate-register", "SOV-7", "SEAL-2", "A certificate the provider lists is not confirmed by its "
-        "scheme's register: not found, another holder, withdrawn, suspended, only in progress or expired."),
-    ("W8", "W8-dependency", "overall", "the dependency's level", "The service runs on another service or platform "
-        "that is less sovereign: its SEAL and UAL are lowered to those of its weakest dependency (an unassessed "
-        "or non-EU platform counts as SEAL-1 and UAL-1)."),
-    ("W9", "W9-open-source", "SOV-6", "SEAL-2", "The provider answers 'open source' (SOV-6.3), but the licence it "
-        "states is not approved by the Open Source Initiative (source-available only)."),
+#: Each flag's rule in plain words; {criterion} and {claim_rung} are the flag's rule in dbt_project.yml.
+FLAG_RULES = {
+    "W1-control": "The provider answers that control is mostly or entirely in the EU ({criterion}), but its "
+    "ultimate controller is outside the EU (third-country control).",
+    "W2-regions": "The provider answers that data stays in EU regions only ({criterion}), but one of the "
+    "service's regions is outside the EU.",
+    "W3-jurisdiction": "The provider answers that only EU law applies ({criterion}), but its country, as declared "
+    "or as GLEIF records its legal address, is outside the EU.",
+    "W4-certificate": "The provider claims a security certification ({criterion}, rung {claim_rung} or more), but "
+    "no certificate that names this service is valid on the evaluation date and, where the scheme's register is "
+    "loaded, confirmed by it. A certificate that names no service covers none.",
+    "W5-undeclared-parent": "GLEIF, the global register of legal entities, shows a parent company outside the EU "
+    "that the provider did not declare.",
+    "W6-identity": "The provider's legal entity identifier (LEI) is unknown to GLEIF, no longer valid, or "
+    "registered in another country than the one declared.",
+    "W7-certificate-register": "A certificate the provider lists is not confirmed by its scheme's register: not "
+    "found, another holder, withdrawn, suspended, only in progress or expired.",
+    "W9-open-source": "The provider answers 'open source' ({criterion}), but the licence it states is not approved "
+    "by the Open Source Initiative (source-available only).",
+}
+W8_RULE = (
+    "The service runs on another service or platform that is less sovereign: its SEAL and UAL are lowered to "
+    f"those of its weakest dependency (an unassessed or non-EU platform counts as SEAL-{UNASSESSED_LEVEL} and "
+    f"UAL-{UNASSESSED_LEVEL})."
 )
+
+
+def _flags() -> tuple[tuple[str, str, str, str, str], ...]:
+    """(code, name, objective capped, cap, rule in plain words) of every flag, W1..W9."""
+    rows = [
+        (name.split("-")[0], name, rule["objective"], f"SEAL-{rule['cap']}", FLAG_RULES[name].format(**rule))
+        for name, rule in RULES["washing_flags"].items()
+    ]
+    rows.append(("W8", "W8-dependency", "overall", "the dependency's level", W8_RULE))
+    return tuple(sorted(rows, key=lambda r: int(r[0][1:])))
+
+
+FLAGS = _flags()
 
 STATUSES = (
     ("listed", "The service holds UAL-1 or higher and no regulator decision is in force. Only listed services "
@@ -77,8 +97,8 @@ STATUSES = (
         "shown at UAL-1 until a new audit is disclosed, and is not eligible for a tender."),
     ("suspended", "A regulator decision suspends the listing. The levels shown are what the answers would give; "
         "they are not in force while suspended."),
-    ("revoked", "A regulator decision revokes the listing. The entry stays visible for five years after the "
-        "decision; its levels are not in force."),
+    ("revoked", f"A regulator decision revokes the listing. The entry stays visible for {REVOKED_VISIBLE_YEARS} "
+        "years after the decision; its levels are not in force."),
     ("not_listed", "The service has no CADA declaration (UAL-0) and no decision: it is in the registry but not "
         "listed."),
 )

@@ -399,6 +399,7 @@ def environment() -> Environment:
     )
     env.globals.update(
         csp=CONTENT_SECURITY_POLICY,
+        rules=glossary.RULES,
         seal=_with_root(filters.seal_badge),
         ual=_with_root(filters.ual_badge),
         status=_with_root(filters.status_badge),

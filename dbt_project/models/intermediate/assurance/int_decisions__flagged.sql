@@ -8,8 +8,8 @@
 --     never in force;
 --   * in force: the latest decision of its service, and it is a suspend or a revoke
 --     (a reinstate lifts the earlier decision: nothing is in force);
---   * a revoked service stays published for five years: through decided_at's date + 5 calendar
---     years inclusive (`visible_until`); from the next day on it is no longer published (`hides_service`).
+--   * a revoked service stays published for var('revoked_visible_years') years: through decided_at's date
+--     + that many calendar years inclusive (`visible_until`); from the next day on it is no longer published (`hides_service`).
 with
 
 decisions as (
@@ -63,12 +63,12 @@ select
     is_latest,
     is_latest and action in ('suspend', 'revoke') as in_force,
     case action when 'suspend' then 'suspended' when 'revoke' then 'revoked' end as status_if_in_force,
-    case when action = 'revoke' then cast(cast(decided_at as date) + interval 5 year as date) end
+    case when action = 'revoke' then cast(cast(decided_at as date) + interval {{ var('revoked_visible_years') }} year as date) end
         as visible_until,
     -- in force and past its visibility: the service is no longer published
     coalesce(
         is_latest and action = 'revoke'
-        and {{ as_of_date() }} > cast(cast(decided_at as date) + interval 5 year as date), false
+        and {{ as_of_date() }} > cast(cast(decided_at as date) + interval {{ var('revoked_visible_years') }} year as date), false
     ) as hides_service,
     -- the sentence published as status_reason while this decision is in force
     case action when 'suspend' then 'suspended' when 'revoke' then 'revoked' else action end

@@ -1,7 +1,7 @@
 -- One row per published service of the disclosure in force, with every column of the
 -- `services` mart: the CSF assessment (`int_services__scored`), the CADA level, the supply-chain caps
 -- (§7: `seal` and `ual` after them, `seal_own` and `ual_own` before) and the status.
--- Services revoked more than five years ago are left out (no longer published).
+-- Services revoked more than var('revoked_visible_years') years ago are left out (no longer published).
 with
 
 scored as (

@@ -2,7 +2,8 @@
 -- var('as_of'). One row per service of the disclosure in force. Assumptions:
 --   * no cada block: every gate false (the service claims no Union assurance level);
 --   * no audit: every gate about the audit (opinion, date, claimed_level) false;
---   * audit in date: 0 <= as_of - audit_date <= 365 days (366 fails; a future date fails);
+--   * audit in date: 0 <= as_of - audit_date <= var('audit_max_age_days') days (one more fails; a future
+--     date fails);
 --   * unknown third-country control (provider missing from the control model) counts as control,
 --     so a gate never passes on missing facts;
 --   * third-country control is the effective one (§6.2): each third-country controller (declared
@@ -61,7 +62,8 @@ select
 
     -- UAL-2 audited
     has_cada and has_audit and coalesce(audit_opinion = 'positive', false) as l2_audit_positive,
-    has_cada and has_audit and coalesce(audit_age_days between 0 and 365, false) as l2_audit_within_365_days,
+    has_cada and has_audit and coalesce(audit_age_days between 0 and {{ var('audit_max_age_days') }}, false)
+        as l2_audit_within_365_days,
     has_cada and has_audit and coalesce(audit_claimed_level >= 2, false) as l2_claimed_level_2,
     has_cada and coalesce(cyber_rank >= 2, false) as l2_cyber_certificate_substantial,
     has_cada and coalesce(personnel_rank >= 1, false) as l2_personnel_eu_located,

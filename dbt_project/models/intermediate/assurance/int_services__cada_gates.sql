@@ -1,7 +1,8 @@
 -- The CADA gates of spec §4 in long form: one row per service × gate, with the level, the gate's
 -- stable position within its level (`gate_order`), pass/fail and a `detail` naming the facts the
 -- gate looked at. This list is THE documented gate order; `int_services__cada_checked` computes
--- the booleans (column `l<level>_<gate>`).
+-- the booleans (column `l<level>_<gate>`). The gate names are published identifiers:
+-- `audit_within_365_days` keeps its name whatever var('audit_max_age_days') says.
 {%- set tcc = "coalesce(third_country_controller, ultimate_controller_country, 'unknown')" -%}
 {%- set bool_fact = "'%s: ' || coalesce(cast(%s as varchar), 'missing')" -%}
 {%- set no_audit = "case when not has_audit then 'no audit' else %s end" -%}
@@ -15,7 +16,7 @@
     (2, 'audit_within_365_days', no_audit | format(
         "case when audit_age_days < 0"
         ~ " then 'audit dated ' || audit_date || ', later than the evaluation date'"
-        ~ " else 'audit dated ' || audit_date || ', in date until ' || cast(audit_date + 365 as date) end")),
+        ~ " else 'audit dated ' || audit_date || ', in date until ' || cast(audit_date + " ~ var('audit_max_age_days') ~ " as date) end")),
     (2, 'claimed_level_2', no_audit | format("'claimed_level: ' || audit_claimed_level")),
     (2, 'cyber_certificate_substantial', "'cyber_certificate: ' || coalesce(cyber_certificate, 'missing')"),
     (2, 'personnel_eu_located', "'personnel: ' || coalesce(personnel, 'missing')"),

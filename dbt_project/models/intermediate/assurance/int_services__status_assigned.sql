@@ -1,13 +1,13 @@
 -- Status and status_reason per service of the disclosure in force (spec §5), from the UAL after the
 -- supply-chain caps of §7 (`ual`; `ual_own` before them), in this order:
 --   1. a regulator decision in force: suspended / revoked (reason and decision id);
---   2. expired: the audit is older than 365 days and the service would otherwise hold UAL >= 2,
+--   2. expired: the audit is older than var('audit_max_age_days') days and the service would otherwise hold UAL >= 2,
 --      also under its dependencies' caps (it is published at the level it does hold, UAL-1);
 --   3. listed (UAL >= 1) / not_listed (UAL-0): a UAL lowered by a dependency names the dependency
 --      and its path; otherwise the first failing gate above the level.
 -- Reasons state dated facts (the audit date and the last day it was in date), never an age that
 -- grows every night, so `changes` and `service_history` move only when something changed.
--- `is_published` is false only for a service revoked more than five years ago.
+-- `is_published` is false only for a service revoked more than var('revoked_visible_years') years ago.
 with
 
 own_levels as (
@@ -59,7 +59,8 @@ assigned as (
             when in_force.decision_id is not null then in_force.status_reason
             when levels.audit_expired and levels.capped_ual_if_audit_in_date >= 2 then
                 'audit dated ' || levels.audit_date || ' was in date until '
-                || cast(levels.audit_date + 365 as date) || ' (365 days): UAL-' || levels.capped_ual_if_audit_in_date
+                || cast(levels.audit_date + {{ var('audit_max_age_days') }} as date) || ' ({{ var('audit_max_age_days') }} days): UAL-'
+                || levels.capped_ual_if_audit_in_date
                 || ' lapsed, published at UAL-' || levels.capped_ual
             when levels.ual_cap_reason is not null then levels.ual_cap_reason
             when levels.ual = 4 then 'meets every gate up to UAL-4'

@@ -2,7 +2,7 @@
 -- every gate of levels 1..L passes (a failed UAL-1 gate caps at 0 whatever UAL-2..4 say). Also
 -- the first failing gate (lowest level, then gate_order), which always sits at level ual + 1, and
 -- the inputs of the `expired` status (spec §5): the level the service would hold if its audit were
--- in date, for audits older than 365 days.
+-- in date, for audits older than var('audit_max_age_days') days.
 with
 
 gates as (
@@ -40,10 +40,10 @@ select
     audits.has_audit,
     audits.audit_date,
     audits.audit_age_days,
-    -- expired: the audit is older than 365 days and is the only thing between the service and UAL >= 2
-    coalesce(audits.audit_age_days > 365 and levels.ual_if_audit_in_date >= 2, false) as audit_expired,
+    -- expired: the audit is older than var('audit_max_age_days') days and is the only thing between the service and UAL >= 2
+    coalesce(audits.audit_age_days > {{ var('audit_max_age_days') }} and levels.ual_if_audit_in_date >= 2, false) as audit_expired,
     cast(
-        case when audits.audit_age_days > 365 then levels.ual_if_audit_in_date else levels.ual end
+        case when audits.audit_age_days > {{ var('audit_max_age_days') }} then levels.ual_if_audit_in_date else levels.ual end
         as integer
     ) as ual_if_audit_in_date,
     cast(levels.first_failed_level as integer) as first_failed_level,

@@ -1,8 +1,8 @@
 -- Non-Union holdings test per provider (assurance-rules §2, SecNumCloud §19.6):
--- ownership_ok = every non-Union direct holder has <= 24 % of capital and <= 24 % of votes, and
--- all non-Union holders together have <= 39 % of capital and <= 39 % of votes.
+-- ownership_ok = every non-Union direct holder has at most var('holder_max_pct') % of capital and of
+-- votes, and all non-Union holders together at most var('holders_total_max_pct') % of each.
 -- Non-Union = holder country not in the countries seed (EU + EEA). Sums are rounded to 10
--- decimals before the comparison so 13.1 + 12.9 + 13.0 counts as 39.
+-- decimals before the comparison so 13.1 + 12.9 + 13.0 counts as 39 exactly.
 with
 
 providers as (
@@ -47,9 +47,9 @@ select
     coalesce(non_union_holdings.max_non_union_voting_pct, 0) as max_non_union_voting_pct,
     coalesce(non_union_holdings.non_union_capital_pct, 0) as non_union_capital_pct,
     coalesce(non_union_holdings.non_union_voting_pct, 0) as non_union_voting_pct,
-    coalesce(non_union_holdings.max_non_union_capital_pct, 0) <= 24
-    and coalesce(non_union_holdings.max_non_union_voting_pct, 0) <= 24
-    and coalesce(non_union_holdings.non_union_capital_pct, 0) <= 39
-    and coalesce(non_union_holdings.non_union_voting_pct, 0) <= 39 as ownership_ok
+    coalesce(non_union_holdings.max_non_union_capital_pct, 0) <= {{ var('holder_max_pct') }}
+    and coalesce(non_union_holdings.max_non_union_voting_pct, 0) <= {{ var('holder_max_pct') }}
+    and coalesce(non_union_holdings.non_union_capital_pct, 0) <= {{ var('holders_total_max_pct') }}
+    and coalesce(non_union_holdings.non_union_voting_pct, 0) <= {{ var('holders_total_max_pct') }} as ownership_ok
 from providers
 left join non_union_holdings on providers.provider_id = non_union_holdings.provider_id

@@ -1,11 +1,11 @@
 -- Sovereignty-washing flags raised by reference data (assurance-rules §6), one row per service and flag,
 -- with a reason naming the authority's record. No flag when the source is not loaded (the checks
 -- upstream are then not_checked).
---   W5-undeclared-parent     GLEIF parent outside the Union, declared chain without
---                            third-country control                                       -> SOV-1 <= 1
---   W6-identity              lei_check unknown, invalid or country_mismatch               -> SOV-2 <= 2
---   W7-certificate-register  a certificate listing the service has a corroboration other
---                            than self_declared or corroborated                          -> SOV-7 <= 2
+-- Objective and cap of each flag: its rule in var('washing_flags') (dbt_project.yml).
+--   W5-undeclared-parent     GLEIF parent outside the Union, declared chain without third-country control
+--   W6-identity              lei_check unknown, invalid or country_mismatch
+--   W7-certificate-register  a certificate listing the service has a corroboration other than
+--                            self_declared or corroborated
 -- criterion_id and rung are null: these flags contradict the provider's facts, not one answer.
 with
 
@@ -38,11 +38,7 @@ w5_undeclared_parent as (
 
     select
         services.service_id,
-        'W5-undeclared-parent' as flag,
-        'SOV-1' as objective,
-        cast(null as varchar) as criterion_id,
-        cast(null as integer) as rung,
-        1 as cap,
+        {{ washing_flag_columns('W5-undeclared-parent') }},
         'GLEIF names ' || coalesce(control.gleif_parent_name, control.gleif_parent_lei)
         || ' (LEI ' || control.gleif_parent_lei || ', ' || control.gleif_parent_country || ') as parent through '
         || control.gleif_parent_relationship || ', but the declared chain ends at '
@@ -58,11 +54,7 @@ w6_identity as (
 
     select
         services.service_id,
-        'W6-identity' as flag,
-        'SOV-2' as objective,
-        cast(null as varchar) as criterion_id,
-        cast(null as integer) as rung,
-        2 as cap,
+        {{ washing_flag_columns('W6-identity') }},
         case identity.lei_check
             when 'unknown' then 'the declared LEI ' || identity.lei || ' is not in GLEIF Level 1'
             when 'invalid' then 'GLEIF Level 1 record ' || identity.lei || ' (' || identity.gleif_legal_name
@@ -82,11 +74,7 @@ w7_certificate_register as (
 
     select
         service_id,
-        'W7-certificate-register' as flag,
-        'SOV-7' as objective,
-        cast(null as varchar) as criterion_id,
-        cast(null as integer) as rung,
-        2 as cap,
+        {{ washing_flag_columns('W7-certificate-register') }},
         'the scheme register does not corroborate '
         || string_agg(
             scheme || ' ' || certificate_id || ': ' || corroboration

@@ -1,13 +1,14 @@
 -- Sovereignty-washing flags (assurance-rules §3): a self-declared answer that contradicts facts the
 -- registry holds. One row per raised flag; the reason names the answer and the contradicting fact.
---   W1-control       SOV-1.1 rung >= 3 but effective third-country control (§6.2)    -> SOV-1 <= 1
---   W2-regions       SOV-3.4 rung 5 but a service region is outside the Union        -> SOV-3 <= 1
---   W3-jurisdiction  SOV-2.1 rung 3 but the provider's country, or GLEIF's legal-address country
---                    (LEI in Level 1, whatever its status), is outside the Union     -> SOV-2 <= 1
---   W4-certificate   SOV-7.1 rung >= 4 but no certificate covering this service is valid on as_of
---                    (valid and self_declared or corroborated, §6.3)                -> SOV-7 <= 2
---   W9-open-source   SOV-6.3 rung >= 3 ("open source ...") but the declared licence is source-available
---                    (int_services__open_source_checked, §8)                         -> SOV-6 <= 2
+-- Each flag's criterion, claim rung (the lowest rung that makes the claim), objective and cap are its
+-- rule in var('washing_flags') (dbt_project.yml); the contradicting facts:
+--   W1-control       effective third-country control (§6.2)
+--   W2-regions       a service region is outside the Union
+--   W3-jurisdiction  the provider's country, or GLEIF's legal-address country (LEI in Level 1, whatever
+--                    its status), is outside the Union
+--   W4-certificate   no certificate covering this service is valid on as_of (valid and self_declared
+--                    or corroborated, §6.3)
+--   W9-open-source   the declared licence is source-available (int_services__open_source_checked, §8)
 -- plus W5-W7 from int_washing_flags__reference_checked.
 -- "The Union" is the countries seed (EU + EEA). W4 counts only certificates that list the service.
 with
@@ -16,7 +17,7 @@ answers as (
 
     select service_id, provider_id, criterion_id, rung, rung_label
     from {{ ref('int_criteria__scored') }}
-    where criterion_id in ('SOV-1.1', 'SOV-2.1', 'SOV-3.4', 'SOV-6.3', 'SOV-7.1')
+    where criterion_id in {{ washing_flag_criteria() }}
 
 ),
 
@@ -70,11 +71,7 @@ w1_control as (
 
     select
         answered_as.service_id,
-        'W1-control' as flag,
-        'SOV-1' as objective,
-        answered_as.criterion_id,
-        answered_as.rung,
-        1 as cap,
+        {{ washing_flag_columns('W1-control', 'answered_as.criterion_id', 'answered_as.rung') }},
         answered_as.claim || case
             when control.third_country_control_declared then
                 ' but the ultimate controller ' || control.ultimate_controller_name
@@ -85,8 +82,7 @@ w1_control as (
         end as reason
     from answered_as
     inner join control on answered_as.provider_id = control.provider_id
-    where answered_as.criterion_id = 'SOV-1.1'
-        and answered_as.rung >= 3
+    where {{ washing_flag_claim('W1-control') }}
         and control.third_country_control
 
 ),
@@ -108,19 +104,14 @@ w2_regions as (
 
     select
         answered_as.service_id,
-        'W2-regions' as flag,
-        'SOV-3' as objective,
-        answered_as.criterion_id,
-        answered_as.rung,
-        1 as cap,
+        {{ washing_flag_columns('W2-regions', 'answered_as.criterion_id', 'answered_as.rung') }},
         answered_as.claim || ' but the service '
         || case when foreign_regions.region_count = 1 then 'region ' || foreign_regions.region_list || ' is'
             else 'regions ' || foreign_regions.region_list || ' are' end
         || ' outside the Union' as reason
     from answered_as
     inner join foreign_regions on answered_as.service_id = foreign_regions.service_id
-    where answered_as.criterion_id = 'SOV-3.4'
-        and answered_as.rung = 5
+    where {{ washing_flag_claim('W2-regions') }}
 
 ),
 
@@ -128,11 +119,7 @@ w3_jurisdiction as (
 
     select
         answered_as.service_id,
-        'W3-jurisdiction' as flag,
-        'SOV-2' as objective,
-        answered_as.criterion_id,
-        answered_as.rung,
-        1 as cap,
+        {{ washing_flag_columns('W3-jurisdiction', 'answered_as.criterion_id', 'answered_as.rung') }},
         answered_as.claim || case
             when declared_union.iso2 is null then
                 ' but the provider''s country ' || coalesce(providers.country, 'unknown') || ' is outside the Union'
@@ -144,8 +131,7 @@ w3_jurisdiction as (
     inner join providers on answered_as.provider_id = providers.provider_id
     left join union_countries as declared_union on providers.country = declared_union.iso2
     left join union_countries as gleif_union on providers.gleif_country = gleif_union.iso2
-    where answered_as.criterion_id = 'SOV-2.1'
-        and answered_as.rung = 3
+    where {{ washing_flag_claim('W3-jurisdiction') }}
         and (
             declared_union.iso2 is null
             or (providers.in_level1 and gleif_union.iso2 is null)
@@ -173,18 +159,13 @@ w4_certificate as (
 
     select
         answered_as.service_id,
-        'W4-certificate' as flag,
-        'SOV-7' as objective,
-        answered_as.criterion_id,
-        answered_as.rung,
-        2 as cap,
+        {{ washing_flag_columns('W4-certificate', 'answered_as.criterion_id', 'answered_as.rung') }},
         answered_as.claim || ' but no certification of this service is valid on '
         || strftime({{ as_of_date() }}, '%Y-%m-%d')
         || coalesce(' (its certificates: ' || certificate_facts.certificate_list || ')', ' (none listed)') as reason
     from answered_as
     left join certificate_facts on answered_as.service_id = certificate_facts.service_id
-    where answered_as.criterion_id = 'SOV-7.1'
-        and answered_as.rung >= 4
+    where {{ washing_flag_claim('W4-certificate') }}
         and not coalesce(certificate_facts.has_valid_certificate, false)
 
 ),
@@ -193,19 +174,14 @@ w9_open_source as (
 
     select
         answered_as.service_id,
-        'W9-open-source' as flag,
-        'SOV-6' as objective,
-        answered_as.criterion_id,
-        answered_as.rung,
-        2 as cap,
+        {{ washing_flag_columns('W9-open-source', 'answered_as.criterion_id', 'answered_as.rung') }},
         answered_as.claim || ' but the declared licence ' || open_source.open_source_license
         || ' is source-available: ' || open_source.non_osi_license_ids
         || case when open_source.non_osi_license_ids like '%,%' then ' are' else ' is' end
         || ' not OSI-approved (SPDX License List ' || open_source.spdx_list_version || ')' as reason
     from answered_as
     inner join open_source on answered_as.service_id = open_source.service_id
-    where answered_as.criterion_id = 'SOV-6.3'
-        and answered_as.rung >= 3
+    where {{ washing_flag_claim('W9-open-source') }}
         and open_source.open_source_status = 'source_available'
 
 )

@@ -1,8 +1,9 @@
 -- Each service's own levels before the supply-chain caps of assurance-rules §7: `seal_own` is its
 -- overall SEAL after its own flag caps (§1, §3, §6), `ual_own` its UAL of §4. One row per service of
 -- a disclosure in force. `is_registered`: the service is published in this run's registry (every
--- service of a disclosure in force except one revoked more than five years ago); only registered
--- services cap their dependants at their own levels and only their runs_on are followed.
+-- service of a disclosure in force except one revoked more than var('revoked_visible_years') years
+-- ago); only registered services cap their dependants at their own levels and only their runs_on
+-- are followed.
 with
 
 scored as (
