@@ -26,6 +26,7 @@ import duckdb
 import pyarrow as pa
 
 from ingestion.problems import INTERNAL_ERROR
+from ingestion.rejected import Sender
 from ingestion.rulebook import CRITERIA_CSV
 from ingestion.spdx import SPDX_PACKAGES
 from ingestion.validate import Accepted, Outcome
@@ -42,6 +43,7 @@ CACHE_COLUMNS: list[tuple[str, pa.DataType, str]] = [
     ("provider_id", pa.string(), "VARCHAR"),
     ("submitted_at", pa.timestamp("us"), "TIMESTAMP"),
     ("service_ids", pa.list_(pa.string()), "VARCHAR[]"),
+    ("provider_name", pa.string(), "VARCHAR"),  # provider_id and provider_name: invalid files too, when known
 ]
 CACHE_DDL = "CREATE TABLE raw.file_cache (" + ", ".join(f"{n} {t}" for n, _, t in CACHE_COLUMNS) + ")"
 
@@ -72,6 +74,7 @@ class Entry:
     provider_id: str | None = None
     submitted_at: dt.datetime | None = None
     service_ids: tuple[str, ...] = ()
+    provider_name: str | None = None
 
     @property
     def valid(self) -> bool:
@@ -90,6 +93,10 @@ class Entry:
         """This entry restamped for `as_of` (only after `reusable(as_of)`)."""
         return self if as_of == self.as_of else replace(self, as_of=as_of)
 
+    @property
+    def sender(self) -> Sender:
+        return Sender(self.provider_id, self.provider_name)
+
     def problems_of(self, file_name: str) -> list[Problem]:
         return [Problem(file_name, code, path, message) for code, path, message in self.problems]
 
@@ -101,11 +108,13 @@ class Entry:
 
     @classmethod
     def of(cls, sha256: str, as_of: dt.date, outcome: Outcome, submitted_at: dt.datetime | None) -> Entry:
+        sender = outcome.sender
         if outcome.doc is None:
-            return cls(sha256, as_of, outcome.horizon, tuple((p.code, p.path, p.message) for p in outcome.problems))
+            return cls(sha256, as_of, outcome.horizon, tuple((p.code, p.path, p.message) for p in outcome.problems),
+                       provider_id=sender.provider_id, provider_name=sender.provider_name)
         doc = outcome.doc
         return cls(sha256, as_of, outcome.horizon, (), doc["disclosure_id"], doc["provider"]["provider_id"],
-                   submitted_at, tuple(s["service_id"] for s in doc["services"]))
+                   submitted_at, tuple(s["service_id"] for s in doc["services"]), sender.provider_name)
 
 
 def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
@@ -121,11 +130,12 @@ def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
 def read_cache(con: duckdb.DuckDBPyConnection) -> dict[str, Entry]:
     """sha256 -> entry, only entries written by this validator version."""
     rows = con.execute("SELECT file_sha256, as_of, horizon, problems_json, disclosure_id, provider_id, submitted_at, "
-                       "service_ids FROM raw.file_cache WHERE validator = ?", [validator_fingerprint()]).fetchall()
+                       "service_ids, provider_name FROM raw.file_cache WHERE validator = ?",
+                       [validator_fingerprint()]).fetchall()
     out = {}
-    for sha, as_of, horizon, problems, did, pid, submitted, sids in rows:
+    for sha, as_of, horizon, problems, did, pid, submitted, sids, pname in rows:
         out[sha] = Entry(sha, as_of, horizon, tuple(tuple(p) for p in json.loads(problems)), did, pid, submitted,
-                         tuple(sids or ()))
+                         tuple(sids or ()), pname)
     return out
 
 
@@ -149,7 +159,7 @@ def cache_table(entries: dict[str, Entry]) -> pa.Table:
         e = entries[sha]
         values = (sha, validator, e.as_of, e.horizon, "valid" if e.valid else "invalid",
                   json.dumps([list(p) for p in e.problems], ensure_ascii=True), e.disclosure_id, e.provider_id,
-                  e.submitted_at, list(e.service_ids) if e.valid else None)
+                  e.submitted_at, list(e.service_ids) if e.valid else None, e.provider_name)
         for col, value in zip(cols, values, strict=True):
             col.append(value)
     schema = pa.schema([(n, t) for n, t, _ in CACHE_COLUMNS])

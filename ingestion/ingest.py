@@ -14,12 +14,14 @@ import duckdb
 from ingestion.cache import Entry, cache_table, ensure_table, read_cache, read_loaded
 from ingestion.checks import parse_timestamp
 from ingestion.claims import Held, stale_problem, transfers_of, within_budget
+from ingestion.feedback import write_feedback
 from ingestion.inbox import NOT_A_FILE, InboxFile, read_inbox, read_path
 from ingestion.jsonparse import too_big
 from ingestion.keyring import ProviderKeys, read_register
 from ingestion.load import InputFile, RawRows, build_tables, load_tables, record_signatures
 from ingestion.problems import finalize
 from ingestion.quarantine import quarantine
+from ingestion.rejected import NO_SENDER, RejectedFile, Sender, judge, read_earlier, rejected_files_table
 from ingestion.rulebook import MAX_FILE_BYTES, MAX_SERVICES_PER_RUN
 from ingestion.signatures import check_signature
 from ingestion.validate import Accepted, check_document, resolve_conflicts, validate_document
@@ -125,11 +127,13 @@ def run_ingest(
     con = _open_warehouse(ctx)
     try:
         cache, loaded = ({}, {}) if full else (read_cache(con), read_loaded(con))
+        earlier = read_earlier(con)  # kept by a full ingest too: it is a record, not a cache
         register, held = read_register(ctx.home), Held.read(con)
         rows = RawRows()
         signed: dict[str, str | None] = {}  # file name -> fingerprint of the key its signature verified with
         candidates: list[Accepted] = []
         rejected: dict[str, list[Problem]] = {}
+        senders: dict[str, Sender] = {}  # file name -> the provider it names
         seen: dict[str, InboxFile] = {}  # display name -> the entry as read (bytes dropped)
         entries: dict[str, Entry] = {}
         reused = 0
@@ -140,7 +144,6 @@ def run_ingest(
             stop = entry_problem(entry)
             if stop is not None:
                 rejected[name] = [stop]
-                quarantine(ctx.quarantine_dir, entry.raw_name, rejected[name], data, entry.mode)
             else:
                 sha256 = entry.sha256
                 needs_rows = loaded.get(name, (None,))[0] != sha256
@@ -158,16 +161,15 @@ def run_ingest(
                         rows.add(Accepted(name, outcome.doc, submitted), sha256)
                 if not cached.internal_error:  # a crash of the validator is reported, never remembered
                     entries[sha256] = cached
+                senders[name] = cached.sender
                 if cached.valid:
                     refused, signed[name] = _signature(folder, entry, cached, register, held)
                     if refused is None:
                         candidates.append(cached.candidate(name))
                     else:
                         rejected[name] = [refused]
-                        quarantine(ctx.quarantine_dir, entry.raw_name, rejected[name], data, entry.mode)
                 else:
                     rejected[name] = cached.problems_of(name)
-                    quarantine(ctx.quarantine_dir, entry.raw_name, finalize(rejected[name]), data, entry.mode)
             if progress is not None:
                 progress(done, max(total, done))
         total = len(seen)
@@ -176,14 +178,19 @@ def run_ingest(
         accepted_docs, conflicts = _across_files(candidates, held, known, transfers_of(decisions, ctx.as_of))
         for p in conflicts:
             rejected.setdefault(p.file, []).append(p)
-        lost = {p.file for p in conflicts}
         problems: list[Problem] = []
+        records: dict[str, RejectedFile] = {}
         for name, found in sorted(rejected.items()):
             found = finalize(found)
             problems += found
-            if name in lost:  # rejected across files: the bytes are read again
-                entry = seen[name]
-                quarantine(ctx.quarantine_dir, entry.raw_name, found, _same_bytes(folder, entry), entry.mode)
+            entry = seen[name]
+            record = judge(name, entry.sha256, found, senders.get(name, NO_SENDER), earlier, ctx.as_of,
+                           ctx.quarantine_dir.name)
+            records[name] = record
+            if not record.still:  # the bytes are read again, only for a file rejected anew
+                quarantine(ctx.quarantine_dir, entry.raw_name, found, _same_bytes(folder, entry), entry.mode,
+                           record.sender)
+        write_feedback(ctx.quarantine_dir, list(records.values()), ctx.as_of)
         meta = {name: (e.sha256, e.size) for name, e in seen.items()}
         by_file = {a.file_name: a.disclosure_id for a in accepted_docs}
         kept = {name for name in by_file if loaded.get(name, (None,))[0] == meta[name][0]}
@@ -195,11 +202,14 @@ def run_ingest(
         rows.keep_only(set(by_file) - kept)
         inputs = [InputFile(name, meta[name][0], meta[name][1], "accepted" if name in by_file else "rejected",
                             by_file.get(name)) for name in seen]
-        tables = build_tables(rows, {}, problems, ctx.run_id, inputs, decisions)
+        tables = build_tables(rows, {}, problems, ctx.run_id, inputs, decisions, records)
         tables["file_cache"] = cache_table(entries)
+        tables["rejected_files"] = rejected_files_table(list(records.values()))
         load_tables(con, tables, keep=None if full else {by_file[name] for name in kept})
         record_signatures(con, {name: signed.get(name) for name in by_file})
     finally:
         con.close()
+    still = sum(r.still for r in records.values())
     return {"files": total, "accepted": len(accepted_docs), "rejected": len(rejected), "problems": len(problems),
+            "rejected_new": len(records) - still, "still_rejected": still,
             "mode": "full" if full else "incremental", "reused": reused, "kept": len(kept)}

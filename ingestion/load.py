@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import duckdb
 import pyarrow as pa
 
 from ingestion.checks import parse_date, parse_timestamp
+from ingestion.rejected import RejectedFile
 from ingestion.rulebook import criteria_rungs
 from ingestion.spdx import LicenseIds, parse_license
 from ingestion.validate import Accepted
@@ -49,7 +50,8 @@ RAW_TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
     "decisions": [("decision_id", S), ("seq", I32), ("service_id", S), ("action", S), ("reason", S),
                   ("decided_by", S), ("decided_at", TS), ("prev_hash", S), ("hash", S), ("legal_basis", S),
                   ("withdraws", S)],
-    "rejections": [("run_id", S), ("file", S), ("code", S), ("path", S), ("message", S)],
+    "rejections": [("run_id", S), ("file", S), ("code", S), ("path", S), ("message", S), ("provider_id", S),
+                   ("provider_name", S), ("rejected_since", pa.date32()), ("quarantined_in", S)],
     "input_files": [("file_name", S), ("file_sha256", S), ("size_bytes", I64), ("status", S),
                     ("disclosure_id", S)],
 }
@@ -188,15 +190,21 @@ class RawRows:
 def build_tables(
     rows: RawRows | Iterable[Accepted], sha256_by_file: dict[str, str | None], problems: Sequence[Problem],
     run_id: str, input_files: Sequence[InputFile], decisions: Sequence[dict] | None = None,
+    rejected: Mapping[str, RejectedFile] | None = None,
 ) -> dict[str, pa.Table]:
-    """All raw tables as Arrow (decisions only when given), from a RawRows or from accepted documents."""
+    """All raw tables as Arrow (decisions only when given), from a RawRows or from accepted documents.
+
+    `rejected` (file name -> record) gives each problem's sender, first rejection date and quarantine folder."""
     if not isinstance(rows, RawRows):
         accepted, rows = rows, RawRows()
         for a in accepted:
             rows.add(a, sha256_by_file[a.file_name])
     c = rows.columns
     for p in problems:
-        c.add("rejections", run_id, p.file, p.code, p.path, p.message)
+        r = (rejected or {}).get(p.file)
+        c.add("rejections", run_id, p.file, p.code, p.path, p.message,
+              *((r.sender.provider_id, r.sender.provider_name, r.rejected_since, r.quarantined_in) if r else
+                (None, None, None, None)))
     for f in input_files:
         c.add("input_files", f.file_name, f.file_sha256, f.size_bytes, f.status, f.disclosure_id)
     for d in decisions or ():

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sealreg.errors import Problem
+from ingestion.rejected import NO_SENDER, Sender
 
 ERRORS_SUFFIX = ".errors.json"
 MAX_MODE = 0o640
@@ -33,7 +34,8 @@ def quarantine_name(raw: bytes | str) -> str:
     return name
 
 
-def _write(folder: Path, name: str, data: bytes, mode: int) -> Path:
+def write_private(folder: Path, name: str, data: bytes, mode: int) -> Path:
+    """Write `data` to `folder/name` through a temporary file (a link planted there is replaced, never followed)."""
     target = folder / name
     if target.parent != folder or name in ("", ".", ".."):
         raise ValueError(f"refusing to write outside the quarantine folder: {name!r}")
@@ -51,16 +53,19 @@ def _write(folder: Path, name: str, data: bytes, mode: int) -> Path:
 
 
 def quarantine(folder: Path, file_name: bytes | str, problems: Sequence[Problem], data: bytes | None,
-               mode: int = MAX_MODE) -> Path:
+               mode: int = MAX_MODE, sender: Sender = NO_SENDER) -> Path:
     """Write the rejected file's bytes (if any were read) and its errors.json; returns the errors file.
 
-    `file_name` is the inbox name (bytes as on disk, or text); `mode` the inbox file's permission bits.
+    `file_name` is the inbox name (bytes as on disk, or text); `mode` the inbox file's permission bits;
+    `sender` the provider the file names (each problem carries its id and name, null when unknown).
     Existing files of the same name are replaced.
     """
     folder.mkdir(parents=True, exist_ok=True)
     base = quarantine_name(file_name)
     mode &= MAX_MODE
     if data is not None:
-        _write(folder, base, data, mode)
-    text = json.dumps([p.to_dict() for p in problems], indent=2, ensure_ascii=True) + "\n"
-    return _write(folder, base + ERRORS_SUFFIX, text.encode("ascii"), MAX_MODE)
+        write_private(folder, base, data, mode)
+    payload = [{**p.to_dict(), "provider_id": sender.provider_id, "provider_name": sender.provider_name}
+               for p in problems]
+    text = json.dumps(payload, indent=2, ensure_ascii=True) + "\n"
+    return write_private(folder, base + ERRORS_SUFFIX, text.encode("ascii"), MAX_MODE)

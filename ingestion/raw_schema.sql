@@ -66,6 +66,15 @@ ALTER TABLE raw.decisions ADD COLUMN IF NOT EXISTS withdraws VARCHAR;
 CREATE TABLE IF NOT EXISTS raw.rejections (
     run_id VARCHAR, file VARCHAR, code VARCHAR, path VARCHAR, message VARCHAR
 );
+ALTER TABLE raw.rejections ADD COLUMN IF NOT EXISTS provider_id VARCHAR;
+ALTER TABLE raw.rejections ADD COLUMN IF NOT EXISTS provider_name VARCHAR;
+ALTER TABLE raw.rejections ADD COLUMN IF NOT EXISTS rejected_since DATE;
+ALTER TABLE raw.rejections ADD COLUMN IF NOT EXISTS quarantined_in VARCHAR;
+-- The files the last ingest rejected (ingestion/rejected.py): an unchanged file rejected again is
+-- "still rejected since" its first date and is not quarantined again.
+CREATE TABLE IF NOT EXISTS raw.rejected_files (
+    file_name VARCHAR, file_sha256 VARCHAR, problems_key VARCHAR, rejected_since DATE, quarantined_in VARCHAR
+);
 CREATE TABLE IF NOT EXISTS raw.input_files (
     file_name VARCHAR, file_sha256 VARCHAR, size_bytes BIGINT, status VARCHAR, disclosure_id VARCHAR
 );

@@ -145,7 +145,7 @@ def ingest_references(ctx, progress: Callable[[int, int], None] | None = None) -
                 ref.close()
             if progress is not None:
                 progress(done, len(opened))
-        _record_rejections(con, ctx.run_id, outcomes)
+        _record_rejections(con, ctx, outcomes)
         in_use = con.execute("SELECT source, file, file_sha256, rows, first_loaded_on FROM raw.ref_sources "
                              "WHERE in_use ORDER BY source").fetchall()
     finally:
@@ -172,13 +172,15 @@ def _detect(ref: ReferenceFile) -> tuple[Format | None, list[Problem]]:
     return fmt, []
 
 
-def _record_rejections(con: duckdb.DuckDBPyConnection, run_id: str, outcomes: list[Outcome]) -> None:
+def _record_rejections(con: duckdb.DuckDBPyConnection, ctx, outcomes: list[Outcome]) -> None:
     """This run's reference rejections replace those of an earlier night (disclosure names hold no `/`)."""
-    rows = [(run_id, REJECTION_PREFIX + p.file, p.code, p.path, p.message)
+    folder = f"{ctx.quarantine_dir.name}/references"
+    rows = [(ctx.run_id, REJECTION_PREFIX + p.file, p.code, p.path, p.message, ctx.as_of, folder)
             for o in outcomes if o.status == "rejected" for p in o.problems]
     con.execute("DELETE FROM raw.rejections WHERE starts_with(file, ?)", [REJECTION_PREFIX])
     if rows:
-        con.executemany("INSERT INTO raw.rejections VALUES (?, ?, ?, ?, ?)", rows)
+        con.executemany("INSERT INTO raw.rejections (run_id, file, code, path, message, rejected_since, "
+                        "quarantined_in) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 def _summary(folder: Path, outcomes: list[Outcome], in_use: list[tuple]) -> dict:

@@ -13,6 +13,7 @@ from ingestion.checks import Checker, parse_timestamp
 from ingestion.claims import resolve_conflicts
 from ingestion.jsonparse import parse_json
 from ingestion.problems import INTERNAL_ERROR, finalize, show
+from ingestion.rejected import NO_SENDER, Sender
 from ingestion.rulebook import DISCLOSURE_ID, EARLIEST_SUBMISSION, MAX_SERVICES_PER_FILE, SCHEMA_VERSIONS
 from ingestion.validate_parts import check_certifications, check_ownership, check_parents, check_provider
 from ingestion.validate_services import check_services
@@ -53,6 +54,7 @@ class Outcome:
     doc: dict | None
     problems: list[Problem]
     horizon: dt.date | None
+    sender: Sender = NO_SENDER  # the provider the file names, when it parsed that far
 
 
 NEVER_REUSE = dt.date.max  # horizon of an outcome that must not be reused for another evaluation date
@@ -65,12 +67,12 @@ def check_document(data_bytes: bytes, file_name: str, as_of: dt.date) -> Outcome
     internal error (E018): the file is rejected, not accepted, and the outcome is never reused.
     """
     try:
-        doc, problems, horizon = _validate(data_bytes, file_name, as_of)
+        doc, problems, horizon, sender = _validate(data_bytes, file_name, as_of)
         problems = finalize(problems)
     except Exception as exc:  # noqa: BLE001 - hostile input must never crash a run
-        doc, horizon = None, NEVER_REUSE
+        doc, horizon, sender = None, NEVER_REUSE, NO_SENDER
         problems = [_internal_error(file_name, exc)]
-    return Outcome(doc if not problems else None, problems, horizon)
+    return Outcome(doc if not problems else None, problems, horizon, sender)
 
 
 def _internal_error(file_name: str, exc: Exception) -> Problem:
@@ -91,16 +93,17 @@ def validate_document(data_bytes: bytes, file_name: str, as_of: dt.date) -> tupl
     return outcome.doc, outcome.problems
 
 
-def _validate(data: bytes, file_name: str, as_of: dt.date) -> tuple[dict | None, list[Problem], dt.date | None]:
+def _validate(data: bytes, file_name: str, as_of: dt.date) -> tuple[dict | None, list[Problem], dt.date | None,
+                                                                    Sender]:
     value, issues = parse_json(data)
     if issues:
-        return None, [Problem(file_name, code, path, msg) for code, path, msg in issues], None
+        return None, [Problem(file_name, code, path, msg) for code, path, msg in issues], None, NO_SENDER
     c = Checker(file_name)
     version = value.get("schema_version")
     if isinstance(version, str) and version not in SCHEMA_VERSIONS:
         c.add("E002", "$.schema_version", f"unsupported schema_version {show(version)}; this registry reads "
               + " and ".join(f'"{v}"' for v in SCHEMA_VERSIONS))
-        return None, c.problems, None  # another format: its other fields cannot be judged by v1 rules
+        return None, c.problems, None, NO_SENDER  # another format: its fields cannot be judged by v1 rules
     doc = c.obj(value, "$", TOP_KEYS)
     assert doc is not None  # parse_json only returns objects
     c.string(doc, "schema_version", "$.schema_version")
@@ -117,7 +120,8 @@ def _validate(data: bytes, file_name: str, as_of: dt.date) -> tuple[dict | None,
         elif when < EARLIEST_SUBMISSION:
             c.add("E010", "$.submitted_at", f"{show(submitted)} is before {EARLIEST_SUBMISSION:%Y-%m-%d}, "
                   "earlier than any disclosure to this registry can be")
-    provider_id = check_provider(c, doc["provider"]) if "provider" in doc else None
+    sender = check_provider(c, doc["provider"]) if "provider" in doc else NO_SENDER
+    provider_id = sender.provider_id
     controllers = []
     ownership = c.array(doc, "ownership", "$.ownership")
     if ownership is not None:
@@ -129,12 +133,12 @@ def _validate(data: bytes, file_name: str, as_of: dt.date) -> tuple[dict | None,
     if services is not None and len(services) > MAX_SERVICES_PER_FILE:  # refused before any service is judged
         c.add("E015", "$.services", f"lists {len(services)} services; the limit is {MAX_SERVICES_PER_FILE} per "
               "file (split the disclosure or ask the registry)")
-        return doc, c.problems, c.horizon
+        return doc, c.problems, c.horizon, sender
     service_ids = check_services(c, services, as_of, version) if services is not None else None
     certifications = c.array(doc, "certifications", "$.certifications")
     if certifications is not None:
         check_certifications(c, certifications, service_ids)
-    return doc, c.problems, c.horizon
+    return doc, c.problems, c.horizon, sender
 
 
 def validate_batch(

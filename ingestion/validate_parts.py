@@ -7,6 +7,7 @@ import math
 from ingestion.checks import Checker
 from ingestion.lei import checksum_ok
 from ingestion.problems import show
+from ingestion.rejected import NO_SENDER, Sender
 from ingestion.rulebook import (
     ENTITY_ID,
     LEI,
@@ -28,14 +29,14 @@ SUM_TOLERANCE = 100.01
 ID_HINT = "id (letters, digits, '.', '_', '-'; starting with a letter or digit; at most 100 characters)"
 
 
-def check_provider(c: Checker, value: object) -> str | None:
-    """Check `$.provider`; returns the provider_id if valid."""
+def check_provider(c: Checker, value: object) -> Sender:
+    """Check `$.provider`; returns its provider_id and legal_name, each only if valid."""
     p = c.obj(value, "$.provider", PROVIDER_REQUIRED, PROVIDER_OPTIONAL)
     if p is None:
-        return None
+        return NO_SENDER
     pid = c.pattern(p, "provider_id", "$.provider.provider_id", PROVIDER_ID,
                     "provider id (lower case letters, digits and '-', 2-64 characters)")
-    c.text(p, "legal_name", "$.provider.legal_name", MAX_NAME)
+    name = c.text(p, "legal_name", "$.provider.legal_name", MAX_NAME)
     c.country(p, "country", "$.provider.country")
     lei = c.pattern(p, "lei", "$.provider.lei", LEI, "LEI (20 characters: 18 upper-case letters/digits, 2 digits)")
     if lei is not None and not checksum_ok(lei):
@@ -43,7 +44,7 @@ def check_provider(c: Checker, value: object) -> str | None:
     website = c.string(p, "website", "$.provider.website")
     if website is not None and (len(website) > MAX_URL or not WEB_URL.fullmatch(website)):
         c.add("E006", "$.provider.website", f"{show(website)} is not an http(s):// URL")
-    return pid
+    return Sender(pid, name)
 
 
 def check_ownership(c: Checker, items: list) -> list[tuple[str, str]]:

@@ -446,6 +446,45 @@ def cmd_review(args) -> int:
     return 0
 
 
+def cmd_rejections(args) -> int:
+    from ingestion.feedback import FEEDBACK_DIR, UNIDENTIFIED
+    from ingestion.problems import quote_name
+    from sealreg.queries import NoRelease, rejections
+
+    home = _home(args)
+    try:
+        found = rejections(home, args.provider)
+    except NoRelease as exc:
+        err.print(f"sealreg rejections: {exc}")
+        return 1
+    if args.json:
+        print(json.dumps(found, default=str, indent=2, ensure_ascii=False))
+        return 0
+    files: dict[str, list[dict]] = {}
+    for row in found:
+        files.setdefault(row["file"], []).append(row)
+    for file, problems in files.items():
+        first = problems[0]
+        if first["provider_id"]:
+            name = first["provider_name"]
+            who = f"provider {first['provider_id']}" + (f" ({name})" if name else "")
+        else:
+            who = ("reference file" if first["code"].startswith("R")
+                   else "provider unknown (the file did not parse that far)")
+        state = (f"still rejected since {first['rejected_since']}" if first["still_rejected"]
+                 else f"rejected on {first['rejected_since']}")
+        console.print(f"{quote_name(file)}: {who}; {state}", markup=False, highlight=False, soft_wrap=True)
+        for p in problems:
+            console.print(f"  {p['code']} {p['path']}: {p['message']}", markup=False, highlight=False, soft_wrap=True)
+        folder = home.quarantine / first["quarantined_in"]
+        letter = folder / FEEDBACK_DIR / f"{first['provider_id'] or UNIDENTIFIED}.txt"
+        console.print(f"  quarantined in {folder}" + (f"; feedback to send: {letter}" if letter.is_file() else ""),
+                      markup=False, highlight=False, soft_wrap=True)
+    what = f" naming provider {args.provider}" if args.provider else ""
+    console.print(f"{len(files)} rejected file(s){what}" if files else f"No rejected file{what} in this release.")
+    return 0
+
+
 def _print_excluded(out: Console, result) -> None:
     """Footer: services left out, counted per reason (with their ids)."""
     total = sum(group["count"] for group in result.excluded)
@@ -555,6 +594,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", action="store_true", help="print CSV (the footer of left-out services goes to stderr)")
     p.add_argument("--home", help=HOME_HELP)
     p.set_defaults(func=cmd_shortlist)
+
+    p = sub.add_parser("rejections", help="the release's rejected files with their provider, problems and "
+                       "feedback letter")
+    p.add_argument("--provider", metavar="ID", help="only the files that name this provider id")
+    p.add_argument("--json", action="store_true", help="print JSON, one object per problem")
+    p.add_argument("--home", help=HOME_HELP)
+    p.set_defaults(func=cmd_rejections)
 
     p = sub.add_parser("review", help="what changed in the reference evidence since the previous evaluation")
     p.add_argument("--json", action="store_true", help="print JSON")

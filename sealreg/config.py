@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -192,6 +193,15 @@ def today_utc() -> dt.date:
     return dt.datetime.now(dt.timezone.utc).date()
 
 
+def utc_stamp() -> str:
+    """Now in UTC as a sortable ISO 8601 basic timestamp, `YYYYMMDDTHHMMSSZ` (safe in a file name)."""
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+#: A quarantine folder's name: `<UTC start stamp>-<run_id>` (or the bare run id of an older home).
+QUARANTINE_FOLDER = re.compile(r"(?:(\d{8}T\d{6}Z)-)?(.+)")
+
+
 def full_ingest_from_env() -> bool:
     """$SEALREG_FULL_INGEST set to 1/true/yes: the ingest ignores its cache."""
     return os.environ.get("SEALREG_FULL_INGEST", "").strip().lower() in ("1", "true", "yes")
@@ -241,6 +251,7 @@ class RunContext:
     pid: int = 0
     references: Path | None = None  # reference folder (spec/references.md); create() resolves the default
     full_ingest: bool = False  # ignore the ingest cache and rebuild every raw row
+    started: str = ""  # UTC start of the run, `YYYYMMDDTHHMMSSZ`: quarantine folders sort by it
 
     @classmethod
     def create(
@@ -254,6 +265,7 @@ class RunContext:
         pid: int | None = None,
         references: Path | str | None = None,
         full_ingest: bool | None = None,
+        started: str | None = None,
     ) -> "RunContext":
         """Resolve options and environment; `run_id` defaults to `<as_of>-<digest of the inputs>`,
         so a rerun on the same inputs carries the same id (and publishes byte-identical tables)."""
@@ -270,7 +282,8 @@ class RunContext:
         return cls(home=home_path, inbox=inbox_path, as_of=as_of_date, weights_version=weights,
                    run_id=run_id, associated_countries=associated, pid=pid or os.getpid(),
                    references=references_path,
-                   full_ingest=full_ingest_from_env() if full_ingest is None else full_ingest)
+                   full_ingest=full_ingest_from_env() if full_ingest is None else full_ingest,
+                   started=started or utc_stamp())
 
     def to_dict(self) -> dict:
         """Plain form for XCom and logs."""
@@ -284,6 +297,7 @@ class RunContext:
             "pid": self.pid,
             "references": str(self.references) if self.references else None,
             "full_ingest": self.full_ingest,
+            "started": self.started,
         }
 
     @classmethod
@@ -298,6 +312,7 @@ class RunContext:
             pid=data.get("pid"),
             references=data.get("references"),
             full_ingest=data.get("full_ingest", False),
+            started=data.get("started"),
         )
 
     # --- paths -------------------------------------------------------------------------------
@@ -326,8 +341,8 @@ class RunContext:
 
     @property
     def quarantine_dir(self) -> Path:
-        """Where this run quarantines rejected inputs."""
-        return self.paths.quarantine / self.run_id
+        """Where this run quarantines rejected inputs: `quarantine/<started>-<run_id>` (folders sort by time)."""
+        return self.paths.quarantine / (f"{self.started}-{self.run_id}" if self.started else self.run_id)
 
 
 #: Who runs the registry and how to contest an entry, shown in "What next" on every page of the site.

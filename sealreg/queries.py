@@ -100,3 +100,13 @@ def review_items(home: RegistryHome | Path) -> list[dict]:
             select kind, subject_type, subject_id, detail, first_seen_on, previous_as_of
             from review_items order by kind, subject_id
         """, [])
+
+
+def rejections(home: RegistryHome | Path, provider_id: str | None = None) -> list[dict]:
+    """The release's rejected files, one row per problem, ordered by provider, file, path and code;
+    only the files naming `provider_id` when given."""
+    sql = ("select provider_id, provider_name, file, code, path, message, rejected_since, still_rejected, "
+           "quarantined_in from rejections" + (" where provider_id = ?" if provider_id else "")
+           + " order by provider_id nulls last, file, path, code")
+    with open_current(home) as con:
+        return rows(con, sql, [provider_id] if provider_id else [])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shlex
 import shutil
 import sys
@@ -26,6 +27,8 @@ def release_counts(ctx: RunContext) -> dict:
         reference_rejections = con.execute(
             "select file, code, path from rejections where code like 'R%' order by all").fetchall()
         review_items = con.execute("select count(*) from review_items").fetchone()[0]
+        still_rejected = con.execute("select distinct file, provider_id, rejected_since from rejections "
+                                     "where still_rejected and code like 'E%' order by all").fetchall()
         capped = con.execute("select service_id, reason from washing_flags where flag = 'W8-dependency' "
                              "order by service_id").fetchall()
         has_freshness = con.execute("select count(*) from duckdb_tables() where schema_name = 'main' "
@@ -36,10 +39,11 @@ def release_counts(ctx: RunContext) -> dict:
     return {"providers": providers, "services": sum(by_seal.values()), "by_seal": by_seal,
             "by_ual": by_ual, "by_status": by_status, "washing_flags": sum(by_flag.values()), "by_flag": by_flag,
             "reference_rejections": reference_rejections, "review_items": review_items, "dependency_capped": capped,
-            "stale_sources": stale}
+            "stale_sources": stale, "still_rejected": still_rejected}
 
 
 SHOWN_DEPENDENCY_CAPS = 10
+SHOWN_STILL_REJECTED = 10
 
 
 def _print_dependency_caps(console: Console, capped: list[tuple[str, str]]) -> None:
@@ -51,6 +55,23 @@ def _print_dependency_caps(console: Console, capped: list[tuple[str, str]]) -> N
         console.print(f"    {service_id}: {reason}", markup=False, highlight=False, soft_wrap=True)
     if len(capped) > SHOWN_DEPENDENCY_CAPS:
         console.print(f"    ... and {len(capped) - SHOWN_DEPENDENCY_CAPS} more (table washing_flags)")
+
+
+def _print_disclosures(console: Console, ctx: RunContext, ingest: dict, still: list[tuple]) -> None:
+    """Accepted and rejected disclosures; new rejections are quarantined, unchanged ones are named with their date."""
+    rejected, new = ingest.get("rejected", 0), ingest.get("rejected_new", ingest.get("rejected", 0))
+    line = f"  disclosures: {ingest.get('accepted', 0)} accepted, {rejected} rejected"
+    if rejected:
+        parts = [f"{new} new, quarantined in {ctx.quarantine_dir}" if new else "0 new"]
+        if still:
+            parts.append(f"{len(still)} still rejected, unchanged, not quarantined again")
+        line += f" ({'; '.join(parts)}; details and feedback letters: sealreg rejections)"
+    console.print(line, markup=False, highlight=False, soft_wrap=True)
+    for file, provider_id, since in still[:SHOWN_STILL_REJECTED]:
+        console.print(f"    still rejected since {since}: {file}" + (f" ({provider_id})" if provider_id else ""),
+                      markup=False, highlight=False, soft_wrap=True)
+    if len(still) > SHOWN_STILL_REJECTED:
+        console.print(f"    ... and {len(still) - SHOWN_STILL_REJECTED} more (sealreg rejections)")
 
 
 def duckdb_cli() -> str:
@@ -67,8 +88,8 @@ def query_hints(database: Path) -> list[str]:
     Absolute paths throughout (no activated venv, any working directory), each word shell-quoted.
     """
     db = str(database.absolute())
-    python_code = (f"import duckdb; print(duckdb.connect({db!r}, read_only=True)"
-                   ".sql('from services limit 5'))")
+    python_code = (f"import duckdb; print(duckdb.connect({json.dumps(db)}, read_only=True)"
+                   '.sql("from services limit 5"))')
     return [f"{shlex.quote(duckdb_cli())} -readonly {shlex.quote(db)}",
             f"{shlex.quote(sys.executable)} -c {shlex.quote(python_code)}"]
 
@@ -103,8 +124,7 @@ def print_summary(console: Console, ctx: RunContext, result: RefreshResult) -> N
         console.print(f"  backfill: evaluated as of {ctx.as_of}, older than the current release "
                       f"(as of {publish.get('current_as_of')}), so it was published but NOT made current",
                       style="bold yellow")
-    console.print(f"  disclosures: {ingest.get('accepted', 0)} accepted, {ingest.get('rejected', 0)} rejected"
-                  + (f" (quarantined in {ctx.quarantine_dir})" if ingest.get("rejected") else ""))
+    _print_disclosures(console, ctx, ingest, counts["still_rejected"])
     by_flag = ", ".join(f"{flag} {n}" for flag, n in counts["by_flag"].items())
     console.print(f"  providers: {counts['providers']}, services: {counts['services']}, "
                   f"washing flags: {counts['washing_flags']}" + (f" ({by_flag})" if by_flag else ""))

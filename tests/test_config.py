@@ -19,7 +19,9 @@ def test_registry_home_owns_every_path_of_a_home(tmp_path: Path) -> None:
     assert home.current_release() is None
     ctx = RunContext.create(home=tmp_path, inbox=tmp_path, as_of="2026-03-01", run_id="r1", pid=7)
     assert ctx.paths == home and RegistryHome.of(ctx) == home and RegistryHome.of(tmp_path) == home
-    assert ctx.run_dir == tmp_path / "runs" / "r1-7" and ctx.quarantine_dir == tmp_path / "quarantine" / "r1"
+    assert ctx.run_dir == tmp_path / "runs" / "r1-7"
+    assert re.fullmatch(r"\d{8}T\d{6}Z", ctx.started)  # quarantine folders sort by the run's start
+    assert ctx.quarantine_dir == tmp_path / "quarantine" / f"{ctx.started}-r1"
 
 
 def test_full_ingest_is_a_run_setting_that_travels_with_the_context(tmp_path: Path, monkeypatch) -> None:

@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import duckdb
+
+from sealreg.config import QUARANTINE_FOLDER
 from sealreg.durable import fsync_dir
 from sealreg.publish.chain import published_releases
 
@@ -71,6 +74,22 @@ def _protected_releases(ctx: "RunContext") -> dict[str, str]:
     return keep
 
 
+def _still_rejected_folders(ctx: "RunContext") -> set[str]:
+    """Quarantine folders holding the copies of files the current release lists as still rejected."""
+    db = ctx.paths.current_database
+    if not db.exists():
+        return set()
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute("SELECT DISTINCT split_part(quarantined_in, '/', 1) FROM rejections "
+                           "WHERE quarantined_in IS NOT NULL").fetchall()
+    except duckdb.Error:  # a release from before rejections carried their quarantine folder
+        rows = []
+    finally:
+        con.close()
+    return {r[0] for r in rows}
+
+
 def _remove(path: Path, dry_run: bool) -> None:
     """Rename out of sight first (`.tmp-prune-*`, which `clean_stale` finishes after a crash), then delete."""
     if dry_run:
@@ -93,6 +112,7 @@ def prune(ctx: "RunContext", keep_days: int, now: dt.datetime | None = None, dry
     current = ctx.paths.current_release()
     in_use = releases[-1:] + [r for r in releases if r[0].resolve() == current]
     protected_runs = {str(manifest.get("run_id")) for _folder, manifest in in_use}
+    still_held = _still_rejected_folders(ctx)
     for folder, manifest in releases:
         if folder.name in protected:
             result.kept[folder.name] = protected[folder.name]
@@ -112,8 +132,10 @@ def prune(ctx: "RunContext", keep_days: int, now: dt.datetime | None = None, dry
                 if not dry_run:
                     shutil.rmtree(folder)
                 result.removed.append(folder)
-            elif folder.name in protected_runs:
+            elif QUARANTINE_FOLDER.fullmatch(folder.name).group(2) in protected_runs:
                 result.kept[label] = "rejections of the current or latest release"
+            elif folder.name in still_held:
+                result.kept[label] = "holds files the current release lists as still rejected"
             elif age >= cutoff:
                 result.kept[label] = f"younger than {keep_days} days"
             else:

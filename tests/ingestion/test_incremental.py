@@ -38,7 +38,7 @@ def _dump(warehouse: Path) -> dict[str, list[tuple]]:
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())} if folder.exists() else {}
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 class Nights:
@@ -56,7 +56,7 @@ class Nights:
         run_id = f"night-{self.night}"
         ctx = RunContext.create(home=self.home, inbox=self.inbox, as_of=as_of, run_id=run_id)
         ref_home = self.root / f"ref-{self.night}"
-        ref = RunContext.create(home=ref_home, inbox=self.inbox, as_of=as_of, run_id=run_id)
+        ref = RunContext.create(home=ref_home, inbox=self.inbox, as_of=as_of, run_id=run_id, started=ctx.started)
         if ctx.paths.baseline_warehouse.exists():  # the same last release: the rules across files read what it holds
             ref.paths.warehouse.mkdir(parents=True)
             shutil.copyfile(ctx.paths.baseline_warehouse, ref.paths.baseline_warehouse)
@@ -81,7 +81,7 @@ class Nights:
         return {f: d for f, _, _, status, d in self.last["input_files"] if status == "accepted"}
 
     def rejections(self, file_name: str) -> list[tuple[str, str]]:
-        return [(code, path) for _, f, code, path, _ in self.last["rejections"] if f == file_name]
+        return [(code, path) for _, f, code, path, *_ in self.last["rejections"] if f == file_name]
 
 
 @pytest.fixture(scope="module")

@@ -45,8 +45,8 @@ def test_batch_with_one_bad_file_loads_the_rest_and_quarantines_it(ctx, factory)
     _inbox(ctx, factory)
     result = run_ingest(ctx)
     assert result == {"files": 3, "accepted": 2, "rejected": 1, "problems": 1, "mode": "incremental", "reused": 0,
-                      "kept": 0}
-    assert sorted(p.name for p in ctx.quarantine_dir.iterdir()) == ["gamma-forged.json",
+                      "kept": 0, "rejected_new": 1, "still_rejected": 0}
+    assert sorted(p.name for p in ctx.quarantine_dir.iterdir()) == ["feedback", "gamma-forged.json",
                                                                     "gamma-forged.json.errors.json"]
     assert (ctx.quarantine_dir / "gamma-forged.json").read_bytes() == (ctx.inbox / "gamma-forged.json").read_bytes()
     errors = json.loads((ctx.quarantine_dir / "gamma-forged.json.errors.json").read_text())
@@ -142,9 +142,11 @@ def test_hostile_file_names_and_ids_stay_inside_quarantine(ctx, factory):
     for name in ("...json", "-rf .json", "a b\nc.json"):
         factory.write(ctx.inbox, name, doc)
     run_ingest(ctx)
-    written = {p.name for p in ctx.home.rglob("*") if p.is_file()} - {"warehouse.duckdb"}
-    assert all((ctx.quarantine_dir / name).exists() for name in written)
-    assert len(written) == 6
+    written = {p for p in ctx.home.rglob("*") if p.is_file() and p.name != "warehouse.duckdb"}
+    copies = {p.name for p in written if p.parent == ctx.quarantine_dir}
+    assert len(copies) == 6  # each file and its errors file, side by side in the run's folder
+    letters = {ctx.quarantine_dir / "feedback" / name for name in ("alpha.txt", "_no-provider-id.txt")}
+    assert written - {ctx.quarantine_dir / name for name in copies} == letters  # E017 names no provider
 
 
 @pytest.mark.parametrize("name", ["../../evil.json", "/etc/passwd", "..", "", "a\\..\\..\\b.json", "x/./../y.json"])
