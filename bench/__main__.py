@@ -246,7 +246,7 @@ def release_bytes(release: Path) -> dict:
 
 
 def _releases(home: Path) -> list[Path]:
-    return sorted(p for p in (home / "releases").iterdir() if p.is_dir() and not p.name.startswith("."))
+    return sorted(p for p in RegistryHome(home).releases.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
 # --- one size ------------------------------------------------------------------------------------

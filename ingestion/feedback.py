@@ -13,10 +13,10 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from ingestion.problems import quote_name
 from ingestion.quarantine import MAX_MODE, write_private
 from ingestion.rejected import RejectedFile
 from sealreg.config import operator_contact
+from sealreg.errors import quote_name
 
 FEEDBACK_DIR = "feedback"
 UNIDENTIFIED = "_no-provider-id"

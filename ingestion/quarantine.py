@@ -13,8 +13,8 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from sealreg.errors import Problem
 from ingestion.rejected import NO_SENDER, Sender
+from sealreg.errors import Problem
 
 ERRORS_SUFFIX = ".errors.json"
 MAX_MODE = 0o640

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-from ingestion.problems import Problem
+from sealreg.errors import Problem
 
 REJECTED_FILES_COLUMNS: list[tuple[str, pa.DataType]] = [
     ("file_name", pa.string()),

@@ -448,7 +448,7 @@ def cmd_review(args) -> int:
 
 def cmd_rejections(args) -> int:
     from ingestion.feedback import FEEDBACK_DIR, UNIDENTIFIED
-    from ingestion.problems import quote_name
+    from sealreg.errors import quote_name
     from sealreg.queries import NoRelease, rejections
 
     home = _home(args)

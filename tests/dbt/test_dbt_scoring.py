@@ -180,7 +180,8 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         scoring_raw.insert_disclosure(con, doc, name)
     scoring_raw.insert_references(con, SAMPLES / "references", AS_OF)
     con.execute(GLEIF_CYCLE)
-    con.execute("insert into raw.rejections values ('manual', 'broken.json', 'E001', '$', 'not JSON')")
+    con.execute("insert into raw.rejections values ('manual', 'broken.json', 'E001', '$', 'not JSON', null, null, "
+                f"'{AS_OF}', 'q-manual')")
     con.close()
 
     dbt = Path(sys.executable).parent / "dbt"

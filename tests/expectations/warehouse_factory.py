@@ -56,7 +56,8 @@ insert into raw.decisions values
   ('dec-1', 1, 'beta-db', 'suspend', 'audit pending', 'regulator', '2026-11-20 10:00:00', null, repeat('c', 64),
    null, null);
 insert into raw.rejections values
-  ('run-1', 'bad.json', 'E006', '$.services[0].model', 'model must be IaaS, PaaS or SaaS');
+  ('run-1', 'bad.json', 'E006', '$.services[0].model', 'model must be IaaS, PaaS or SaaS', 'delta', 'Delta SA',
+   '2026-11-28', 'q-run-1');
 insert into raw.input_files values
   ('alpha.json', repeat('a', 64), 1200, 'accepted', 'alpha-2026-11-01'),
   ('bad.json', repeat('d', 64), 300, 'rejected', null),
