@@ -113,3 +113,11 @@ def test_quarantine_folders_sort_by_time(second_night):
     stamps = [re.fullmatch(r"(\d{8}T\d{6}Z)-(\d{4}-\d{2}-\d{2})-[0-9a-f]{12}", p.name).groups()
               for p in _quarantine_folders(home)]  # <UTC start of the run>-<run id>, in name order
     assert [as_of for _, as_of in stamps] == [SAMPLE_AS_OF, NIGHT_2] and stamps[0][0] <= stamps[1][0]
+
+
+def test_prune_keeps_the_folder_of_files_still_rejected(second_night):
+    home, _ = second_night
+    first, _second = _quarantine_folders(home)
+    proc = sealreg_cli("prune", "--keep-days", "0", "--dry-run", "--home", str(home))
+    assert proc.returncode == 0, proc.stderr
+    assert f"kept quarantine/{first.name}: holds files the current release lists as still rejected" in proc.stdout
