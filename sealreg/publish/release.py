@@ -30,7 +30,9 @@ from sealreg.durable import fsync_dir
 from sealreg.faults import crash_point
 from sealreg.lineage import LINEAGE_DIR, lineage_dir
 from sealreg.publish.chain import last_signer, next_link
+from sealreg.publish.contract import CONTRACT_VERSION
 from sealreg.publish.keys import ROTATIONS_DIR, rotation_folders, signing_key_for_release
+from sealreg.publish.metadata import write_release_metadata
 from sealreg.publish.reuse import PreviousRelease, link_unchanged, previous_release, sha256_file
 from sealreg.publish.signing import public_key_fingerprint, public_key_pem, sign
 
@@ -42,7 +44,6 @@ from sealreg.errors import SealregError
 log = logging.getLogger(__name__)
 
 MANIFEST_VERSION = 1
-CONTRACT_VERSION = 1
 
 #: The published tables of registry contract v1, with their keys (rows are ordered by these).
 TABLE_KEYS: dict[str, tuple[str, ...]] = {
@@ -447,6 +448,12 @@ def build_release(
         pub_pem = public_key_pem(key)
         _write_file(tmp / PUBLIC_KEY_FILE, pub_pem)  # early: every site page names its fingerprint
         site_digests: dict[str, dict[str, Any]] = {}
+        created_at = ((built_at or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
+                      .replace(microsecond=0).isoformat().replace("+00:00", "Z"))
+        write_release_metadata(ctx, tmp, tables, TABLE_KEYS, {  # before the site: its pages link these files
+            "release_id": release_id, "as_of": ctx.as_of.isoformat(), "created_at": created_at,
+            "weights_version": ctx.weights_version, "rulebook_version": RULEBOOK_VERSION,
+        }, public_key_fingerprint(pub_pem), row_counts, site_digests)
         site_built = _build_site(tmp, site_digests, previous)
         t_files = time.perf_counter()
 
@@ -460,8 +467,7 @@ def build_release(
             "release_id": release_id,
             **link,
             "backfill": backfill,
-            "created_at": (built_at or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
-            .replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+            "created_at": created_at,
             "as_of": ctx.as_of.isoformat(),
             "weights_version": ctx.weights_version,
             "rulebook_version": RULEBOOK_VERSION,

@@ -18,6 +18,7 @@ from typing import Any
 
 import duckdb
 
+from sealreg.publish.dbt_docs import DOCS_FILE
 from sealreg.publish.reuse import PreviousRelease
 from sealreg.publish.site import inputs
 from sealreg.publish.site.data import Tables
@@ -54,6 +55,7 @@ def build_site(
     con = duckdb.connect(str(db_path), read_only=True)
     try:
         pages = Site(Tables(con), release_id, has_validation, out, signing_fingerprint(release_dir))
+        pages.base["has_docs"] = (release_dir / DOCS_FILE).is_file()  # the methodology page links the dbt docs
         for folder in ("services", "providers"):
             (staging / folder).mkdir(parents=True, exist_ok=True)
         pages.home_pages()
