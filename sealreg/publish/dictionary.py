@@ -65,13 +65,15 @@ def dbt_descriptions(manifest: dict[str, Any] | None) -> dict[str, tuple[str, di
     return out
 
 
-def relation_columns(con: duckdb.DuckDBPyConnection, database: str, table: str) -> list[tuple[str, str, str | None]]:
-    """(column, DuckDB type, COMMENT) of `database.main.table`, in column order."""
-    return con.execute(
-        "SELECT column_name, data_type, comment FROM duckdb_columns() WHERE database_name = ? "
-        "AND schema_name = 'main' AND table_name = ? ORDER BY column_index",
-        [database, table],
-    ).fetchall()
+def relation_columns(con: duckdb.DuckDBPyConnection, database: str) -> dict[str, list[tuple[str, str, str | None]]]:
+    """{table: [(column, DuckDB type, COMMENT), ...] in column order} of `database.main` (one catalog query)."""
+    out: dict[str, list[tuple[str, str, str | None]]] = {}
+    for table, name, typ, comment in con.execute(
+        "SELECT table_name, column_name, data_type, comment FROM duckdb_columns() WHERE database_name = ? "
+        "AND schema_name = 'main' ORDER BY table_name, column_index", [database]
+    ).fetchall():
+        out.setdefault(table, []).append((name, typ, comment))
+    return out
 
 
 def describe_tables(con: duckdb.DuckDBPyConnection, database: str, tables: list[str],
@@ -79,10 +81,11 @@ def describe_tables(con: duckdb.DuckDBPyConnection, database: str, tables: list[
                     keys: dict[str, tuple[str, ...]] | None = None) -> list[Table]:
     """The dictionary entries of `tables` in `database` (attached to con): the dbt description, else the
     DuckDB COMMENT (dbt's persist_docs writes the same text), else empty."""
+    columns = relation_columns(con, database)
     out = []
     for t in tables:
         table_text, column_texts = descriptions.get(t, ("", {}))
         cols = tuple(Column(name, typ, column_texts.get(name) or (comment or ""))
-                     for name, typ, comment in relation_columns(con, database, t))
+                     for name, typ, comment in columns.get(t, []))
         out.append(Table(t, table_text, cols, tuple((keys or {}).get(t, ()))))
     return out
