@@ -18,7 +18,6 @@ from typing import Any
 
 import duckdb
 
-from sealreg.publish.dbt_docs import DOCS_FILE
 from sealreg.publish.reuse import PreviousRelease
 from sealreg.publish.site import inputs
 from sealreg.publish.site.data import Tables
@@ -55,11 +54,12 @@ def build_site(
     con = duckdb.connect(str(db_path), read_only=True)
     try:
         pages = Site(Tables(con), release_id, has_validation, out, signing_fingerprint(release_dir))
-        pages.base["has_docs"] = (release_dir / DOCS_FILE).is_file()  # the methodology page links the dbt docs
         for folder in ("services", "providers"):
             (staging / folder).mkdir(parents=True, exist_ok=True)
+        files = release_files(release_dir)
+        pages.present = frozenset(path for path, _size in files)  # what the methodology page may link
         pages.home_pages()
-        pages.downloads_page(release_files(release_dir))
+        pages.downloads_page(files)
         page_inputs = pages.page_digests()
         reused = _reuse_pages(out, page_inputs, previous)
         if reused:

@@ -93,6 +93,8 @@ class Site:
         }
         #: the home pages (index, lists, changes, methodology, downloads) also name the release and its date
         self.home_base = {**self.base, "release": {**self.base["release"], "id": release_id, "date": evaluated_on}}
+        #: the release's files beside the site (release paths): the methodology page links those present
+        self.present: frozenset[str] = frozenset()
         by_id = {s["service_id"]: s for s in services}
         self.changes = sorted(t.rows("changes"), key=lambda c: (natural(c["service_id"]), natural(c["field"])))
         for c in self.changes:
@@ -185,7 +187,8 @@ class Site:
                 self.page(list_page_name(n), "services_list.html", {**context, "page": "list"}, home=True)
         self.out.write(DATA_SCRIPT, services_data(services))
         weights, criteria_count = self.t.rulebook()
-        self.page(glossary.PAGE, "methodology.html", {"root": "", **glossary.context(weights, criteria_count),
+        self.page(glossary.PAGE, "methodology.html", {"root": "", "present": self.present,
+                                                      **glossary.context(weights, criteria_count),
                                                       "sources": self.t.source_freshness()}, home=True)
         self.page(
             "changes.html",
