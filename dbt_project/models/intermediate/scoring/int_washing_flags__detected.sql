@@ -160,8 +160,9 @@ w4_certificate as (
     select
         answered_as.service_id,
         {{ washing_flag_columns('W4-certificate', 'answered_as.criterion_id', 'answered_as.rung') }},
-        answered_as.claim || ' but no certification of this service is valid on '
-        || strftime({{ as_of_date() }}, '%Y-%m-%d')
+        -- "the evaluation date", not the date itself: a reason that changed every night would change every
+        -- flagged service's page every night (docs/releases.md, incremental publish)
+        answered_as.claim || ' but no certification of this service is valid on the evaluation date'
         || coalesce(' (its certificates: ' || certificate_facts.certificate_list || ')', ' (none listed)') as reason
     from answered_as
     left join certificate_facts on answered_as.service_id = certificate_facts.service_id
