@@ -147,6 +147,8 @@ create table main.review_items (subject_id varchar, kind varchar, subject_type v
                                 first_seen_on date, previous_as_of date);
 create table main.reference_sources as
   select source, file_sha256, kind, file, rows, first_loaded_on, in_use from raw.ref_sources;
+create table main.source_freshness (kind varchar, source varchar, file varchar, loaded_on date, age_days integer,
+                                    max_age_days integer, freshness varchar, stale_reason varchar);
 -- columns only the site reads (the gate checks they exist)
 alter table main.providers add column website varchar;
 alter table main.providers add column control_chain varchar;
