@@ -105,7 +105,8 @@ def write_release_metadata(ctx: "RunContext", release_dir: Path, tables: list[st
     if (release_dir / "registry.duckdb").is_file():
         _digest(release_dir, "registry.duckdb", digests)
     for src, rel in ((contract.CONTRACT_TEXT, contract.RELEASE_CONTRACT_TEXT),
-                     (contract.CONTRACT_CHANGELOG, contract.RELEASE_CONTRACT_CHANGELOG)):
+                     (contract.CONTRACT_CHANGELOG, contract.RELEASE_CONTRACT_CHANGELOG),
+                     (contract.snapshot_path(), contract.RELEASE_CONTRACT_COLUMNS)):
         (release_dir / rel).parent.mkdir(exist_ok=True)
         shutil.copyfile(src, release_dir / rel)
         _digest(release_dir, rel, digests)

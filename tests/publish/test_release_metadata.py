@@ -27,6 +27,7 @@ from tests.helpers import REPO
 SCHEMA = Path(__file__).parent / "schemas" / "datapackage-2.0.json"
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
 METADATA_FILES = ("README.md", "datapackage.json", "dcat.jsonld", "docs/index.html", "contract/CHANGELOG.md",
+                  "contract/columns.json",
                   "contract/registry-contract.md", "rulebook/csf_criteria.csv", "rulebook/csf_criteria.parquet",
                   "rulebook/csf_weights.csv", "rulebook/csf_weights.parquet", "rulebook/countries.csv",
                   "rulebook/countries.parquet")
@@ -65,6 +66,8 @@ def test_the_manifest_readme_and_changelog_carry_contract_version_2(release, man
     assert "## Version 2" in changelog and "new dbt model version" in " ".join(changelog.split())
     contract_text = (REPO / "spec" / "registry-contract.md").read_bytes()
     assert (release / "contract" / "registry-contract.md").read_bytes() == contract_text
+    columns = json.loads((release / "contract" / "columns.json").read_text())
+    assert columns["services"]["sovereignty_score"] == "double" and set(columns) == set(manifest["row_counts"])
     assert package["sealreg:contract_version"] == 2
 
 
