@@ -304,7 +304,7 @@ SERVICE_COUNTS = derived(
     select s.service_id, coalesce(o.n, 0) as n_objectives, coalesce(o.d, 0) as n_distinct_objectives,
            coalesce(c.n, 0) as n_criteria
     from main.services s left join o using (service_id) left join c using (service_id)
-    where not coalesce({{main.services.disclosure_withdrawn ? s.disclosure_withdrawn : false}}, false)
+    where not coalesce(s.disclosure_withdrawn, false)
     order by s.service_id
     """,
     ("main.services", "main.objective_results", "main.criterion_results"),
@@ -337,7 +337,7 @@ ORPHANS = derived(
     union all
     select 'services.provider_id', case when p.provider_id is null then c.service_id || ' -> ' || c.provider_id end
     from main.services c left join main.providers p using (provider_id)
-    where not coalesce({{main.services.disclosure_withdrawn ? c.disclosure_withdrawn : false}}, false)
+    where not coalesce(c.disclosure_withdrawn, false)
     union all
     select 'certifications.provider_id', case when p.provider_id is null then c.provider_id end
     from (select distinct provider_id from main.certifications) c left join main.providers p using (provider_id)
@@ -355,7 +355,7 @@ SEAL_RECOMPUTED = derived(
     """
     select s.service_id, s.seal_own, min(o.seal) as min_objective_seal
     from main.services s left join main.objective_results o using (service_id)
-    where not coalesce({{main.services.disclosure_withdrawn ? s.disclosure_withdrawn : false}}, false)
+    where not coalesce(s.disclosure_withdrawn, false)
     group by s.service_id, s.seal_own order by s.service_id
     """,
     ("main.services", "main.objective_results"),
@@ -363,6 +363,21 @@ SEAL_RECOMPUTED = derived(
     [pair_equal("seal_own", "min_objective_seal",
                 f"{A} §1, §7: the service's own SEAL = min of the 8 objective SEALs")],
     "per service with a disclosure in force: its own SEAL (before §7) next to the minimum objective SEAL",
+)
+
+FLAG_COUNTS = derived(
+    "flag_counts",
+    """
+    select s.service_id, s.flag_count, count(w.flag) as flag_rows
+    from main.services s left join main.washing_flags w using (service_id)
+    where not coalesce(s.disclosure_withdrawn, false)
+    group by s.service_id, s.flag_count order by s.service_id
+    """,
+    ("main.services", "main.washing_flags"),
+    ("service_id",),
+    [pair_equal("flag_count", "flag_rows", f"{A} §3: a service's flag_count is the number of its published flags")],
+    "per service with a disclosure in force: flag_count next to its washing_flags rows (a revoked service whose "
+    "disclosure left keeps the count of its last evaluation, without rows)",
 )
 
 DEPENDENCY_CAPS_APPLIED = derived(
@@ -431,7 +446,7 @@ SCORE_RECOMPUTED = derived(
     select s.service_id, s.weights_version, s.sovereignty_score,
            case when r.n_weights = 8 then abs(s.sovereignty_score - r.recomputed) end as score_abs_diff
     from main.services s left join r using (service_id)
-    where not coalesce({{main.services.disclosure_withdrawn ? s.disclosure_withdrawn : false}}, false)
+    where not coalesce(s.disclosure_withdrawn, false)
     order by s.service_id
     """,
     ("main.services", "main.objective_results"),
@@ -552,7 +567,7 @@ FINAL_SUITE = Suite(
     frames=(
         PROVIDERS, SERVICES, OBJECTIVE_RESULTS, CRITERION_RESULTS, WASHING_FLAGS, CADA_GATES, CERTIFICATIONS,
         DECISIONS, REJECTIONS, SERVICE_HISTORY, CHANGES, REVIEW_ITEMS, REFERENCE_SOURCES, SERVICE_DEPENDENCIES,
-        SERVICE_COUNTS, ORPHANS, SEAL_RECOMPUTED, DEPENDENCY_CAPS_APPLIED, OBJECTIVE_RECOMPUTED, SCORE_RECOMPUTED,
-        CAPS_APPLIED, UAL_VS_GATES, OPEN_SOURCE_DECLARED, OPEN_PERIODS,
+        SERVICE_COUNTS, ORPHANS, SEAL_RECOMPUTED, FLAG_COUNTS, DEPENDENCY_CAPS_APPLIED, OBJECTIVE_RECOMPUTED,
+        SCORE_RECOMPUTED, CAPS_APPLIED, UAL_VS_GATES, OPEN_SOURCE_DECLARED, OPEN_PERIODS,
     ),
 )

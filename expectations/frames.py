@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,9 +27,6 @@ class LoadedFrames:
     missing_tables: list[str] = field(default_factory=list)
 
 
-OPTIONAL_COLUMN = re.compile(r"\{\{\s*(\w+\.\w+)\.(\w+)\s*\?\s*(.+?)\s*:\s*(.+?)\s*\}\}")
-
-
 def _catalog(con) -> dict[str, set[str]]:
     """schema.table -> its column names."""
     rows = con.sql("select table_schema || '.' || table_name, column_name from information_schema.columns").fetchall()
@@ -40,13 +36,9 @@ def _catalog(con) -> dict[str, set[str]]:
     return out
 
 
-def render_sql(sql: str, catalog: dict[str, set[str]], seeds_dir: Path) -> str:
-    """Fill `{seeds}` and `{{schema.table.column ? expr_if_present : expr_if_absent}}` placeholders."""
-
-    def optional(m: re.Match) -> str:
-        return m.group(3) if m.group(2) in catalog.get(m.group(1), set()) else m.group(4)
-
-    return OPTIONAL_COLUMN.sub(optional, sql).replace("{seeds}", seeds_dir.as_posix())
+def render_sql(sql: str, seeds_dir: Path) -> str:
+    """Fill the `{seeds}` placeholder (the dbt seeds folder) of a frame's SQL."""
+    return sql.replace("{seeds}", seeds_dir.as_posix())
 
 
 def gx_friendly(df: pd.DataFrame) -> pd.DataFrame:
@@ -127,7 +119,7 @@ def frame_sql(frame: Frame, catalog: dict[str, set[str]], seeds_dir: Path) -> st
         cols = [c for c in frame.columns if c in present]
         if cols:
             return f"select {', '.join(_quote(c) for c in cols)} from {frame.depends_on[0]}"
-    return render_sql(frame.sql, catalog, seeds_dir)
+    return render_sql(frame.sql, seeds_dir)
 
 
 def _quote(name: str) -> str:

@@ -202,7 +202,7 @@ def run_ingest(
         rows.keep_only(set(by_file) - kept)
         inputs = [InputFile(name, meta[name][0], meta[name][1], "accepted" if name in by_file else "rejected",
                             by_file.get(name)) for name in seen]
-        tables = build_tables(rows, {}, problems, ctx.run_id, inputs, decisions, records)
+        tables = build_tables(rows, problems, ctx.run_id, inputs, decisions, records)
         tables["file_cache"] = cache_table(entries)
         tables["rejected_files"] = rejected_files_table(list(records.values()))
         load_tables(con, tables, keep=None if full else {by_file[name] for name in kept})

@@ -34,7 +34,6 @@ from sealreg.errors import SealregError
 ACTIONS = ("enroll", "rotate", "revoke")
 FIELDS = ("entry_id", "seq", "provider_id", "action", "public_key", "fingerprint", "recorded_at", "recorded_by",
           "prev_hash", "hash")
-MAX_PUBLIC_KEY_BYTES = 4096
 
 
 class RegisterError(SealregError, ValueError):

@@ -188,17 +188,12 @@ class RawRows:
 
 
 def build_tables(
-    rows: RawRows | Iterable[Accepted], sha256_by_file: dict[str, str | None], problems: Sequence[Problem],
-    run_id: str, input_files: Sequence[InputFile], decisions: Sequence[dict] | None = None,
-    rejected: Mapping[str, RejectedFile] | None = None,
+    rows: RawRows, problems: Sequence[Problem], run_id: str, input_files: Sequence[InputFile],
+    decisions: Sequence[dict] | None = None, rejected: Mapping[str, RejectedFile] | None = None,
 ) -> dict[str, pa.Table]:
-    """All raw tables as Arrow (decisions only when given), from a RawRows or from accepted documents.
-
-    `rejected` (file name -> record) gives each problem's sender, first rejection date and quarantine folder."""
-    if not isinstance(rows, RawRows):
-        accepted, rows = rows, RawRows()
-        for a in accepted:
-            rows.add(a, sha256_by_file[a.file_name])
+    """All raw tables as Arrow (decisions only when given): the accepted documents' rows, the rejections,
+    the input files and the decisions. `rejected` (file name -> record) gives each problem's sender, first
+    rejection date and quarantine folder."""
     c = rows.columns
     for p in problems:
         r = (rejected or {}).get(p.file)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Sequence
 
 from markupsafe import Markup, escape
@@ -29,7 +29,6 @@ class Chart:
     svg: Markup
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
-    notes: tuple[str, ...] = field(default_factory=tuple)
 
 
 def _n(value: float) -> str:

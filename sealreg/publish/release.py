@@ -10,9 +10,6 @@ from __future__ import annotations
 import ctypes
 import datetime as dt
 import hashlib
-import importlib
-import importlib.util
-import inspect
 import json
 import logging
 import os
@@ -330,18 +327,14 @@ def _export_tables(warehouse: Path, out_dir: Path, tables: list[str]) -> tuple[d
 
 def _build_site(release_dir: Path, digests: dict[str, dict[str, Any]] | None = None,
                 previous: PreviousRelease | None = None) -> bool:
-    """Call sealreg.publish.site.build_site(release_dir) if that module exists.
+    """Render the release's site; True once built (the manifest's `site`).
 
-    If the builder takes ``digests``, it reports the sha256 and size of the files it wrote there, so
-    the manifest need not read the site (1.1 GB at 10k providers) back from disk.
+    The builder reports the sha256 and size of each file it writes into ``digests``, so the manifest
+    need not read the site (1.1 GB at 10k providers) back from disk.
     """
-    if importlib.util.find_spec("sealreg.publish.site") is None:
-        return False
-    site = importlib.import_module("sealreg.publish.site")
-    if digests is not None and "digests" in inspect.signature(site.build_site).parameters:
-        site.build_site(release_dir, digests=digests, previous=previous)
-    else:
-        site.build_site(release_dir)
+    from sealreg.publish.site import build_site
+
+    build_site(release_dir, digests=digests, previous=previous)
     return True
 
 

@@ -81,25 +81,6 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
     return key
 
 
-def load_public_key_pem(data: bytes, name: str) -> bytes:
-    """SubjectPublicKeyInfo PEM of an Ed25519 public key given as public PEM (or as a private key PEM).
-
-    Raises KeyFileError naming `name` for anything else.
-    """
-    try:
-        if b"PRIVATE KEY" in data:
-            private = serialization.load_pem_private_key(data, password=None)
-            if not isinstance(private, Ed25519PrivateKey):
-                raise KeyFileError(f"{name}: not an Ed25519 key")
-            return public_key_pem(private)
-        pub = serialization.load_pem_public_key(data)
-    except (ValueError, TypeError, UnsupportedAlgorithm) as e:
-        raise KeyFileError(f"{name}: not a PEM Ed25519 key ({e})") from None
-    if not isinstance(pub, Ed25519PublicKey):
-        raise KeyFileError(f"{name}: not an Ed25519 key")
-    return pub.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-
-
 def load_or_create_key(keys_dir: Path | str) -> Ed25519PrivateKey:
     """The signing key `<keys_dir>/signing_key.pem` (PKCS#8 PEM, mode 0600, dir 0700), created on first use.
 

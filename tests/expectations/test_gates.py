@@ -129,6 +129,9 @@ FINAL_MORE = [
     ("update main.objective_results set seal = 3 where service_id = 'alpha-compute' and objective = 'SOV-7'",
      ("final/caps_applied: expect_column_pair_values_a_to_be_greater_than_b(cap >= seal)",
       "[2, 3] (service_id=alpha-compute")),
+    ("update main.services set flag_count = flag_count + 1 where service_id = 'beta-db'",
+     ("final/flag_counts: expect_column_pair_values_to_be_equal(flag_count = flag_rows) failed",
+      "[1, 0] (service_id=beta-db)")),
     ("insert into main.cada_gates (service_id, level, gate, passed) values ('ghost-2', 1, 'sbom', true)",
      ("final/orphans: expect_column_values_to_be_null(orphan)", "'ghost-2' (child_table=cada_gates)")),
     # after the W9-made-up update above, which rewrites every flag row
@@ -172,7 +175,8 @@ def test_missing_column_the_site_reads_fails_the_final_gate(run_gate, warehouse_
 
 
 def test_tables_allowed_to_be_empty_pass_when_empty(run_gate, warehouse_with, tmp_path):
-    sql = ("delete from main.washing_flags; delete from main.decisions; delete from main.rejections; "
+    sql = ("delete from main.washing_flags; update main.services set flag_count = 0; "
+           "delete from main.decisions; delete from main.rejections; "
            "delete from main.changes; delete from main.certifications; delete from main.service_dependencies")
     result = run_gate("final", warehouse_with(sql), tmp_path / "f")
     assert result.success, result.failures

@@ -158,6 +158,7 @@ alter table main.services add column seal_uncapped integer;
 update main.services set seal_uncapped = seal;
 alter table main.services add column regions varchar;
 alter table main.services add column flag_count integer default 0;
+update main.services s set flag_count = (select count(*) from main.washing_flags w where w.service_id = s.service_id);
 alter table main.objective_results add column objective_name varchar;
 alter table main.objective_results add column weight double;
 alter table main.criterion_results add column title varchar;

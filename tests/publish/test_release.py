@@ -7,8 +7,6 @@ import gzip
 import json
 import os
 import stat
-import sys
-import types
 from pathlib import Path
 
 import duckdb
@@ -163,27 +161,6 @@ def test_extra_manifest_cannot_override(ctx):
     assert list(ctx.paths.releases.iterdir()) == []
 
 
-def test_site_hook_called_when_module_exists(ctx, monkeypatch, real_site):
-    calls = []
-
-    def build_site(release_dir):
-        calls.append(release_dir)
-        (release_dir / "site").mkdir()
-        (release_dir / "site" / "index.html").write_text("<html></html>\n")
-
-    import importlib.machinery
-
-    mod = types.ModuleType("sealreg.publish.site")
-    mod.__spec__ = importlib.machinery.ModuleSpec("sealreg.publish.site", None)
-    mod.build_site = build_site
-    monkeypatch.setitem(sys.modules, "sealreg.publish.site", mod)
-    rel = build_release(ctx)
-    assert len(calls) == 1 and calls[0].name == ".tmp-2026-03-01-001"
-    m = json.loads((rel / "manifest.json").read_text())
-    assert m["site"] is True and "site/index.html" in m["files"]
-    assert verify_release(rel) == []
-
-
 def test_tampered_parquet_is_named(ctx):
     rel = build_release(ctx)
     p = rel / "parquet" / "services.parquet"
@@ -255,16 +232,4 @@ def test_real_site_is_listed_and_verifies(ctx, real_site):
     assert m["site"] is True
     assert "site/index.html" in m["files"]
     assert not (rel / "site.tmp").exists()
-    assert verify_release(rel) == []
-
-
-def test_site_hook_absent_is_fine(ctx, monkeypatch, real_site):
-    import importlib.util
-
-    real_find_spec = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *a: None if name == "sealreg.publish.site" else real_find_spec(name, *a))
-    rel = build_release(ctx)
-    assert not (rel / "site").exists()
-    assert json.loads((rel / "manifest.json").read_text())["site"] is False
     assert verify_release(rel) == []
