@@ -7,6 +7,7 @@ tables the frames are aggregates computed in DuckDB (one row per snapshot), neve
 from __future__ import annotations
 
 from expectations.checks import (
+    Frame,
     between,
     derived,
     in_set,
@@ -84,48 +85,46 @@ SNAPSHOT_ROWS = derived(
     "one row per reference table, source and snapshot digest held",
 )
 
-LEI_RECORDS_SUMMARY = derived(
+
+def _snapshot_summary(name: str, table_name: str, bad: dict[str, str], rule: str, description: str) -> Frame:
+    """One row per snapshot (source_file_sha256) of `table_name`: for each column of `bad`, the number of
+    records meeting its condition, which must be 0."""
+    counts = "".join(f",\n           count(*) filter (where {cond}) as {col}" for col, cond in bad.items())
+    return derived(
+        name,
+        f"select source_file_sha256{counts}\n    from {table_name} group by source_file_sha256 order by all",
+        (table_name,),
+        ("source_file_sha256",),
+        [between(c, 0, 0, f"{R}: {rule} ({c} = 0)") for c in bad],
+        description,
+    )
+
+
+LEI_RECORDS_SUMMARY = _snapshot_summary(
     "ref_lei_records_summary",
-    """
-    select source_file_sha256,
-           count(*) filter (where lei is null or length(lei) <> 20) as malformed_leis,
-           count(*) filter (where legal_name is null or trim(legal_name) = '') as unnamed,
-           count(*) filter (where legal_address_country is null or length(legal_address_country) <> 2)
-               as bad_countries,
-           count(*) filter (where entity_status is null or entity_status not in ('ACTIVE', 'INACTIVE'))
-               as bad_entity_statuses,
-           count(*) filter (where registration_status is null) as missing_registration_statuses
-    from raw.ref_lei_records group by source_file_sha256 order by all
-    """,
-    ("raw.ref_lei_records",),
-    ("source_file_sha256",),
-    [
-        between(c, 0, 0, f"{R}: GLEIF Level 1 records as validated by R003 ({c} = 0)")
-        for c in ("malformed_leis", "unnamed", "bad_countries", "bad_entity_statuses", "missing_registration_statuses")
-    ],
+    "raw.ref_lei_records",
+    {
+        "malformed_leis": "lei is null or length(lei) <> 20",
+        "unnamed": "legal_name is null or trim(legal_name) = ''",
+        "bad_countries": "legal_address_country is null or length(legal_address_country) <> 2",
+        "bad_entity_statuses": "entity_status is null or entity_status not in ('ACTIVE', 'INACTIVE')",
+        "missing_registration_statuses": "registration_status is null",
+    },
+    "GLEIF Level 1 records as validated by R003",
     "one row per Level 1 snapshot: counts of records that R003 should have kept out",
 )
 
-RELATIONSHIPS_SUMMARY = derived(
+RELATIONSHIPS_SUMMARY = _snapshot_summary(
     "ref_relationships_summary",
-    """
-    select source_file_sha256,
-           count(*) filter (where start_lei is null or length(start_lei) <> 20 or end_lei is null
-                            or length(end_lei) <> 20) as malformed_leis,
-           count(*) filter (where relationship_type is null or relationship_type not in
-                            ('IS_DIRECTLY_CONSOLIDATED_BY', 'IS_ULTIMATELY_CONSOLIDATED_BY',
-                             'IS_INTERNATIONAL_BRANCH_OF')) as unused_types,
-           count(*) filter (where relationship_status is null or relationship_status not in ('ACTIVE', 'INACTIVE'))
-               as bad_relationship_statuses,
-           count(*) filter (where registration_status is null) as missing_registration_statuses
-    from raw.ref_relationships group by source_file_sha256 order by all
-    """,
-    ("raw.ref_relationships",),
-    ("source_file_sha256",),
-    [
-        between(c, 0, 0, f"{R}: GLEIF Level 2 records as validated by R003 and kept ({c} = 0)")
-        for c in ("malformed_leis", "unused_types", "bad_relationship_statuses", "missing_registration_statuses")
-    ],
+    "raw.ref_relationships",
+    {
+        "malformed_leis": "start_lei is null or length(start_lei) <> 20 or end_lei is null or length(end_lei) <> 20",
+        "unused_types": "relationship_type is null or relationship_type not in ('IS_DIRECTLY_CONSOLIDATED_BY', "
+        "'IS_ULTIMATELY_CONSOLIDATED_BY', 'IS_INTERNATIONAL_BRANCH_OF')",
+        "bad_relationship_statuses": "relationship_status is null or relationship_status not in ('ACTIVE', 'INACTIVE')",
+        "missing_registration_statuses": "registration_status is null",
+    },
+    "GLEIF Level 2 records as validated by R003 and kept",
     "one row per Level 2 snapshot: counts of records that R003 (or the kept types) should have kept out",
 )
 
