@@ -198,7 +198,7 @@ def build_tables(
     for p in problems:
         r = (rejected or {}).get(p.file)
         c.add("rejections", run_id, p.file, p.code, p.path, p.message,
-              *((r.sender.provider_id, r.sender.provider_name, r.rejected_since, r.quarantined_in) if r else
+              *((r.sender.provider_id, r.sender.provider_name, r.rejected_since, r.quarantine_run) if r else
                 (None, None, None, None)))
     for f in input_files:
         c.add("input_files", f.file_name, f.file_sha256, f.size_bytes, f.status, f.disclosure_id)

@@ -174,7 +174,7 @@ def _detect(ref: ReferenceFile) -> tuple[Format | None, list[Problem]]:
 
 def _record_rejections(con: duckdb.DuckDBPyConnection, ctx, outcomes: list[Outcome]) -> None:
     """This run's reference rejections replace those of an earlier night (disclosure names hold no `/`)."""
-    folder = f"{ctx.quarantine_dir.name}/references"
+    folder = f"{ctx.run_id}/references"
     rows = [(ctx.run_id, REJECTION_PREFIX + p.file, p.code, p.path, p.message, ctx.as_of, folder)
             for o in outcomes if o.status == "rejected" for p in o.problems]
     con.execute("DELETE FROM raw.rejections WHERE starts_with(file, ?)", [REJECTION_PREFIX])

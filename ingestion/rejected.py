@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
+from sealreg.config import quarantine_run_id
 from sealreg.errors import Problem
 
 REJECTED_FILES_COLUMNS: list[tuple[str, pa.DataType]] = [
@@ -54,6 +55,11 @@ class RejectedFile:
     @property
     def problems_key(self) -> str:
         return problems_key(self.problems)
+
+    @property
+    def quarantine_run(self) -> str:
+        """The run that quarantined the copy (what the published `rejections.quarantined_in` names)."""
+        return quarantine_run_id(self.quarantined_in)
 
 
 def problems_key(problems: Sequence[Problem]) -> str:

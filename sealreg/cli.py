@@ -476,7 +476,8 @@ def cmd_rejections(args) -> int:
         console.print(f"{quote_name(file)}: {who}; {state}", markup=False, highlight=False, soft_wrap=True)
         for p in problems:
             console.print(f"  {p['code']} {p['path']}: {p['message']}", markup=False, highlight=False, soft_wrap=True)
-        folder = home.quarantine / first["quarantined_in"]
+        run, _, below = first["quarantined_in"].partition("/")
+        folder = home.quarantine_folder(run) / below
         letter = folder / FEEDBACK_DIR / f"{first['provider_id'] or UNIDENTIFIED}.txt"
         console.print(f"  quarantined in {folder}" + (f"; feedback to send: {letter}" if letter.is_file() else ""),
                       markup=False, highlight=False, soft_wrap=True)

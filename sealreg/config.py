@@ -123,8 +123,13 @@ class RegistryHome:
 
     @property
     def quarantine(self) -> Path:
-        """Rejected inputs, `quarantine/<run_id>/`."""
+        """Rejected inputs, `quarantine/<UTC start>-<run_id>/` (see `quarantine_folder`)."""
         return self.root / "quarantine"
+
+    def quarantine_folder(self, run_id: str) -> Path:
+        """The folder the run `run_id` quarantined into (the newest if the run was repeated)."""
+        found = sorted(p for p in self.quarantine.glob(f"*-{run_id}") if quarantine_run_id(p.name) == run_id)
+        return found[-1] if found else self.quarantine / run_id
 
     @property
     def decisions(self) -> Path:
@@ -343,6 +348,17 @@ class RunContext:
     def quarantine_dir(self) -> Path:
         """Where this run quarantines rejected inputs: `quarantine/<started>-<run_id>` (folders sort by time)."""
         return self.paths.quarantine / (f"{self.started}-{self.run_id}" if self.started else self.run_id)
+
+
+#: `YYYYMMDDTHHMMSSZ-` before the run id in a quarantine folder's name.
+_QUARANTINE_STAMP = re.compile(r"\d{8}T\d{6}Z-")
+
+
+def quarantine_run_id(folder_name: str) -> str:
+    """The run id in a quarantine folder's name. Published data names the run, never the folder, whose
+    start time would make two homes' releases of the same inputs differ."""
+    stamp = _QUARANTINE_STAMP.match(folder_name)
+    return folder_name[stamp.end():] if stamp else folder_name
 
 
 #: Who runs the registry and how to contest an entry, shown in "What next" on every page of the site.

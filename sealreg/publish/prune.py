@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from sealreg.config import QUARANTINE_FOLDER
+from sealreg.config import QUARANTINE_FOLDER, quarantine_run_id
 from sealreg.durable import fsync_dir
 from sealreg.publish.chain import published_releases
 
@@ -87,7 +87,7 @@ def _still_rejected_folders(ctx: "RunContext") -> set[str]:
         rows = []
     finally:
         con.close()
-    return {r[0] for r in rows}
+    return {quarantine_run_id(r[0]) for r in rows}
 
 
 def _remove(path: Path, dry_run: bool) -> None:
@@ -134,7 +134,7 @@ def prune(ctx: "RunContext", keep_days: int, now: dt.datetime | None = None, dry
                 result.removed.append(folder)
             elif QUARANTINE_FOLDER.fullmatch(folder.name).group(2) in protected_runs:
                 result.kept[label] = "rejections of the current or latest release"
-            elif folder.name in still_held:
+            elif quarantine_run_id(folder.name) in still_held:
                 result.kept[label] = "holds files the current release lists as still rejected"
             elif age >= cutoff:
                 result.kept[label] = f"younger than {keep_days} days"

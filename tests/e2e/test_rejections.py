@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from sealreg.config import quarantine_run_id
 from tests.helpers import SAMPLE_AS_OF, SAMPLE_REFERENCES, SAMPLES, query, sealreg_cli
 
 #: The sample files rejected by a single-file rule, with the provider each names (None: unparseable).
@@ -96,9 +97,9 @@ def test_an_unchanged_rejected_file_is_still_rejected_since_its_first_night_and_
     since = {f: (str(d), still, q) for f, d, still, q in rows}
     for file in SAMPLE_SENDERS:
         if file == "broken-unknown-field.json":  # its bytes changed: a new rejection, quarantined tonight
-            assert since[file] == (NIGHT_2, False, second.name)
+            assert since[file] == (NIGHT_2, False, quarantine_run_id(second.name))
         else:
-            assert since[file] == (SAMPLE_AS_OF, True, first.name)
+            assert since[file] == (SAMPLE_AS_OF, True, quarantine_run_id(first.name))
             assert not (second / file).exists() and (first / file).exists()
     assert {p.name for p in second.iterdir() if p.is_file()} == {"broken-unknown-field.json",
                                                                  "broken-unknown-field.json.errors.json"}
