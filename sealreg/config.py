@@ -350,15 +350,10 @@ class RunContext:
         return self.paths.quarantine / (f"{self.started}-{self.run_id}" if self.started else self.run_id)
 
 
-#: `YYYYMMDDTHHMMSSZ-` before the run id in a quarantine folder's name.
-_QUARANTINE_STAMP = re.compile(r"\d{8}T\d{6}Z-")
-
-
 def quarantine_run_id(folder_name: str) -> str:
-    """The run id in a quarantine folder's name. Published data names the run, never the folder, whose
-    start time would make two homes' releases of the same inputs differ."""
-    stamp = _QUARANTINE_STAMP.match(folder_name)
-    return folder_name[stamp.end():] if stamp else folder_name
+    """The run id in a quarantine folder's name (`QUARANTINE_FOLDER`). Published data names the run, never
+    the folder, whose start time would make two homes' releases of the same inputs differ."""
+    return QUARANTINE_FOLDER.fullmatch(folder_name).group(2)
 
 
 #: Who runs the registry and how to contest an entry, shown in "What next" on every page of the site.

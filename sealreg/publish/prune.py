@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from sealreg.config import QUARANTINE_FOLDER, quarantine_run_id
+from sealreg.config import quarantine_run_id
 from sealreg.durable import fsync_dir
 from sealreg.publish.chain import published_releases
 
@@ -74,8 +74,9 @@ def _protected_releases(ctx: "RunContext") -> dict[str, str]:
     return keep
 
 
-def _still_rejected_folders(ctx: "RunContext") -> set[str]:
-    """Quarantine folders holding the copies of files the current release lists as still rejected."""
+def _still_rejected_runs(ctx: "RunContext") -> set[str]:
+    """Runs whose quarantine folders hold the copies of files the current release lists as still rejected
+    (older releases named the folder itself)."""
     db = ctx.paths.current_database
     if not db.exists():
         return set()
@@ -112,7 +113,7 @@ def prune(ctx: "RunContext", keep_days: int, now: dt.datetime | None = None, dry
     current = ctx.paths.current_release()
     in_use = releases[-1:] + [r for r in releases if r[0].resolve() == current]
     protected_runs = {str(manifest.get("run_id")) for _folder, manifest in in_use}
-    still_held = _still_rejected_folders(ctx)
+    still_held = _still_rejected_runs(ctx)
     for folder, manifest in releases:
         if folder.name in protected:
             result.kept[folder.name] = protected[folder.name]
@@ -132,7 +133,7 @@ def prune(ctx: "RunContext", keep_days: int, now: dt.datetime | None = None, dry
                 if not dry_run:
                     shutil.rmtree(folder)
                 result.removed.append(folder)
-            elif QUARANTINE_FOLDER.fullmatch(folder.name).group(2) in protected_runs:
+            elif quarantine_run_id(folder.name) in protected_runs:
                 result.kept[label] = "rejections of the current or latest release"
             elif quarantine_run_id(folder.name) in still_held:
                 result.kept[label] = "holds files the current release lists as still rejected"
