@@ -33,14 +33,20 @@ def snapshot_path(version: int = CONTRACT_VERSION) -> Path:
     return SNAPSHOT_DIR / f"v{version}.json"
 
 
-def contract_columns(tables, models_dir: Path = DBT_MODELS) -> dict[str, dict[str, str]]:
-    """{table: {column: data_type}} of the enforced dbt contracts of `tables`, columns in table order."""
+def dbt_models(models_dir: Path = DBT_MODELS) -> dict[str, dict]:
+    """{model name: its YAML entry} of every model documented under `models_dir`."""
     import yaml
 
     models = {}
     for path in sorted(models_dir.rglob("*.yml")):
         for model in (yaml.safe_load(path.read_text()) or {}).get("models") or []:
             models[model["name"]] = model
+    return models
+
+
+def contract_columns(tables, models_dir: Path = DBT_MODELS) -> dict[str, dict[str, str]]:
+    """{table: {column: data_type}} of the enforced dbt contracts of `tables`, columns in table order."""
+    models = dbt_models(models_dir)
     return {t: {c["name"]: c["data_type"] for c in models[t]["columns"]} for t in sorted(tables)}
 
 

@@ -12,8 +12,8 @@ import re
 
 import duckdb
 import pytest
-import yaml
 
+from sealreg.publish.contract import dbt_models
 from sealreg.publish.release import PUBLISHED_TABLES, TABLE_KEYS
 from tests.helpers import REPO
 
@@ -66,16 +66,8 @@ def _spec() -> dict[str, dict]:
     return tables
 
 
-def _dbt_models() -> dict[str, dict]:
-    models = {}
-    for path in sorted((REPO / "dbt_project" / "models").rglob("*.yml")):
-        for model in (yaml.safe_load(path.read_text()) or {}).get("models") or []:
-            models[model["name"]] = model
-    return models
-
-
 SPEC = _spec()
-MODELS = _dbt_models()
+MODELS = dbt_models()
 
 
 def _key_constraint(model: dict) -> dict:
