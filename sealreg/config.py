@@ -29,6 +29,10 @@ class UnknownWeights(SealregError, ValueError):
     """A weights version the rulebook does not hold."""
 
 
+class NotARunId(SealregError, ValueError):
+    """A name that cannot be a run id (it would reach outside the home's quarantine)."""
+
+
 def weights_versions() -> tuple[str, ...]:
     """The weights versions of the rulebook seed `csf_weights.csv`, sorted."""
     with open(WEIGHTS_CSV, newline="", encoding="utf-8") as fh:
@@ -127,8 +131,12 @@ class RegistryHome:
         return self.root / "quarantine"
 
     def quarantine_folder(self, run_id: str) -> Path:
-        """The folder the run `run_id` quarantined into (the newest if the run was repeated)."""
-        found = sorted(p for p in self.quarantine.glob(f"*-{run_id}") if quarantine_run_id(p.name) == run_id)
+        """The folder the run `run_id` quarantined into (the newest if the run was repeated). The id is
+        compared with each folder's parsed name, never used as a pattern or a path below the home."""
+        if run_id in ("", ".", "..") or "/" in run_id or "\0" in run_id:
+            raise NotARunId(f"not a run id: {run_id!r}")
+        found = sorted(p for p in self.quarantine.iterdir()
+                       if quarantine_run_id(p.name) == run_id) if self.quarantine.is_dir() else []
         return found[-1] if found else self.quarantine / run_id
 
     @property

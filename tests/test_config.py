@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from sealreg.config import RegistryHome, RunContext
 
 REPO = Path(__file__).resolve().parents[1]
@@ -45,3 +47,17 @@ def test_no_module_builds_a_path_of_the_home_by_hand() -> None:
         if by_hand.search(line)
     ]
     assert offenders == []
+
+
+def test_a_quarantine_folder_is_found_by_its_run_id_never_by_a_pattern_or_a_path(tmp_path):
+    from sealreg.config import NotARunId, RegistryHome
+
+    home = RegistryHome(tmp_path / "home")
+    (home.quarantine / "20261128T010203Z-2026-11-28-aaaaaaaaaaaa").mkdir(parents=True)
+    (home.quarantine / "20261129T010203Z-2026-11-28-aaaaaaaaaaaa").mkdir()
+    (home.quarantine / "20261129T010203Z-x-2026-11-28-aaaaaaaaaaaa").mkdir()
+    assert home.quarantine_folder("2026-11-28-aaaaaaaaaaaa").name == "20261129T010203Z-2026-11-28-aaaaaaaaaaaa"
+    assert home.quarantine_folder("*").name == "*"  # a pattern matches nothing
+    for hostile in ("../../etc", "..", "", "a/b", "a\0b"):
+        with pytest.raises(NotARunId):
+            home.quarantine_folder(hostile)
