@@ -200,10 +200,13 @@ def compare_floor(con) -> dict:
         "services_mart": q("select count(*) from main.services"),
         "service_mismatches": q("""
             select count(*) from floor.services f full join main.services m using (service_id)
+                left join (select service_id, min(cap_ual) as dependency_cap_ual
+                           from main.service_dependencies group by all) c using (service_id)
             where f.service_id is null or m.service_id is null
                or abs(f.sovereignty_score - m.sovereignty_score) > 1e-9
                or f.seal is distinct from m.seal_own or f.ual is distinct from m.ual_own
-               or (m.ual = m.ual_own and f.status is distinct from m.status)"""),
+               or (m.ual = m.ual_own and coalesce(c.dependency_cap_ual, 4) >= 2
+                   and f.status is distinct from m.status)"""),
         "objective_mismatches": q("""
             select count(*) from floor.objective_results f full join main.objective_results m
                 using (service_id, objective)
@@ -250,7 +253,8 @@ def _releases(home: Path) -> list[Path]:
 
 
 # --- one size ------------------------------------------------------------------------------------
-def bench_size(n: int, seed: int, work: Path, profile: bool) -> dict:
+def bench_size(n: int, seed: int, work: Path, profile: bool, night: bool = True) -> dict:
+    """Generate n providers, run a full refresh and the floor, then (unless `night` is False) a 1 %-changed night."""
     if work.exists():
         shutil.rmtree(work)
     inbox, home = work / "inbox", work / "home"
@@ -265,30 +269,34 @@ def bench_size(n: int, seed: int, work: Path, profile: bool) -> dict:
     print(f"[{n}] full refresh {full['wall_s']:.1f} s wall, peak RSS {full['peak_rss_bytes'] / 2**20:.0f} MiB; "
           "floor ...", flush=True)
     floor = run_floor(RegistryHome(home).baseline_warehouse, work, AS_OF)
-    changed = mutate(inbox, 0.01, seed + 1, dt.datetime.combine(NEXT_NIGHT, dt.time(1, 30), tzinfo=dt.UTC))
-    print(f"[{n}] floor {floor['seconds']:.2f} s; incremental night ({len(changed)} re-submissions) ...", flush=True)
-    first_release = _releases(home)[-1]
-    incr = run_refresh(inbox, home, NEXT_NIGHT, work, "incremental")
-    load_after = os.getloadavg()
-    full_bytes, night_bytes = release_bytes(first_release), release_bytes(_releases(home)[-1])
+    full_bytes = release_bytes(_releases(home)[-1])
     t = full["timings"]
     criterion_rows = gen["services"] * 48
-    return {
+    figures = {
         "providers": n,
         "generate": gen,
         "full": full,
         "floor": floor,
-        "incremental": {**incr, "resubmitted": len(changed)},
         "criterion_rows": criterion_rows,
         "rows_per_s": criterion_rows / full["wall_s"],
         "floor_ratio": (t["build"] + t["validate_final"]) / floor["seconds"],
+        "site_kib_per_service": full_bytes["site"] / 1024 / gen["services"],
+        "loadavg_before": load_before,
+    }
+    if not night:
+        return {**figures, "release_bytes": {"full": full_bytes}, "loadavg_after": os.getloadavg()}
+    changed = mutate(inbox, 0.01, seed + 1, dt.datetime.combine(NEXT_NIGHT, dt.time(1, 30), tzinfo=dt.UTC))
+    print(f"[{n}] floor {floor['seconds']:.2f} s; incremental night ({len(changed)} re-submissions) ...", flush=True)
+    incr = run_refresh(inbox, home, NEXT_NIGHT, work, "incremental")
+    night_bytes = release_bytes(_releases(home)[-1])
+    return {
+        **figures,
+        "incremental": {**incr, "resubmitted": len(changed)},
         "incremental_share": incr["wall_s"] / full["wall_s"],
         "incremental_share_cpu": incr["cpu_s"] / full["cpu_s"],
         "release_bytes": {"full": full_bytes, "night": night_bytes},
         "new_bytes_share": night_bytes["new"] / full_bytes["total"],
-        "site_kib_per_service": full_bytes["site"] / 1024 / gen["services"],
-        "loadavg_before": load_before,
-        "loadavg_after": load_after,
+        "loadavg_after": os.getloadavg(),
     }
 
 
@@ -310,7 +318,7 @@ def verdicts(fixed: dict, sizes: dict[int, dict]) -> dict:
     out: dict[str, dict] = {"fixed_overhead_s": {"value": fixed["wall_s"], "target": TARGETS["fixed_overhead_s"]}}
     out["fixed_overhead_s"]["met"] = fixed["wall_s"] <= TARGETS["fixed_overhead_s"]
     peak = max([fixed["peak_rss_bytes"]] + [s["full"]["peak_rss_bytes"] for n, s in sizes.items() if n <= 10000]
-               + [s["incremental"]["peak_rss_bytes"] for n, s in sizes.items() if n <= 10000])
+               + [s["incremental"]["peak_rss_bytes"] for n, s in sizes.items() if n <= 10000 and "incremental" in s])
     out["rss_gib"] = {"value": _gib(peak), "target": TARGETS["rss_gib"], "met": _gib(peak) <= TARGETS["rss_gib"]}
     if 10000 in sizes:
         v = sizes[10000]["full"]["wall_s"]
@@ -320,19 +328,21 @@ def verdicts(fixed: dict, sizes: dict[int, dict]) -> dict:
         out["linear_ratio"] = {"value": v, "target": TARGETS["linear_ratio"], "met": v <= TARGETS["linear_ratio"]}
         v = sizes[10000]["full"]["cpu_s"] / sizes[1000]["full"]["cpu_s"]
         out["linear_ratio_cpu"] = {"value": v, "target": TARGETS["linear_ratio"], "met": v <= TARGETS["linear_ratio"]}
-    largest = sizes[max(sizes)]
-    v = largest["floor_ratio"]
-    out["floor_ratio"] = {"value": v, "target": TARGETS["floor_ratio"], "met": v <= TARGETS["floor_ratio"],
-                          "size": max(sizes)}
-    v = largest["incremental_share"]
-    out["incremental_share"] = {"value": v, "target": TARGETS["incremental_share"],
-                                "met": v <= TARGETS["incremental_share"], "size": max(sizes)}
-    v = largest["incremental"]["cpu_s"] / largest["full"]["cpu_s"]
-    out["incremental_share_cpu"] = {"value": v, "target": TARGETS["incremental_share"],
-                                    "met": v <= TARGETS["incremental_share"], "size": max(sizes)}
-    for key in ("new_bytes_share", "site_kib_per_service"):
-        v = largest[key]
-        out[key] = {"value": v, "target": TARGETS[key], "met": v <= TARGETS[key], "size": max(sizes)}
+    nights = {n: r for n, r in sizes.items() if "incremental" in r}
+    ref = 10000 if 10000 in sizes else max(sizes)  # the issue's targets are figures at 10,000 providers
+    v = sizes[ref]["floor_ratio"]
+    out["floor_ratio"] = {"value": v, "target": TARGETS["floor_ratio"], "met": v <= TARGETS["floor_ratio"], "size": ref}
+    v = sizes[ref]["site_kib_per_service"]
+    out["site_kib_per_service"] = {"value": v, "target": TARGETS["site_kib_per_service"],
+                                   "met": v <= TARGETS["site_kib_per_service"], "size": ref}
+    if nights:
+        night_ref = ref if ref in nights else max(nights)
+        night = nights[night_ref]
+        for key, v in (("incremental_share", night["incremental_share"]),
+                       ("incremental_share_cpu", night["incremental_share_cpu"]),
+                       ("new_bytes_share", night["new_bytes_share"])):
+            target = TARGETS["new_bytes_share" if key == "new_bytes_share" else "incremental_share"]
+            out[key] = {"value": v, "target": target, "met": v <= target, "size": night_ref}
     if 100000 in sizes:
         big = sizes[100000]
         out["full_100k_s"] = {"value": big["full"]["wall_s"], "target": TARGETS["full_100k_s"],
@@ -359,6 +369,9 @@ def print_table(fixed: dict, sizes: dict[int, dict], verdict: dict) -> None:
     def row(label, fn):
         table.add_row(label, *[fn(s) for s in sizes.values()])
 
+    def night_row(label, fn):
+        table.add_row(label, *[fn(s) if "incremental" in s else "(--full-only)" for s in sizes.values()])
+
     row("files (valid+invalid) / services",
         lambda s: f"{s['generate']['valid_files'] + s['generate']['invalid_files']:,} / {s['generate']['services']:,}")
     row("criterion rows (services×48)", lambda s: f"{s['criterion_rows']:,}")
@@ -377,16 +390,16 @@ def print_table(fixed: dict, sizes: dict[int, dict], verdict: dict) -> None:
     row("floor = marts? (mismatches)",
         lambda s: str(sum(v for k, v in s["floor"].items() if k.endswith("_mismatches"))))
     row("(dbt build + GX final) / floor", lambda s: f"{s['floor_ratio']:.1f}×")
-    row("incremental night, 1 % (s)",
+    night_row("incremental night, 1 % (s)",
         lambda s: f"{s['incremental']['wall_s']:.1f} (cpu {s['incremental']['cpu_s']:.0f})")
-    row("incremental / full, wall", lambda s: f"{100 * s['incremental_share']:.0f} %")
-    row("incremental / full, CPU", lambda s: f"{100 * s['incremental_share_cpu']:.0f} %")
+    night_row("incremental / full, wall", lambda s: f"{100 * s['incremental_share']:.0f} %")
+    night_row("incremental / full, CPU", lambda s: f"{100 * s['incremental_share_cpu']:.0f} %")
     row("full release size (MiB)", lambda s: f"{s['release_bytes']['full']['total'] / 2**20:.1f}")
     row("  site / csv / parquet / duckdb (MiB)", lambda s: " / ".join(
         f"{s['release_bytes']['full']['parts'].get(k, 0) / 2**20:.1f}" for k in ("site", "csv", "parquet"))
         + f" / {s['release_bytes']['full']['parts'].get('(top)', 0) / 2**20:.1f}")
-    row("night's new bytes (MiB)", lambda s: f"{s['release_bytes']['night']['new'] / 2**20:.1f}")
-    row("new bytes / full release", lambda s: f"{100 * s['new_bytes_share']:.1f} %")
+    night_row("night's new bytes (MiB)", lambda s: f"{s['release_bytes']['night']['new'] / 2**20:.1f}")
+    night_row("new bytes / full release", lambda s: f"{100 * s['new_bytes_share']:.1f} %")
     row("site bytes per service (KiB)", lambda s: f"{s['site_kib_per_service']:.1f}")
     row("load avg before → after", lambda s: f"{s['loadavg_before'][0]:.1f} → {s['loadavg_after'][0]:.1f}")
     console.print(table)
@@ -409,6 +422,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--keep", action="store_true", help="keep bench/out/<size>/ (inboxes, homes, logs)")
     ap.add_argument("--profile", action="store_true", help="cProfile the in-process steps of each full refresh")
+    ap.add_argument("--full-only", default="", metavar="SIZES",
+                    help="comma-separated sizes measured without the 1 %%-changed night (e.g. 100000)")
     ap.add_argument("--no-results", action="store_true", help="do not write bench/results/<date>.json")
     ap.add_argument("--references", action="store_true",
                     help="also measure the reference load (GLEIF Level 1/2 at GLEIF's size; bench/reference_load.py)")
@@ -422,7 +437,8 @@ def main(argv: list[str] | None = None) -> int:
         return _references_only(args, argv, uptime_before)
     references = bench_references(OUT / "references", args.reference_rows, args.seed) if args.references else None
     fixed = fixed_overhead(args.seed, OUT / "fixed")
-    results = {n: bench_size(n, args.seed, OUT / str(n), args.profile) for n in sizes}
+    full_only = {int(s) for s in args.full_only.split(",") if s.strip()}
+    results = {n: bench_size(n, args.seed, OUT / str(n), args.profile, night=n not in full_only) for n in sizes}
     verdict = verdicts(fixed, results)
     print_table(fixed, results, verdict)
     if references is not None:
@@ -441,7 +457,7 @@ def main(argv: list[str] | None = None) -> int:
                         "uptime_after": uptime_after,
                         "note": "shared 2-core machine, other test suites running concurrently: timings are noisy"},
             "fixed_overhead": _strip(fixed),
-            "sizes": {str(n): {**r, "full": _strip(r["full"]), "incremental": _strip(r["incremental"])}
+            "sizes": {str(n): {**r, **{k: _strip(r[k]) for k in ("full", "incremental") if k in r}}
                       for n, r in results.items()},
             "targets": verdict,
             **({"references": references} if references is not None else {}),
