@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import shutil
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -77,6 +78,8 @@ UNLISTED_FILES = frozenset({MANIFEST_FILE, SIGNATURE_FILE, PUBLIC_KEY_FILE})
 #: DuckDB memory limit of the export connection, and where it may spill (inside the unfinished release).
 EXPORT_MEMORY_LIMIT = "400MB"
 SPILL_DIR = ".duckdb-spill"
+#: Parquet/CSV files written at once (one DuckDB thread each; the machine has at least two cores).
+EXPORT_WORKERS = 2
 #: Storage format of the published registry.duckdb, fixed when the file is created: DuckDB 2.0's
 #: default (storage version 69) cannot be opened by the DuckDB 1.5 CLI and tools built on 1.5.
 PUBLISHED_STORAGE_VERSION = "v1.5.0"
@@ -202,14 +205,14 @@ def _order_by(con: duckdb.DuckDBPyConnection, db: str, table: str) -> tuple[list
     return cols, [f"{_q(c)} ASC NULLS LAST" for c in order]
 
 
-def _csv_select(con: duckdb.DuckDBPyConnection, table: str, order: list[str]) -> str:
-    """The CSV export of a release table, in the Parquet's row order: text cells that a spreadsheet would run as a
-    formula get a leading `'` (ingestion.text.neutralise_sql; docs/security.md)."""
+def _csv_select(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """The CSV export of a release table, in its row order in registry.duckdb (as the Parquet): text cells that a
+    spreadsheet would run as a formula get a leading `'` (ingestion.text.neutralise_sql; docs/security.md)."""
     cols = con.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = 'rel' "
                        "AND schema_name = 'main' AND table_name = ? ORDER BY column_index", [table]).fetchall()
     items = [f"{neutralise_sql('src.' + _q(c))} AS {_q(c)}" if typ == "VARCHAR" else f"src.{_q(c)}"
              for c, typ in cols]
-    return f"SELECT {', '.join(items)} FROM rel.main.{_q(table)} AS src ORDER BY {', '.join('src.' + o for o in order)}"
+    return f"SELECT {', '.join(items)} FROM rel.main.{_q(table)} AS src"
 
 
 def _relation_kinds(con: duckdb.DuckDBPyConnection, db: str, schema: str) -> dict[str, str]:
@@ -273,14 +276,18 @@ def _copy_comments(con: duckdb.DuckDBPyConnection, table: str) -> None:
 
 
 def _export_tables(warehouse: Path, out_dir: Path, tables: list[str]) -> tuple[dict[str, int], dict]:
-    """registry.duckdb (real tables, ordered), parquet/ and csv/; returns (row_counts, raw metadata)."""
+    """registry.duckdb (real tables, ordered), parquet/ and csv/; returns (row_counts, raw metadata).
+
+    Each table is sorted once, into registry.duckdb; the Parquet and CSV files are then scanned from
+    that copy in its row order (`preserve_insertion_order`), by `EXPORT_WORKERS` threads in parallel.
+    """
     (out_dir / "parquet").mkdir()
     (out_dir / "csv").mkdir()
     row_counts: dict[str, int] = {}
     con = duckdb.connect(":memory:")
     try:
-        # one thread: the exports' bytes must not depend on how the work was split between threads
-        # (2 threads gave the same bytes at 10k providers, and were no faster on 2 shared cores)
+        # one thread per query: the exports' bytes must not depend on how the work was split between
+        # threads (two threads inside one gzip'd CSV COPY gave different bytes from run to run)
         con.execute("SET threads = 1")
         con.execute("SET preserve_insertion_order = true")
         # bounded memory: at 10k providers the sorts of criterion_results took the process to ~850 MiB;
@@ -295,27 +302,25 @@ def _export_tables(warehouse: Path, out_dir: Path, tables: list[str]) -> tuple[d
         missing = [t for t in tables if t not in kinds]
         if missing:
             raise ReleaseError(f"run warehouse {warehouse} lacks published table(s): {', '.join(missing)}")
+        copies: list[tuple[int, str]] = []
         for t in tables:
             _cols, order = _order_by(con, "wh", t)
             # CREATE TABLE AS SELECT: a real table even if the mart was a view (no views in a release)
             con.execute(f"CREATE TABLE rel.main.{_q(t)} AS SELECT * FROM wh.main.{_q(t)} ORDER BY {', '.join(order)}")
             _copy_comments(con, t)
-            ordered = f"SELECT * FROM rel.main.{_q(t)} ORDER BY {', '.join(order)}"
-            con.execute(
-                f"COPY ({ordered}) TO {_lit(out_dir / 'parquet' / f'{t}.parquet')} "
-                "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
-            )
-            con.execute(
-                f"COPY ({_csv_select(con, t, order)}) TO {_lit(out_dir / 'csv' / f'{t}.csv.gz')} "
-                "(FORMAT csv, HEADER true, DELIMITER ',', COMPRESSION gzip)"
-            )
             row_counts[t] = int(con.execute(f"SELECT count(*) FROM rel.main.{_q(t)}").fetchone()[0])
+            copies.append((row_counts[t], f"COPY (SELECT * FROM rel.main.{_q(t)}) TO "
+                           f"{_lit(out_dir / 'parquet' / f'{t}.parquet')} "
+                           "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"))
+            copies.append((row_counts[t], f"COPY ({_csv_select(con, t)}) TO {_lit(out_dir / 'csv' / f'{t}.csv.gz')} "
+                           "(FORMAT csv, HEADER true, DELIMITER ',', COMPRESSION gzip)"))
         meta = {"input_files": _input_files(con), "decision_log_head": _decision_log_head(con),
                 "reference_sources": _reference_snapshots(con),
                 "spdx_license_list_version": _spdx_list_version(con)}
-        con.execute("CHECKPOINT rel")
-        con.execute("DETACH rel")
         con.execute("DETACH wh")
+        con.execute("CHECKPOINT rel")
+        _run_parallel(con, [sql for _rows, sql in sorted(copies, key=lambda c: -c[0])])
+        con.execute("DETACH rel")
     finally:
         con.close()
         shutil.rmtree(out_dir / SPILL_DIR, ignore_errors=True)
@@ -323,6 +328,39 @@ def _export_tables(warehouse: Path, out_dir: Path, tables: list[str]) -> tuple[d
     if wal.exists():  # all data is checkpointed into the main file; a WAL must not ship
         raise ReleaseError(f"{wal} left behind after checkpoint")
     return row_counts, meta
+
+
+def _run_parallel(con: duckdb.DuckDBPyConnection, statements: list[str]) -> None:
+    """Run the statements on `EXPORT_WORKERS` cursors of `con` at once (each query on one thread);
+    the first error is raised once all have stopped."""
+    pending = list(reversed(statements))
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        cur = con.cursor()
+        try:
+            while True:
+                with lock:
+                    if errors or not pending:
+                        return
+                    sql = pending.pop()
+                try:
+                    cur.execute(sql)
+                except BaseException as exc:  # noqa: BLE001 - re-raised in the calling thread
+                    with lock:
+                        errors.append(exc)
+                    return
+        finally:
+            cur.close()
+
+    workers = [threading.Thread(target=work, name=f"export-{i}") for i in range(EXPORT_WORKERS)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    if errors:
+        raise errors[0]
 
 
 def _build_site(release_dir: Path, digests: dict[str, dict[str, Any]] | None = None,
