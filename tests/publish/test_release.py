@@ -146,6 +146,30 @@ def test_determinism_independent_of_warehouse_row_order(ctx, tmp_path):
             assert p.read_bytes() == (b / sub / p.name).read_bytes(), p.name
 
 
+def test_exports_keep_key_order_across_row_groups(ctx):
+    """Parquet and CSV are scanned from registry.duckdb's sorted copy: with several row groups (and
+    two export threads) their rows are still in key order, the same order as the DuckDB table."""
+    con = duckdb.connect(str(ctx.run_warehouse))
+    con.execute("CREATE OR REPLACE TABLE criterion_results AS SELECT "
+                "'svc-' || lpad(((i * 7919) % 300000)::VARCHAR, 6, '0') AS service_id, "
+                "'SOV-1.' || (i % 3) AS criterion_id, 'SOV-1' AS objective, 1 AS rung, "
+                "1.00::DECIMAL(10, 2) AS points, 2.00::DECIMAL(10, 2) AS max_points, 1 AS seal "
+                "FROM range(300000) t(i)")
+    con.close()
+    rel = build_release(ctx)
+    expected = [f"svc-{i:06d}" for i in range(300000)]
+    con = duckdb.connect()
+    try:
+        for source in (f"'{rel}/registry.duckdb'", f"read_parquet('{rel}/parquet/criterion_results.parquet')",
+                       f"read_csv('{rel}/csv/criterion_results.csv.gz')"):
+            if source.startswith("'"):
+                con.execute(f"ATTACH {source} AS r (READ_ONLY)")
+                source = "r.criterion_results"
+            assert [row[0] for row in con.execute(f"SELECT service_id FROM {source}").fetchall()] == expected, source
+    finally:
+        con.close()
+
+
 def test_missing_table_publishes_nothing(ctx):
     con = duckdb.connect(str(ctx.run_warehouse))
     con.execute("DROP TABLE changes")
