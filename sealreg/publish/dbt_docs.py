@@ -6,11 +6,15 @@ catalog read from the run warehouse, the one dbt-duckdb would build: a second db
 refresh cost ~7 s wall / 3 s CPU, this costs well under a second (docs/release-metadata.md).
 Tracking is removed (the Snowplow loader and collector addresses), and a Content-Security-Policy
 lets the page make no request at all: every model's lineage, SQL and column docs work offline.
+
+The page is the same from one night to the next while the project and the warehouse's columns stay
+the same (it is then hard-linked from the previous release): paths are relative to the run's dbt
+folder, the per-invocation stamps of dbt's artefacts are left out (the release manifest names the
+run), and the compiled SQL reads the evaluation date from a DuckDB variable (`AS_OF_VARIABLE`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -26,6 +30,13 @@ TRACKING = ("//d1fc8wv8zag5ca.cloudfront.net/2.9.0/sp.js", "https://fuzzed.getdb
 #: A favicon link whose address is an unbuilt template string in dbt's page (it names no file).
 BROKEN_FAVICON = """<link rel="shortcut icon" href="${require('./assets/favicons/favicon.ico')}"/>"""
 _CATALOGUED = ("model", "seed", "snapshot")
+#: The evaluation date as dbt compiles it (macro as_of_date) and what the page's compiled SQL shows
+#: instead: the same SQL, run as published after `SET VARIABLE as_of = '<as_of>'` (manifest.json's as_of).
+AS_OF_LITERAL = "cast('{as_of}' as date)"
+AS_OF_VARIABLE = "cast(getvariable('as_of') as date)"
+#: Per-invocation stamps of dbt's artefacts (which dbt process, when it parsed), left out of the page.
+INVOCATION_METADATA = ("generated_at", "invocation_id", "invocation_started_at", "run_started_at")
+PARSE_STAMP = "created_at"
 _STATS = {"has_stats": {"id": "has_stats", "label": "Has Stats?", "value": False, "include": False,
                         "description": "Indicates whether there are statistics for this table"}}
 
@@ -52,7 +63,7 @@ def _relations(manifest: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
 
 
 def catalog(con: duckdb.DuckDBPyConnection, database: str, manifest: dict[str, Any],
-            generated_at: str) -> dict[str, Any]:
+            generated_at: str | None) -> dict[str, Any]:
     """dbt's catalog.json (schema v1) for the relations of `manifest` found in `database`."""
     rows = con.execute(
         "SELECT c.schema_name, c.table_name, t.kind, t.comment, c.column_name, c.column_index, c.data_type, "
@@ -82,21 +93,45 @@ def catalog(con: duckdb.DuckDBPyConnection, database: str, manifest: dict[str, A
     }
 
 
-def publishable_manifest(manifest: dict[str, Any], target_dir: Path) -> dict[str, Any]:
-    """The manifest without the operator's file system: compiled paths relative to dbt's target folder."""
-    prefix = str(target_dir).rstrip("/") + "/"
-    nodes = {}
-    for uid, node in (manifest.get("nodes") or {}).items():
-        path = node.get("compiled_path")
-        if isinstance(path, str) and path.startswith(prefix):
-            node = {**node, "compiled_path": "target/" + path[len(prefix):]}
-        nodes[uid] = node
-    return {**manifest, "nodes": nodes}
+def _relative_paths(value: Any, project: str) -> Any:
+    """`value` with every string under the run's dbt folder `project` made relative to it."""
+    if isinstance(value, dict):
+        return {k: _relative_paths(v, project) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_relative_paths(v, project) for v in value]
+    if isinstance(value, str) and value.startswith(project):
+        if value == project.rstrip("/"):
+            return "."
+        if value.startswith(project + "/"):
+            return value[len(project) + 1:]
+    return value
+
+
+def publishable_manifest(manifest: dict[str, Any], target_dir: Path, as_of: str | None = None) -> dict[str, Any]:
+    """The manifest as the page shows it: no path of the operator's file system (paths relative to the
+    run's dbt folder, e.g. `target/compiled/…`), no per-invocation stamp, and with `as_of` the
+    evaluation date of the compiled SQL read from the DuckDB variable `as_of`."""
+    project = str(target_dir.parent).rstrip("/")
+    literal = AS_OF_LITERAL.format(as_of=as_of) if as_of else None
+    out: dict[str, Any] = {}
+    for section, entries in manifest.items():
+        if section == "metadata" and isinstance(entries, dict):
+            out[section] = {k: (None if k in INVOCATION_METADATA else v) for k, v in entries.items()}
+            continue
+        if isinstance(entries, dict):
+            entries = {uid: ({k: v for k, v in entry.items() if k != PARSE_STAMP} if isinstance(entry, dict) else entry)
+                       for uid, entry in entries.items()}
+        out[section] = _relative_paths(entries, project)
+    for node in (out.get("nodes") or {}).values():
+        code = node.get("compiled_code") if isinstance(node, dict) else None
+        if literal and isinstance(code, str):
+            node["compiled_code"] = code.replace(literal, AS_OF_VARIABLE)
+    return out
 
 
 def _inline(data: dict[str, Any]) -> str:
     """JSON that is safe inside an inline <script>: no `</` can end the script element."""
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False).replace("</", "<\\/")
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
 
 
 def docs_page(template: str, manifest: dict[str, Any], catalog_data: dict[str, Any]) -> str:
@@ -112,11 +147,11 @@ def docs_page(template: str, manifest: dict[str, Any], catalog_data: dict[str, A
 
 
 def write_dbt_docs(release_dir: Path, manifest: dict[str, Any], target_dir: Path,
-                   con: duckdb.DuckDBPyConnection, database: str, generated_at: str | None = None) -> str:
-    """Write docs/index.html; returns its release path."""
-    when = generated_at or dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+                   con: duckdb.DuckDBPyConnection, database: str, as_of: str | None = None) -> str:
+    """Write docs/index.html; returns its release path. `as_of` is the run's evaluation date."""
     template = dbt_index_template().read_text(encoding="utf-8")
-    page = docs_page(template, publishable_manifest(manifest, target_dir), catalog(con, database, manifest, when))
+    published = publishable_manifest(manifest, target_dir, as_of)
+    page = docs_page(template, published, catalog(con, database, published, None))
     out = release_dir / DOCS_FILE
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")

@@ -90,7 +90,7 @@ def write_release_metadata(ctx: "RunContext", release_dir: Path, tables: list[st
                                    {t: k for t, k in RULEBOOK_TABLES.items() if t in seeds})
         has_docs = manifest is not None
         if has_docs:
-            write_dbt_docs(release_dir, manifest, target, con, wh)
+            write_dbt_docs(release_dir, manifest, target, con, wh, release["as_of"])
     finally:
         con.close()
     groups: list[tuple[str, list[Table]]] = [("", published), (RULEBOOK_DIR, rulebook)]
