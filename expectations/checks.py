@@ -19,6 +19,10 @@ class Check:
     kwargs: dict[str, Any]
     rule: str
     hint: str = ""
+    sql: str = ""
+    """Set: `kwargs["column"]` is computed in DuckDB by this expression (`{table}` = the frame's table)."""
+    sources: tuple[str, ...] = ()
+    """Columns the `sql` expression reads (a table frame adds the expression only when all exist)."""
 
     @property
     def snake(self) -> str:
@@ -33,8 +37,6 @@ class Check:
             return ", ".join(k["column_list"])
         if "column_set" in k:
             return ", ".join(k["column_set"])
-        if "value_pairs_set" in k:
-            return f"({k['column_A']}, {k['column_B']}) in allowed pairs"
         if "column_A" in k:
             op = {"ExpectColumnPairValuesToBeEqual": "="}.get(self.expectation)
             if op is None:
@@ -83,9 +85,11 @@ class Frame:
 
     @property
     def checked_columns(self) -> tuple[str, ...]:
-        """Every column a check of this frame reads."""
+        """Every column a check of this frame reads (computed columns excluded: DuckDB computes them)."""
         out: list[str] = []
         for check in self.checks:
+            if check.sql:
+                continue
             k = check.kwargs
             for col in (k.get("column"), k.get("column_A"), k.get("column_B"), *k.get("column_list", ())):
                 if col and col not in out:
@@ -115,12 +119,45 @@ def is_null(column: str, rule: str, hint: str = "") -> Check:
     return Check("ExpectColumnValuesToBeNull", {"column": column}, rule, hint)
 
 
+def quote(name: str) -> str:
+    """A DuckDB identifier in double quotes."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _text(columns: list[str]) -> str:
+    """SQL: the values of `columns` as one readable text (`null` for a missing value)."""
+    return " || ', ' || ".join(f"coalesce({quote(c)}::varchar, 'null')" for c in columns)
+
+
+def _literal(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 def unique(column: str, rule: str) -> Check:
-    return Check("ExpectColumnValuesToBeUnique", {"column": column}, rule)
+    """`column` holds no value twice (nulls ignored): DuckDB names each duplicated value on every row that
+    holds it (a semi-join on the table's duplicated values), GX checks that column is null on every row."""
+    c = quote(column)
+    sql = (f"case when {c} is not null and {c} in (select {c} from {{table}} group by {c} having count(*) > 1) "
+           f"then {c}::varchar end")
+    return Check("ExpectColumnValuesToBeNull", {"column": f"duplicated {column}"}, rule, sql=sql, sources=(column,))
 
 
 def unique_together(columns: list[str], rule: str) -> Check:
-    return Check("ExpectCompoundColumnsToBeUnique", {"column_list": list(columns)}, rule)
+    """The combination of `columns` is unique (rows where all are null ignored; nulls compare equal, as in
+    GX's compound check), computed in DuckDB like `unique`."""
+    cols = list(columns)
+    key = "row(" + ", ".join(quote(c) for c in cols) + ")"
+    all_null = " and ".join(f"{quote(c)} is null" for c in cols)
+    sql = (f"case when not ({all_null}) and {key} in (select {key} as k from {{table}} group by k "
+           f"having count(*) > 1) then {_text(cols)} end")
+    return Check("ExpectColumnValuesToBeNull", {"column": f"duplicated ({', '.join(cols)})"}, rule, sql=sql,
+                 sources=tuple(cols))
 
 
 def between(column: str, lo: float | None, hi: float | None, rule: str, hint: str = "") -> Check:
@@ -153,10 +190,15 @@ def pair_equal(a: str, b: str, rule: str) -> Check:
 
 
 def pairs_in_set(a: str, b: str, pairs: list[tuple[Any, Any]], rule: str) -> Check:
-    """Each (a, b) row pair is one of `pairs`."""
-    kwargs = {"column_A": a, "column_B": b, "value_pairs_set": [list(p) for p in pairs],
-              "ignore_row_if": "both_values_are_missing"}
-    return Check("ExpectColumnPairValuesToBeInSet", kwargs, rule)
+    """Each (a, b) row pair is one of `pairs` (rows where both are null ignored): DuckDB writes the pair as
+    text on every row where it is not allowed, GX checks that column is null on every row."""
+    allowed = " or ".join(
+        f"({quote(a)} is not distinct from {_literal(x)} and {quote(b)} is not distinct from {_literal(y)})"
+        for x, y in pairs
+    )
+    sql = f"case when not ({quote(a)} is null and {quote(b)} is null) and not ({allowed}) then {_text([a, b])} end"
+    return Check("ExpectColumnValuesToBeNull", {"column": f"({a}, {b}) not an allowed pair"}, rule,
+                 sql=sql, sources=(a, b))
 
 
 def rows_at_least(n: int, rule: str, hint: str = "") -> Check:
@@ -191,6 +233,8 @@ def derived(
     name: str, sql: str, depends_on: tuple[str, ...], keys: tuple[str, ...], checks: list[Check], description: str
 ) -> Frame:
     """A cross-table frame computed with DuckDB SQL on the read-only connection."""
+    if any("{table}" in check.sql for check in checks):
+        raise ValueError(f"{name}: a uniqueness check needs a table frame")
     return Frame(
         name=name, sql=sql, depends_on=depends_on, checks=tuple(checks), keys=keys, derived=True,
         description=description,

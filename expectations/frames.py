@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from expectations.checks import Frame
+from expectations.checks import Frame, quote
 from sealreg.errors import SealregError
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds"
@@ -27,7 +27,7 @@ class LoadedFrames:
     missing_tables: list[str] = field(default_factory=list)
 
 
-def _catalog(con) -> dict[str, set[str]]:
+def catalog_of(con) -> dict[str, set[str]]:
     """schema.table -> its column names."""
     rows = con.sql("select table_schema || '.' || table_name, column_name from information_schema.columns").fetchall()
     out: dict[str, set[str]] = {}
@@ -60,6 +60,8 @@ CATEGORY_MIN_ROWS = 10_000
 CATEGORY_MAX_RATIO = 0.25
 # Arrow record batch size used to drain a result.
 FETCH_ROWS = 1 << 17
+# A frame is validated in chunks of at most this many rows: GX's memory stays bounded whatever the size.
+CHUNK_ROWS = 1 << 19
 
 
 def plain_string_columns(frame: Frame) -> set[str]:
@@ -74,11 +76,10 @@ def plain_string_columns(frame: Frame) -> set[str]:
     }
 
 
-def fetch_df(con, sql: str, keep_plain: set[str] = frozenset()) -> pd.DataFrame:
-    """Result of `sql` as a pandas frame with GX-friendly, compact dtypes (same values as `.df()`).
+def _compact(table, keep_plain: set[str]):
+    """Arrow table -> pandas frame with GX-friendly, compact dtypes (same values as `.df()`).
 
-    Read through Arrow (strings stay Arrow-backed instead of becoming Python objects and being
-    converted back), then per column:
+    Per column:
     - DECIMAL -> float64 (what `.df()` returns);
     - integers narrower than 64 bits -> int64: GX's ExpectColumnValuesToBeBetween only takes its
       vectorized path for `int`/`float` columns and otherwise calls a Python function per value;
@@ -88,7 +89,6 @@ def fetch_df(con, sql: str, keep_plain: set[str] = frozenset()) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    table = con.sql(sql).to_arrow_reader(FETCH_ROWS).read_all()
     n = table.num_rows
     for i, field_ in enumerate(table.schema):
         kind = field_.type
@@ -107,51 +107,106 @@ def fetch_df(con, sql: str, keep_plain: set[str] = frozenset()) -> pd.DataFrame:
         else:
             continue
         table = table.set_column(i, field_.name, column)
-    del column
-    return table.to_pandas(date_as_object=False, self_destruct=True, split_blocks=True)
+    return gx_friendly(table.to_pandas(date_as_object=False, self_destruct=True, split_blocks=True))
+
+
+def fetch_chunks(con, sql: str, keep_plain: set[str] = frozenset(), chunk_rows: int | None = None):
+    """Result of `sql` as pandas frames of at most `chunk_rows` rows each (default CHUNK_ROWS), read
+    through Arrow (strings stay Arrow-backed instead of becoming Python objects); at least one frame
+    (empty for an empty result). Only one chunk is held at a time."""
+    import pyarrow as pa
+
+    limit = chunk_rows or CHUNK_ROWS
+    reader = con.sql(sql).to_arrow_reader(min(limit, FETCH_ROWS))
+    pending: list = []
+    held = 0
+    sent = False
+    for batch in reader:
+        pending.append(batch)
+        held += batch.num_rows
+        if held >= limit:
+            table = pa.Table.from_batches(pending, schema=reader.schema)
+            pending, held = [], 0
+            for start in range(0, table.num_rows, limit):
+                yield _compact(table.slice(start, limit), keep_plain)
+                sent = True
+            del table
+    if pending or not sent:
+        yield _compact(pa.Table.from_batches(pending, schema=reader.schema), keep_plain)
+
+
+def fetch_df(con, sql: str, keep_plain: set[str] = frozenset()) -> pd.DataFrame:
+    """Result of `sql` as one pandas frame with the compact dtypes of `fetch_chunks`."""
+    table = con.sql(sql).to_arrow_reader(FETCH_ROWS).read_all()
+    return _compact(table, keep_plain)
 
 
 def frame_sql(frame: Frame, catalog: dict[str, set[str]], seeds_dir: Path) -> str:
-    """The SQL of `frame`: for a table frame, only its wanted columns that exist (a missing one is
-    reported by the contract-columns check, as with `select *`)."""
-    if frame.columns and len(frame.depends_on) == 1:
-        present = catalog.get(frame.depends_on[0], set())
-        cols = [c for c in frame.columns if c in present]
-        if cols:
-            return f"select {', '.join(_quote(c) for c in cols)} from {frame.depends_on[0]}"
-    return render_sql(frame.sql, seeds_dir)
+    """The SQL of `frame`, with the columns its checks compute in DuckDB (`Check.sql`) appended.
+
+    A table frame reads only its wanted columns that exist (a missing one is reported by the
+    contract-columns check, as with `select *`); a computed column whose source columns are missing is
+    left out, so its check reports the column as missing instead of the frame failing as a whole."""
+    table_name = frame.depends_on[0] if len(frame.depends_on) == 1 and not frame.derived else None
+    present = catalog.get(table_name, set()) if table_name else set()
+    computed = [
+        f"{check.sql.replace('{table}', table_name or '')} as {quote(check.kwargs['column'])}"
+        for check in frame.checks
+        if check.sql and (not table_name or all(c in present for c in check.sources))
+    ]
+    if table_name and frame.columns:
+        cols = [quote(c) for c in frame.columns if c in present]
+        if cols or computed:
+            return f"select {', '.join(cols + computed)} from {table_name}"
+    base = render_sql(frame.sql, seeds_dir)
+    if not computed:
+        return base
+    return f"select *, {', '.join(computed)} from ({base}) as frame"
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def load_frames(layer: str, frames: tuple[Frame, ...], warehouse: Path, seeds_dir: Path = SEEDS_DIR) -> LoadedFrames:
-    """Run every frame's SQL on `warehouse` (read-only); the connection is closed before returning."""
+def open_read_only(layer: str, warehouse: Path):
+    """A read-only DuckDB connection to `warehouse`; WarehouseUnavailable if absent or locked."""
     import duckdb
 
     warehouse = Path(warehouse)
     if not warehouse.is_file():
         raise WarehouseUnavailable(f"{layer}: warehouse {warehouse} does not exist")
     try:
-        con = duckdb.connect(str(warehouse), read_only=True)
+        return duckdb.connect(str(warehouse), read_only=True)
     except duckdb.Error as exc:
         raise WarehouseUnavailable(f"{layer}: cannot open {warehouse} read-only: {exc}") from exc
+
+
+def missing_tables(frame: Frame, catalog: dict[str, set[str]]) -> list[str]:
+    """Tables `frame` needs that the warehouse lacks."""
+    return [t for t in frame.depends_on if t not in catalog]
+
+
+def sql_error(layer: str, frame: Frame, exc: Exception) -> str:
+    """The failure sentence for a frame whose SQL failed."""
+    first = str(exc).strip().splitlines()[0]
+    return f"{layer}/{frame.name}: frame could not be computed: {first}"
+
+
+def load_frames(layer: str, frames: tuple[Frame, ...], warehouse: Path, seeds_dir: Path = SEEDS_DIR) -> LoadedFrames:
+    """Every frame whole, as the gate computes it (for inspection; the gate itself reads in chunks)."""
+    import duckdb
+
+    con = open_read_only(layer, warehouse)
     out = LoadedFrames()
     try:
-        catalog = _catalog(con)
+        catalog = catalog_of(con)
         for frame in frames:
-            missing = [t for t in frame.depends_on if t not in catalog]
+            missing = missing_tables(frame, catalog)
             if missing:
                 out.skipped[frame.name] = f"needs missing table(s) {', '.join(missing)}"
                 out.missing_tables.extend(t for t in missing if t not in out.missing_tables)
                 continue
-            sql = frame_sql(frame, catalog, seeds_dir)
             try:
-                out.frames[frame.name] = gx_friendly(fetch_df(con, sql, plain_string_columns(frame)))
+                out.frames[frame.name] = fetch_df(con, frame_sql(frame, catalog, seeds_dir),
+                                                  plain_string_columns(frame))
             except duckdb.Error as exc:
-                first = str(exc).strip().splitlines()[0]
-                out.errors.append(f"{layer}/{frame.name}: frame could not be computed: {first}")
+                out.errors.append(sql_error(layer, frame, exc))
     finally:
         con.close()
     return out

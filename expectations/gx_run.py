@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,51 +47,130 @@ def make_expectation(gx, check: Check, meta: dict[str, Any]):
     return cls(**check.kwargs, meta=meta, notes=check.rule)
 
 
-def validate_frames(layer: str, frames: list[Frame], data: dict[str, pd.DataFrame]) -> list[FrameOutcome]:
-    """One suite + batch definition + checkpoint per frame, all in one context.
+class GateValidator:
+    """One ephemeral GX context and pandas data source for one gate run; validates frame after frame.
 
-    A pandas batch takes its DataFrame from the run's batch parameters, so each frame needs its own
-    checkpoint run. GX's Data Docs are not built: they load assets from public CDNs, which a release
-    must not (the runner renders the report itself, `expectations/report_html.py`).
+    GX's Data Docs are not built: they load assets from public CDNs, which a release must not (the
+    runner renders the report itself, `expectations/report_html.py`).
     """
-    gx = import_gx()
-    ctx = make_context(gx)
-    source = ctx.data_sources.add_pandas(name=f"sealreg_{layer}")
-    outcomes: list[FrameOutcome] = []
-    for frame in frames:
-        df = data.pop(frame.name)  # the caller's dict no longer holds it: freed once validated
-        batch = source.add_dataframe_asset(name=frame.name).add_batch_definition_whole_dataframe("whole")
-        suite = ctx.suites.add(gx.ExpectationSuite(name=f"{layer}.{frame.name}"))
+
+    def __init__(self, layer: str):
+        self.layer = layer
+        self.gx = import_gx()
+        self.ctx = make_context(self.gx)
+        self.source = self.ctx.data_sources.add_pandas(name=f"sealreg_{layer}")
+
+    def suite(self, frame: Frame):
+        """The frame's suite: one GX expectation per check, `meta` naming the rule, check index and arguments."""
+        gx = self.gx
+        suite = self.ctx.suites.add(gx.ExpectationSuite(name=f"{self.layer}.{frame.name}"))
         for i, check in enumerate(frame.checks):
             meta = {"rule": check.rule, "check": i, "args": check.label}
             if check.hint:
                 meta["hint"] = check.hint
             suite.add_expectation(make_expectation(gx, check, meta))
-        vd = ctx.validation_definitions.add(
-            gx.ValidationDefinition(name=f"{layer}.{frame.name}", data=batch, suite=suite)
-        )
-        index_columns = [c for c in frame.keys if c in df.columns]
-        result_format: dict[str, Any] = {"result_format": "SUMMARY"}
-        if index_columns:
-            result_format["unexpected_index_column_names"] = index_columns
-        checkpoint = ctx.checkpoints.add(
-            gx.Checkpoint(
-                name=f"{layer}.{frame.name}",
-                validation_definitions=[vd],
-                actions=[],
-                result_format=result_format,
-            )
-        )
-        run = checkpoint.run(batch_parameters={"dataframe": df})
-        for vr in run.run_results.values():
-            js = vr.to_json_dict()
-            results = sorted(js["results"], key=lambda r: (r.get("expectation_config") or {}).get("meta", {})
-                             .get("check", 0))
-            outcomes.append(FrameOutcome(frame, len(df), results, js.get("statistics", {}), index_columns))
-        # GX's execution engine caches every batch's DataFrame for the life of the context: drop it so
-        # each frame is freed once validated (peak memory = the largest frame, not all of them).
-        batches = source.get_execution_engine().batch_manager
+        return suite
+
+    def validate(self, frame: Frame, chunks: Iterable[pd.DataFrame]) -> FrameOutcome:
+        """Validate every row of `frame`, delivered as `chunks`, with one suite; results merged over chunks.
+
+        Each chunk is validated by `Batch.validate` (no checkpoint or validation definition: they add
+        per-run overhead and store results nobody reads) and dropped from GX's batch cache right after,
+        so GX holds one chunk at a time.
+        """
+        suite = self.suite(frame)
+        batch_definition = self.source.add_dataframe_asset(name=frame.name).add_batch_definition_whole_dataframe(
+            "whole")
+        parts: list[list[dict[str, Any]]] = []
+        rows = 0
+        index_columns: list[str] = []
+        for df in chunks:
+            if not parts:
+                index_columns = [c for c in frame.keys if c in df.columns]
+            result_format: dict[str, Any] = {"result_format": "SUMMARY"}
+            if index_columns:
+                result_format["unexpected_index_column_names"] = index_columns
+            rows += len(df)
+            batch = batch_definition.get_batch(batch_parameters={"dataframe": df})
+            js = batch.validate(suite, result_format=result_format).to_json_dict()
+            parts.append(sorted(js["results"], key=_check_index))
+            del df, batch, js
+            self._drop_cached_batches()
+        results = merge_results(parts, rows)
+        return FrameOutcome(frame, rows, results, statistics_of(results), index_columns)
+
+    def _drop_cached_batches(self) -> None:
+        """GX's execution engine caches every batch's DataFrame for the life of the context: drop them."""
+        batches = self.source.get_execution_engine().batch_manager
         batches.batch_data_cache.clear()
         batches.reset_batch_cache()
-        del df, run, checkpoint, vd, batch
-    return outcomes
+
+
+def _check_index(result: dict[str, Any]) -> int:
+    return (result.get("expectation_config") or {}).get("meta", {}).get("check", 0)
+
+
+# GX reports at most this many unexpected values per expectation in its SUMMARY format; merged chunks too.
+PARTIAL_MAX = 20
+_SUMMED = ("element_count", "missing_count", "unexpected_count")
+_LISTED = ("partial_unexpected_list", "partial_unexpected_index_list", "partial_unexpected_counts")
+
+
+def merge_results(parts: list[list[dict[str, Any]]], rows: int) -> list[dict[str, Any]]:
+    """One result per expectation from its results over the chunks of a frame.
+
+    Row-level expectations: success if every chunk succeeded, counts summed, unexpected examples
+    concatenated (at most PARTIAL_MAX), the first exception kept. Table-level expectations see every
+    chunk's columns; the row-count one is decided again on the frame's total `rows`.
+    """
+    merged: list[dict[str, Any]] = []
+    for i, first in enumerate(parts[0]):
+        out = copy.deepcopy(first)
+        cfg = out.get("expectation_config") or {}
+        if cfg.get("type") == "expect_table_row_count_to_be_between":
+            kwargs = cfg.get("kwargs") or {}
+            lo, hi = kwargs.get("min_value"), kwargs.get("max_value")
+            out["result"] = {"observed_value": rows}
+            out["success"] = (lo is None or rows >= lo) and (hi is None or rows <= hi)
+            merged.append(out)
+            continue
+        res = out.setdefault("result", {})
+        for part in parts[1:]:
+            other = part[i]
+            out["success"] = bool(out.get("success")) and bool(other.get("success"))
+            info = other.get("exception_info") or {}
+            if not _raised(out.get("exception_info")) and _raised(info):
+                out["exception_info"] = info
+            o = other.get("result") or {}
+            for key in _SUMMED:
+                if key in res or key in o:
+                    res[key] = int(res.get(key) or 0) + int(o.get(key) or 0)
+            for key in _LISTED:
+                if key in res or key in o:
+                    res[key] = (list(res.get(key) or []) + list(o.get(key) or []))[:PARTIAL_MAX]
+        if len(parts) > 1 and res.get("element_count"):
+            n = res["element_count"]
+            nonmissing = n - int(res.get("missing_count") or 0)
+            res["unexpected_percent"] = 100.0 * res.get("unexpected_count", 0) / nonmissing if nonmissing else None
+        merged.append(out)
+    return merged
+
+
+def _raised(info: Any) -> bool:
+    if not isinstance(info, dict):
+        return False
+    items = [info, *(v for v in info.values() if isinstance(v, dict))]
+    return any(item.get("raised_exception") for item in items)
+
+
+def statistics_of(results: list[dict[str, Any]]) -> dict[str, int]:
+    """GX-style statistics of merged results."""
+    ok = sum(1 for r in results if r.get("success"))
+    return {"evaluated_expectations": len(results), "successful_expectations": ok,
+            "unsuccessful_expectations": len(results) - ok}
+
+
+def validate_frames(layer: str, frames: list[Frame], data: dict[str, pd.DataFrame]) -> list[FrameOutcome]:
+    """Validate whole in-memory frames (each popped from `data`, so freed once validated)."""
+    validator = GateValidator(layer)
+    return [validator.validate(frame, [data.pop(frame.name)]) for frame in frames]

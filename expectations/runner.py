@@ -10,7 +10,17 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from expectations.frames import SEEDS_DIR, WarehouseUnavailable, load_frames
+from expectations.frames import (
+    SEEDS_DIR,
+    WarehouseUnavailable,
+    catalog_of,
+    fetch_chunks,
+    frame_sql,
+    missing_tables,
+    open_read_only,
+    plain_string_columns,
+    sql_error,
+)
 from expectations.report import sentence, write_summary
 from expectations.suites import frames_of, get_suite
 
@@ -56,17 +66,17 @@ def run_gate(layer: str, warehouse: Path, report_dir: Path, seeds_dir: Path = SE
     report_path: Path | None = None
     skipped: dict[str, str] = {}
     try:
-        loaded = load_frames(layer, frames, Path(warehouse), seeds_dir)
+        con = open_read_only(layer, Path(warehouse))
     except WarehouseUnavailable as exc:
         failures.append(str(exc))
     else:
-        skipped = loaded.skipped
-        stats["frames_skipped"] = len(loaded.skipped)
-        stats["frame_errors"] = len(loaded.errors)
-        to_validate = [f for f in frames if f.name in loaded.frames]
-        from expectations.gx_run import validate_frames
-
-        for outcome in validate_frames(layer, to_validate, loaded.frames):
+        try:
+            outcomes, skipped, errors = _validate(layer, frames, con, seeds_dir)
+        finally:
+            con.close()
+        stats["frames_skipped"] = len(skipped)
+        stats["frame_errors"] = len(errors)
+        for outcome in outcomes:
             stats["frames"] += 1
             stats["evaluated"] += int(outcome.statistics.get("evaluated_expectations", 0))
             stats["successful"] += int(outcome.statistics.get("successful_expectations", 0))
@@ -75,7 +85,7 @@ def run_gate(layer: str, warehouse: Path, report_dir: Path, seeds_dir: Path = SE
             for res in outcome.results:
                 if not res.get("success"):
                     failures.append(sentence(layer, outcome.frame.name, res, outcome.index_columns))
-        failures.extend(loaded.errors)
+        failures.extend(errors)
         report_path = _write_report(report_dir, layer, failures, stats, detail)
     result = GateResult(
         layer=layer,
@@ -93,6 +103,28 @@ def run_gate(layer: str, warehouse: Path, report_dir: Path, seeds_dir: Path = SE
     if report_dir.name == layer:
         write_overview(report_dir.parent)
     return result
+
+
+def _validate(layer: str, frames, con, seeds_dir: Path):
+    """Stream each frame out of DuckDB in chunks into GX: (outcomes, skipped frames, SQL error sentences)."""
+    import duckdb
+
+    from expectations.gx_run import GateValidator
+
+    catalog = catalog_of(con)
+    validator = GateValidator(layer)
+    outcomes, skipped, errors = [], {}, []
+    for frame in frames:
+        missing = missing_tables(frame, catalog)
+        if missing:
+            skipped[frame.name] = f"needs missing table(s) {', '.join(missing)}"
+            continue
+        sql = frame_sql(frame, catalog, seeds_dir)
+        try:
+            outcomes.append(validator.validate(frame, fetch_chunks(con, sql, plain_string_columns(frame))))
+        except duckdb.Error as exc:
+            errors.append(sql_error(layer, frame, exc))
+    return outcomes, skipped, errors
 
 
 def _write_report(folder: Path, layer: str, failures: list[str], stats: dict[str, int],
