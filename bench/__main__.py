@@ -25,6 +25,7 @@ import duckdb
 
 from bench.generate import generate, mutate
 from bench.reference_load import bench_references, print_references
+from ingestion.rulebook import MAX_SERVICES_PER_RUN
 from sealreg.config import RegistryHome
 
 BENCH = Path(__file__).resolve().parent
@@ -90,8 +91,11 @@ def _tree_rss_proc(pid: int) -> tuple[int, list]:
     return total, []
 
 
-def run_refresh(inbox: Path, home: Path, as_of: dt.date, work: Path, tag: str, profile: bool = False) -> dict:
-    """One refresh via bench.driver in a subprocess; returns its JSON plus wall time and peak tree RSS."""
+def run_refresh(inbox: Path, home: Path, as_of: dt.date, work: Path, tag: str, profile: bool = False,
+                services: int = 0) -> dict:
+    """One refresh via bench.driver in a subprocess; returns its JSON plus wall time and peak tree RSS.
+
+    The run's service budget (E015) is raised to twice the `services` generated when the default is smaller."""
     work.mkdir(parents=True, exist_ok=True)
     out_json = work / f"{tag}.json"
     cmd = [sys.executable, "-m", "bench.driver", "--inbox", str(inbox), "--home", str(home),
@@ -100,6 +104,8 @@ def run_refresh(inbox: Path, home: Path, as_of: dt.date, work: Path, tag: str, p
         cmd += ["--profile", str(work / f"{tag}.prof")]
     env = {**os.environ, "GX_ANALYTICS_ENABLED": "false", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
            "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    if 2 * services > MAX_SERVICES_PER_RUN:
+        env["SEALREG_MAX_SERVICES_PER_RUN"] = str(2 * services)
     try:
         import psutil
     except ImportError:
@@ -265,7 +271,7 @@ def bench_size(n: int, seed: int, work: Path, profile: bool, night: bool = True)
     print(f"[{n}] generated {gen['valid_files']} valid + {gen['invalid_files']} invalid files, "
           f"{gen['services']} services in {gen['seconds']:.1f} s; full refresh ...", flush=True)
     load_before = os.getloadavg()
-    full = run_refresh(inbox, home, AS_OF, work, "full", profile=profile)
+    full = run_refresh(inbox, home, AS_OF, work, "full", profile=profile, services=gen["services"])
     print(f"[{n}] full refresh {full['wall_s']:.1f} s wall, peak RSS {full['peak_rss_bytes'] / 2**20:.0f} MiB; "
           "floor ...", flush=True)
     floor = run_floor(RegistryHome(home).baseline_warehouse, work, AS_OF)
@@ -287,7 +293,7 @@ def bench_size(n: int, seed: int, work: Path, profile: bool, night: bool = True)
         return {**figures, "release_bytes": {"full": full_bytes}, "loadavg_after": os.getloadavg()}
     changed = mutate(inbox, 0.01, seed + 1, dt.datetime.combine(NEXT_NIGHT, dt.time(1, 30), tzinfo=dt.UTC))
     print(f"[{n}] floor {floor['seconds']:.2f} s; incremental night ({len(changed)} re-submissions) ...", flush=True)
-    incr = run_refresh(inbox, home, NEXT_NIGHT, work, "incremental")
+    incr = run_refresh(inbox, home, NEXT_NIGHT, work, "incremental", services=gen["services"])
     night_bytes = release_bytes(_releases(home)[-1])
     return {
         **figures,

@@ -22,7 +22,7 @@ from ingestion.load import InputFile, RawRows, build_tables, load_tables, record
 from ingestion.problems import finalize
 from ingestion.quarantine import quarantine
 from ingestion.rejected import NO_SENDER, RejectedFile, Sender, judge, read_earlier, rejected_files_table
-from ingestion.rulebook import MAX_FILE_BYTES, MAX_SERVICES_PER_RUN
+from ingestion.rulebook import MAX_FILE_BYTES, max_services_per_run
 from ingestion.signatures import check_signature
 from ingestion.validate import Accepted, check_document, resolve_conflicts, validate_document
 from sealreg.errors import Problem
@@ -88,7 +88,7 @@ def _across_files(candidates: list[Accepted], held: Held, known: set[str],
             fresh.append(a)
         else:
             problems.append(stale)
-    within, over = within_budget(fresh, known, MAX_SERVICES_PER_RUN)
+    within, over = within_budget(fresh, known, max_services_per_run())
     accepted, conflicts = resolve_conflicts(within, held, transfers)
     return accepted, problems + over + conflicts
 

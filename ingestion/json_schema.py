@@ -76,7 +76,8 @@ DESCRIPTION = (
     "(E013); a runs_on list that names the service itself or repeats a service_id or a (platform, "
     "operator_country) (E016); that each SPDX licence id and exception exists (E006); duplicate JSON keys; "
     "the 5 MiB and 32-level limits and the run's budget "
-    f"of {MAX_SERVICES_PER_RUN} services (E015); the inbox entry itself (a regular file, E017)."
+    f"of {MAX_SERVICES_PER_RUN} services by default, $SEALREG_MAX_SERVICES_PER_RUN (E015); the inbox entry "
+    "itself (a regular file, E017)."
 )
 
 _NO_FORMULA = "(?![" + "".join(re.escape(c) for c in FORMULA_START) + "])"  # `text_problem`: no formula start

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
 
 from ingestion.text import HIDDEN_CLASS
 from sealreg.config import DBT_PROJECT_DIR
+from sealreg.run_settings import SettingsError
 
 CRITERIA_CSV = DBT_PROJECT_DIR / "seeds" / "csf_criteria.csv"
 
@@ -20,9 +22,22 @@ MAX_TEXT = 5000  # free text: evidence notes
 MAX_URL = 2048
 MAX_ID = 100
 MAX_SERVICES_PER_FILE = 500  # E015: one provider's disclosure; each service costs ~50 KB of release
-MAX_SERVICES_PER_RUN = 100_000  # E015: the run's budget over every accepted file (3x the 10k-provider bench)
+MAX_SERVICES_PER_RUN = 100_000  # E015: the run's default budget over every accepted file (see max_services_per_run)
 MAX_LICENSE = 200  # open_source.license, an SPDX expression (disclosure 1.1)
 MAX_REPOSITORY_URL = 500  # open_source.repository
+
+
+
+def max_services_per_run() -> int:
+    """The run's budget of services over every accepted file (E015): $SEALREG_MAX_SERVICES_PER_RUN, a whole
+    number >= 1, else MAX_SERVICES_PER_RUN. A registry larger than the default raises it in its environment."""
+    raw = os.environ.get("SEALREG_MAX_SERVICES_PER_RUN", "").strip()
+    if not raw:
+        return MAX_SERVICES_PER_RUN
+    if not raw.isdigit() or int(raw) < 1:
+        raise SettingsError(f"SEALREG_MAX_SERVICES_PER_RUN must be a whole number of services (1 or more), got {raw!r}")
+    return int(raw)
+
 
 SCHEMA_VERSIONS = ("1", "1.1")  # "1.1" = "1" plus the optional service fields of ingestion/format_1_1.py
 MAX_RUNS_ON = 50  # items of services[].runs_on

@@ -12,10 +12,10 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-import ingestion.ingest as ingest_module
 from ingestion.ingest import run_ingest
 from ingestion.keyring import RegisterError, append_entry, read_register, register_path
 from sealreg.config import RunContext
+from sealreg.run_settings import SettingsError
 
 
 def _pem(key: Ed25519PrivateKey) -> bytes:
@@ -163,12 +163,21 @@ def test_the_run_budget_loads_known_files_first_and_refuses_the_rest_with_E015(c
     factory.write(ctx.inbox, "z-known.json", factory.disclosure("zeta", n_services=3))
     assert run_ingest(ctx)["accepted"] == 1
     night2 = _next_night(ctx)
-    monkeypatch.setattr(ingest_module, "MAX_SERVICES_PER_RUN", 5)
+    monkeypatch.setenv("SEALREG_MAX_SERVICES_PER_RUN", "5")
     factory.write(ctx.inbox, "a-new.json", factory.disclosure("alpha", n_services=2))
     factory.write(ctx.inbox, "b-new.json", factory.disclosure("beta", n_services=2))
     run_ingest(night2)
     assert _rejections(night2) == [("b-new.json", "E015", "$.services")]
     assert sorted(_rows(night2, "SELECT file_name FROM raw.disclosures")) == [("a-new.json",), ("z-known.json",)]
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "1e6", "many"])
+def test_a_run_budget_that_is_not_a_whole_number_of_services_stops_the_ingest_with_the_setting_named(
+        ctx, factory, monkeypatch, value):
+    factory.write(ctx.inbox, "a.json", factory.disclosure("alpha"))
+    monkeypatch.setenv("SEALREG_MAX_SERVICES_PER_RUN", value)
+    with pytest.raises(SettingsError, match="SEALREG_MAX_SERVICES_PER_RUN"):
+        run_ingest(ctx)
 
 
 def test_a_service_moves_to_another_provider_only_by_a_regulator_transfer_decision(ctx, factory):
