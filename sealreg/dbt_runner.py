@@ -9,7 +9,10 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
+
+import duckdb
 
 from sealreg.config import DBT_PROJECT_DIR, RunContext
 
@@ -18,6 +21,15 @@ _RUN_LINK_NAME = "dbt-run"
 #: dbt's structured events (`--log-format json`) that report one finished node, with its index and total.
 NODE_DONE_EVENTS = frozenset({"LogModelResult", "LogTestResult", "LogSeedResult", "LogSnapshotResult",
                               "LogNodeNoOpResult", "LogFunctionResult", "SkippingDetails"})
+
+
+#: Models incremental by disclosure (dbt_project/macros/scored_by_disclosure.sql): each row carries the
+#: project digest it was computed with.
+INCREMENTAL_BY_DISCLOSURE = ("int_criteria__scored", "int_objectives__scored")
+#: What the project digest covers: every file dbt reads to compute rows, and the engines that run it.
+_DIGEST_FOLDERS = ("models", "macros", "seeds")
+_DIGEST_FILES = ("dbt_project.yml", "profiles.yml")
+_DIGEST_PACKAGES = ("dbt-core", "dbt-duckdb", "duckdb")
 
 
 def dbt_executable() -> str:
@@ -44,8 +56,53 @@ def dbt_env(ctx: RunContext, warehouse: Path | None = None) -> dict[str, str]:
         **os.environ,
         "SEALREG_WAREHOUSE": str(warehouse or ctx.run_warehouse),
         "SEALREG_AS_OF": ctx.as_of.isoformat(),
+        "SEALREG_DBT_DIGEST": project_digest(ctx),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
+
+
+def project_digest(ctx: RunContext) -> str:
+    """sha256 over what decides the rows of a model: the project's models, macros, seeds and settings
+    (names and bytes), the --vars, and the versions of dbt-core, dbt-duckdb and DuckDB."""
+    digest = hashlib.sha256(json.dumps(dbt_vars(ctx), sort_keys=True).encode())
+    for package in _DIGEST_PACKAGES:
+        digest.update(f"{package}=={metadata.version(package)}\0".encode())
+    files = [DBT_PROJECT_DIR / name for name in _DIGEST_FILES]
+    for folder in _DIGEST_FOLDERS:
+        files += sorted(p for p in (DBT_PROJECT_DIR / folder).rglob("*") if p.is_file())
+    for path in files:
+        digest.update(path.relative_to(DBT_PROJECT_DIR).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def needs_full_refresh(ctx: RunContext) -> bool:
+    """True when a model incremental by disclosure holds rows computed with another project digest (or
+    cannot be read), or the run re-ingests everything (--full-ingest): then `dbt build --full-refresh`
+    recomputes every disclosure. History models are `full_refresh=false` and keep their rows."""
+    if ctx.full_ingest:
+        return True
+    if not ctx.run_warehouse.is_file():
+        return False
+    digest = project_digest(ctx)
+    try:
+        con = duckdb.connect(str(ctx.run_warehouse), read_only=True)
+    except duckdb.Error:
+        return True
+    try:
+        existing = {name for (name,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND table_name IN (SELECT unnest(?))",
+            [list(INCREMENTAL_BY_DISCLOSURE)]).fetchall()}
+        for table in sorted(existing):
+            stale = con.execute(f'SELECT count(*) FROM main."{table}" WHERE project_digest IS DISTINCT FROM ?',
+                                [digest]).fetchone()[0]
+            if stale:
+                return True
+    except duckdb.Error:  # e.g. a table of an older project without project_digest
+        return True
+    finally:
+        con.close()
+    return False
 
 
 def stable_warehouse_path(ctx: RunContext) -> Path:
@@ -125,8 +182,11 @@ def dbt_command(ctx: RunContext, verb: str = "build", extra: list[str] | None = 
 
 
 def run_dbt_build(ctx: RunContext, progress: Callable[[int, int], None] | None = None) -> dict:
-    """`dbt build` on ctx.run_warehouse; returns success, node counts and failure messages."""
-    return run_dbt(ctx, "build", ["--exclude", "test_type:unit"], progress)
+    """`dbt build` on ctx.run_warehouse; returns success, node counts, failure messages and whether it
+    was a full refresh of the models incremental by disclosure (see needs_full_refresh)."""
+    full = needs_full_refresh(ctx)
+    extra = ["--exclude", "test_type:unit", *(["--full-refresh"] if full else [])]
+    return {**run_dbt(ctx, "build", extra, progress), "full_refresh": full}
 
 
 def run_dbt(ctx: RunContext, verb: str, extra: list[str] | None = None,

@@ -91,11 +91,22 @@ def add_service(con: duckdb.DuckDBPyConnection, disclosure_id: str, provider_id:
         con.execute("insert into raw.service_regions values (?, ?, ?, ?)", [disclosure_id, service_id, i, region])
     con.executemany("insert into raw.answers values (?, ?, ?, ?)",
                     [[disclosure_id, service_id, c, r] for c, r in top_rungs().items()])
+    _changed(con, [disclosure_id])
 
 
 def remove_service(con: duckdb.DuckDBPyConnection, service_id: str) -> None:
+    ids = [r[0] for r in con.execute("select disclosure_id from raw.services where service_id = ?",
+                                     [service_id]).fetchall()]
     for table in ("services", "service_regions", "answers", "evidence", "certification_services"):
         con.execute(f"delete from raw.{table} where service_id = ?", [service_id])
+    _changed(con, ids)
+
+
+def _changed(con: duckdb.DuckDBPyConnection, disclosure_ids: list[str]) -> None:
+    """A disclosure whose rows changed has other file bytes, as after a real ingest: a new file_sha256
+    (the models incremental by disclosure recompute a disclosure when its bytes change)."""
+    con.execute("update raw.disclosures set file_sha256 = sha256(file_sha256 || disclosure_id) "
+                "where disclosure_id in (select unnest(?))", [disclosure_ids])
 
 
 def remove_provider(con: duckdb.DuckDBPyConnection, provider_id: str) -> None:

@@ -71,7 +71,16 @@ MODELS = dbt_models()
 
 
 def _key_constraint(model: dict) -> dict:
+    """The model's key as dbt checks it: a primary_key or unique constraint or, on a large table whose index
+    would cost more than writing it (docs/performance.md), a unique_combination_of_columns test on key
+    columns that are all not null (then it stands for a primary key)."""
     keys = [c for c in model.get("constraints") or [] if c["type"] in ("primary_key", "unique")]
+    if not keys:
+        columns = {c["name"]: c for c in model["columns"]}
+        tested = [t["unique_combination_of_columns"]["arguments"]["combination_of_columns"]
+                  for t in model.get("data_tests") or [] if "unique_combination_of_columns" in t]
+        keys = [{"type": "primary_key", "columns": key} for key in tested if key == list(TABLE_KEYS[model["name"]])
+                and all("not_null" in _column_constraints(columns[k]) for k in key)]
     assert len(keys) == 1, f"{model['name']}: one primary_key or unique constraint on the key, found {keys}"
     return keys[0]
 

@@ -1,12 +1,29 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{% if is_incremental() %}{{ delete_disclosures_out_of_force() }}{% endif %}"
+    )
+}}
 -- One row per service and CSF criterion (assurance-rules §1): the answered rung looked up in the
 -- rulebook gives `points` and `seal`; `max_points` is the points of the criterion's top rung.
 -- Left joins on purpose: an answer the rulebook does not know keeps its row with null points,
 -- which the not_null tests then report instead of silently dropping a criterion.
+-- Incremental by disclosure (macros/scored_by_disclosure.sql): only disclosures not scored yet.
 with
+
+pending as (
+
+    {{ disclosures_to_score() }}
+
+),
 
 answers as (
 
-    select * from {{ ref('int_answers__current') }}
+    select answers.*, pending.file_sha256
+    from {{ ref('int_answers__current') }} as answers
+    inner join pending on answers.disclosure_id = pending.disclosure_id
 
 ),
 
@@ -48,7 +65,9 @@ select
     top_rungs.max_points,
     criteria.seal,
     evidence.url as evidence_url,
-    evidence.note as evidence_note
+    evidence.note as evidence_note,
+    answers.file_sha256,
+    {{ project_digest() }} as project_digest
 from answers
 left join criteria
     on answers.criterion_id = criteria.criterion_id
