@@ -5,11 +5,18 @@ the same sha256 and size (as that release's manifest lists them). A hard link is
 same bytes, so each release stays complete on its own: deleting the older release removes one name,
 never the data of the newer one. Site pages go one step further (`sealreg.publish.site.inputs`): a
 page whose inputs did not change is linked without being rendered at all.
+
+Before a file is linked its bytes are checked against the older manifest, so a file altered in the
+older release is never carried over. That check reads nothing when the file still has the stamp
+(device, inode, size, mtime, ctime) it had when the switch verified it (`record_verified`): any
+write to a file moves its ctime, which no unprivileged process can set back. A stale or missing
+record only means the file is hashed again; the switch still hashes every file of the new release.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import stat
@@ -21,6 +28,10 @@ from sealreg.publish.chain import published_releases
 
 log = logging.getLogger(__name__)
 
+#: `<releases>/.verified/<release_id>.json`: the stamps of the files of the last release the switch verified.
+VERIFIED_DIR = ".verified"
+MANIFEST_FILE = "manifest.json"
+
 
 @dataclass
 class PreviousRelease:
@@ -29,6 +40,10 @@ class PreviousRelease:
     root: Path
     files: dict[str, dict[str, Any]]
     by_digest: dict[tuple[str, int], str] = field(default_factory=dict)
+    #: rel -> stamp of the file when the switch verified it (`record_verified`)
+    stamps: dict[str, list[int]] = field(default_factory=dict)
+    #: files of this release whose bytes were checked during this build
+    checked: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         for rel, entry in sorted(self.files.items()):
@@ -53,8 +68,12 @@ class PreviousRelease:
             st = path.lstat()
         except OSError:
             return None
-        if not stat.S_ISREG(st.st_mode) or st.st_size != key[1] or sha256_file(path) != key[0]:
+        if not stat.S_ISREG(st.st_mode) or st.st_size != key[1]:
             return None
+        if candidate not in self.checked and self.stamps.get(candidate) != file_stamp(st):
+            if sha256_file(path) != key[0]:
+                return None
+        self.checked.add(candidate)
         return path
 
 
@@ -64,6 +83,49 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def file_stamp(st: os.stat_result) -> list[int]:
+    """What changes whenever a file's bytes do: device, inode, size, mtime and ctime (ns)."""
+    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+def record_verified(release_dir: Path, stamps: dict[str, list[int]]) -> None:
+    """Record the stamps of the files the switch has just verified, its manifest's among them (replacing
+    the record of any other release); best effort: without a record the next release hashes what it links."""
+    folder = release_dir.parent / VERIFIED_DIR
+    record = {"release_id": release_dir.name, "files": stamps}
+    target = folder / f"{release_dir.name}.json"
+    tmp = folder / f".{release_dir.name}.json.tmp-{os.getpid()}"
+    try:
+        folder.mkdir(exist_ok=True)
+        tmp.write_text(json.dumps(record, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, target)
+        for other in folder.iterdir():
+            if other != target:
+                other.unlink()
+    except OSError as exc:
+        log.warning("cannot record the verified files of %s: %s", release_dir.name, exc)
+        tmp.unlink(missing_ok=True)
+
+
+def _verified_stamps(release_dir: Path) -> dict[str, list[int]]:
+    """The stamps recorded when the switch verified this release, if its manifest is still the one verified."""
+    try:
+        record = json.loads((release_dir.parent / VERIFIED_DIR / f"{release_dir.name}.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(record, dict) or record.get("release_id") != release_dir.name:
+        return {}
+    if not isinstance(record.get("files"), dict):
+        return {}
+    try:
+        manifest = file_stamp((release_dir / MANIFEST_FILE).stat())
+    except OSError:
+        return {}
+    if record["files"].get(MANIFEST_FILE) != manifest:
+        return {}
+    return {rel: v for rel, v in record["files"].items() if isinstance(v, list)}
 
 
 def _key(entry: dict[str, Any]) -> tuple[str, int] | None:
@@ -82,7 +144,8 @@ def previous_release(releases_dir: Path) -> PreviousRelease | None:
     files = manifest.get("files")
     if not isinstance(files, dict):
         return None
-    return PreviousRelease(root, {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, dict)})
+    return PreviousRelease(root, {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, dict)},
+                           stamps=_verified_stamps(root))
 
 
 def link_file(source: Path, target: Path) -> bool:

@@ -11,6 +11,7 @@ from sealreg.durable import fsync_dir
 from sealreg.errors import SealregError
 from sealreg.faults import crash_point
 from sealreg.publish.release import MANIFEST_FILE, SIGNATURE_FILE
+from sealreg.publish.reuse import record_verified
 from sealreg.publish.verify import verify_release
 
 if TYPE_CHECKING:
@@ -40,8 +41,9 @@ def switch_current(ctx: "RunContext", release_dir: Path, verify: bool = True) ->
         raise SwitchError(f"{release_dir} is an unfinished release")
     if not (release_dir / MANIFEST_FILE).is_file() or not (release_dir / SIGNATURE_FILE).is_file():
         raise SwitchError(f"{release_dir} is not a complete release (manifest or signature missing)")
+    stamps: dict[str, list[int]] = {}
     if verify:
-        problems = verify_release(release_dir)
+        problems = verify_release(release_dir, stamps=stamps)
         if problems:
             lines = "; ".join(p.line() for p in problems)
             raise SwitchError(f"release {release_dir.name} failed verification: {lines}")
@@ -62,4 +64,6 @@ def switch_current(ctx: "RunContext", release_dir: Path, verify: bool = True) ->
             pass
         raise
     fsync_dir(home)
+    if verify:  # the next release links this one's files without reading them again
+        record_verified(release_dir, stamps)
     return release_dir

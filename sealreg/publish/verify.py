@@ -26,6 +26,7 @@ from sealreg.publish.release import (
     list_files,
     sha256_file,
 )
+from sealreg.publish.reuse import file_stamp
 from sealreg.publish.signing import KeyFileError, public_key_fingerprint, verify_signature
 
 #: Problem codes of `sealreg verify` (documented in docs/releases.md).
@@ -88,7 +89,9 @@ def _signature_problems(root: Path, body: bytes, trust: Trust | None) -> list[Pr
     return out
 
 
-def _file_problems(root: Path, files: dict[str, Any]) -> list[Problem]:
+def _file_problems(root: Path, files: dict[str, Any], stamps: dict[str, list[int]] | None = None) -> list[Problem]:
+    """Every listed file is there, a regular file, and has its size and sha256; `stamps` receives the
+    stamp (`reuse.file_stamp`) of each file that matched and did not change while it was read."""
     out: list[Problem] = []
     for rel in sorted(files):
         entry = files[rel]
@@ -105,11 +108,14 @@ def _file_problems(root: Path, files: dict[str, Any]) -> list[Problem]:
         if not isinstance(entry, dict) or not isinstance(entry.get("size"), int) or "sha256" not in entry:
             out.append(problem("V004", MANIFEST_FILE, f"entry of {rel} lacks sha256/size", "$.files"))
             continue
-        size = path.stat().st_size
+        before = path.stat()
+        size = before.st_size
         if size != entry["size"]:
             out.append(problem("V005", rel, f"size {size} differs from manifest ({entry['size']}), file altered"))
         elif sha256_file(path) != entry["sha256"]:
             out.append(problem("V005", rel, "sha256 differs from manifest, file altered"))
+        elif stamps is not None and file_stamp(before) == file_stamp(path.stat()):
+            stamps[rel] = file_stamp(before)
     for rel in list_files(root):
         if rel not in UNLISTED_FILES and rel not in files:
             out.append(problem("V006", rel, "not listed in the manifest (unexpected file)"))
@@ -157,7 +163,8 @@ def _release_public_keys(root: Path) -> dict[str, bytes]:
     return keys
 
 
-def verify_release(release_dir: Path | str, trust: Trust | None = None) -> list[Problem]:
+def verify_release(release_dir: Path | str, trust: Trust | None = None,
+                   stamps: dict[str, list[int]] | None = None) -> list[Problem]:
     """Problems of the release folder (empty list: intact).
 
     - manifest.json, manifest.sig and public_key.pem are present and the signature verifies;
@@ -166,6 +173,9 @@ def verify_release(release_dir: Path | str, trust: Trust | None = None) -> list[
       symlinks or empty directories);
     - the decision records in `trust/decision_log.jsonl` form an intact chain ending at the head;
     - each predecessor present beside the release has the manifest hash and sequence recorded.
+
+    `stamps`, if given, receives the stamp (`reuse.file_stamp`) of the manifest and of each file
+    that matched it (for `reuse.record_verified`; meaningful only when no problem is returned).
     """
     root = Path(release_dir).resolve()
     if not root.is_dir():
@@ -174,7 +184,10 @@ def verify_release(release_dir: Path | str, trust: Trust | None = None) -> list[
                 if not (root / p).is_file()]
     if not (root / MANIFEST_FILE).is_file():
         return problems
+    manifest_stamp = file_stamp((root / MANIFEST_FILE).stat())
     body = (root / MANIFEST_FILE).read_bytes()
+    if stamps is not None and file_stamp((root / MANIFEST_FILE).stat()) == manifest_stamp:
+        stamps[MANIFEST_FILE] = manifest_stamp
     problems += _signature_problems(root, body, trust)
     manifest = read_manifest(root)
     if manifest is None:
@@ -182,7 +195,7 @@ def verify_release(release_dir: Path | str, trust: Trust | None = None) -> list[
     files = manifest.get("files")
     if not isinstance(files, dict):
         return problems + [problem("V004", MANIFEST_FILE, "no 'files' table", "$.files")]
-    problems += _file_problems(root, files)
+    problems += _file_problems(root, files, stamps)
     if "sequence" in manifest and CHECKSUMS_FILE not in files:
         problems.append(problem("V001", CHECKSUMS_FILE, "missing from the manifest"))
     problems += _decision_problems(root, manifest, files)

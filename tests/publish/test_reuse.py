@@ -119,3 +119,58 @@ def test_a_site_with_reused_pages_is_byte_identical_to_one_rendered_whole(ctx, r
     built.pop("downloads.html"), rendered.pop("downloads.html")
     assert built == rendered and "services/svc-a.html" in built
     assert (second / inputs.INPUTS_FILE).read_bytes() == (whole / inputs.INPUTS_FILE).read_bytes()
+
+
+def _hashed_by_reuse(monkeypatch) -> list[Path]:
+    """The files reuse reads to check them before linking (sealreg.publish.reuse.sha256_file, still computed)."""
+    from sealreg.publish import reuse
+
+    seen: list[Path] = []
+    real = reuse.sha256_file
+
+    def counting(path: Path) -> str:
+        seen.append(Path(path))
+        return real(path)
+
+    monkeypatch.setattr(reuse, "sha256_file", counting)
+    return seen
+
+
+def test_files_the_switch_verified_are_linked_without_being_read_again(ctx, real_site, monkeypatch):
+    from sealreg.publish.reuse import VERIFIED_DIR
+    from sealreg.publish.switch import switch_current
+
+    first = build_release(ctx)
+    switch_current(ctx, first)
+    assert (ctx.paths.releases / VERIFIED_DIR / f"{first.name}.json").is_file()
+    hashed = _hashed_by_reuse(monkeypatch)
+    _next_night(ctx)
+    second = build_release(ctx)
+    assert not [p for p in hashed if first in p.parents]  # their stamps are the ones the switch recorded
+    assert _same(first / "parquet/providers.parquet", second / "parquet/providers.parquet")
+    assert _same(first / "site/services/svc-a.html", second / "site/services/svc-a.html")
+    switch_current(ctx, second)
+    assert [p.name for p in (ctx.paths.releases / VERIFIED_DIR).iterdir()] == [f"{second.name}.json"]
+    shutil.rmtree(first)
+    assert verify_release(second) == []
+
+
+def test_a_verified_file_altered_afterwards_is_read_and_not_linked(ctx, real_site, monkeypatch):
+    """The recorded stamp includes the ctime, which any write moves (and os.utime cannot set back)."""
+    from sealreg.publish.switch import switch_current
+
+    first = build_release(ctx)
+    switch_current(ctx, first)
+    target = first / "csv" / "providers.csv.gz"
+    st = target.stat()
+    data = bytearray(target.read_bytes())
+    data[-12] ^= 1
+    target.write_bytes(bytes(data))  # same size, other bytes, old mtime
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+    hashed = _hashed_by_reuse(monkeypatch)
+    _next_night(ctx)
+    second = build_release(ctx)
+    assert target in hashed
+    assert not _same(target, second / "csv/providers.csv.gz")
+    assert _same(first / "parquet/providers.parquet", second / "parquet/providers.parquet")
+    assert verify_release(second) == []
