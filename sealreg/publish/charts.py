@@ -141,29 +141,3 @@ def _segment_widths(counts: Sequence[int], total: int, plot_w: float) -> list[fl
     extra = [max(0.0, plot_w * c / total - floor) if c else 0.0 for c in counts]
     scale = (bar_w - floor * len(shown)) / sum(extra) if sum(extra) > 0 else 0.0
     return [floor + e * scale if c else 0.0 for c, e in zip(counts, extra, strict=True)]
-
-
-def objective_bars(chart_id: str, objectives: Sequence[dict]) -> Chart:
-    """One bar per objective: score % (length) coloured by the objective SEAL (after caps)."""
-    left, right, top, row_h = 58, 126, 8, 26
-    plot_w = WIDTH - left - right
-    body = [f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + len(objectives) * row_h}" stroke="{AXIS_COLOUR}"/>']
-    table_rows = []
-    for r, obj in enumerate(objectives):
-        y = top + r * row_h
-        pct = float(obj["score_pct"] or 0)
-        seal = obj.get("seal")
-        colour = LEVEL_COLOURS[seal] if isinstance(seal, int) and 0 <= seal <= 4 else AXIS_COLOUR
-        seal_text = f"SEAL-{seal}" if seal is not None else "SEAL unknown"
-        body.append(_text(left - 6, y + row_h / 2 + 4, str(obj["objective"]), "end"))
-        w = plot_w * max(0.0, min(pct, 100.0)) / 100
-        body.append(
-            f'<rect x="{left}" y="{_n(y + 4)}" width="{_n(w)}" height="{row_h - 8}" fill="{colour}">'
-            f"<title>{escape(obj['objective'])}: {pct:.1f} %, {seal_text}</title></rect>"
-        )
-        body.append(_text(left + w + 6, y + row_h / 2 + 4, f"{pct:.1f} % · {seal_text}"))
-        table_rows.append((str(obj["objective"]), str(obj.get("objective_name") or ""), f"{pct:.1f} %", seal_text))
-    title = "Score and SEAL per objective"
-    desc = "Bar length is the objective score in percent; colour and label give the objective SEAL after caps."
-    svg = _svg(chart_id, title, desc, top + len(objectives) * row_h + 8, body)
-    return Chart(chart_id, title, svg, ("Objective", "Name", "Score", "SEAL"), tuple(table_rows))

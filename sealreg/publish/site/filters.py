@@ -61,6 +61,12 @@ def open_source_badge(status: Any) -> Markup:
     return Markup(f'<span class="oss oss-{escape(key)}">{escape(open_source_label(key))}</span>')
 
 
+def open_source_cell(status: Any) -> str:
+    """The open-source status in a long table: open_source_badge's look in fewer bytes."""
+    key = status if status in OPEN_SOURCE_LABELS else "undeclared"
+    return f"<span class=oss-{key}>{OPEN_SOURCE_LABELS[key]}</span>"
+
+
 def yes_no(value: Any) -> str:
     return "unknown" if value is None else ("Yes" if value else "No")
 
@@ -101,6 +107,21 @@ def _level_badge(kind: str, level: Any, root: str) -> Markup:
     return badge
 
 
+_tags: dict[tuple, str] = {}
+
+
+def level_tag(kind: str, level: Any) -> str:
+    """A level in the long tables of a page, unlinked: the table's column header links to what the levels
+    mean once (a link per cell was most of a service page's bytes). Looks like a badge."""
+    key = (kind, level)
+    tag = _tags.get(key) if type(level) is int else None
+    if tag is None:
+        tag = "<b class=l>—</b>" if level is None else f"<b class=l{escape(level)}>{kind}-{escape(level)}</b>"
+        if type(level) is int and len(_tags) < 256:
+            _tags[key] = tag
+    return tag
+
+
 def seal_badge(level: Any, root: str = "") -> Markup:
     return _level_badge("SEAL", level, root)
 
@@ -124,12 +145,21 @@ def flag_links(flags: list, root: str = "") -> Markup:
     )
 
 
+def status_tag(value: Any) -> str:
+    """A status in a long table, unlinked (the table's legend links the statuses' meaning)."""
+    return f"<b class=status-{escape(value or 'unknown')}>{escape(status_label(value))}</b>"
+
+
 def pass_fail(value: Any) -> Markup:
     if value is None:
         return Markup('<span class="result">unknown</span>')
     if value:
         return Markup('<span class="result pass">✓ Pass</span>')
     return Markup('<span class="result fail">✗ Fail</span>')
+
+
+#: a gate's result as a table cell (see pass_fail), class on the cell itself
+GATE_CELLS = {None: "<td>unknown", True: "<td class=pass>✓ Pass", False: "<td class=fail>✗ Fail"}
 
 
 def link_to(href: Any, text: Any, root: str = "") -> Markup:

@@ -23,7 +23,7 @@ from sealreg.publish.site.data import DETAIL_TABLES, TABLES
 
 #: Per-page input digests of a release, at the release's top level (listed in its manifest).
 INPUTS_FILE = "site-inputs.json"
-INPUTS_VERSION = 1
+INPUTS_VERSION = 2
 
 _PUBLISH = Path(__file__).resolve().parent.parent
 #: Everything whose change changes a rendered page.

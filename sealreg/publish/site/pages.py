@@ -127,17 +127,27 @@ class Site:
         self._plan()
 
     def page_digests(self) -> dict[str, str]:
-        """The input digest of every service and provider page (sealreg.publish.site.inputs)."""
+        """The input digest of every service and provider page (sealreg.publish.site.inputs).
+
+        Shared parts are digested once: the page-wide context, each provider (a service row holds its
+        provider's row) and each service row (a provider page holds its services' rows)."""
         code = inputs.code_fingerprint()
         details = inputs.detail_digests(self.t.con)
+        base = inputs.digest(self.base)
+        provider_digest = {pid: inputs.digest(p) for pid, p in self.providers}
+        row_digest = {
+            id(s): inputs.digest({**s, "provider": provider_digest.get(s["provider_id"], s["provider"])})
+            for s in self.services
+        }
         out = {}
         for s in self.pending:
             sid = s["service_id"]
             certs = [c for c in self.certs.get(s["provider_id"], []) if c["service_id"] in (sid, None)]
-            out[s["href"]] = inputs.digest(code, "service", self.base, s, details.get(sid), certs,
+            out[s["href"]] = inputs.digest(code, "service", base, row_digest[id(s)], details.get(sid), certs,
                                            self.changes_by.get(sid, []))
         for pid, p in self.provider_pending:
-            out[p["href"]] = inputs.digest(code, "provider", self.base, p, self.by_provider.get(pid, []),
+            out[p["href"]] = inputs.digest(code, "provider", base, provider_digest[pid],
+                                           [row_digest[id(s)] for s in self.by_provider.get(pid, [])],
                                            self.certs.get(pid, []))
         return out
 
@@ -184,7 +194,8 @@ class Site:
                 self.page("index.html", "index.html", {**context, "page": "index", **_overview(self.t, services)},
                           home=True)
             else:
-                self.page(list_page_name(n), "services_list.html", {**context, "page": "list"}, home=True)
+                # without the release id or date (release.js fills them in), so the page changes only with its rows
+                self.page(list_page_name(n), "services_list.html", {**context, "page": "list"})
         self.out.write(DATA_SCRIPT, services_data(services))
         weights, criteria_count = self.t.rulebook()
         self.page(glossary.PAGE, "methodology.html", {"root": "", "present": self.present,
@@ -304,7 +315,6 @@ def service_context(
         "objectives": objectives,
         "objective_rows": objective_rows(objectives),
         "criteria_tables": criteria_tables,
-        "chart": charts.objective_bars("objectives-chart", objectives) if objectives else None,
         "gate_levels": [
             (lvl, gate_rows([g for g in gates if g["level"] == lvl], caches["gates"])) for lvl in levels
         ],
@@ -409,6 +419,8 @@ def environment() -> Environment:
         flag_links=_with_root(filters.flag_links),
         glossary=_with_root(lambda anchor, root: glossary.href(root, anchor)),
         passfail=filters.pass_fail,
+        tag=filters.level_tag,
+        status_tag=filters.status_tag,
         link_to=filters.link_to,
         corroboration=corroboration_badge,
         open_source=filters.open_source_badge,

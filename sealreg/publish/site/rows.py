@@ -13,19 +13,18 @@ from markupsafe import Markup
 
 from sealreg.publish import charts
 from sealreg.publish.site.filters import (
+    GATE_CELLS,
     flag_links,
+    level_tag,
     link_to,
     number,
     one_decimal,
-    open_source_badge,
+    open_source_cell,
     open_source_label,
-    pass_fail,
     plain,
     safe_link,
-    seal_badge,
-    status_badge,
     status_label,
-    ual_badge,
+    status_tag,
 )
 
 #: statuses whose levels are not in force: their badges are greyed wherever the service is listed
@@ -51,18 +50,25 @@ def h(value: Any) -> str:
 
 
 def objective_rows(objectives: list[dict]) -> Markup:
-    """Rows of a service's objectives table."""
+    """Rows of a service's objectives table. The score cell holds a bar (a <meter>, coloured by the
+    objective's SEAL in static/style.css) beside its figure: the table is the chart and its text at once."""
     out = []
     for o in objectives:
+        pct = o["score_pct"]
+        bar = (f'<meter class=m{h(o["seal"])} max=100 value={h(_n(pct))}></meter> ' if pct is not None else "")
         out.append(
-            f'<tr><th scope="row">{h(o["objective"])} {h(o["objective_name"] or "")}</th>'
-            f'<td class="num">{h(one_decimal(o["score_pct"]))} %</td>'
-            f'<td>{seal_badge(o["seal"], SERVICE_ROOT)}</td>'
-            f'<td>{seal_badge(o["seal_uncapped"], SERVICE_ROOT)}</td>'
-            f'<td class="num">{h(number(o["weight"]))}</td>'
-            "</tr>\n"
+            f'<tr><th scope=row>{h(o["objective"])} {h(o["objective_name"] or "")}'
+            f'<td>{bar}{h(one_decimal(pct))} %'
+            f'<td>{level_tag("SEAL", o["seal"])}'
+            f'<td>{level_tag("SEAL", o["seal_uncapped"])}'
+            f'<td>{h(number(o["weight"]))}\n'
         )
     return Markup("".join(out))
+
+
+def _n(value: Any) -> str:
+    """A percentage as a short attribute value: 86.5, 100."""
+    return f"{max(0.0, min(float(value), 100.0)):.2f}".rstrip("0").rstrip(".")
 
 
 CRITERION_FIELDS = (
@@ -91,17 +97,17 @@ def criteria_rows(criteria: list[dict], cache: dict | None = None) -> Markup:
                 continue
         criterion_id, title, rung, label, points, max_points, seal, url, note = key
         answer = (f"Rung {h(rung)}" if rung is not None else "") + (f": {h(label)}" if label else "")
-        # cells carry no data-label: the narrow-screen card labels come from the column order, written once
-        # in static/style.css instead of once per cell of every page
+        # no closing tags (optional in HTML), no data-label or class per cell: the narrow-screen card labels
+        # and the alignment of the points come from the column order, written once in static/style.css
         row = (
-            f'<tr><th scope="row"><code>{h(criterion_id)}</code> {h(title or "")}</th>'
-            f"<td>{answer}</td>"
-            f'<td class="num">{h(number(points))} / {h(number(max_points))}</td>'
-            f"<td>{seal_badge(seal, SERVICE_ROOT)}</td>"
+            f"<tr><th scope=row><code>{h(criterion_id)}</code> {h(title or '')}"
+            f"<td>{answer}"
+            f"<td>{h(number(points))} / {h(number(max_points))}"
+            f"<td>{level_tag('SEAL', seal)}"
             f"<td>{safe_link(url)}"
-            + (f'<span class="note">{h(note)}</span>' if note else "")
+            + (f"<span class=note>{h(note)}</span>" if note else "")
             + ("" if url or note else "—")
-            + "</td></tr>\n"
+            + "\n"
         )
         _remember(cache, key, row)
         out.append(row)
@@ -124,10 +130,8 @@ def gate_rows(gates: list[dict], cache: dict | None = None) -> Markup:
         row = cache.get(key) if cache is not None else None
         if row is None:
             gate, passed, text = key
-            row = (
-                f'<tr><th scope="row"><code>{h(gate)}</code></th><td>{pass_fail(passed)}</td>'
-                f"<td>{h(plain(text))}</td></tr>\n"
-            )
+            result = GATE_CELLS[None if passed is None else bool(passed)]
+            row = f"<tr><th scope=row><code>{h(gate)}</code>{result}<td>{h(plain(text))}\n"
             _remember(cache, key, row)
         out.append(row)
     return Markup("".join(out))
@@ -135,72 +139,82 @@ def gate_rows(gates: list[dict], cache: dict | None = None) -> Markup:
 
 def service_rows(services: list[dict], root: str) -> Markup:
     """The rows of the services table (home page and list pages), built directly: 31 k rows through the
-    template engine cost seconds. Every value is escaped here; the browser script builds the same rows."""
+    template engine cost seconds. Every value is escaped here; the browser script builds the same rows
+    from services-data.js. No closing tags, no per-cell labels (static/style.css labels the narrow-screen
+    cards by column) and no link per level or status (the legend above the table links their meaning)."""
     out = []
     for s in services:
         p = s["provider"]
-        score = s["sovereignty_score"]
         flags, count = s["flags"], s["flag_count"]
         out.append(
-            ('<tr class="not-in-force" ' if s["status"] in NOT_IN_FORCE else "<tr ")
-            + f'data-open-source="{h(s["open_source_status"] or "undeclared")}">\n'
-            f'<th scope="row" data-label="Service">{link_to(s["href"], s["name"] or s["service_id"], root)}</th>\n'
-            f'<td data-label="Provider">{link_to(p["href"], p["legal_name"] or s["provider_id"], root)}</td>\n'
-            f'<td data-label="Country">{h(plain(p["country"]))}</td>\n'
-            f'<td data-label="Score" data-value="{h(score if score is not None else -1)}" class="num">'
-            f"{one_decimal(score)}</td>\n"
-            f'<td data-label="SEAL" data-value="{h(_level_value(s["seal"]))}">{seal_badge(s["seal"], root)}</td>\n'
-            f'<td data-label="UAL" data-value="{h(_level_value(s["ual"]))}">{ual_badge(s["ual"], root)}</td>\n'
-            f'<td data-label="Status">{status_badge(s["status"], root)}</td>\n'
-            f'<td data-label="Open source">{open_source_badge(s["open_source_status"])}</td>\n'
-            f'<td data-label="Flags" data-value="{h(count)}">'
-            + (f'<span class="flag-count">{h(count)}</span>' if count else "0")
-            + (f' {flag_links([f["flag"] for f in flags], root)}' if flags else "")
-            + "</td>\n</tr>\n"
+            ("<tr class=not-in-force>" if s["status"] in NOT_IN_FORCE else "<tr>")
+            + f"<th scope=row>{link_to(s['href'], s['name'] or s['service_id'], root)}"
+            f"<td>{link_to(p['href'], p['legal_name'] or s['provider_id'], root)}"
+            f"<td>{h(plain(p['country']))}"
+            f"<td>{one_decimal(s['sovereignty_score'])}"
+            f"<td>{level_tag('SEAL', s['seal'])}<td>{level_tag('UAL', s['ual'])}"
+            f"<td>{status_tag(s['status'])}"
+            f"<td>{open_source_cell(s['open_source_status'])}"
+            "<td>"
+            + (f"<span class=flag-count>{h(count)}</span>" if count else "0")
+            + (f" {flag_links([f['flag'] for f in flags], root)}" if flags else "")
+            + "\n"
         )
     return Markup("".join(out))
 
 
-def _level_value(level: Any) -> Any:
-    return level if level is not None else -1
-
-
 def services_data(services: list[dict]) -> bytes:
     """services-data.js: every service of the home table as plain values (text, not markup) for the
-    search script, which builds table rows from them with textContent (never innerHTML)."""
+    search script, which builds table rows from them with textContent (never innerHTML).
+
+    Compact: each provider is written once (services point to it by index), statuses, open-source
+    statuses and models are written once each with their label (services hold their index), and page
+    links are a 1/0 (the script derives `services/<id>.html`, `providers/<id>.html`)."""
+    providers: list[list] = []
+    provider_index: dict[Any, int] = {}
+    codes: dict[str, dict[tuple, int]] = {"statuses": {}, "open_source": {}, "models": {}}
+
+    def code(kind: str, *value: Any) -> int:
+        return codes[kind].setdefault(value, len(codes[kind]))
+
     rows = []
     for s in services:
         p = s["provider"]
-        score = s["sovereignty_score"]
-        rows.append(
-            [
-                s["href"],
-                str(s["name"] or s["service_id"]),
-                p["href"],
-                str(p["legal_name"] or s["provider_id"]),
+        pid = s["provider_id"]
+        if pid not in provider_index:
+            provider_index[pid] = len(providers)
+            providers.append([
+                str(pid),
+                str(p["legal_name"] or pid),
                 plain(p["country"]),
-                score if score is not None else -1,
-                one_decimal(score),
-                s["seal"],
-                s["ual"],
-                str(s["status"] or "unknown"),
-                status_label(s["status"]),
-                ", ".join(str(f["flag"]) for f in s["flags"]),
-                s["flag_count"],
-                str(s["open_source_status"] or "undeclared"),
-                open_source_label(s["open_source_status"]),
-                str(s["service_id"]),
-                str(s["model"] or ""),
                 str(p.get("ultimate_controller_name") or ""),
                 str(p.get("ultimate_controller_country") or ""),
                 p.get("third_country_control"),
-                str(s["provider_id"]),
-            ]
-        )
-    body = json.dumps(rows, ensure_ascii=True, separators=(",", ":"), default=str)
+                1 if p["href"] else 0,
+            ])
+        status = str(s["status"] or "unknown")
+        oss = str(s["open_source_status"] or "undeclared")
+        score = s["sovereignty_score"]
+        rows.append([
+            str(s["service_id"]),
+            str(s["name"] or s["service_id"]),
+            provider_index[pid],
+            one_decimal(score) if score is not None else None,
+            s["seal"],
+            s["ual"],
+            code("statuses", status, status_label(status)),
+            ", ".join(str(f["flag"]) for f in s["flags"]),
+            s["flag_count"],
+            code("open_source", oss, open_source_label(oss)),
+            code("models", str(s["model"] or "")),
+            1 if s["href"] else 0,
+        ])
+    doc = {kind: [list(v) for v in values] for kind, values in codes.items()}
+    doc.update(providers=providers, services=rows)
+    body = json.dumps(doc, ensure_ascii=True, separators=(",", ":"), default=str)
     return (
-        "/* Generated: every service of this release for the search on index.html. */\n"
-        f"window.SEALREG_SERVICES = {body};\n"
+        "/* Generated: every service of this release for the search on index.html (see static/registry.js). */\n"
+        f"window.SEALREG_DATA = {body};\n"
     ).encode("ascii")
 
 

@@ -1,9 +1,9 @@
 /* Search and sort for the services table. Offline, no dependencies; the table works without it.
  *
  * index.html holds the first page of services as HTML (the rest are on services-page-N.html for
- * browsers without JavaScript). services-data.js (loaded before this file) sets
- * window.SEALREG_SERVICES to every service of the release; the table is then rebuilt from it, so
- * search and sort cover all services. Text goes in with textContent only, never as markup.
+ * browsers without JavaScript). services-data.js (loaded before this file) sets window.SEALREG_DATA
+ * to every service of the release in a compact form (rows.py services_data); the table is then rebuilt
+ * from it, so search and sort cover all services. Text goes in with textContent only, never as markup.
  */
 (function () {
   "use strict";
@@ -15,8 +15,25 @@
   var status = document.getElementById("search-status");
   var empty = document.getElementById("no-results");
   var openOnly = document.getElementById("open-source-only");
-  var data = window.SEALREG_SERVICES;
+  var data = expand(window.SEALREG_DATA);
   var rows;
+
+  /* The compact data as one object per service (field names as used below). */
+  function expand(raw) {
+    if (!raw || !Array.isArray(raw.services)) { return null; }
+    return raw.services.map(function (r) {
+      var p = raw.providers[r[2]];
+      var st = raw.statuses[r[6]];
+      var oss = raw.open_source[r[9]];
+      return {
+        id: r[0], name: r[1], href: r[11] ? "services/" + r[0] + ".html" : null,
+        pid: p[0], provider: p[1], country: p[2], controller: p[3], controllerCountry: p[4], tcc: p[5],
+        phref: p[6] ? "providers/" + p[0] + ".html" : null,
+        score: r[3], seal: r[4], ual: r[5], status: st[0], statusLabel: st[1], flags: r[7], flagCount: r[8],
+        oss: oss[0], ossLabel: oss[1], model: raw.models[r[10]][0]
+      };
+    });
+  }
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -32,15 +49,13 @@
     return href ? el("a", { href: href }, text) : document.createTextNode(text);
   }
 
-  /* Badges, statuses and flags link to their entry on the methodology page (glossary.py anchors). */
+  /* Flags link to their entry on the methodology page (glossary.py anchors). */
   var GLOSSARY = "methodology.html#";
   /* Statuses whose levels are not in force (rows.py NOT_IN_FORCE): their badges are greyed. */
   var NOT_IN_FORCE = ["suspended", "revoked"];
 
-  function badge(prefix, level) {
-    return level === null ? el("span", { "class": "badge" }, "\u2014")
-      : el("a", { "class": "badge lvl-" + level, href: GLOSSARY + prefix.toLowerCase() + "-" + level },
-        prefix + "-" + level);
+  function tag(prefix, level) {
+    return level === null ? el("b", { "class": "l" }, "\u2014") : el("b", { "class": "l" + level }, prefix + "-" + level);
   }
 
   function flagLinks(text) {
@@ -53,44 +68,42 @@
     return fragment;
   }
 
-  function cell(tag, label, child, value, cls) {
-    var node = tag === "th" ? el(tag, { scope: "row", "data-label": label }) : el(tag, { "data-label": label });
-    if (value !== undefined) { node.setAttribute("data-value", String(value)); }
-    if (cls) { node.className = cls; }
+  function cell(tag, child) {
+    var node = tag === "th" ? el(tag, { scope: "row" }) : el(tag, {});
     node.appendChild(child);
     return node;
   }
 
-  /* One row, the same markup as the server writes (site.py _service_rows). */
+  /* One row, the same markup as the server writes (rows.py service_rows); its numbers to sort by are
+   * kept on the row object by column (a row of the server's markup is sorted by its text). */
   function buildRow(d) {
     var tr = document.createElement("tr");
-    if (NOT_IN_FORCE.indexOf(d[9]) !== -1) { tr.className = "not-in-force"; }
-    tr.appendChild(cell("th", "Service", link(d[0], d[1])));
-    tr.appendChild(cell("td", "Provider", link(d[2], d[3])));
-    tr.appendChild(cell("td", "Country", document.createTextNode(d[4])));
-    tr.appendChild(cell("td", "Score", document.createTextNode(d[6]), d[5], "num"));
-    tr.appendChild(cell("td", "SEAL", badge("SEAL", d[7]), d[7] === null ? -1 : d[7]));
-    tr.appendChild(cell("td", "UAL", badge("UAL", d[8]), d[8] === null ? -1 : d[8]));
-    tr.appendChild(cell("td", "Status", el("a", {
-      "class": "status status-" + d[9], href: GLOSSARY + "status-" + d[9].replace(/_/g, "-")
-    }, d[10])));
-    tr.appendChild(cell("td", "Open source", el("span", { "class": "oss oss-" + d[13] }, d[14])));
-    tr.setAttribute("data-open-source", d[13]);
+    tr.sealregValues = { 3: d.score === null ? -1 : parseFloat(d.score), 4: d.seal === null ? -1 : d.seal,
+      5: d.ual === null ? -1 : d.ual, 8: d.flagCount };
+    if (NOT_IN_FORCE.indexOf(d.status) !== -1) { tr.className = "not-in-force"; }
+    tr.appendChild(cell("th", link(d.href, d.name)));
+    tr.appendChild(cell("td", link(d.phref, d.provider)));
+    tr.appendChild(cell("td", document.createTextNode(d.country)));
+    tr.appendChild(cell("td", document.createTextNode(d.score === null ? "\u2014" : d.score)));
+    tr.appendChild(cell("td", tag("SEAL", d.seal)));
+    tr.appendChild(cell("td", tag("UAL", d.ual)));
+    tr.appendChild(cell("td", el("b", { "class": "status-" + d.status }, d.statusLabel)));
+    tr.appendChild(cell("td", el("span", { "class": "oss-" + d.oss }, d.ossLabel)));
     var flags = document.createDocumentFragment();
-    if (d[12]) {
-      flags.appendChild(el("span", { "class": "flag-count" }, String(d[12])));
-      if (d[11]) {
+    if (d.flagCount) {
+      flags.appendChild(el("span", { "class": "flag-count" }, String(d.flagCount)));
+      if (d.flags) {
         flags.appendChild(document.createTextNode(" "));
-        flags.appendChild(flagLinks(d[11]));
+        flags.appendChild(flagLinks(d.flags));
       }
     } else {
       flags.appendChild(document.createTextNode("0"));
     }
-    tr.appendChild(cell("td", "Flags", flags, d[12]));
+    tr.appendChild(cell("td", flags));
     return tr;
   }
 
-  if (Array.isArray(data)) {
+  if (data) {
     var fragment = document.createDocumentFragment();
     rows = data.map(function (d) {
       var tr = buildRow(d);
@@ -123,13 +136,16 @@
 
   rows.forEach(function (row, i) {
     row.setAttribute("data-index", String(i));
-    var d = Array.isArray(data) ? data[i] : null;
-    var text = d ? [d[1], d[3], d[4], d[9], d[11], d[13], d[15], d[16], d[17], d[18], d[20]].join(" ")
+    var d = data ? data[i] : null;
+    var text = d ? [d.name, d.provider, d.country, d.status, d.flags, d.oss, d.id, d.model, d.controller,
+      d.controllerCountry, d.pid].join(" ")
       : Array.prototype.map.call(row.cells, function (c) { return c.textContent; }).join(" ");
     row.sealregWords = words(text);
+    row.sealregOpenSource = d ? d.oss === "open_source" : row.querySelector(".oss-open_source") !== null;
     row.sealregFacets = d ? {
-      status: d[9], seal: String(d[7]), ual: String(d[8]), model: d[16],
-      flag: d[11] ? d[11].split(", ") : [], flagCount: d[12], tcc: d[19] === true ? "yes" : (d[19] === false ? "no" : "unknown")
+      status: d.status, seal: String(d.seal), ual: String(d.ual), model: d.model,
+      flag: d.flags ? d.flags.split(", ") : [], flagCount: d.flagCount,
+      tcc: d.tcc === true ? "yes" : (d.tcc === false ? "no" : "unknown")
     } : null;
   });
 
@@ -154,7 +170,7 @@
   ];
   var facets = {};
   var facetBox = document.getElementById("facets");
-  if (facetBox && Array.isArray(data)) {
+  if (facetBox && data) {
     facetDefs.forEach(function (def) {
       var id = "facet-" + def[0];
       var wrap = el("span", { "class": "facet-field" });
@@ -220,7 +236,7 @@
     var shown = 0;
     rows.forEach(function (row) {
       var hit = wordHit(row, q)
-        && (!facet || row.getAttribute("data-open-source") === "open_source")
+        && (!facet || row.sealregOpenSource)
         && wanted.every(function (name) { return facetHit(row.sealregFacets, name, facets[name].value); });
       row.hidden = !hit;
       if (hit) { shown += 1; }
@@ -232,9 +248,11 @@
   }
 
   function cellKey(row, index, kind) {
-    var cell = row.cells[index];
-    var raw = cell.hasAttribute("data-value") ? cell.getAttribute("data-value") : cell.textContent.trim();
-    return kind === "number" ? parseFloat(raw) : raw.toLowerCase();
+    if (kind === "number" && row.sealregValues && index in row.sealregValues) { return row.sealregValues[index]; }
+    var raw = row.cells[index].textContent.trim();
+    if (kind !== "number") { return raw.toLowerCase(); }
+    var n = parseFloat(raw.replace(/^[^0-9-]+/, ""));  /* server rows: "SEAL-3", "2 W1-control", "—" */
+    return isNaN(n) ? -1 : n;
   }
 
   function sortBy(th, kind) {
