@@ -217,7 +217,9 @@ def test_open_source_facet_and_licence_on_the_service_page(browser: Browser, sit
     expect(page.locator("#open-source-heading + p")).to_contain_text("OSI-approved")
     check = page.locator("section", has_text="Open-source check")
     check.get_by_role("link", name="How the check works and what it does not prove").click()
-    expect(page.locator(":target")).to_contain_text("declared by the provider, not audited")
+    expect(page).to_have_url(re.compile(r"methodology\.html#open-source$"))
+    section = page.locator("section[aria-labelledby=open-source]")
+    expect(section).to_contain_text("declared by the provider, not audited")
 
     page.goto((site / "services" / "stratus-storage.html").as_uri())
     fact = page.locator(".facts div", has_text="Open source")

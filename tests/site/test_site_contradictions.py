@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import duckdb
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, expect
 
 from sealreg.publish.site import build_site
 from tests.site.test_site_browser import _open, browser  # noqa: F401 (the module's browser fixture)
@@ -76,8 +76,13 @@ def test_detail_pages_get_the_release_from_the_shared_file_and_label_cells_by_co
     assert page.locator('footer [data-release="id"]').inner_text() == release.name
     assert page.locator('footer [data-release="date"]').inner_text() == "2026-03-14"
     labels = page.evaluate(
-        """() => Array.from(document.querySelector('table.criteria tbody tr').querySelectorAll('td'))
+        """() => Array.from(document.querySelector('table.criteria tbody tr:nth-child(2)').querySelectorAll('td'))
                .map(td => getComputedStyle(td, '::before').content)"""
     )
     assert labels == ['"Answer: "', '"Points: "', '"Highest SEAL this answer allows: "', '"Evidence: "']
+    # the criteria's titles and answer words come from the one shared static/criteria.js, as text
+    assert "Criterion SOV-1.1" not in html and "largely within EU" not in html
+    first = page.locator("table.criteria tbody tr:nth-child(2)").first  # after the objective's row
+    expect(first.locator("th")).to_have_text(re.compile(r"^SOV-1\.1 Criterion SOV-1\.1$"))
+    expect(first.locator("td").first).to_have_text(re.compile(r"^Rung \d: [a-z]"))
     assert problems == []

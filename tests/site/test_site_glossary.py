@@ -52,5 +52,6 @@ def test_a_badge_and_a_flag_lead_to_their_explanation(browser: Browser, release:
     page.goto((site / "index.html").as_uri())
     expect(page.locator("#services-table b.status-not_listed").first).to_have_text("Not listed")  # script-built
     page.locator(".legend").get_by_role("link", name="statuses").click()  # the table's legend links them
-    expect(page.locator(":target")).to_contain_text("no CADA declaration")
+    expect(page).to_have_url(re.compile(r"methodology\.html#statuses$"))
+    expect(page.locator("section[aria-labelledby=statuses]")).to_contain_text("no CADA declaration")
     assert problems == []

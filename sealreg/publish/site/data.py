@@ -65,6 +65,20 @@ class Tables:
         (criteria,) = self.con.execute('select count(distinct criterion_id) from main."criterion_results"').fetchone()
         return sorted(weights, key=lambda w: natural(w[0])), int(criteria)
 
+    def criterion_words(self) -> tuple[dict[Any, str], dict[tuple[Any, Any], str]]:
+        """The title of each criterion and the label of each (criterion, rung) most rows of the release
+        carry (they come from the rulebook, so in practice every row): written once per site."""
+        titles = dict(self.con.execute(
+            "select distinct on (criterion_id) criterion_id, title from (select criterion_id, title, count(*) n "
+            'from main."criterion_results" where title is not null group by all) order by criterion_id, n desc, title'
+        ).fetchall())
+        labels = {(c, r): label for c, r, label in self.con.execute(
+            "select distinct on (criterion_id, rung) criterion_id, rung, rung_label from (select criterion_id, rung, "
+            'rung_label, count(*) n from main."criterion_results" where rung is not null and rung_label is not null '
+            "group by all) order by criterion_id, rung, n desc, rung_label"
+        ).fetchall()}
+        return titles, labels
+
     def source_freshness(self) -> dict[str, Any]:
         """The methodology page's "Sources and their age": every reference source, and the disclosures
         older than their maximum age (dbt's source_freshness; an older release without it shows none)."""

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from markupsafe import Markup
 
 from sealreg import config
 from sealreg.publish import charts
@@ -18,7 +19,9 @@ from sealreg.publish.site.data import DETAIL_TABLES, Tables, group, natural
 from sealreg.publish.site.evidence import corroboration_badge, gleif_link, lei_check_words
 from sealreg.publish.site.rows import (
     NOT_IN_FORCE,
+    CriterionWords,
     criteria_rows,
+    criteria_script,
     figure,
     gate_rows,
     objective_rows,
@@ -39,6 +42,8 @@ DATA_SCRIPT = "services-data.js"
 DOWNLOADS_PAGE = "downloads.html"
 #: The one shared file carrying release-wide text (release id, evaluation date) for the detail pages.
 RELEASE_SCRIPT = "static/release.js"
+#: The shared criterion titles and rung labels of the service pages' criteria tables.
+CRITERIA_SCRIPT = "static/criteria.js"
 #: Columns equal for every service of a release: shown on the index and by RELEASE_SCRIPT, never on a
 #: service or provider page (a page that showed them would change every night).
 RELEASE_WIDE_COLUMNS = ("evaluated_on",)
@@ -109,6 +114,8 @@ class Site:
         )
         self.provider_pending = [(pid, p) for pid, p in self.providers if p["href"]]
         self.caches: dict[str, dict] = {"criteria": {}, "gates": {}}
+        #: criterion titles and rung labels shared by the criteria tables (CRITERIA_SCRIPT)
+        self.words = t.criterion_words()
         #: (service ids, provider ids) when only these pages are rendered (see restrict)
         self.only: tuple[set[str], set[str]] | None = None
         self._plan()
@@ -134,6 +141,7 @@ class Site:
         code = inputs.code_fingerprint()
         details = inputs.detail_digests(self.t.con)
         base = inputs.digest(self.base)
+        words = inputs.digest(criteria_script(self.words).decode("ascii"))
         provider_digest = {pid: inputs.digest(p) for pid, p in self.providers}
         row_digest = {
             id(s): inputs.digest({**s, "provider": provider_digest.get(s["provider_id"], s["provider"])})
@@ -143,8 +151,8 @@ class Site:
         for s in self.pending:
             sid = s["service_id"]
             certs = [c for c in self.certs.get(s["provider_id"], []) if c["service_id"] in (sid, None)]
-            out[s["href"]] = inputs.digest(code, "service", base, row_digest[id(s)], details.get(sid), certs,
-                                           self.changes_by.get(sid, []))
+            out[s["href"]] = inputs.digest(code, "service", base, words, row_digest[id(s)], details.get(sid),
+                                           certs, self.changes_by.get(sid, []))
         for pid, p in self.provider_pending:
             out[p["href"]] = inputs.digest(code, "provider", base, provider_digest[pid],
                                            [row_digest[id(s)] for s in self.by_provider.get(pid, [])],
@@ -200,7 +208,8 @@ class Site:
         weights, criteria_count = self.t.rulebook()
         self.page(glossary.PAGE, "methodology.html", {"root": "", "present": self.present,
                                                       **glossary.context(weights, criteria_count),
-                                                      "sources": self.t.source_freshness()}, home=True)
+                                                      "sources": self.t.source_freshness(),
+                                                      "criterion_words": _criterion_list(self.words)}, home=True)
         self.page(
             "changes.html",
             "changes.html",
@@ -214,6 +223,7 @@ class Site:
             home=True,
         )
         self.release_script()
+        self.out.write(CRITERIA_SCRIPT, criteria_script(self.words))
 
     def downloads_page(self, files: list[tuple[str, int]]) -> None:
         """downloads.html: the release's data files with their sizes, and how to check them."""
@@ -229,7 +239,7 @@ class Site:
                 self.page(
                     s["href"],
                     "service.html",
-                    service_context(s, per, self.certs, self.changes_by, self.caches),
+                    service_context(s, per, self.certs, self.changes_by, self.caches, self.words),
                 )
         else:
             for pid, p in self.provider_pending[start : start + PROVIDER_BATCH]:
@@ -282,12 +292,21 @@ def _attach_supply_chain(services: list[dict], dependencies: list[dict]) -> None
         )
 
 
+def _criterion_list(words: CriterionWords) -> list[tuple[Any, str, list[tuple[Any, str]]]]:
+    """(criterion, title, [(rung, label)]) in criterion order, for the methodology page."""
+    titles, labels = words
+    criteria = sorted(set(titles) | {c for c, _ in labels}, key=natural)
+    return [(c, titles.get(c, ""), sorted(((r, lab) for (cc, r), lab in labels.items() if cc == c),
+                                          key=lambda rl: natural(rl[0]))) for c in criteria]
+
+
 def list_page_name(n: int) -> str:
     return "index.html" if n == 1 else f"services-page-{n}.html"
 
 
 def service_context(
-    s: dict, per: dict[str, dict], certs: dict, changes_by: dict, caches: dict[str, dict]
+    s: dict, per: dict[str, dict], certs: dict, changes_by: dict, caches: dict[str, dict],
+    words: CriterionWords = ({}, {}),
 ) -> dict:
     """Template context of one service page. The long tables (criteria, gates, objectives) arrive as
     ready rows of markup: through the template engine they were most of the site's build time."""
@@ -301,12 +320,12 @@ def service_context(
     levels = sorted({g["level"] for g in gates})
     by_objective = group(criteria, "objective")
     criteria_tables = [
-        (o, criteria_rows(by_objective.get(o["objective"], []), caches["criteria"])) for o in objectives
+        (o, criteria_rows(by_objective.get(o["objective"], []), caches["criteria"], words)) for o in objectives
     ]
     orphans = [c for c in criteria if c["objective"] not in known]
     if orphans:
         criteria_tables.append(
-            ({"objective": "Other", "objective_name": ""}, criteria_rows(orphans, caches["criteria"]))
+            ({"objective": "Other", "objective_name": ""}, criteria_rows(orphans, caches["criteria"], words))
         )
     return {
         "root": "../",
@@ -396,6 +415,13 @@ def _with_root(fn: Any) -> Any:
     return call
 
 
+def _attribute_text(text: str) -> Markup:
+    """A constant for a double-quoted attribute, its single quotes left as they are (not &#39;)."""
+    if any(c in text for c in '"<>&'):
+        raise ValueError(f"not a plain attribute value: {text!r}")
+    return Markup(text)
+
+
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES_DIR)),
@@ -411,7 +437,7 @@ def environment() -> Environment:
         yesno=filters.yes_no, plain=filters.plain, listing=filters.listing, gleif=gleif_link, lei_check=lei_check_words,
     )
     env.globals.update(
-        csp=CONTENT_SECURITY_POLICY,
+        csp=_attribute_text(CONTENT_SECURITY_POLICY),
         rules=glossary.RULES,
         seal=_with_root(filters.seal_badge),
         ual=_with_root(filters.ual_badge),

@@ -84,9 +84,18 @@ CRITERION_FIELDS = (
 )
 
 
-def criteria_rows(criteria: list[dict], cache: dict | None = None) -> Markup:
+#: (titles by criterion, labels by (criterion, rung)) written once in CRITERIA_SCRIPT instead of per row
+CriterionWords = tuple[dict[Any, str], dict[tuple[Any, Any], str]]
+
+
+def criteria_rows(criteria: list[dict], cache: dict | None = None, words: CriterionWords = ({}, {})) -> Markup:
     """Rows of a criteria table. ``cache`` (one per site build, so a column keeps one type) maps a row's
-    values to its markup: 1.5 M criterion rows at 10k providers have only ~24 k distinct ones."""
+    values to its markup: 1.5 M criterion rows at 10k providers have only ~24 k distinct ones.
+
+    A title or rung label equal to the release's shared one (``words``) is left out: the page's script
+    (criteria_script) fills it in from one shared file, and the methodology page lists them for reading
+    without JavaScript. A row without one where a shared one exists gets an empty element, which tells
+    the script to leave it alone."""
     out = []
     for c in criteria:
         key = tuple(c[f] for f in CRITERION_FIELDS)
@@ -96,11 +105,20 @@ def criteria_rows(criteria: list[dict], cache: dict | None = None) -> Markup:
                 out.append(row)
                 continue
         criterion_id, title, rung, label, points, max_points, seal, url, note = key
-        answer = (f"Rung {h(rung)}" if rung is not None else "") + (f": {h(label)}" if label else "")
+        shared_title, shared_label = words[0].get(criterion_id), words[1].get((criterion_id, rung))
+        if label == shared_label:
+            label_text = ""
+        else:
+            label_text = f": {h(label)}" if label else ("<i></i>" if shared_label else "")
+        answer = (f"Rung {h(rung)}" if rung is not None else "") + label_text
+        if title == shared_title:
+            title_text = ""
+        else:
+            title_text = f" {h(title)}" if title else (" " if shared_title else "")
         # no closing tags (optional in HTML), no data-label or class per cell: the narrow-screen card labels
         # and the alignment of the points come from the column order, written once in static/style.css
         row = (
-            f"<tr><th scope=row><code>{h(criterion_id)}</code> {h(title or '')}"
+            f"<tr><th scope=row>{h(criterion_id)}{title_text}"
             f"<td>{answer}"
             f"<td>{h(number(points))} / {h(number(max_points))}"
             f"<td>{level_tag('SEAL', seal)}"
@@ -215,6 +233,35 @@ def services_data(services: list[dict]) -> bytes:
     return (
         "/* Generated: every service of this release for the search on index.html (see static/registry.js). */\n"
         f"window.SEALREG_DATA = {body};\n"
+    ).encode("ascii")
+
+
+def criteria_script(words: CriterionWords) -> bytes:
+    """static/criteria.js: the shared criterion titles and rung labels, and the code that puts them in
+    the criteria tables of a service page (as text, never markup), where criteria_rows left them out."""
+    titles, labels = words
+    by_rung: dict[str, dict[str, str]] = {}
+    for (criterion, rung), label in sorted(labels.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))):
+        by_rung.setdefault(str(criterion), {})[str(rung)] = str(label)
+    doc = {"titles": {str(k): str(v) for k, v in sorted(titles.items(), key=lambda kv: str(kv[0]))}, "rungs": by_rung}
+    body = json.dumps(doc, ensure_ascii=True, separators=(",", ":"), sort_keys=True)
+    return (
+        "/* Generated: the criteria's titles and answers, shared by every service page of this release. */\n"
+        "(function () {\n"
+        f"  var words = {body};\n"
+        '  document.querySelectorAll("table.criteria tbody tr").forEach(function (tr) {\n'
+        "    if (tr.cells.length < 2) { return; }  /* an objective's heading row */\n"
+        "    var th = tr.cells[0], answer = tr.cells[1], id = th.firstChild.textContent;\n"
+        "    var title = words.titles[id], rungs = words.rungs[id] || {};\n"
+        "    if (th.childNodes.length === 1 && title !== undefined) {\n"
+        '      th.appendChild(document.createTextNode(" " + title));\n'
+        "    }\n"
+        "    var m = /^Rung (\\d+)$/.exec(answer.textContent);\n"
+        "    if (m && answer.childNodes.length === 1 && rungs[m[1]] !== undefined) {\n"
+        '      answer.textContent += ": " + rungs[m[1]];\n'
+        "    }\n"
+        "  });\n"
+        "})();\n"
     ).encode("ascii")
 
 
