@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -63,6 +64,10 @@ def _write(release_dir: Path, rel: str, data: bytes, digests: dict[str, dict[str
     digests[rel] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
 
 
+#: Parquet files annotated at once (one per thread).
+ANNOTATE_WORKERS = 2
+
+
 def _digest(release_dir: Path, rel: str, digests: dict[str, dict[str, Any]]) -> None:
     path = release_dir / rel
     digests[rel] = {"sha256": sha256_file(path), "size": path.stat().st_size}
@@ -94,12 +99,16 @@ def write_release_metadata(ctx: "RunContext", release_dir: Path, tables: list[st
     finally:
         con.close()
     groups: list[tuple[str, list[Table]]] = [("", published), (RULEBOOK_DIR, rulebook)]
-    for folder, group in groups:
-        for t in group:
-            paths = table_paths(folder, t.name)
-            annotate_parquet(release_dir / paths["parquet"], t, contract.CONTRACT_VERSION)
-            for rel in paths.values():
-                _digest(release_dir, rel, digests)
+    def annotate(folder: str, t: Table) -> None:
+        paths = table_paths(folder, t.name)
+        annotate_parquet(release_dir / paths["parquet"], t, contract.CONTRACT_VERSION)
+        for rel in paths.values():
+            _digest(release_dir, rel, digests)
+
+    # one file per thread (pyarrow and hashlib release the GIL); each file's bytes are its own
+    with ThreadPoolExecutor(max_workers=ANNOTATE_WORKERS) as pool:
+        for done in [pool.submit(annotate, folder, t) for folder, group in groups for t in group]:
+            done.result()
     if has_docs:
         _digest(release_dir, DOCS_FILE, digests)
     if (release_dir / "registry.duckdb").is_file():
