@@ -201,6 +201,11 @@ def pairs_in_set(a: str, b: str, pairs: list[tuple[Any, Any]], rule: str) -> Che
                  sql=sql, sources=(a, b))
 
 
+def computed(check: Check, sql: str, sources: tuple[str, ...]) -> Check:
+    """`check` on a column DuckDB computes with `sql` (over the frame's table) from the `sources` columns."""
+    return replace(check, sql=sql, sources=sources)
+
+
 def rows_at_least(n: int, rule: str, hint: str = "") -> Check:
     return Check("ExpectTableRowCountToBeBetween", {"min_value": n}, rule, hint)
 

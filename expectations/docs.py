@@ -24,24 +24,44 @@ result.success, result.failures, result.statistics, result.report_path
 
 How a gate runs (`expectations/runner.py`, `expectations/gx_run.py`):
 
-- The warehouse is opened `read_only=True`; every frame below is read into pandas with DuckDB SQL
-  and the connection is closed before GX starts. Cross-table checks are derived frames (per-service
+- The warehouse is opened `read_only=True` (DuckDB memory limited to `GATE_MEMORY_LIMIT`, beyond
+  which its joins and aggregates spill) for the whole gate. Each frame below is streamed out of DuckDB
+  in chunks of at most `CHUNK_ROWS` rows (524,288) and every chunk goes through GX; GX and pandas
+  hold one chunk at a time, so the gate's memory does not grow with the registry (a 15 M-row
+  `raw.answers` is 29 chunks, not one frame). Cross-table checks are derived frames (per-service
   counts, orphans, recomputed levels) so their failures appear in the GX report by name.
+- Checks that need more than one row or a lookup are computed set-based by DuckDB into a column of
+  the frame, and GX checks that column on every row (`expect_column_values_to_be_null`), so chunks
+  never hide a violation and the failure still names the table, the rows' keys and the rule:
+  - uniqueness (`duplicated <column>` / `duplicated (<columns>)`): a semi-join on the table's
+    duplicated keys names the key on every row that shares it (nulls ignored for one column; for a
+    compound key rows whose key parts are all null are ignored and nulls compare equal, as in GX's
+    own compound check);
+  - allowed pairs (`(<a>, <b>) not an allowed pair`): the pair as text where it is not in the list
+    (null-safe; rows where both are null are left to the not-null checks, as in GX's pair check);
+    GX's own pair-in-set check applied a Python function per row;
+  - `raw/answers.max_rung`: the rulebook's number of rungs of the answer's criterion, looked up in
+    the seed, so `raw.answers` is read once for all its checks.
+- Results are merged over a frame's chunks: an expectation succeeds when it succeeds on every chunk;
+  unexpected counts are summed and the first 20 examples kept; the row-count check is decided on
+  the frame's total; the column-set check is the same on every chunk.
 - A table frame reads only the table's contract columns, the columns its checks read and its keys
   (free text such as titles, evidence notes or gate details stays in DuckDB). Results come through
   Arrow: DECIMAL becomes float64, narrow integers int64 (GX's `expect_column_values_to_be_between`
-  is vectorized only for 64-bit columns), and string columns of frames with >= 10,000 rows and at most
+  is vectorized only for 64-bit columns), and string columns of chunks with >= 10,000 rows and at most
   25 % distinct values become pandas categoricals, unless a regex or column-pair check reads them.
-- One ephemeral GX context per gate; one pandas data asset, batch definition, suite
-  (`<layer>.<frame>`), validation definition and checkpoint per frame. GX's Data Docs are not
-  built: they load scripts and styles from public CDNs, and every file of a signed release must
-  work offline. The gate renders its own report from GX's results into `report_dir/index.html`
-  (every expectation with its arguments, the rule it guards, its result and unexpected count; the
-  failures in plain words; one local stylesheet; the site's Content-Security-Policy), plus
-  `report_dir/<layer>.json` (summary, failures, per-expectation results). When `report_dir` is
-  `<validation>/<layer>`, the gate also writes `<validation>/index.html` linking both layers.
-  Each frame is dropped (from the runner and
-  from GX's batch cache) as soon as it is validated, so GX holds one frame at a time.
+- One ephemeral GX context per gate, one pandas data asset, batch definition and suite
+  (`<layer>.<frame>`, not stored) per frame; each chunk is validated by GX's validator on the batch
+  definition (no checkpoint or validation definition per frame: their per-run overhead bought
+  nothing) and dropped from GX's batch cache right after. GX's Data Docs are not built: they load
+  scripts and styles from public CDNs, and every file of a signed release must work offline. The
+  gate renders its own report from GX's results into `report_dir/index.html` (every expectation with
+  its arguments, the rule it guards, its result and unexpected count; the failures in plain words;
+  one local stylesheet; the site's Content-Security-Policy), plus `report_dir/<layer>.json`
+  (summary, failures, per-expectation results). When `report_dir` is `<validation>/<layer>`, the
+  gate also writes `<validation>/index.html` linking both layers.
+- Every night both gates check every row of every table (see "Why the nightly gates still read every
+  row" below).
 - `final/_columns` checks in the catalog that every column the site's pages read exists
   (`PUBLISHED_COLUMNS` in `expectations/final_suite.py`); the site reads them without checking.
 - A missing table fails the `_tables` check and skips the frames that need it; a missing column or
@@ -55,6 +75,18 @@ How a gate runs (`expectations/runner.py`, `expectations/gx_run.py`):
   have no objective/criterion rows; they are left out of the per-service count and recomputation
   frames (when that column exists).
 - Environment: `GX_ANALYTICS_ENABLED=false` is set if unset; progress bars are off.
+
+## Why the nightly gates still read every row
+
+Issue 13 asks for gates that are cheaper, not weaker. The rows of files accepted on an earlier night
+are reloaded by ingestion from its digest cache (`ingestion/cache.py`), so one could validate only the
+new files' rows. The gates do not: most raw checks are about the whole table (disclosure_id unique
+across all submissions, one answer per criterion, orphans, the rulebook seed that may change between
+nights), every final check depends on the whole registry (a changed decision, reference snapshot or
+evaluation date changes rows of unchanged disclosures), and a warehouse row that was edited or lost
+between nights would go unseen. A full pass over every published row is what lets a regulator rely on
+the release, so the nights are made cheaper by making each pass cheaper (set-based DuckDB checks,
+bounded chunks, no per-frame GX checkpoint), never by skipping rows.
 """
 
 

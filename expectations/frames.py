@@ -60,6 +60,8 @@ CATEGORY_MIN_ROWS = 10_000
 CATEGORY_MAX_RATIO = 0.25
 # Arrow record batch size used to drain a result.
 FETCH_ROWS = 1 << 17
+# DuckDB's memory for the gate's queries (the uniqueness semi-joins over the biggest tables spill beyond it).
+GATE_MEMORY_LIMIT = "512MB"
 # A frame is validated in chunks of at most this many rows: GX's memory stays bounded whatever the size.
 CHUNK_ROWS = 1 << 19
 
@@ -157,11 +159,11 @@ def frame_sql(frame: Frame, catalog: dict[str, set[str]], seeds_dir: Path) -> st
     if table_name and frame.columns:
         cols = [quote(c) for c in frame.columns if c in present]
         if cols or computed:
-            return f"select {', '.join(cols + computed)} from {table_name}"
+            return render_sql(f"select {', '.join(cols + computed)} from {table_name}", seeds_dir)
     base = render_sql(frame.sql, seeds_dir)
     if not computed:
         return base
-    return f"select *, {', '.join(computed)} from ({base}) as frame"
+    return render_sql(f"select *, {', '.join(computed)} from ({base}) as frame", seeds_dir)
 
 
 def open_read_only(layer: str, warehouse: Path):
@@ -172,9 +174,11 @@ def open_read_only(layer: str, warehouse: Path):
     if not warehouse.is_file():
         raise WarehouseUnavailable(f"{layer}: warehouse {warehouse} does not exist")
     try:
-        return duckdb.connect(str(warehouse), read_only=True)
+        con = duckdb.connect(str(warehouse), read_only=True, config={"memory_limit": GATE_MEMORY_LIMIT})
+        con.execute("set enable_progress_bar = false")
     except duckdb.Error as exc:
         raise WarehouseUnavailable(f"{layer}: cannot open {warehouse} read-only: {exc}") from exc
+    return con
 
 
 def missing_tables(frame: Frame, catalog: dict[str, set[str]]) -> list[str]:

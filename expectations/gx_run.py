@@ -61,23 +61,27 @@ class GateValidator:
         self.source = self.ctx.data_sources.add_pandas(name=f"sealreg_{layer}")
 
     def suite(self, frame: Frame):
-        """The frame's suite: one GX expectation per check, `meta` naming the rule, check index and arguments."""
+        """The frame's suite: one GX expectation per check, `meta` naming the rule, check index and arguments.
+
+        Not added to the context's store (nothing reads it back; adding costs a serialisation per expectation)."""
         gx = self.gx
-        suite = self.ctx.suites.add(gx.ExpectationSuite(name=f"{self.layer}.{frame.name}"))
+        expectations = []
         for i, check in enumerate(frame.checks):
             meta = {"rule": check.rule, "check": i, "args": check.label}
             if check.hint:
                 meta["hint"] = check.hint
-            suite.add_expectation(make_expectation(gx, check, meta))
-        return suite
+            expectations.append(make_expectation(gx, check, meta))
+        return gx.ExpectationSuite(name=f"{self.layer}.{frame.name}", expectations=expectations)
 
     def validate(self, frame: Frame, chunks: Iterable[pd.DataFrame]) -> FrameOutcome:
         """Validate every row of `frame`, delivered as `chunks`, with one suite; results merged over chunks.
 
-        Each chunk is validated by `Batch.validate` (no checkpoint or validation definition: they add
-        per-run overhead and store results nobody reads) and dropped from GX's batch cache right after,
-        so GX holds one chunk at a time.
+        Each chunk is validated by GX's validator on the batch definition (what a validation definition
+        runs, without a checkpoint or a results store: they add per-run overhead and store results
+        nobody reads) and dropped from GX's batch cache right after, so GX holds one chunk at a time.
         """
+        from great_expectations.validator.v1_validator import Validator
+
         suite = self.suite(frame)
         batch_definition = self.source.add_dataframe_asset(name=frame.name).add_batch_definition_whole_dataframe(
             "whole")
@@ -91,10 +95,11 @@ class GateValidator:
             if index_columns:
                 result_format["unexpected_index_column_names"] = index_columns
             rows += len(df)
-            batch = batch_definition.get_batch(batch_parameters={"dataframe": df})
-            js = batch.validate(suite, result_format=result_format).to_json_dict()
+            validator = Validator(batch_definition=batch_definition, batch_parameters={"dataframe": df},
+                                  result_format=result_format)
+            js = validator.validate_expectation_suite(suite).to_json_dict()
             parts.append(sorted(js["results"], key=_check_index))
-            del df, batch, js
+            del df, validator, js
             self._drop_cached_batches()
         results = merge_results(parts, rows)
         return FrameOutcome(frame, rows, results, statistics_of(results), index_columns)
