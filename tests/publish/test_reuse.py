@@ -174,3 +174,24 @@ def test_a_verified_file_altered_afterwards_is_read_and_not_linked(ctx, real_sit
     assert not _same(target, second / "csv/providers.csv.gz")
     assert _same(first / "parquet/providers.parquet", second / "parquet/providers.parquet")
     assert verify_release(second) == []
+
+
+def test_page_digests_altered_in_the_older_release_never_carry_a_stale_page_over(ctx, real_site):
+    """The older release's site-inputs.json decides which pages are linked unrendered: it is trusted only
+    with the bytes its manifest lists. Here it is edited to claim that svc-a's page was rendered from
+    tonight's inputs; the page must still be rendered anew, not linked with yesterday's name."""
+    first = build_release(ctx)
+    _next_night(ctx, "UPDATE services SET name = 'Alpha Object Storage II' WHERE service_id = 'svc-a'")
+    honest = build_release(ctx)
+    tonight = inputs.read_inputs(honest)["services/svc-a.html"]
+    shutil.rmtree(honest)  # the attacker knows tonight's digest; the older release is the previous one again
+    recorded = first / inputs.INPUTS_FILE
+    old = inputs.read_inputs(first)["services/svc-a.html"]
+    assert old != tonight
+    recorded.write_bytes(recorded.read_bytes().replace(old.encode(), tonight.encode()))
+    second = build_release(ctx)
+    page = second / "site" / "services" / "svc-a.html"
+    assert "Alpha Object Storage II" in page.read_text()
+    assert not _same(first / "site/services/svc-a.html", page)
+    assert _same(first / "site/services/svc-b.html", second / "site/services/svc-b.html")
+    assert verify_release(second) == []

@@ -85,7 +85,7 @@ def _reuse_pages(out: Writer, page_inputs: dict[str, str], previous: PreviousRel
     """Hard-link each page whose input digest the previous release recorded unchanged; the pages linked."""
     if previous is None:
         return set()
-    before = inputs.read_inputs(previous.root)
+    before = inputs.read_inputs(previous.root, previous.files.get(inputs.INPUTS_FILE, {}))
     reused = set()
     for rel, page_digest in page_inputs.items():
         entry = previous.files.get(f"site/{rel}")

@@ -73,11 +73,21 @@ def detail_digests(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return {sid: hashlib.sha256("\n".join(parts).encode()).hexdigest() for sid, parts in per_table.items()}
 
 
-def read_inputs(release_dir: Path) -> dict[str, str]:
-    """The page digests a release recorded ({} when it has none, or they were written by other code)."""
+def read_inputs(release_dir: Path, listed: dict[str, Any] | None = None) -> dict[str, str]:
+    """The page digests a release recorded ({} when it has none, or they were written by other code).
+
+    With `listed` (the file's entry in that release's manifest), {} also when the bytes read are not the
+    ones listed: the digests decide which pages are linked unrendered, so an edited file is never trusted."""
     try:
-        doc = json.loads((release_dir / INPUTS_FILE).read_bytes())
-    except (OSError, ValueError):
+        data = (release_dir / INPUTS_FILE).read_bytes()
+    except OSError:
+        return {}
+    as_read = (len(data), hashlib.sha256(data).hexdigest())
+    if listed is not None and as_read != (listed.get("size"), listed.get("sha256")):
+        return {}
+    try:
+        doc = json.loads(data)
+    except ValueError:
         return {}
     if not isinstance(doc, dict) or doc.get("version") != INPUTS_VERSION or doc.get("code") != code_fingerprint():
         return {}
