@@ -456,7 +456,7 @@ def build_release(
     releases.mkdir(parents=True, exist_ok=True)
     key = signing_key_for_release(ctx.paths.keys, last_signer(releases))
     link = next_link(releases)
-    previous = previous_release(releases)
+    previous = previous_release(releases, public_key_pem(key))
     release_id = next_release_id(releases, ctx.as_of)
     final = releases / release_id
     tmp = releases / f".tmp-{release_id}"

@@ -25,12 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from sealreg.publish.chain import published_releases
+from sealreg.publish.signing import verify_signature
 
 log = logging.getLogger(__name__)
 
 #: `<releases>/.verified/<release_id>.json`: the stamps of the files of the last release the switch verified.
 VERIFIED_DIR = ".verified"
 MANIFEST_FILE = "manifest.json"
+SIGNATURE_FILE = "manifest.sig"
 
 
 @dataclass
@@ -135,12 +137,25 @@ def _key(entry: dict[str, Any]) -> tuple[str, int] | None:
     return None
 
 
-def previous_release(releases_dir: Path) -> PreviousRelease | None:
-    """The most recent published release (the one the next release's chain points at), or None."""
+def previous_release(releases_dir: Path, public_pem: bytes | None = None) -> PreviousRelease | None:
+    """The most recent published release (the one the next release's chain points at), or None.
+
+    With `public_pem` (the registry's signing key), None also when that release's manifest does not carry
+    that key's signature over its bytes: files are linked on the strength of the manifest's digests, so a
+    manifest edited together with a file would otherwise carry the edited file into the new, signed release."""
     releases = published_releases(releases_dir)
     if not releases:
         return None
     root, manifest = releases[-1]
+    if public_pem is not None:
+        try:
+            body, sig = (root / MANIFEST_FILE).read_bytes(), (root / SIGNATURE_FILE).read_bytes()
+            manifest = json.loads(body) if verify_signature(public_pem, body, sig) else None
+        except (OSError, ValueError):
+            manifest = None
+        if not isinstance(manifest, dict):
+            log.warning("%s: its manifest does not verify under the signing key; nothing is reused from it", root.name)
+            return None
     files = manifest.get("files")
     if not isinstance(files, dict):
         return None

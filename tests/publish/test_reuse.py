@@ -195,3 +195,26 @@ def test_page_digests_altered_in_the_older_release_never_carry_a_stale_page_over
     assert not _same(first / "site/services/svc-a.html", page)
     assert _same(first / "site/services/svc-b.html", second / "site/services/svc-b.html")
     assert verify_release(second) == []
+
+
+def test_a_page_and_manifest_forged_together_in_the_older_release_are_never_linked(ctx, real_site):
+    """Reuse checks a file against the older manifest, so that manifest must be the one the registry signed:
+    a page altered together with its manifest entry (the signature no longer verifies) is rendered anew,
+    not carried into the newer release and signed there."""
+    import json
+
+    from sealreg.publish.reuse import sha256_file
+
+    first = build_release(ctx)
+    page = first / "site" / "services" / "svc-a.html"
+    page.write_text(page.read_text().replace("</footer>", "<script>alert(1)</script></footer>"))
+    manifest_path = first / "manifest.json"
+    manifest = json.loads(manifest_path.read_bytes())
+    manifest["files"]["site/services/svc-a.html"] = {"sha256": sha256_file(page), "size": page.stat().st_size}
+    manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    assert verify_release(first) != []  # the forged manifest's signature fails
+    _next_night(ctx)
+    second = build_release(ctx)
+    assert "alert(1)" not in (second / "site/services/svc-a.html").read_text()
+    assert not _same(page, second / "site/services/svc-a.html")
+    assert verify_release(second) == []
