@@ -218,3 +218,19 @@ def test_a_page_and_manifest_forged_together_in_the_older_release_are_never_link
     assert "alert(1)" not in (second / "site/services/svc-a.html").read_text()
     assert not _same(page, second / "site/services/svc-a.html")
     assert verify_release(second) == []
+
+
+def test_a_linked_file_edited_through_the_older_release_fails_the_newer_release_verify(ctx, real_site):
+    """A hard link shares the inode: an edit made through the older release's name alters the newer
+    release too, and the newer release's own manifest (not a cached stamp) catches it."""
+    first = build_release(ctx)
+    _next_night(ctx)
+    second = build_release(ctx)
+    page = first / "site" / "services" / "svc-b.html"
+    assert _same(page, second / "site/services/svc-b.html")
+    data = bytearray(page.read_bytes())
+    data[-10] ^= 1
+    with open(page, "r+b") as f:  # in place: the inode both releases name
+        f.write(bytes(data))
+    problems = verify_release(second)
+    assert [(p.code, p.file) for p in problems] == [("V005", "site/services/svc-b.html")]
