@@ -234,3 +234,31 @@ def test_a_linked_file_edited_through_the_older_release_fails_the_newer_release_
         f.write(bytes(data))
     problems = verify_release(second)
     assert [(p.code, p.file) for p in problems] == [("V005", "site/services/svc-b.html")]
+
+
+def test_a_forged_verified_record_can_only_get_the_next_release_refused(ctx, real_site):
+    """The stamp record is a cache: forged to vouch for a page altered since, it makes the night link that
+    page unread, but the page is listed with the signed older manifest's digest, so the switch refuses it."""
+    import json
+
+    import pytest
+
+    from sealreg.publish.reuse import VERIFIED_DIR, file_stamp
+    from sealreg.publish.switch import SwitchError, switch_current
+
+    first = build_release(ctx)
+    switch_current(ctx, first)
+    page = first / "site" / "services" / "svc-a.html"
+    data = bytearray(page.read_bytes())
+    data[-10] ^= 1
+    page.write_bytes(bytes(data))  # same size, other bytes
+    record_path = ctx.paths.releases / VERIFIED_DIR / f"{first.name}.json"
+    record = json.loads(record_path.read_text())
+    record["files"]["site/services/svc-a.html"] = file_stamp(page.stat())
+    record_path.write_text(json.dumps(record))
+    _next_night(ctx)
+    second = build_release(ctx)
+    assert _same(page, second / "site/services/svc-a.html")  # linked unread, as the forged record asked
+    with pytest.raises(SwitchError, match="svc-a.html"):
+        switch_current(ctx, second)
+    assert os.path.realpath(ctx.paths.current) == str(first.resolve())
