@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from ingestion.cache import validator_fingerprint
 from sealreg.config import DBT_PROJECT_DIR, RunContext
 
 _PARTIAL_PARSE_NAME = "partial_parse.msgpack"  # dbt's file name in the target path
@@ -63,8 +64,11 @@ def dbt_env(ctx: RunContext, warehouse: Path | None = None) -> dict[str, str]:
 
 def project_digest(ctx: RunContext) -> str:
     """sha256 over what decides the rows of a model: the project's models, macros, seeds and settings
-    (names and bytes), the --vars, and the versions of dbt-core, dbt-duckdb and DuckDB."""
+    (names and bytes), the --vars, the versions of dbt-core, dbt-duckdb and DuckDB, and the ingestion's
+    validator fingerprint (the code that turns a file's bytes into raw rows: another version may map the
+    same bytes to other rows, so the rows scored by (disclosure_id, file_sha256) are recomputed)."""
     digest = hashlib.sha256(json.dumps(dbt_vars(ctx), sort_keys=True).encode())
+    digest.update(f"ingestion={validator_fingerprint()}\0".encode())
     for package in _DIGEST_PACKAGES:
         digest.update(f"{package}=={metadata.version(package)}\0".encode())
     files = [DBT_PROJECT_DIR / name for name in _DIGEST_FILES]

@@ -17,6 +17,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from sealreg import dbt_runner
 from sealreg.config import SAMPLES_INBOX, SAMPLES_REFERENCES, RunContext
@@ -119,6 +120,10 @@ def test_a_full_refresh_is_needed_exactly_when_rows_carry_another_project_digest
     assert dbt_runner.needs_full_refresh(RunContext.create(home=tmp_path, inbox=tmp_path / "inbox", as_of="2026-11-28",
                                                            run_id="r-1", weights_version="calculator-2026",
                                                            associated_countries=("CH",)))  # other --vars
+    with pytest.MonkeyPatch.context() as mp:  # another ingestion version: the same bytes may give other raw rows
+        mp.setattr(dbt_runner, "validator_fingerprint", lambda: "another-ingestion")
+        assert dbt_runner.needs_full_refresh(ctx)
+    assert not dbt_runner.needs_full_refresh(ctx)
     con = duckdb.connect(str(ctx.run_warehouse))
     con.execute("CREATE TABLE int_objectives__scored AS SELECT 'd' AS disclosure_id")  # an older project's table
     con.close()
