@@ -10,6 +10,7 @@ import duckdb
 from playwright.sync_api import Browser, expect
 
 from sealreg.publish.site import build_site
+from sealreg.publish.site.rows import criteria_script
 from tests.site.test_site_browser import _open, browser  # noqa: F401 (the module's browser fixture)
 
 
@@ -86,3 +87,20 @@ def test_detail_pages_get_the_release_from_the_shared_file_and_label_cells_by_co
     expect(first.locator("th")).to_have_text(re.compile(r"^SOV-1\.1 Criterion SOV-1\.1$"))
     expect(first.locator("td").first).to_have_text(re.compile(r"^Rung \d: [a-z]"))
     assert problems == []
+
+
+def test_criteria_script_reads_only_its_own_words_never_the_object_prototype(browser: Browser, tmp_path: Path) -> None:  # noqa: F811
+    """A row whose id is a property every JS object inherits (`constructor`, `__proto__`) gets no title or
+    rung words: static/criteria.js looks up its own keys only."""
+    words = ({"SOV-1.1": "Decision authority"}, {("SOV-1.1", 3): "mostly EU"})
+    (tmp_path / "criteria.js").write_bytes(criteria_script(words))
+    rows = "".join(f"<tr><th>{cid}<td>Rung 3<td>1 / 2" for cid in ("SOV-1.1", "constructor", "__proto__", "toString"))
+    (tmp_path / "page.html").write_text(
+        f'<!doctype html><table class="criteria"><tbody>{rows}</tbody></table><script src="criteria.js"></script>')
+    page, problems = _open(browser, (tmp_path / "page.html").as_uri())
+    cells = page.evaluate("() => Array.from(document.querySelectorAll('tbody tr')).map(tr => "
+                          "[tr.cells[0].textContent, tr.cells[1].textContent])")
+    assert cells == [["SOV-1.1 Decision authority", "Rung 3: mostly EU"], ["constructor", "Rung 3"],
+                     ["__proto__", "Rung 3"], ["toString", "Rung 3"]]
+    assert problems == []
+    page.close()

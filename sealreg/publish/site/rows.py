@@ -252,12 +252,14 @@ def criteria_script(words: CriterionWords) -> bytes:
         '  document.querySelectorAll("table.criteria tbody tr").forEach(function (tr) {\n'
         "    if (tr.cells.length < 2) { return; }  /* an objective's heading row */\n"
         "    var th = tr.cells[0], answer = tr.cells[1], id = th.firstChild.textContent;\n"
-        "    var title = words.titles[id], rungs = words.rungs[id] || {};\n"
+        "    var own = function (o, k) { return Object.prototype.hasOwnProperty.call(o, k); };\n"
+        "    var title = own(words.titles, id) ? words.titles[id] : undefined;\n"
+        "    var rungs = own(words.rungs, id) ? words.rungs[id] : {};\n"
         "    if (th.childNodes.length === 1 && title !== undefined) {\n"
         '      th.appendChild(document.createTextNode(" " + title));\n'
         "    }\n"
         "    var m = /^Rung (\\d+)$/.exec(answer.textContent);\n"
-        "    if (m && answer.childNodes.length === 1 && rungs[m[1]] !== undefined) {\n"
+        "    if (m && answer.childNodes.length === 1 && own(rungs, m[1])) {\n"
         '      answer.textContent += ": " + rungs[m[1]];\n'
         "    }\n"
         "  });\n"
