@@ -17,7 +17,8 @@ def _size(n: int, wall: float, night: bool) -> dict:
                "release_bytes": {"full": {"total": 100, "site": 50, "parts": {}}},
                "loadavg_before": (1.0, 1.0, 1.0), "loadavg_after": (1.0, 1.0, 1.0)}
     if night:
-        figures.update(incremental={**run, "wall_s": wall / 10, "cpu_s": wall / 5}, incremental_share=0.1,
+        figures.update(first_night={**run, "wall_s": wall / 5, "new_bytes": 8, "new_bytes_share": 0.08},
+                       incremental={**run, "wall_s": wall / 10, "cpu_s": wall / 5}, incremental_share=0.1,
                        incremental_share_cpu=0.2, new_bytes_share=0.04)
         figures["release_bytes"]["night"] = {"total": 100, "new": 4, "site": 50, "parts": {}}
     return figures
