@@ -27,6 +27,7 @@ from bench.generate import generate, mutate
 from bench.reference_load import bench_references, print_references
 from ingestion.rulebook import MAX_SERVICES_PER_RUN
 from sealreg.config import RegistryHome
+from sealreg.publish.chain import published_releases
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -255,7 +256,7 @@ def release_bytes(release: Path) -> dict:
 
 
 def _releases(home: Path) -> list[Path]:
-    return sorted(p for p in RegistryHome(home).releases.iterdir() if p.is_dir() and not p.name.startswith("."))
+    return [path for path, _manifest in published_releases(RegistryHome(home).releases)]
 
 
 # --- one size ------------------------------------------------------------------------------------
