@@ -33,6 +33,7 @@ from sealreg.publish.keys import ROTATIONS_DIR, rotation_folders, signing_key_fo
 from sealreg.publish.metadata import write_release_metadata
 from sealreg.publish.reuse import PreviousRelease, link_unchanged, previous_release, sha256_file
 from sealreg.publish.signing import public_key_fingerprint, public_key_pem, sign
+from sealreg.publish.tree import walk
 
 if TYPE_CHECKING:
     from sealreg.durable import fsync_dir
@@ -170,16 +171,7 @@ def next_release_id(releases_dir: Path, as_of: dt.date) -> str:
 
 def list_files(release_dir: Path) -> list[str]:
     """Every regular file under release_dir as a POSIX relative path, sorted (symlinks included)."""
-    out: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(release_dir):
-        dirnames.sort()
-        for name in filenames:
-            out.append(Path(dirpath, name).relative_to(release_dir).as_posix())
-        # symlinks to directories are not descended into by os.walk; report them as files
-        for name in list(dirnames):
-            if os.path.islink(os.path.join(dirpath, name)):
-                out.append(Path(dirpath, name).relative_to(release_dir).as_posix())
-    return sorted(out)
+    return walk(release_dir)[0]
 
 
 # --- the build -------------------------------------------------------------------------------

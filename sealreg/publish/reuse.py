@@ -15,7 +15,6 @@ record only means the file is hashed again; the switch still hashes every file o
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -26,6 +25,7 @@ from typing import Any
 
 from sealreg.publish.chain import published_releases
 from sealreg.publish.signing import verify_signature
+from sealreg.publish.tree import file_stamp, sha256_file
 
 log = logging.getLogger(__name__)
 
@@ -77,19 +77,6 @@ class PreviousRelease:
                 return None
         self.checked.add(candidate)
         return path
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def file_stamp(st: os.stat_result) -> list[int]:
-    """What changes whenever a file's bytes do: device, inode, size, mtime and ctime (ns)."""
-    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
 
 def record_verified(release_dir: Path, stamps: dict[str, list[int]]) -> None:

@@ -6,7 +6,6 @@ inside the release, a location and a message); an empty list means the release i
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -23,11 +22,10 @@ from sealreg.publish.release import (
     PUBLIC_KEY_FILE,
     SIGNATURE_FILE,
     UNLISTED_FILES,
-    list_files,
-    sha256_file,
 )
 from sealreg.publish.reuse import file_stamp
 from sealreg.publish.signing import KeyFileError, public_key_fingerprint, verify_signature
+from sealreg.publish.tree import file_states, walk
 
 #: Problem codes of `sealreg verify` (documented in docs/releases.md).
 VERIFY_CODES: dict[str, str] = {
@@ -61,8 +59,24 @@ class Trust:
 
 
 def _safe_relpath(rel: str) -> bool:
-    p = PurePosixPath(rel)
-    return bool(rel) and not p.is_absolute() and ".." not in p.parts and "\\" not in rel
+    """Relative, with no `..` part and no backslash (what PurePosixPath(rel) would say, without building one)."""
+    return bool(rel) and not rel.startswith("/") and "\\" not in rel and ".." not in rel.split("/")
+
+
+def _listed_dirs(files: dict[str, Any]) -> set[str]:
+    """Every folder that holds a listed file (its parents, as PurePosixPath normalises them)."""
+    out: set[str] = set()
+    for rel in files:
+        parts = rel.split("/")
+        if "" in parts or "." in parts:  # not in normal form: let PurePosixPath normalise it
+            out.update(str(p) for p in PurePosixPath(rel).parents if str(p) != ".")
+            continue
+        for end in range(len(parts) - 1, 0, -1):
+            folder = "/".join(parts[:end])
+            if folder in out:
+                break
+            out.add(folder)
+    return out
 
 
 def _signature_problems(root: Path, body: bytes, trust: Trust | None) -> list[Problem]:
@@ -91,40 +105,43 @@ def _signature_problems(root: Path, body: bytes, trust: Trust | None) -> list[Pr
 
 def _file_problems(root: Path, files: dict[str, Any], stamps: dict[str, list[int]] | None = None) -> list[Problem]:
     """Every listed file is there, a regular file, and has its size and sha256; `stamps` receives the
-    stamp (`reuse.file_stamp`) of each file that matched and did not change while it was read."""
-    out: list[Problem] = []
-    for rel in sorted(files):
-        entry = files[rel]
-        if not _safe_relpath(rel) or rel in UNLISTED_FILES:
-            out.append(problem("V007", MANIFEST_FILE, f"invalid path {rel!r} in the manifest", "$.files"))
-            continue
-        path = root / rel
-        if os.path.islink(path):
-            out.append(problem("V006", rel, "is a symlink"))
-            continue
-        if not path.is_file():
-            out.append(problem("V001", rel, "missing"))
-            continue
+    stamp (`reuse.file_stamp`) of each file that matched and did not change while it was read.
+
+    The files are opened and hashed on `tree.HASH_WORKERS` threads (`tree.file_states`); the checks,
+    their order and the problems are those of a file-by-file loop."""
+    def expected_size(entry: Any) -> int | None:
         if not isinstance(entry, dict) or not isinstance(entry.get("size"), int) or "sha256" not in entry:
+            return None
+        return entry["size"]
+
+    names = sorted(files)
+    valid = [rel for rel in names if _safe_relpath(rel) and rel not in UNLISTED_FILES]
+    states = dict(zip(valid, file_states(root, [(rel, expected_size(files[rel])) for rel in valid]), strict=True))
+    out: list[Problem] = []
+    for rel in names:
+        state, entry = states.get(rel), files[rel]
+        if state is None:
+            out.append(problem("V007", MANIFEST_FILE, f"invalid path {rel!r} in the manifest", "$.files"))
+        elif state.kind == "symlink":
+            out.append(problem("V006", rel, "is a symlink"))
+        elif state.kind == "missing":
+            out.append(problem("V001", rel, "missing"))
+        elif state.kind == "unchecked":
             out.append(problem("V004", MANIFEST_FILE, f"entry of {rel} lacks sha256/size", "$.files"))
-            continue
-        before = path.stat()
-        size = before.st_size
-        if size != entry["size"]:
-            out.append(problem("V005", rel, f"size {size} differs from manifest ({entry['size']}), file altered"))
-        elif sha256_file(path) != entry["sha256"]:
+        elif state.kind == "size":
+            out.append(problem("V005", rel, f"size {state.size} differs from manifest ({entry['size']}), file altered"))
+        elif state.sha256 != entry["sha256"]:
             out.append(problem("V005", rel, "sha256 differs from manifest, file altered"))
-        elif stamps is not None and file_stamp(before) == file_stamp(path.stat()):
-            stamps[rel] = file_stamp(before)
-    for rel in list_files(root):
+        elif stamps is not None and state.stamp is not None:
+            stamps[rel] = state.stamp
+    present, folders = walk(root)
+    for rel in present:
         if rel not in UNLISTED_FILES and rel not in files:
             out.append(problem("V006", rel, "not listed in the manifest (unexpected file)"))
-    listed_dirs = {str(parent) for rel in files for parent in PurePosixPath(rel).parents if str(parent) != "."}
-    for dirpath, dirnames, _ in os.walk(root):
-        for name in dirnames:
-            rel = Path(dirpath, name).relative_to(root).as_posix()
-            if rel not in listed_dirs and not os.path.islink(os.path.join(dirpath, name)):
-                out.append(problem("V006", rel + "/", "directory not in the manifest (unexpected directory)"))
+    listed_dirs = _listed_dirs(files)
+    for rel in folders:
+        if rel not in listed_dirs:
+            out.append(problem("V006", rel + "/", "directory not in the manifest (unexpected directory)"))
     return out
 
 
