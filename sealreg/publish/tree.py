@@ -8,7 +8,6 @@ so `HASH_WORKERS` threads overlap the I/O and the hashing of one file with the b
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import os
 import stat
@@ -92,17 +91,30 @@ def _digest_fd(fd: int, size: int) -> str:
     return h.hexdigest()
 
 
+def _unopened_kind(path: str) -> str | None:
+    """Why a listed path could not be opened: "symlink", "missing" (absent, or a socket, device or loop of
+    links), or None for a regular file that exists (a real error, e.g. no permission to read it)."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return "missing"
+    if stat.S_ISLNK(st.st_mode):
+        return "symlink"
+    return None if stat.S_ISREG(st.st_mode) else "missing"
+
+
 def file_state(path: str, expected_size: int | None) -> FileState:
     """Open `path` once (a symlink is not followed, a FIFO does not block) and, when it is a regular file
     of `expected_size` bytes, hash it."""
     try:
         fd = os.open(path, _OPEN_FLAGS)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return FileState("symlink")
-        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-            return FileState("missing")
-        raise
+    except ValueError:  # a NUL byte in the name: no such file
+        return FileState("missing")
+    except OSError:
+        kind = _unopened_kind(path)
+        if kind is None:
+            raise
+        return FileState(kind)
     try:
         before = os.fstat(fd)
         if not stat.S_ISREG(before.st_mode):
