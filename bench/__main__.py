@@ -241,18 +241,20 @@ def release_bytes(release: Path) -> dict:
     """Bytes of a release folder: all of it, what is new (a file with one name), the site, per part."""
     total = new = site = 0
     parts: dict[str, int] = {}
+    new_parts: dict[str, int] = {}
     for dirpath, _dirs, files in os.walk(release):
         for name in files:
             st = os.lstat(os.path.join(dirpath, name))
             rel = Path(dirpath, name).relative_to(release)
+            part = rel.parts[0] if len(rel.parts) > 1 else "(top)"
             total += st.st_size
-            parts[rel.parts[0] if len(rel.parts) > 1 else "(top)"] = parts.get(
-                rel.parts[0] if len(rel.parts) > 1 else "(top)", 0) + st.st_size
+            parts[part] = parts.get(part, 0) + st.st_size
             if st.st_nlink == 1:  # a hard link shares its bytes with the previous release
                 new += st.st_size
+                new_parts[part] = new_parts.get(part, 0) + st.st_size
             if rel.parts[0] == "site":
                 site += st.st_size
-    return {"total": total, "new": new, "site": site, "parts": parts}
+    return {"total": total, "new": new, "site": site, "parts": parts, "new_parts": new_parts}
 
 
 def _releases(home: Path) -> list[Path]:
@@ -410,6 +412,9 @@ def print_table(fixed: dict, sizes: dict[int, dict], verdict: dict) -> None:
         f"{s['first_night']['new_bytes'] / 2**20:.1f} ({100 * s['first_night']['new_bytes_share']:.1f} %)"))
     night_row("incremental night (the second), 1 % (s)",
         lambda s: f"{s['incremental']['wall_s']:.1f} (cpu {s['incremental']['cpu_s']:.0f})")
+    for st in STAGES:
+        night_row(f"  {STAGE_LABELS[st]} (s, wall / cpu)", lambda s, st=st: (
+            f"{s['incremental']['timings'][st]:.1f} / {s['incremental']['cpu'].get(st, 0):.1f}"))
     night_row("incremental / full, wall", lambda s: f"{100 * s['incremental_share']:.0f} %")
     night_row("incremental / full, CPU", lambda s: f"{100 * s['incremental_share_cpu']:.0f} %")
     row("full release size (MiB)", lambda s: f"{s['release_bytes']['full']['total'] / 2**20:.1f}")
@@ -418,6 +423,9 @@ def print_table(fixed: dict, sizes: dict[int, dict], verdict: dict) -> None:
         + f" / {s['release_bytes']['full']['parts'].get('(top)', 0) / 2**20:.1f}")
     night_row("night's new bytes (MiB)", lambda s: f"{s['release_bytes']['night']['new'] / 2**20:.1f}")
     night_row("new bytes / full release", lambda s: f"{100 * s['new_bytes_share']:.1f} %")
+    night_row("  by part (MiB; (top) = registry.duckdb, manifest, sums ...)", lambda s: ", ".join(
+        f"{part} {size / 2**20:.1f}" for part, size in sorted(
+            s["release_bytes"]["night"]["new_parts"].items(), key=lambda kv: -kv[1]) if size >= 2**16))
     row("site bytes per service (KiB)", lambda s: f"{s['site_kib_per_service']:.1f}")
     row("load avg before → after", lambda s: f"{s['loadavg_before'][0]:.1f} → {s['loadavg_after'][0]:.1f}")
     console.print(table)
