@@ -10,9 +10,10 @@ from sealreg.publish.release import build_release, manifest_bytes
 from sealreg.publish.verify import verify_release
 
 ENTRY = {"sha256": "0" * 64, "size": 1}
-#: Listed names no release holds: a NUL byte, a name and a path longer than the system allows, a folder,
+#: Listed names no release holds: a NUL byte, a name and a path longer than the system allows (both raised
+#: OSError from verify at 18b5848), a folder,
 #: a FIFO, a Unix socket.
-HOSTILE = ["a\x00b", "folder", "fifo", "sock"]
+HOSTILE = ["a\x00b", "x" * 300, "csv/" + "y" * 4100, "folder", "fifo", "sock"]
 
 
 def _list(rel, names) -> None:
