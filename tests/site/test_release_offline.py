@@ -1,6 +1,7 @@
 """Every file of a release works offline: no third-party request from any page, in a real Chromium.
 
-Also pins that every site page names the registry key's fingerprint (a shared footer include).
+Also pins that every site page names the registry key's fingerprint (in the shared footer) and that the
+download page gives the commands that check a copy with it.
 """
 
 from __future__ import annotations
@@ -38,8 +39,10 @@ def test_every_site_page_names_the_signing_key_fingerprint(release, sample_home)
     fingerprint = home_fingerprint(sample_home / "keys")
     pages = sorted((release / "site").rglob("*.html"))
     assert pages
-    missing = [p.name for p in pages if f"--fingerprint {fingerprint}" not in p.read_text()]
+    missing = [p.name for p in pages if f"signed by the key <code>{fingerprint}</code>" not in p.read_text()]
     assert missing == []
+    downloads = (release / "site" / "downloads.html").read_text()
+    assert f"--fingerprint {fingerprint}" in downloads and f"verify-release.sh DIR {fingerprint}" in downloads
 
 
 def test_the_validation_report_and_site_make_no_request_in_chromium(release):

@@ -214,7 +214,7 @@ def test_open_source_facet_and_licence_on_the_service_page(browser: Browser, sit
     expect(fact).to_contain_text("Licence Apache-2.0")
     expect(fact.get_by_role("link", name="source repository")).to_have_attribute(
         "href", "https://code.nimbus.example.eu/compute")
-    expect(page.locator("#open-source-heading + p")).to_contain_text("OSI-approved")
+    expect(page.locator("#open-source + p")).to_contain_text("OSI-approved")
     check = page.locator("section", has_text="Open-source check")
     check.get_by_role("link", name="How the check works and what it does not prove").click()
     expect(page).to_have_url(re.compile(r"methodology\.html#open-source$"))

@@ -14,7 +14,7 @@ def test_every_page_says_whom_to_contact_how_to_appeal_and_where_to_download(rel
     for page in sorted(site.rglob("*.html")):
         html = page.read_text("utf-8")
         root = "../" if page.parent != site else ""
-        assert 'id="what-next-heading">What next</h2>' in html, page
+        assert "<footer>\n<h2 id=what-next>What next</h2>" in html, page
         assert f'<a href="mailto:{config.DEFAULT_OPERATOR_CONTACT}">' in html, page
         assert config.DEFAULT_APPEALS_ROUTE in html, page
         assert f'<a href="{root}downloads.html">' in html, page

@@ -51,7 +51,8 @@ def lei_check_words(value: Any) -> Markup:
 
 
 def corroboration_badge(value: Any, url: Any = None) -> Markup:
-    """The register's verdict in words, with a link to the authority's entry when there is one."""
+    """The register's verdict in words (coloured when it passes or fails), with a link to the authority's
+    entry when there is one."""
     css, words = CORROBORATION_WORDS.get(value, ("", str(value or "unknown")))
-    badge = Markup(f'<span class="result {css}">{escape(words)}</span>')
+    badge = Markup(f'<span class="result {css}">{escape(words)}</span>') if css else escape(words)
     return badge + (Markup(" ") + safe_link(url, "register entry") if url else Markup(""))
