@@ -227,3 +227,36 @@ def test_open_source_facet_and_licence_on_the_service_page(browser: Browser, sit
     expect(fact).to_contain_text("BUSL-1.1 <script>alert(1)</script>")
     expect(fact.get_by_role("link")).to_have_count(0)  # a javascript: repository is never a link
     assert problems == []
+
+
+def _cell_labels(page: Page, table: str) -> list[str]:
+    return page.evaluate(
+        """(table) => Array.from(document.querySelector(`table.${table} tbody tr`).querySelectorAll('td'))
+               .map(td => getComputedStyle(td, '::before').content)""", table)
+
+
+def test_small_tables_label_their_cells_by_column_on_a_phone_and_expose_their_headers(
+    browser: Browser, release: Path
+) -> None:
+    """The certificate, dependency and decision tables carry no data-label per cell: on a narrow screen
+    each cell is labelled from the stylesheet by its column, and the header cells (no scope attribute)
+    are still column headers to assistive technology."""
+    con = duckdb.connect(str(release / "registry.duckdb"))
+    con.execute("insert into service_dependencies values ('alto-ai', 'nimbus-compute', 'service', null, null, 1,"
+                " 'alto-ai → nimbus-compute', 3, 2, 3, 2, true)")
+    con.close()
+    site = build_site(release)
+    page, problems = _open(browser, (site / "providers" / "nimbus-cloud.html").as_uri(), width=400)
+    assert _cell_labels(page, "certs") == ['"Certificate: "', '"Issuer: "', '"Valid from: "', '"Valid until: "',
+                                           '"Valid on the evaluation date: "', '"Scheme register: "', '"Covers: "']
+    expect(page.locator("table.certs").get_by_role("columnheader", name="Covers")).to_have_count(1)
+    expect(page.locator("table.certs").get_by_role("rowheader", name="SecNumCloud 3.2")).to_have_count(1)
+    page.goto((site / "services" / "nimbus-compute.html").as_uri())
+    assert len(_cell_labels(page, "certs")) == 6  # every row covers this service: no Covers column
+    page.goto((site / "services" / "alto-ai.html").as_uri())
+    assert _cell_labels(page, "dependencies") == ['"What it is: "', '"How: "', '"Its own level: "',
+                                                  '"Cap on this service: "']
+    expect(page.locator("table.dependencies").get_by_role("columnheader", name="Cap on this service")).to_have_count(1)
+    page.goto((site / "services" / "stratus-storage.html").as_uri())
+    assert _cell_labels(page, "decisions") == ['"Action: "', '"Reason: "', '"By: "', '"In force: "']
+    assert problems == []
