@@ -50,10 +50,11 @@ How a gate runs (`expectations/runner.py`, `expectations/gx_run.py`):
   Arrow: DECIMAL becomes float64, narrow integers int64 (GX's `expect_column_values_to_be_between`
   is vectorized only for 64-bit columns), and string columns of chunks with >= 10,000 rows and at most
   25 % distinct values become pandas categoricals, unless a regex or column-pair check reads them.
-- One ephemeral GX context per gate, one pandas data asset, batch definition and suite
-  (`<layer>.<frame>`, not stored) per frame; each chunk is validated by GX's validator on the batch
-  definition (no checkpoint or validation definition per frame: their per-run overhead bought
-  nothing) and dropped from GX's batch cache right after. GX's Data Docs are not built: they load
+- One ephemeral GX context, pandas data asset and batch definition per gate (GX serialises its whole
+  configuration on every asset it adds), one suite (`<layer>.<frame>`, not stored) per frame; each
+  chunk is validated by GX's validator on the batch definition, its rows passed as batch parameters
+  (no checkpoint or validation definition per frame: their per-run overhead bought nothing), and
+  dropped from GX's batch cache right after. GX's Data Docs are not built: they load
   scripts and styles from public CDNs, and every file of a signed release must work offline. The
   gate renders its own report from GX's results into `report_dir/index.html` (every expectation with
   its arguments, the rule it guards, its result and unexpected count; the failures in plain words;
@@ -87,6 +88,41 @@ evaluation date changes rows of unchanged disclosures), and a warehouse row that
 between nights would go unseen. A full pass over every published row is what lets a regulator rely on
 the release, so the nights are made cheaper by making each pass cheaper (set-based DuckDB checks,
 bounded chunks, no per-frame GX checkpoint), never by skipping rows.
+
+## Which check lives where: dbt or a gate, never both
+
+Each check runs once a night, in one place (issue 13: a dbt data test is a node with ~50 ms of dbt's
+own overhead, a GX expectation in a frame the gate reads anyway costs a few ms):
+
+- **dbt** keeps the contracts (every mart's columns, data types and `not_null`/primary-key
+  constraints, enforced when the table is built), the key tests of the three largest marts
+  (`unique_combination_of_columns` on `criterion_results`, `objective_results`, `cada_gates`, which
+  replace a primary-key index) and of the other tables whose key is a test, the tests of the seeds
+  and of intermediate models, and every mart test the final gate does not make (for example
+  `objective_results.cap` 1..2, `washing_flags.cap`, `providers.chain_depth`, `decisions.action`
+  without `transfer`, `cada_gates.gate`, the relationships to `int_services__scored`).
+- **The raw gate** makes every check of the staging layer: the staging models only rename and cast
+  (`stg_raw__*`, a strict cast fails rather than turning a value into null), so a check on
+  `raw.<table>` holds for `stg_raw__<table>`. The staging YAML carries no data tests. Moved from dbt to
+  the raw gate: `disclosures.file_name` not null; `parents.controlled_by` not null and
+  `(disclosure_id, position)` unique; `service_regions.disclosure_id` not null and
+  `(disclosure_id, service_id, position)` unique; `evidence.disclosure_id` and `service_id` not null and
+  `(disclosure_id, service_id, criterion_id)` unique; `certifications (disclosure_id, position)` unique;
+  `certification_services.disclosure_id` not null and `(disclosure_id, certificate_id, service_id)`
+  unique. Already in the raw gate, dropped from dbt: `open_source_licenses` (four not-null columns and
+  the `(disclosure_id, service_id, license_id)` key) and `service_runs_on` (`disclosure_id` not null,
+  `(disclosure_id, service_id, position)` unique).
+- **The final gate** makes these mart checks, which dbt no longer repeats (same table, same column,
+  same or stricter bounds): `services` seal, ual, seal_own, ual_own 0..4, sovereignty_score 0..100,
+  model, status and open_source_status values; `objective_results` seal and seal_uncapped 0..4,
+  score_pct 0..100, objective SOV-1..8; `criterion_results` seal 0..4, rung 1..5 (dbt allowed 1..10),
+  points >= 0; `washing_flags.flag`; `cada_gates.level` 1..4 and its service in `services` (orphans);
+  `service_dependencies` cap_seal and cap_ual 0..4, depth >= 1, kind, and its service in `services`;
+  `certifications.corroboration` and its provider in `providers`; `changes.change`;
+  `review_items.kind`; `reference_sources.kind`; `providers.lei_check` and `control_evidence`.
+
+A failing gate stops the run before anything is published, as a failing dbt test did; the failure
+names the table, the rule and the rows' keys in the gate's report.
 """
 
 

@@ -47,6 +47,7 @@ DISCLOSURES = table(
         not_null("country", f"{D}: provider.country is required"),
         matches("country", COUNTRY, f"{D}: country is ISO 3166-1 alpha-2, upper case (E007)"),
         matches("lei", r"^[A-Z0-9]{18}[0-9]{2}$", f"{D}: lei is 20 characters (null when absent)"),
+        not_null("file_name", "docs/design.md: every disclosure row names its inbox file"),
         not_null("file_sha256", "docs/design.md: every disclosure row records its file digest"),
         matches("file_sha256", r"^[0-9a-f]{64}$", "docs/design.md: file_sha256 is a hex sha256 digest"),
         matches("signing_key_fingerprint", r"^[0-9a-f]{64}$",
@@ -126,6 +127,8 @@ PARENTS = table(
     [
         not_null("disclosure_id", "docs/design.md: every raw row carries its disclosure_id"),
         not_null("entity_id", f"{D}: parents[].entity_id is required"),
+        not_null("controlled_by", f"{D}: parents[].controlled_by is required"),
+        unique_together(["disclosure_id", "position"], "docs/design.md: position indexes the parents list"),
         matches("country", COUNTRY, f"{D}: parent country is ISO alpha-2, upper case (E007)"),
         matches("controlled_by_country", COUNTRY, f"{D}: controller country is ISO alpha-2 (E007)"),
     ],
@@ -136,7 +139,9 @@ SERVICE_REGIONS = table(
     ["disclosure_id", "service_id", "position", "region"],
     ("disclosure_id", "service_id", "position"),
     [
+        not_null("disclosure_id", "docs/design.md: every raw row carries its disclosure_id"),
         not_null("service_id", f"{D}: regions belong to a service"),
+        unique_together(["disclosure_id", "service_id", "position"], "docs/design.md: position indexes the regions"),
         not_null("region", f"{D}: services[].regions are ISO codes"),
         matches("region", COUNTRY, f"{D}: region is ISO alpha-2, upper case (E007)"),
     ],
@@ -147,7 +152,10 @@ EVIDENCE = table(
     ["disclosure_id", "service_id", "criterion_id", "url", "note"],
     ("disclosure_id", "service_id", "criterion_id"),
     [
+        not_null("disclosure_id", "docs/design.md: every raw row carries its disclosure_id"),
+        not_null("service_id", f"{D}: evidence belongs to a service"),
         not_null("criterion_id", f"{D}: evidence is keyed by criterion id"),
+        unique_together(["disclosure_id", "service_id", "criterion_id"], f"{D}: one evidence item per criterion"),
         matches("url", r"^https://", f"{D}: evidence url must be https://"),
     ],
 )
@@ -159,6 +167,7 @@ CERTIFICATIONS = table(
     [
         not_null("disclosure_id", "docs/design.md: every raw row carries its disclosure_id"),
         not_null("certificate_id", f"{D}: certifications[].certificate_id is required"),
+        unique_together(["disclosure_id", "position"], "docs/design.md: position indexes the certifications list"),
         matches("scheme", SCHEMES, f"{D}: scheme from the known list or other:<name>"),
         not_null("valid_from", f"{D}: valid_from is required"),
         not_null("valid_until", f"{D}: valid_until is required"),
@@ -171,8 +180,11 @@ CERTIFICATION_SERVICES = table(
     ["disclosure_id", "certificate_id", "service_id"],
     ("disclosure_id", "certificate_id", "service_id"),
     [
+        not_null("disclosure_id", "docs/design.md: every raw row carries its disclosure_id"),
         not_null("certificate_id", f"{D}: links a certificate"),
         not_null("service_id", f"{D}: certifications[].services lists service ids"),
+        unique_together(["disclosure_id", "certificate_id", "service_id"],
+                        f"{D}: a certificate lists each service once"),
     ],
 )
 

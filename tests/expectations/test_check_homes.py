@@ -1,0 +1,78 @@
+"""Each check runs in one place (docs/validation.md, "Which check lives where"): the staging checks in the raw
+gate, the mart checks the final gate makes not again as dbt data tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from expectations.checks import Check
+from expectations.suites import frames_of
+from sealreg.publish.contract import dbt_models
+
+
+@pytest.fixture(scope="module")
+def run_gate(gx_module):
+    from expectations.runner import run_gate
+
+    return run_gate
+
+
+def _has(failures: list[str], *parts: str) -> bool:
+    return any(all(p in f for p in parts) for f in failures)
+
+
+def _column_tests(model: dict):
+    for column in model.get("columns") or []:
+        for test in column.get("data_tests") or []:
+            name, spec = (next(iter(test.items())) if isinstance(test, dict) else (test, {}))
+            yield column["name"], name, (spec or {}).get("arguments") or {}
+
+
+def _gate_makes(checks: list[Check], column: str, test: str, args: dict) -> bool:
+    """True when one of the frame's checks is the dbt test `test(args)` on `column`, or stricter."""
+    for check in checks:
+        k = check.kwargs
+        if k.get("column") != column:
+            continue
+        if test == "accepted_values" and check.expectation == "ExpectColumnValuesToBeInSet":
+            if set(k["value_set"]) <= set(args["values"]):
+                return True
+        if test == "accepted_range" and check.expectation == "ExpectColumnValuesToBeBetween":
+            lo, hi = args.get("min_value"), args.get("max_value")
+            lo_ok = lo is None or (k.get("min_value") is not None and k["min_value"] >= lo)
+            hi_ok = hi is None or (k.get("max_value") is not None and k["max_value"] <= hi)
+            if lo_ok and hi_ok:
+                return True
+        if test == "not_null" and check.expectation == "ExpectColumnValuesToNotBeNull":
+            return True
+    return False
+
+
+def test_staging_models_carry_no_data_tests_the_raw_gate_makes_them():
+    staged = {name: model for name, model in dbt_models().items() if name.startswith("stg_raw__")}
+    assert staged
+    tests = {name: [*_column_tests(m), *(m.get("data_tests") or [])] for name, m in staged.items()}
+    assert not {name: t for name, t in tests.items() if t}
+
+
+def test_no_mart_data_test_repeats_a_final_gate_check():
+    frames = {f.name: list(f.checks) for f in frames_of("final") if not f.derived}
+    repeated = [(name, column, test) for name, model in dbt_models().items() if name in frames
+                for column, test, args in _column_tests(model) if _gate_makes(frames[name], column, test, args)]
+    assert not repeated
+
+
+def test_raw_gate_catches_what_the_staging_tests_caught(run_gate, warehouse_with, tmp_path):
+    sql = ";".join([
+        "insert into raw.evidence select * from raw.evidence limit 1",
+        "update raw.parents set controlled_by = null where position = 0",
+        "update raw.certification_services set disclosure_id = null where service_id = 'alpha-compute'",
+        "update raw.disclosures set file_name = null where provider_id = 'beta'",
+    ])
+    failures = run_gate("raw", warehouse_with(sql), tmp_path / "raw").failures
+    assert _has(failures, "raw/evidence: expect_column_values_to_be_null(duplicated (disclosure_id, service_id, "
+                          "criterion_id)) failed")
+    assert _has(failures, "raw/parents: expect_column_values_to_not_be_null(controlled_by) failed")
+    assert _has(failures, "raw/certification_services: expect_column_values_to_not_be_null(disclosure_id) failed")
+    assert _has(failures, "raw/disclosures: expect_column_values_to_not_be_null(file_name) failed",
+                "disclosure_id=beta")
