@@ -260,3 +260,25 @@ def test_small_tables_label_their_cells_by_column_on_a_phone_and_expose_their_he
     page.goto((site / "services" / "stratus-storage.html").as_uri())
     assert _cell_labels(page, "decisions") == ['"Action: "', '"Reason: "', '"By: "', '"In force: "']
     assert problems == []
+
+
+def test_pages_without_optional_closing_tags_parse_into_the_intended_structure(browser: Browser, site: Path) -> None:
+    """The pages omit `</p>`, `</li>`, `</dt>`, `</dd>` and the cell end tags: in a real parser no paragraph or
+    list item swallows the block after it, each section starts with its heading, the footer holds the three
+    "what next" items and the header the site's links."""
+    page, problems = _open(browser, (site / "index.html").as_uri())
+    for path in sorted(site.rglob("*.html")):
+        page.goto(path.as_uri())
+        found = page.evaluate("""() => ({
+            nested: Array.from(document.querySelectorAll(
+                'p p, p table, p section, p ul, p ol, p div, p dl, p h2, p h3, li li, dd div, dd dt, section section'))
+                .map(e => e.outerHTML.slice(0, 60)),
+            sections: document.querySelectorAll('main section').length,
+            headed: document.querySelectorAll('main section > h2:first-child').length,
+            next: document.querySelectorAll('body > footer > ul > li').length,
+            nav: document.querySelectorAll('body > header > nav > ul > li > a').length})""")
+        name = path.relative_to(site).as_posix()
+        assert found["nested"] == [], (name, found["nested"])
+        assert found["sections"] == found["headed"], name
+        assert found["next"] == 3 and found["nav"] == 3, (name, found)  # no validation report in this release
+    assert problems == []
