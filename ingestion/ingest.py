@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 
 from ingestion.cache import Entry, cache_table, ensure_table, read_cache, read_loaded
+from ingestion.check_pool import checked
 from ingestion.checks import parse_timestamp
 from ingestion.claims import Held, stale_problem, transfers_of, within_budget
 from ingestion.feedback import write_feedback
@@ -24,7 +25,7 @@ from ingestion.quarantine import quarantine
 from ingestion.rejected import NO_SENDER, RejectedFile, Sender, judge, read_earlier, rejected_files_table
 from ingestion.rulebook import MAX_FILE_BYTES, max_services_per_run
 from ingestion.signatures import check_signature
-from ingestion.validate import Accepted, check_document, resolve_conflicts, validate_document
+from ingestion.validate import Accepted, Outcome, check_document, resolve_conflicts, validate_document
 from sealreg.errors import Problem
 
 RAW_SCHEMA_SQL = Path(__file__).with_name("raw_schema.sql")
@@ -93,6 +94,21 @@ def _across_files(candidates: list[Accepted], held: Held, known: set[str],
     return accepted, problems + over + conflicts
 
 
+def _with_checks(entries: Iterable[InboxFile], cache: dict[str, Entry], as_of: dt.date, expected: int
+                 ) -> Iterator[tuple[InboxFile, Outcome | None]]:
+    """(entry, outcome of its single-file checks) in inbox order; the outcome is None for an entry stopped
+    before validation or whose cached outcome holds for `as_of` (ingestion/check_pool.py runs the checks)."""
+    def needing_checks() -> Iterator[tuple[InboxFile, bytes, str] | tuple[InboxFile, None, None]]:
+        for entry in entries:
+            cached = cache.get(entry.sha256)
+            if entry_problem(entry) is None and not (cached is not None and cached.reusable(as_of)):
+                yield entry, entry.data, entry.name
+            else:
+                yield entry, None, None
+
+    return checked(needing_checks(), as_of, expected)
+
+
 def _open_warehouse(ctx) -> duckdb.DuckDBPyConnection:
     ctx.run_dir.mkdir(parents=True, exist_ok=True)
     if ctx.paths.baseline_warehouse.exists():
@@ -138,7 +154,8 @@ def run_ingest(
         entries: dict[str, Entry] = {}
         reused = 0
         pending: dict[str, bytes] = {}  # valid per the cache, but no rows in the warehouse under this name
-        for done, entry in enumerate(read_inbox(folder, MAX_FILE_BYTES), start=1):
+        entries_read = _with_checks(read_inbox(folder, MAX_FILE_BYTES), cache, ctx.as_of, total)
+        for done, (entry, outcome) in enumerate(entries_read, start=1):
             name, data = entry.name, entry.data
             seen[name] = replace(entry, data=None)
             stop = entry_problem(entry)
@@ -147,14 +164,12 @@ def run_ingest(
             else:
                 sha256 = entry.sha256
                 needs_rows = loaded.get(name, (None,))[0] != sha256
-                cached = cache.get(sha256)
-                if cached is not None and cached.reusable(ctx.as_of):
-                    cached = cached.at(ctx.as_of)
+                if outcome is None:  # the outcome of these bytes is cached and holds for this date
+                    cached = cache[sha256].at(ctx.as_of)
                     reused += 1
                     if cached.valid and needs_rows:  # parsed only if it is accepted (E013) below
                         pending[name] = data
                 else:
-                    outcome = check_document(data, name, ctx.as_of)
                     submitted = None if outcome.doc is None else parse_timestamp(outcome.doc["submitted_at"])
                     cached = Entry.of(sha256, ctx.as_of, outcome, submitted)
                     if outcome.doc is not None and needs_rows:

@@ -73,6 +73,12 @@ def parse_json(data: bytes) -> tuple[object, list[Issue]]:
     return (None if issues else value), issues
 
 
+def decode_accepted(data: bytes) -> object:
+    """The value of bytes that `parse_json` accepted, decoded without its checks (the same value: it accepts
+    no duplicate key, non-finite number or lone surrogate, where the plain decoder would differ)."""
+    return json.loads(data.removeprefix(_BOM).decode("utf-8"))
+
+
 def _decode_error(text: str, exc: json.JSONDecodeError) -> str:
     """The E001 message of a parser error in plain words; a file cut short says so, with where it ends."""
     body = text.rstrip()
