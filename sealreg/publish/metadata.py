@@ -22,12 +22,11 @@ from sealreg.publish import contract
 from sealreg.publish.datapackage import datapackage
 from sealreg.publish.dbt_docs import DOCS_FILE, write_dbt_docs
 from sealreg.publish.dcat import dcat_document
-from sealreg.publish.dictionary import Table, dbt_descriptions, describe_tables, read_dbt_manifest
-from sealreg.publish.parquet_metadata import annotate_parquet
+from sealreg.publish.dictionary import Table, dbt_descriptions, describe_tables
 from sealreg.publish.publisher import publisher_from_env
 from sealreg.publish.release_readme import release_readme
 from sealreg.publish.reuse import sha256_file
-from sealreg.publish.rulebook import RULEBOOK_DIR, RULEBOOK_TABLES, export_rulebook
+from sealreg.publish.rulebook import RULEBOOK_DIR, export_rulebook
 
 if TYPE_CHECKING:
     from sealreg.config import RunContext
@@ -64,8 +63,8 @@ def _write(release_dir: Path, rel: str, data: bytes, digests: dict[str, dict[str
     digests[rel] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
 
 
-#: Parquet files annotated at once (one per thread).
-ANNOTATE_WORKERS = 2
+#: Tables whose files are hashed at once (one per thread).
+DIGEST_WORKERS = 2
 
 
 def _digest(release_dir: Path, rel: str, digests: dict[str, dict[str, Any]]) -> None:
@@ -75,13 +74,13 @@ def _digest(release_dir: Path, rel: str, digests: dict[str, dict[str, Any]]) -> 
 
 def write_release_metadata(ctx: "RunContext", release_dir: Path, tables: list[str], keys: dict[str, tuple[str, ...]],
                            release: dict[str, Any], fingerprint: str, row_counts: dict[str, int],
-                           digests: dict[str, dict[str, Any]]) -> None:
+                           digests: dict[str, dict[str, Any]], manifest: dict[str, Any] | None) -> None:
     """Write the metadata files into the unfinished release folder and record their sha256 and size in
     `digests` (with those of the Parquet and CSV files, hashed once here). `release` holds release_id,
-    as_of, created_at, weights_version and rulebook_version."""
+    as_of, created_at, weights_version and rulebook_version; `manifest` is the run's dbt manifest
+    (`dictionary.read_dbt_manifest`)."""
     release = {**release, "contract_version": contract.CONTRACT_VERSION}
     target = ctx.dbt_dir / "target"
-    manifest = read_dbt_manifest(target / "manifest.json")
     descriptions = dbt_descriptions(manifest)
     con = duckdb.connect(":memory:")
     try:
@@ -90,24 +89,21 @@ def write_release_metadata(ctx: "RunContext", release_dir: Path, tables: list[st
         con.execute(f"ATTACH {_lit(ctx.run_warehouse)} AS {_q(wh)} (READ_ONLY)")
         con.execute(f"ATTACH {_lit(release_dir / 'registry.duckdb')} AS rel (READ_ONLY)")
         published = describe_tables(con, "rel", tables, descriptions, keys)
-        seeds = export_rulebook(con, wh, release_dir)
-        rulebook = describe_tables(con, wh, seeds, descriptions,
-                                   {t: k for t, k in RULEBOOK_TABLES.items() if t in seeds})
+        rulebook = export_rulebook(con, wh, release_dir, descriptions, contract.CONTRACT_VERSION)
+        seeds = [t.name for t in rulebook]
         has_docs = manifest is not None
         if has_docs:
             write_dbt_docs(release_dir, manifest, target, con, wh, release["as_of"])
     finally:
         con.close()
     groups: list[tuple[str, list[Table]]] = [("", published), (RULEBOOK_DIR, rulebook)]
-    def annotate(folder: str, t: Table) -> None:
-        paths = table_paths(folder, t.name)
-        annotate_parquet(release_dir / paths["parquet"], t, contract.CONTRACT_VERSION)
-        for rel in paths.values():
+    def digest_files(folder: str, t: Table) -> None:
+        for rel in table_paths(folder, t.name).values():
             _digest(release_dir, rel, digests)
 
-    # one file per thread (pyarrow and hashlib release the GIL); each file's bytes are its own
-    with ThreadPoolExecutor(max_workers=ANNOTATE_WORKERS) as pool:
-        for done in [pool.submit(annotate, folder, t) for folder, group in groups for t in group]:
+    # one table per thread (hashlib releases the GIL)
+    with ThreadPoolExecutor(max_workers=DIGEST_WORKERS) as pool:
+        for done in [pool.submit(digest_files, folder, t) for folder, group in groups for t in group]:
             done.result()
     if has_docs:
         _digest(release_dir, DOCS_FILE, digests)

@@ -29,8 +29,10 @@ from sealreg.faults import crash_point
 from sealreg.lineage import LINEAGE_DIR, lineage_dir
 from sealreg.publish.chain import last_signer, next_link
 from sealreg.publish.contract import CONTRACT_VERSION
+from sealreg.publish.dictionary import dbt_descriptions, describe_tables, read_dbt_manifest
 from sealreg.publish.keys import ROTATIONS_DIR, rotation_folders, signing_key_for_release
 from sealreg.publish.metadata import write_release_metadata
+from sealreg.publish.parquet_metadata import kv_metadata
 from sealreg.publish.reuse import PreviousRelease, link_unchanged, previous_release, sha256_file
 from sealreg.publish.signing import public_key_fingerprint, public_key_pem, sign
 from sealreg.publish.tree import walk
@@ -267,11 +269,13 @@ def _copy_comments(con: duckdb.DuckDBPyConnection, table: str) -> None:
         con.execute(f"COMMENT ON COLUMN rel.main.{_q(table)}.{_q(column)} IS {_sql_str(comment.strip())}")
 
 
-def _export_tables(warehouse: Path, out_dir: Path, tables: list[str]) -> tuple[dict[str, int], dict]:
+def _export_tables(warehouse: Path, out_dir: Path, tables: list[str],
+                   descriptions: dict[str, tuple[str, dict[str, str]]]) -> tuple[dict[str, int], dict]:
     """registry.duckdb (real tables, ordered), parquet/ and csv/; returns (row_counts, raw metadata).
 
     Each table is sorted once, into registry.duckdb; the Parquet and CSV files are then scanned from
     that copy in its row order (`preserve_insertion_order`), by `EXPORT_WORKERS` threads in parallel.
+    Each Parquet file carries its data dictionary (`descriptions`, from dbt) as it is written.
     """
     (out_dir / "parquet").mkdir()
     (out_dir / "csv").mkdir()
@@ -301,9 +305,11 @@ def _export_tables(warehouse: Path, out_dir: Path, tables: list[str]) -> tuple[d
             con.execute(f"CREATE TABLE rel.main.{_q(t)} AS SELECT * FROM wh.main.{_q(t)} ORDER BY {', '.join(order)}")
             _copy_comments(con, t)
             row_counts[t] = int(con.execute(f"SELECT count(*) FROM rel.main.{_q(t)}").fetchone()[0])
-            copies.append((row_counts[t], f"COPY (SELECT * FROM rel.main.{_q(t)}) TO "
-                           f"{_lit(out_dir / 'parquet' / f'{t}.parquet')} "
-                           "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"))
+            select = f"SELECT * FROM rel.main.{_q(t)}"
+            described = describe_tables(con, "rel", [t], descriptions, TABLE_KEYS)[0]
+            copies.append((row_counts[t], f"COPY ({select}) TO {_lit(out_dir / 'parquet' / f'{t}.parquet')} "
+                           "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880, "
+                           f"{kv_metadata(con, select, described, CONTRACT_VERSION)})"))
             copies.append((row_counts[t], f"COPY ({_csv_select(con, t)}) TO {_lit(out_dir / 'csv' / f'{t}.csv.gz')} "
                            "(FORMAT csv, HEADER true, DELIMITER ',', COMPRESSION gzip)"))
         meta = {"input_files": _input_files(con), "decision_log_head": _decision_log_head(con),
@@ -457,7 +463,8 @@ def build_release(
     tmp.mkdir()
     t_start = time.perf_counter()
     try:
-        row_counts, meta = _export_tables(warehouse, tmp, tables)
+        dbt_manifest = read_dbt_manifest(ctx.dbt_dir / "target" / "manifest.json")
+        row_counts, meta = _export_tables(warehouse, tmp, tables, dbt_descriptions(dbt_manifest))
         t_tables = time.perf_counter()
         crash_point("publish:tables_written")
 
@@ -476,7 +483,7 @@ def build_release(
         write_release_metadata(ctx, tmp, tables, TABLE_KEYS, {  # before the site: its pages link these files
             "release_id": release_id, "as_of": ctx.as_of.isoformat(), "created_at": created_at,
             "weights_version": ctx.weights_version, "rulebook_version": RULEBOOK_VERSION,
-        }, public_key_fingerprint(pub_pem), row_counts, site_digests)
+        }, public_key_fingerprint(pub_pem), row_counts, site_digests, dbt_manifest)
         site_built = _build_site(tmp, site_digests, previous)
         t_files = time.perf_counter()
 

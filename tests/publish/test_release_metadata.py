@@ -147,6 +147,25 @@ def test_parquet_fields_carry_the_descriptions_and_the_same_rows(release, packag
         con.close()
 
 
+def test_parquet_written_once_by_duckdb_shows_arrow_readers_its_plain_types(release, tmp_path):
+    """The dictionary rides in DuckDB's KV_METADATA (ARROW:schema): the Arrow types are those of a plain COPY."""
+    con = duckdb.connect(str(release / "registry.duckdb"), read_only=True)
+    try:
+        for table in TABLE_KEYS:
+            plain = tmp_path / f"{table}.parquet"
+            con.execute(f"COPY (SELECT * FROM {table} LIMIT 0) TO '{plain}' (FORMAT parquet)")
+            shipped = pq.read_schema(release / "parquet" / f"{table}.parquet")
+            assert [(f.name, f.type) for f in shipped] == [(f.name, f.type) for f in pq.read_schema(plain)], table
+            assert shipped.metadata[b"sealreg:table"] == table.encode()
+            created_by = pq.ParquetFile(release / "parquet" / f"{table}.parquet").metadata.created_by
+            assert created_by.startswith("DuckDB"), created_by  # not rewritten by pyarrow
+    finally:
+        con.close()
+    criteria = pq.read_schema(release / "rulebook" / "csf_criteria.parquet")
+    assert criteria.metadata[b"sealreg:table"] == b"csf_criteria"
+    assert any(f.metadata and f.metadata.get(b"description") for f in criteria)
+
+
 def test_the_rulebook_seeds_ship_as_the_run_used_them(release):
     for seed in ("csf_criteria", "csf_weights", "countries"):
         with open(REPO / "dbt_project" / "seeds" / f"{seed}.csv", newline="") as f:
