@@ -10,14 +10,13 @@ from typing import Any
 import duckdb
 
 from expectations.final_suite import PUBLISHED_COLUMNS
+from sealreg.publish.site import fragments
 
 #: Columns the pages read, per table: the final gate guarantees each exists in a release.
 TABLES = {qualified.removeprefix("main."): columns for qualified, columns in PUBLISHED_COLUMNS.items()}
-#: Per-service tables, fetched for one batch of services at a time (never whole).
-DETAIL_TABLES = ("objective_results", "criterion_results", "cada_gates", "decisions", "service_history")
-#: Decimal columns that pages only show through float() (number, one): read as DOUBLE, which is the
-#: same correctly rounded value and converts to Python twice as fast as Decimal (1.5 M criterion rows).
-AS_DOUBLE = {"criterion_results": ("points", "max_points"), "objective_results": ("score_pct", "weight")}
+#: Per-service tables whose rows the templates read, fetched for one batch of services at a time (never
+#: whole). The three long ones (objectives, criteria, gates) arrive as finished markup (`fragments`).
+DETAIL_TABLES = ("decisions", "service_history")
 
 
 class Tables:
@@ -26,27 +25,14 @@ class Tables:
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
         con.execute("set enable_progress_bar = false")
-        self._decimal = {
-            (table, column)
-            for table, column in con.execute(
-                "select table_name, column_name from information_schema.columns "
-                "where table_schema = 'main' and data_type like 'DECIMAL%'"
-            ).fetchall()
-        }
+        fragments.prepare(con)
 
     def rows(self, name: str, where: str = "", params: list | None = None, narrow: bool = False) -> list[dict]:
         """Rows as dicts in a total order (``order by all``).
 
         ``narrow`` selects only the columns the pages read (the detail tables are the big ones).
         """
-        select = "*"
-        if narrow:
-            select = ", ".join(
-                f'cast("{c}" as double) as "{c}"'
-                if c in AS_DOUBLE.get(name, ()) and (name, c) in self._decimal
-                else f'"{c}"'
-                for c in TABLES[name]
-            )
+        select = ", ".join(f'"{c}"' for c in TABLES[name]) if narrow else "*"
         cur = self.con.execute(f'select {select} from main."{name}" {where} order by all', params or [])
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
@@ -67,16 +53,11 @@ class Tables:
 
     def criterion_words(self) -> tuple[dict[Any, str], dict[tuple[Any, Any], str]]:
         """The title of each criterion and the label of each (criterion, rung) most rows of the release
-        carry (they come from the rulebook, so in practice every row): written once per site."""
-        titles = dict(self.con.execute(
-            "select distinct on (criterion_id) criterion_id, title from (select criterion_id, title, count(*) n "
-            'from main."criterion_results" where title is not null group by all) order by criterion_id, n desc, title'
-        ).fetchall())
+        carry (they come from the rulebook, so in practice every row): written once per site
+        (`fragments.WORDS` computed them when the connection was opened)."""
+        titles = dict(self.con.execute("select criterion_id, title from site_titles").fetchall())
         labels = {(c, r): label for c, r, label in self.con.execute(
-            "select distinct on (criterion_id, rung) criterion_id, rung, rung_label from (select criterion_id, rung, "
-            'rung_label, count(*) n from main."criterion_results" where rung is not null and rung_label is not null '
-            "group by all) order by criterion_id, rung, n desc, rung_label"
-        ).fetchall()}
+            "select criterion_id, rung, rung_label from site_labels").fetchall()}
         return titles, labels
 
     def source_freshness(self) -> dict[str, Any]:

@@ -158,10 +158,6 @@ def pass_fail(value: Any) -> Markup:
     return Markup('<span class="result fail">✗ Fail</span>')
 
 
-#: a gate's result as a table cell (see pass_fail), class on the cell itself
-GATE_CELLS = {None: "<td>unknown", True: "<td class=pass>✓ Pass", False: "<td class=fail>✗ Fail"}
-
-
 def link_to(href: Any, text: Any, root: str = "") -> Markup:
     """A link to another page of the site (href relative to the site root), or the text alone."""
     if href:

@@ -23,7 +23,7 @@ from sealreg.publish.site.data import DETAIL_TABLES, TABLES
 
 #: Per-page input digests of a release, at the release's top level (listed in its manifest).
 INPUTS_FILE = "site-inputs.json"
-INPUTS_VERSION = 2
+INPUTS_VERSION = 3
 
 _PUBLISH = Path(__file__).resolve().parent.parent
 #: Everything whose change changes a rendered page.
@@ -46,13 +46,10 @@ def code_fingerprint() -> str:
 
 
 def digest(*parts: Any) -> str:
-    """sha256 of a canonical JSON text of the parts (sorted keys; dates, decimals and the like as text)."""
-    text = json.dumps(parts, sort_keys=True, default=_text, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _text(value: Any) -> str:
-    return f"{type(value).__name__}:{value}"
+    """sha256 of the parts' repr: lists, dicts, strings, numbers, dates, decimals and None as the release's
+    rows hold them (dicts in the fixed order the page model builds them), three times cheaper than a
+    canonical JSON text. Digests are only compared under the same code (`code_fingerprint` is a part)."""
+    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def detail_digests(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

@@ -14,17 +14,14 @@ from markupsafe import Markup
 from sealreg import config
 from sealreg.publish import charts
 from sealreg.publish.csp import CONTENT_SECURITY_POLICY
-from sealreg.publish.site import filters, glossary, inputs
+from sealreg.publish.site import filters, fragments, glossary, inputs
 from sealreg.publish.site.data import DETAIL_TABLES, Tables, group, natural
 from sealreg.publish.site.evidence import corroboration_badge, gleif_link, lei_check_words
 from sealreg.publish.site.rows import (
     NOT_IN_FORCE,
     CriterionWords,
-    criteria_rows,
     criteria_script,
     figure,
-    gate_rows,
-    objective_rows,
     service_rows,
     services_data,
 )
@@ -37,6 +34,7 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 STATUS_ORDER = ("listed", "expired", "suspended", "revoked", "not_listed")
 PAGE_SIZE = 1000  # services per page of the no-JavaScript list (index.html holds the first page)
 BATCH = 500  # services whose detail rows are fetched and rendered together (one unit of work)
+DIGEST_CHUNK = 2000  # services whose table fragments are digested in one query (bounds DuckDB's memory)
 PROVIDER_BATCH = 1000  # provider pages per unit of work
 DATA_SCRIPT = "services-data.js"
 DOWNLOADS_PAGE = "downloads.html"
@@ -113,7 +111,6 @@ class Site:
             {s["service_id"]: s for s in services if s["href"]}.values(), key=lambda s: s["service_id"]
         )
         self.provider_pending = [(pid, p) for pid, p in self.providers if p["href"]]
-        self.caches: dict[str, dict] = {"criteria": {}, "gates": {}}
         #: criterion titles and rung labels shared by the criteria tables (CRITERIA_SCRIPT)
         self.words = t.criterion_words()
         #: (service ids, provider ids) when only these pages are rendered (see restrict)
@@ -140,6 +137,9 @@ class Site:
         provider's row) and each service row (a provider page holds its services' rows)."""
         code = inputs.code_fingerprint()
         details = inputs.detail_digests(self.t.con)
+        tables: dict[str, str] = {}
+        for chunk in fragments.in_chunks([s["service_id"] for s in self.pending], DIGEST_CHUNK):
+            tables.update(fragments.fragment_digests(self.t.con, chunk))
         base = inputs.digest(self.base)
         words = inputs.digest(criteria_script(self.words).decode("ascii"))
         provider_digest = {pid: inputs.digest(p) for pid, p in self.providers}
@@ -152,7 +152,7 @@ class Site:
             sid = s["service_id"]
             certs = [c for c in self.certs.get(s["provider_id"], []) if c["service_id"] in (sid, None)]
             out[s["href"]] = inputs.digest(code, "service", base, words, row_digest[id(s)], details.get(sid),
-                                           certs, self.changes_by.get(sid, []))
+                                           tables.get(sid), certs, self.changes_by.get(sid, []))
         for pid, p in self.provider_pending:
             out[p["href"]] = inputs.digest(code, "provider", base, provider_digest[pid],
                                            [row_digest[id(s)] for s in self.by_provider.get(pid, [])],
@@ -235,11 +235,12 @@ class Site:
             batch = self.pending[start : start + BATCH]
             ids = [s["service_id"] for s in batch]
             per = {name: self.t.service_rows(name, ids) for name in DETAIL_TABLES}
+            tables = fragments.fragments(self.t.con, ids)
             for s in batch:
                 self.page(
                     s["href"],
                     "service.html",
-                    service_context(s, per, self.certs, self.changes_by, self.caches, self.words),
+                    service_context(s, per, tables.get(s["service_id"], ("", "", "")), self.certs, self.changes_by),
                 )
         else:
             for pid, p in self.provider_pending[start : start + PROVIDER_BATCH]:
@@ -304,39 +305,19 @@ def list_page_name(n: int) -> str:
     return "index.html" if n == 1 else f"services-page-{n}.html"
 
 
-def service_context(
-    s: dict, per: dict[str, dict], certs: dict, changes_by: dict, caches: dict[str, dict],
-    words: CriterionWords = ({}, {}),
-) -> dict:
-    """Template context of one service page. The long tables (criteria, gates, objectives) arrive as
-    ready rows of markup: through the template engine they were most of the site's build time."""
+def service_context(s: dict, per: dict[str, dict], tables: fragments.Fragments, certs: dict, changes_by: dict) -> dict:
+    """Template context of one service page. The long tables (objectives, criteria, gates) arrive as
+    finished markup built in DuckDB (`fragments`): through the template engine they were most of the
+    site's build time."""
     sid = s["service_id"]
-    objectives = sorted(per["objective_results"].get(sid, []), key=lambda o: natural(o["objective"]))
-    criteria = sorted(per["criterion_results"].get(sid, []), key=lambda c: natural(c["criterion_id"]))
-    known = {o["objective"] for o in objectives}
-    gates = sorted(
-        per["cada_gates"].get(sid, []), key=lambda g: (g["level"], g["gate_order"] or 0, natural(g["gate"]))
-    )
-    levels = sorted({g["level"] for g in gates})
-    by_objective = group(criteria, "objective")
-    criteria_tables = [
-        (o, criteria_rows(by_objective.get(o["objective"], []), caches["criteria"], words)) for o in objectives
-    ]
-    orphans = [c for c in criteria if c["objective"] not in known]
-    if orphans:
-        criteria_tables.append(
-            ({"objective": "Other", "objective_name": ""}, criteria_rows(orphans, caches["criteria"], words))
-        )
+    objective_rows, criteria_bodies, gate_bodies = (Markup(t) for t in tables)
     return {
         "root": "../",
         "page": "service",
         "s": s,
-        "objectives": objectives,
-        "objective_rows": objective_rows(objectives),
-        "criteria_tables": criteria_tables,
-        "gate_levels": [
-            (lvl, gate_rows([g for g in gates if g["level"] == lvl], caches["gates"])) for lvl in levels
-        ],
+        "objective_rows": objective_rows,
+        "criteria_bodies": criteria_bodies,
+        "gate_bodies": gate_bodies,
         # W4 counts only the certificates that list the service; one that names no service covers none
         "certs": sorted(
             (c for c in certs.get(s["provider_id"], []) if c["service_id"] == sid),

@@ -13,24 +13,19 @@ from markupsafe import Markup
 
 from sealreg.publish import charts
 from sealreg.publish.site.filters import (
-    GATE_CELLS,
     flag_links,
     level_tag,
     link_to,
-    number,
     one_decimal,
     open_source_cell,
     open_source_label,
     plain,
-    safe_link,
     status_label,
     status_tag,
 )
 
 #: statuses whose levels are not in force: their badges are greyed wherever the service is listed
 NOT_IN_FORCE = ("suspended", "revoked")
-SERVICE_ROOT = "../"  # objective and criteria rows are on service pages only
-ROW_CACHE_SIZE = 200_000  # rendered table rows kept per build (each a few hundred bytes)
 
 
 def h(value: Any) -> str:
@@ -49,110 +44,8 @@ def h(value: Any) -> str:
     )
 
 
-def objective_rows(objectives: list[dict]) -> Markup:
-    """Rows of a service's objectives table. The score cell holds a bar (a <meter>, coloured by the
-    objective's SEAL in static/style.css) beside its figure: the table is the chart and its text at once."""
-    out = []
-    for o in objectives:
-        pct = o["score_pct"]
-        bar = (f'<meter class=m{h(o["seal"])} max=100 value={h(_n(pct))}></meter> ' if pct is not None else "")
-        out.append(
-            f'<tr><th scope=row>{h(o["objective"])} {h(o["objective_name"] or "")}'
-            f'<td>{bar}{h(one_decimal(pct))} %'
-            f'<td>{level_tag("SEAL", o["seal"])}'
-            f'<td>{level_tag("SEAL", o["seal_uncapped"])}'
-            f'<td>{h(number(o["weight"]))}\n'
-        )
-    return Markup("".join(out))
-
-
-def _n(value: Any) -> str:
-    """A percentage as a short attribute value: 86.5, 100."""
-    return f"{max(0.0, min(float(value), 100.0)):.2f}".rstrip("0").rstrip(".")
-
-
-CRITERION_FIELDS = (
-    "criterion_id",
-    "title",
-    "rung",
-    "rung_label",
-    "points",
-    "max_points",
-    "seal",
-    "evidence_url",
-    "evidence_note",
-)
-
-
 #: (titles by criterion, labels by (criterion, rung)) written once in CRITERIA_SCRIPT instead of per row
 CriterionWords = tuple[dict[Any, str], dict[tuple[Any, Any], str]]
-
-
-def criteria_rows(criteria: list[dict], cache: dict | None = None, words: CriterionWords = ({}, {})) -> Markup:
-    """Rows of a criteria table. ``cache`` (one per site build, so a column keeps one type) maps a row's
-    values to its markup: 1.5 M criterion rows at 10k providers have only ~24 k distinct ones.
-
-    A title or rung label equal to the release's shared one (``words``) is left out: the page's script
-    (criteria_script) fills it in from one shared file, and the methodology page lists them for reading
-    without JavaScript. A row without one where a shared one exists gets an empty element, which tells
-    the script to leave it alone."""
-    out = []
-    for c in criteria:
-        key = tuple(c[f] for f in CRITERION_FIELDS)
-        if cache is not None:
-            row = cache.get(key)
-            if row is not None:
-                out.append(row)
-                continue
-        criterion_id, title, rung, label, points, max_points, seal, url, note = key
-        shared_title, shared_label = words[0].get(criterion_id), words[1].get((criterion_id, rung))
-        if label == shared_label:
-            label_text = ""
-        else:
-            label_text = f": {h(label)}" if label else ("<i></i>" if shared_label else "")
-        answer = (f"Rung {h(rung)}" if rung is not None else "") + label_text
-        if title == shared_title:
-            title_text = ""
-        else:
-            title_text = f" {h(title)}" if title else (" " if shared_title else "")
-        # no closing tags (optional in HTML), no data-label or class per cell: the narrow-screen card labels
-        # and the alignment of the points come from the column order, written once in static/style.css
-        row = (
-            f"<tr><th scope=row>{h(criterion_id)}{title_text}"
-            f"<td>{answer}"
-            f"<td>{h(number(points))} / {h(number(max_points))}"
-            f"<td>{level_tag('SEAL', seal)}"
-            f"<td>{safe_link(url)}"
-            + (f"<span class=note>{h(note)}</span>" if note else "")
-            + ("" if url or note else "—")
-            + "\n"
-        )
-        _remember(cache, key, row)
-        out.append(row)
-    return Markup("".join(out))
-
-
-def _remember(cache: dict | None, key: tuple, row: str) -> None:
-    """Keep a rendered row for reuse; the cache is bounded by starting over when full."""
-    if cache is not None:
-        if len(cache) >= ROW_CACHE_SIZE:
-            cache.clear()
-        cache[key] = row
-
-
-def gate_rows(gates: list[dict], cache: dict | None = None) -> Markup:
-    """Rows of one CADA level's gates table."""
-    out = []
-    for g in gates:
-        key = (g["gate"], g["passed"], g["detail"])
-        row = cache.get(key) if cache is not None else None
-        if row is None:
-            gate, passed, text = key
-            result = GATE_CELLS[None if passed is None else bool(passed)]
-            row = f"<tr><th scope=row><code>{h(gate)}</code>{result}<td>{h(plain(text))}\n"
-            _remember(cache, key, row)
-        out.append(row)
-    return Markup("".join(out))
 
 
 def service_rows(services: list[dict], root: str) -> Markup:

@@ -1,0 +1,191 @@
+"""The three long tables of a service page (objectives, criteria, CADA gates), built in DuckDB.
+
+One query turns a chunk of services' rows into finished, escaped table bodies (`string_agg` per service),
+so Python only places three strings per page instead of ~80 row dicts, and the page's input digest is the
+sha256 of what the page shows. Every value that can come from a provider, a reference or the rulebook
+goes through the one `html()` macro (the five characters markupsafe escapes); levels are cast to
+integers before they become a class name. Nothing here decides a level: it presents dbt's rows.
+
+Markup (legal HTML, no optional closing tags): the first cell of a row is a `th` whose row scope
+follows from the table (HTML's "auto" scope: its column holds only header cells), the level's class is
+on its cell (`<td class=l3>SEAL-3`), and a gate's detail drops a leading "<gate>: " the row header shows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+#: Macros of the queries below, created once per connection (temporary: the release stays read-only).
+MACROS = r"""
+create or replace temp macro html(x) as coalesce(replace(replace(replace(replace(replace(
+    cast(x as varchar), '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '''', '&#39;'), '"', '&#34;'), '');
+create or replace temp macro num(x) as case when x is null then '—'
+    else rtrim(rtrim(printf('%.4f', cast(x as double)), '0'), '.') end;
+create or replace temp macro one(x) as case when x is null then '—' else printf('%.1f', cast(x as double)) end;
+create or replace temp macro level_cell(kind, x) as case when x is null then '<td>—'
+    else '<td class=l' || cast(x as integer) || '>' || kind || '-' || cast(x as integer) end;
+create or replace temp macro natural_key(x) as list_transform(
+    regexp_extract_all(coalesce(cast(x as varchar), ''), '\d+|\D+'),
+    lambda p: case when regexp_full_match(p, '\d+')
+         then {'text': 0, 'digits': length(ltrim(p, '0')), 'value': ltrim(p, '0')}
+         else {'text': 1, 'digits': 0, 'value': p} end);
+-- an https URL of printable ASCII without quotes, brackets or backslashes is a link, anything else text
+-- (no (?i): RE2 folds s and k to non-ASCII letters, which the class excludes)
+create or replace temp macro evidence_link(u) as case
+    when u is null or u = '' then ''
+    when regexp_full_match(u, '[Hh][Tt][Tt][Pp][Ss]://[^/?#<>"''`\\\x00-\x20\x7f-\x{10FFFF}][^<>"''`\\\x00-\x20\x7f-\x{10FFFF}]*')
+    then '<a href="' || html(u) || '" rel="nofollow noopener noreferrer">' || html(u) || '</a>'
+    else html(u) end;
+"""
+
+#: The criterion titles and rung labels most rows of the release carry (static/criteria.js writes them
+#: once; a row equal to them leaves them out).
+WORDS = """
+create or replace temp table site_titles as
+select distinct on (criterion_id) criterion_id, title from (
+    select criterion_id, title, count(*) n from main."criterion_results" where title is not null group by all)
+order by criterion_id, n desc, title;
+create or replace temp table site_labels as
+select distinct on (criterion_id, rung) criterion_id, rung, rung_label from (
+    select criterion_id, rung, rung_label, count(*) n from main."criterion_results"
+    where rung is not null and rung_label is not null group by all)
+order by criterion_id, rung, n desc, rung_label;
+create or replace temp table site_criterion_order as
+select criterion_id, row_number() over (order by natural_key(criterion_id), criterion_id) as k
+from (select distinct criterion_id from main."criterion_results");
+create or replace temp table site_objective_order as
+select objective, row_number() over (order by natural_key(objective), objective) as k
+from (select distinct objective from main."objective_results"
+      union select distinct objective from main."criterion_results");
+create or replace temp table site_gate_order as
+select gate, row_number() over (order by natural_key(gate), gate) as k
+from (select distinct gate from main."cada_gates");
+"""
+
+#: Per service of the chunk (`?`: its ids, `?`/`?`: the first and last, for the row groups' zone maps):
+#: the objectives' rows, the criteria's tbody per objective (then "Other" for criteria of no listed
+#: objective), the gates' tbody per level.
+FRAGMENTS = """
+with chunk as (select unnest(?::varchar[]) as service_id),
+obj as (
+    select o.*, k.k from main."objective_results" o left join site_objective_order k using (objective)
+    where o.service_id between ? and ? and o.service_id in (select service_id from chunk)),
+crit_src as (
+    select c.*, o.service_id is null as other from main."criterion_results" c
+    left join (select distinct service_id, objective from obj) o
+        on o.service_id = c.service_id and o.objective is not distinct from c.objective
+    where c.service_id between ? and ? and c.service_id in (select service_id from chunk)),
+-- each distinct row value is rendered once (1.5 M criterion rows at 10k providers hold ~24 k)
+crit_values as (
+    select distinct criterion_id, title, rung, rung_label, points, max_points, seal, evidence_url, evidence_note
+    from crit_src),
+crit_html as (
+    select v.*, k.k,
+        '<tr><th>' || html(v.criterion_id)
+        || case when v.title is not distinct from t.title then ''
+                when v.title <> '' then ' ' || html(v.title)
+                when t.title <> '' then ' ' else '' end
+        || '<td>' || case when v.rung is null then '' else 'Rung ' || v.rung end
+        || case when v.rung_label is not distinct from l.rung_label then ''
+                when v.rung_label <> '' then ': ' || html(v.rung_label)
+                when l.rung_label <> '' then '<i></i>' else '' end
+        || '<td>' || num(v.points) || ' / ' || num(v.max_points)
+        || level_cell('SEAL', v.seal)
+        || '<td>' || evidence_link(v.evidence_url)
+        || case when v.evidence_note <> '' then '<span class=note>' || html(v.evidence_note) || '</span>' else '' end
+        || case when coalesce(v.evidence_url, '') = '' and coalesce(v.evidence_note, '') = '' then '—' else '' end
+        || chr(10) as row_html
+    from crit_values v
+    left join site_titles t on t.criterion_id = v.criterion_id
+    left join site_labels l on l.criterion_id = v.criterion_id and l.rung = v.rung
+    left join site_criterion_order k on k.criterion_id = v.criterion_id),
+crit as (
+    select c.service_id, c.other, c.objective, h.k, h.criterion_id, h.row_html
+    from crit_src c join crit_html h
+    on h.criterion_id is not distinct from c.criterion_id and h.title is not distinct from c.title
+    and h.rung is not distinct from c.rung and h.rung_label is not distinct from c.rung_label
+    and h.points is not distinct from c.points and h.max_points is not distinct from c.max_points
+    and h.seal is not distinct from c.seal and h.evidence_url is not distinct from c.evidence_url
+    and h.evidence_note is not distinct from c.evidence_note),
+crit_groups as (
+    select service_id, other, case when other then null else objective end as objective,
+        string_agg(row_html, '' order by k, criterion_id, row_html) as rows
+    from crit group by all),
+objectives as (
+    select service_id,
+        string_agg('<tr><th>' || html(objective) || ' ' || html(objective_name)
+            || '<td>' || case when score_pct is null then '' else '<meter'
+                || coalesce(' class=m' || cast(seal as integer), '') || ' value='
+                || rtrim(rtrim(printf('%.4f', greatest(0, least(cast(score_pct as double), 100)) / 100), '0'), '.')
+                || '></meter> ' end
+            || one(score_pct) || ' %' || level_cell('SEAL', seal) || level_cell('SEAL', seal_uncapped)
+            || '<td>' || num(weight) || chr(10), '' order by k, objective, objective_name) as html
+    from obj group by all),
+criteria as (
+    select service_id, string_agg(body, '' order by other, k, objective) as html from (
+        select o.service_id, 0 as other, o.k, o.objective,
+            '<tbody><tr><th colspan=5 scope=rowgroup>' || html(o.objective) || ' ' || html(o.objective_name)
+            || chr(10) || coalesce(c.rows, '') || '</tbody>' || chr(10) as body
+        from obj o left join crit_groups c
+            on c.service_id = o.service_id and not c.other and c.objective is not distinct from o.objective
+        union all
+        select service_id, 1, 0, '', '<tbody><tr><th colspan=5 scope=rowgroup>Other ' || chr(10) || rows
+            || '</tbody>' || chr(10) from crit_groups where other)
+    group by all),
+gate_rows as (
+    select service_id, level, string_agg('<tr><th>' || html(gate)
+            || case when passed then '<td class=pass>✓ Pass' when not passed then '<td class=fail>✗ Fail'
+                    else '<td>unknown' end
+            || '<td>' || case when detail is null then '—'
+                              when starts_with(detail, gate || ': ') and length(detail) > length(gate) + 2
+                              then html(detail[length(gate) + 3:]) else html(detail) end
+            || chr(10), '' order by coalesce(gate_order, 0), k.k, gate, detail, passed) as rows
+    from main."cada_gates" left join site_gate_order k using (gate)
+    where service_id between ? and ? and service_id in (select service_id from chunk)
+    group by all),
+gates as (
+    select service_id, string_agg('<tbody><tr><th colspan=3 scope=rowgroup>UAL-'
+        || coalesce(cast(level as varchar), '—') || ' gates' || chr(10) || rows || '</tbody>' || chr(10),
+        '' order by level nulls last) as html
+    from gate_rows group by all)
+select chunk.service_id, coalesce(objectives.html, ''), coalesce(criteria.html, ''), coalesce(gates.html, '')
+from chunk
+left join objectives using (service_id) left join criteria using (service_id) left join gates using (service_id)
+"""
+
+#: (objectives table rows, criteria table bodies, gates table bodies) of one service; '' for none.
+Fragments = tuple[str, str, str]
+
+
+def prepare(con: duckdb.DuckDBPyConnection) -> None:
+    """Create this connection's macros and shared-words tables (once per connection)."""
+    con.execute(MACROS)
+    con.execute(WORDS)
+
+
+def fragments(con: duckdb.DuckDBPyConnection, service_ids: list[str]) -> dict[str, Fragments]:
+    """The three table fragments of each of these services (one query; `prepare` ran on `con`)."""
+    ids = sorted(set(service_ids))
+    if not ids:
+        return {}
+    bounds = [ids[0], ids[-1]]
+    rows = con.execute(FRAGMENTS, [ids, *bounds, *bounds, *bounds]).fetchall()
+    return {sid: (o, c, g) for sid, o, c, g in rows}
+
+
+def fragment_digests(con: duckdb.DuckDBPyConnection, service_ids: list[str]) -> dict[str, str]:
+    """sha256 of each service's three fragments, computed in DuckDB (only the digests leave it)."""
+    ids = sorted(set(service_ids))
+    if not ids:
+        return {}
+    bounds = [ids[0], ids[-1]]
+    query = f"select service_id, sha256(o || chr(0) || c || chr(0) || g) from ({FRAGMENTS}) f(service_id, o, c, g)"
+    return dict(con.execute(query, [ids, *bounds, *bounds, *bounds]).fetchall())
+
+
+def in_chunks(ids: list[Any], size: int) -> list[list[Any]]:
+    """Sorted ids in consecutive chunks (each an id range, so a query reads only its row groups)."""
+    ordered = sorted(set(ids))
+    return [ordered[i : i + size] for i in range(0, len(ordered), size)]

@@ -1,0 +1,85 @@
+"""The service page's three long tables (objectives, criteria, CADA gates) are built in DuckDB: every text
+value a provider, reference or rulebook can set must come out escaped, and still read as itself."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+
+import duckdb
+
+from sealreg.publish.site import build_site
+from sealreg.publish.site.data import TABLES
+
+SERVICE = "nimbus-compute"
+#: Tables and their text columns the three tables show (each gets its own hostile value).
+TEXT_COLUMNS = {
+    "objective_results": ("objective", "objective_name"),
+    "criterion_results": ("criterion_id", "objective", "title", "rung_label", "evidence_url", "evidence_note"),
+    "cada_gates": ("gate", "detail"),
+}
+
+
+def _hostile(table: str, column: str) -> str:
+    """A value that breaks out of a cell, an attribute or a URL if it is not escaped: tags, both quotes,
+    an ampersand that looks like an entity, a newline, right-to-left marks."""
+    return f"\u202e{table}.{column} <img src=x id=pwn-{column}> \"' &amp; &lt;\n</td></tr></table>\u200f"
+
+
+class _Page(HTMLParser):
+    """The element ids and the text of a page, as a browser's parser sees them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: list[str] = []
+        self.tags: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.tags.append(tag)
+        self.ids += [v or "" for k, v in attrs if k == "id"]
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def test_every_text_value_of_the_three_tables_is_escaped_and_shown_as_itself(release: Path) -> None:
+    con = duckdb.connect(str(release / "registry.duckdb"))
+    for table, columns in TEXT_COLUMNS.items():
+        assert set(columns) <= set(TABLES[table]), (table, columns)  # the pages read them
+        sets = ", ".join(f'"{c}" = ?' for c in columns)
+        con.execute(f'update "{table}" set {sets} where service_id = ?',
+                    [_hostile(table, c) for c in columns] + [SERVICE])
+    # the gate name as the prefix of its own detail (the page drops that prefix): still escaped
+    con.execute("update cada_gates set detail = gate || ': ' || detail where service_id = ?", [SERVICE])
+    con.close()
+    html = (build_site(release) / "services" / f"{SERVICE}.html").read_text("utf-8")
+    page = _Page()
+    page.feed(html)
+    assert not [i for i in page.ids if i.startswith("pwn-")], "a hostile value became markup"
+    assert "img" not in page.tags and "<img" not in html
+    text = "".join(page.text)
+    for table, columns in TEXT_COLUMNS.items():
+        for column in columns:
+            if (table, column) in {("criterion_results", "objective")}:
+                continue  # not shown: the criterion's group heading is the objectives table's own name
+            assert _hostile(table, column) in text, (table, column)
+    assert text.count(_hostile("cada_gates", "detail")) >= 1
+    # a hostile https URL is shown as text, never as a link
+    assert 'href="\u202e' not in html and "href=\"criterion_results" not in html
+
+
+def test_a_hostile_https_evidence_url_is_not_a_link(release: Path) -> None:
+    con = duckdb.connect(str(release / "registry.duckdb"))
+    urls = ['https://a.example/"onmouseover="x', "https://a.example/<b>", "https://a.example/ x", "javascript:x",
+            "https:///nohost", "https://a.example/\u00e9", "HTTPS://B.EXAMPLE/ok"]
+    rows = con.execute("select criterion_id from criterion_results where service_id = ? order by all limit ?",
+                       [SERVICE, len(urls)]).fetchall()
+    for (criterion,), url in zip(rows, urls, strict=True):
+        con.execute("update criterion_results set evidence_url = ? where service_id = ? and criterion_id = ?",
+                    [url, SERVICE, criterion])
+    con.close()
+    html = (build_site(release) / "services" / f"{SERVICE}.html").read_text("utf-8")
+    links = [line for line in html.splitlines() if 'rel="nofollow noopener noreferrer"' in line]
+    assert links == [line for line in links if 'href="HTTPS://B.EXAMPLE/ok"' in line] and len(links) == 1
+    assert "https://a.example/&#34;onmouseover=&#34;x" in html and "https://a.example/&lt;b&gt;" in html
