@@ -141,7 +141,7 @@ gate_rows as (
             || '<td>' || case when detail is null then '—'
                               when starts_with(detail, gate || ': ') and length(detail) > length(gate) + 2
                               then html(detail[length(gate) + 3:]) else html(detail) end
-            || chr(10), '' order by coalesce(gate_order, 0), k.k, gate, detail, passed) as rows
+            || chr(10), '' order by coalesce(try_cast(gate_order as bigint), 0), k.k, gate, detail, passed) as rows
     from main."cada_gates" left join site_gate_order k using (gate)
     where service_id between ? and ? and service_id in (select service_id from chunk)
     group by all),
