@@ -2,11 +2,12 @@
 
 `check_document` is pure Python (about 0.5 ms a file), so a full ingest of 10k providers spent most of
 its time in it on one core. Once `POOL_MIN_FILES` files have needed a check, the rest are checked by
-`WORKERS` spawned processes, `BATCH` files at a time and at most `WINDOW` batches ahead of the caller
-(bounded memory). A worker returns a valid file's outcome without its document, which the caller
-decodes again from the bytes it holds (plain `json.loads` of bytes `parse_json` accepted gives the same
-value, in a sixth of the time of a strict parse and faster than unpickling it). If the pool fails,
-the files it had not answered are checked here: no file is lost or judged differently.
+`WORKERS` spawned processes, `BATCH` files at a time and at most `WINDOW` batches or `MAX_BYTES_AHEAD`
+bytes ahead of the caller (bounded memory, whatever the files' sizes). A worker returns a valid file's
+outcome without its document, which the caller decodes again from the bytes it holds (plain `json.loads`
+of bytes `parse_json` accepted gives the same value, in a sixth of the time of a strict parse and faster
+than unpickling it). If the pool fails, the files it had not answered are checked here: no file is lost
+or judged differently.
 """
 
 from __future__ import annotations
@@ -36,6 +37,10 @@ WORKERS = 2
 #: Files sent to a worker at once, and batches in flight ahead of the caller.
 BATCH = 64
 WINDOW = 8
+#: Bytes of files read but not yet answered to the caller: a batch is sent early and the caller waits for
+#: answers beyond this (files at the 5 MiB size limit would otherwise hold 9 x 64 x 5 MiB).
+MAX_BYTES_AHEAD = 64 << 20
+BATCH_BYTES = MAX_BYTES_AHEAD // (WINDOW + 1)
 
 T = TypeVar("T")
 
@@ -68,19 +73,21 @@ def checked(items: Iterable[tuple[T, bytes, str] | tuple[T, None, None]], as_of:
     batch: list[tuple[T, bytes | None, str | None]] = []
     todo: list[tuple[bytes, str]] = []
     inline = seen = 0
+    ahead = todo_bytes = 0  # bytes read and not yet answered; of them, in the batch not yet sent
     allowed = _pool_allowed()
 
     def worth_a_pool() -> bool:
         return allowed and inline >= POOL_START and inline * (expected - seen) >= POOL_MIN_FILES * seen
 
     def submit() -> None:
-        nonlocal batch, todo
+        nonlocal batch, todo, todo_bytes
         window.append((batch, pool.submit(_check_batch, todo, as_of) if todo and pool is not None else None))
-        batch, todo = [], []
+        batch, todo, todo_bytes = [], [], 0
 
     def drain_one() -> Iterator[tuple[T, Outcome | None]]:
-        nonlocal pool, allowed
+        nonlocal pool, allowed, ahead
         part, future = window.popleft()
+        ahead -= sum(len(data) for _item, data, _name in part if data is not None)
         answers: list[Outcome] | None = None
         if future is not None:
             try:
@@ -113,10 +120,12 @@ def checked(items: Iterable[tuple[T, bytes, str] | tuple[T, None, None]], as_of:
             batch.append((item, data, name))
             if data is not None:
                 todo.append((data, name))
-            if len(todo) >= BATCH:
+                ahead += len(data)
+                todo_bytes += len(data)
+            if len(todo) >= BATCH or todo_bytes >= BATCH_BYTES:
                 submit()
-                while len(window) > WINDOW:
-                    yield from drain_one()
+            while len(window) > WINDOW or (window and ahead > MAX_BYTES_AHEAD):
+                yield from drain_one()
         if batch:
             submit()
         while window:

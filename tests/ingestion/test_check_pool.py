@@ -102,3 +102,26 @@ def test_an_ingest_with_workers_equals_one_without(tmp_path, monkeypatch, caplog
     assert pooled == alone and pooled["rejected"] >= 15
     assert tables == want_tables
     assert quarantined == want_quarantined
+
+
+def test_the_bytes_read_ahead_of_the_caller_stay_bounded_whatever_the_file_sizes(monkeypatch):
+    """A flood of files at the size limit (5 MiB each) must not all be held at once: before the pool, the ingest
+    held one file at a time; with it, at most MAX_BYTES_AHEAD plus one file (not 9 batches of 64 files)."""
+    monkeypatch.setattr(check_pool, "POOL_START", 5)
+    monkeypatch.setattr(check_pool, "POOL_MIN_FILES", 5)
+    size, count = 1 << 20, 200
+    junk = b" " * size  # not JSON (E001): checked at once, so the test measures the window, not the checks
+    pulled = 0
+
+    def items():
+        nonlocal pulled
+        for i in range(count):
+            pulled += 1
+            yield i, junk, f"f{i:03d}.json"
+
+    ahead = 0
+    for done, (i, outcome) in enumerate(check_pool.checked(items(), AS_OF, count), start=1):
+        assert i == done - 1 and outcome is not None and outcome.problems[0].code == "E001"
+        ahead = max(ahead, (pulled - done) * size)
+    assert done == count
+    assert ahead <= check_pool.MAX_BYTES_AHEAD + size, ahead >> 20
