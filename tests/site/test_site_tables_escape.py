@@ -3,14 +3,17 @@ value a provider, reference or rulebook can set must come out escaped, and still
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import duckdb
 
-from sealreg.publish.site import build_site
-from sealreg.publish.site.data import TABLES
+from sealreg.publish.site import build_site, inputs, release_id_of
+from sealreg.publish.site.data import TABLES, Tables
+from sealreg.publish.site.pages import Site, signing_fingerprint
+from sealreg.publish.site.writer import Writer
 
 SERVICE = "nimbus-compute"
 #: Tables and their text columns the three tables show (each gets its own hostile value).
@@ -88,3 +91,24 @@ def test_a_hostile_https_evidence_url_is_not_a_link(release: Path) -> None:
     assert "HTTPS://B.EXAMPLE/ok" in hrefs
     assert not [h for h in hrefs if h.startswith(("https://a.example", "javascript", "https:///"))], hrefs
     assert "https://a.example/&#34;onmouseover=&#34;x" in html and "https://a.example/&lt;b&gt;" in html
+
+
+def test_a_full_build_records_the_digests_duckdb_computes_for_a_quiet_night(release: Path, monkeypatch) -> None:
+    """With nothing to reuse the page digests come from the fragments rendered (in each worker); a quiet
+    night computes them in DuckDB. They must agree, or every page would be rendered again each night."""
+    con = duckdb.connect(str(release / "registry.duckdb"))
+    con.execute("update criterion_results set evidence_note = ? where service_id = ?", ["é ✓ <&> \u202e", SERVICE])
+    con.close()
+    recorded = {}
+    for workers in ("1", "2"):
+        monkeypatch.setenv("SEALREG_SITE_WORKERS", workers)
+        build_site(release)
+        recorded[workers] = json.loads((release / inputs.INPUTS_FILE).read_text("utf-8"))["pages"]
+    assert recorded["1"] == recorded["2"]
+    con = duckdb.connect(str(release / "registry.duckdb"), read_only=True)
+    try:
+        site = Site(Tables(con), release_id_of(release), False, Writer(release / "unused"),
+                    signing_fingerprint(release))
+        assert site.page_digests() == recorded["1"]
+    finally:
+        con.close()

@@ -60,14 +60,20 @@ def build_site(
         pages.present = frozenset(path for path, _size in files)  # what the methodology page may link
         pages.home_pages()
         pages.downloads_page(files)
-        page_inputs = pages.page_digests()
-        reused = _reuse_pages(out, page_inputs, previous)
-        if reused:
-            pages.restrict({s["service_id"] for s in pages.pending if s["href"] not in reused},
-                           {pid for pid, p in pages.provider_pending if p["href"] not in reused})
+        before = inputs.read_inputs(previous.root, previous.files.get(inputs.INPUTS_FILE, {})) if previous else {}
+        if before:
+            page_inputs = pages.page_digests()
+            reused = _reuse_pages(out, page_inputs, before, previous)
+            if reused:
+                pages.restrict({s["service_id"] for s in pages.pending if s["href"] not in reused},
+                               {pid for pid, p in pages.provider_pending if p["href"] not in reused})
+        else:
+            reused = set()  # nothing to reuse: every page is rendered, and digested from what it shows
         log.info("site: %d pages reused from the previous release, %d rendered",
                  len(reused), len(pages.pending) + len(pages.provider_pending))
         render_pages(pages, db_path, release_id, has_validation)
+        if not before:
+            page_inputs = pages.page_digests(pages.table_digests)
     finally:
         con.close()
     (release_dir / inputs.INPUTS_FILE).write_bytes(inputs.inputs_bytes(page_inputs))
@@ -81,11 +87,10 @@ def build_site(
     return site
 
 
-def _reuse_pages(out: Writer, page_inputs: dict[str, str], previous: PreviousRelease | None) -> set[str]:
-    """Hard-link each page whose input digest the previous release recorded unchanged; the pages linked."""
-    if previous is None:
-        return set()
-    before = inputs.read_inputs(previous.root, previous.files.get(inputs.INPUTS_FILE, {}))
+def _reuse_pages(out: Writer, page_inputs: dict[str, str], before: dict[str, str],
+                 previous: PreviousRelease) -> set[str]:
+    """Hard-link each page whose input digest the previous release recorded (`before`) unchanged; the
+    pages linked."""
     reused = set()
     for rel, page_digest in page_inputs.items():
         entry = previous.files.get(f"site/{rel}")

@@ -13,6 +13,7 @@ on its cell (`<td class=l3>SEAL-3`), and a gate's detail drops a leading "<gate>
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import duckdb
@@ -173,6 +174,11 @@ def fragments(con: duckdb.DuckDBPyConnection, service_ids: list[str]) -> dict[st
     bounds = [ids[0], ids[-1]]
     rows = con.execute(FRAGMENTS, [ids, *bounds, *bounds, *bounds]).fetchall()
     return {sid: (o, c, g) for sid, o, c, g in rows}
+
+
+def digest(tables: Fragments) -> str:
+    """sha256 of a service's three fragments as `fragment_digests` computes it in DuckDB (same bytes)."""
+    return hashlib.sha256("\0".join(tables).encode("utf-8")).hexdigest()
 
 
 def fragment_digests(con: duckdb.DuckDBPyConnection, service_ids: list[str]) -> dict[str, str]:

@@ -111,6 +111,8 @@ class Site:
             {s["service_id"]: s for s in services if s["href"]}.values(), key=lambda s: s["service_id"]
         )
         self.provider_pending = [(pid, p) for pid, p in self.providers if p["href"]]
+        #: sha256 of the table fragments of each service page rendered here (fragments.digest)
+        self.table_digests: dict[str, str] = {}
         #: criterion titles and rung labels shared by the criteria tables (CRITERIA_SCRIPT)
         self.words = t.criterion_words()
         #: (service ids, provider ids) when only these pages are rendered (see restrict)
@@ -130,16 +132,18 @@ class Site:
         self.provider_pending = [(pid, p) for pid, p in self.provider_pending if pid in provider_ids]
         self._plan()
 
-    def page_digests(self) -> dict[str, str]:
+    def page_digests(self, tables: dict[str, str] | None = None) -> dict[str, str]:
         """The input digest of every service and provider page (sealreg.publish.site.inputs).
 
         Shared parts are digested once: the page-wide context, each provider (a service row holds its
-        provider's row) and each service row (a provider page holds its services' rows)."""
+        provider's row) and each service row (a provider page holds its services' rows). `tables` (the
+        fragments' digests of pages already rendered, `table_digests`) spares building them in DuckDB."""
         code = inputs.code_fingerprint()
         details = inputs.detail_digests(self.t.con)
-        tables: dict[str, str] = {}
-        for chunk in fragments.in_chunks([s["service_id"] for s in self.pending], DIGEST_CHUNK):
-            tables.update(fragments.fragment_digests(self.t.con, chunk))
+        if tables is None:
+            tables = {}
+            for chunk in fragments.in_chunks([s["service_id"] for s in self.pending], DIGEST_CHUNK):
+                tables.update(fragments.fragment_digests(self.t.con, chunk))
         base = inputs.digest(self.base)
         words = inputs.digest(criteria_script(self.words).decode("ascii"))
         provider_digest = {pid: inputs.digest(p) for pid, p in self.providers}
@@ -237,11 +241,9 @@ class Site:
             per = {name: self.t.service_rows(name, ids) for name in DETAIL_TABLES}
             tables = fragments.fragments(self.t.con, ids)
             for s in batch:
-                self.page(
-                    s["href"],
-                    "service.html",
-                    service_context(s, per, tables.get(s["service_id"], ("", "", "")), self.certs, self.changes_by),
-                )
+                own = tables.get(s["service_id"], ("", "", ""))
+                self.table_digests[s["service_id"]] = fragments.digest(own)
+                self.page(s["href"], "service.html", service_context(s, per, own, self.certs, self.changes_by))
         else:
             for pid, p in self.provider_pending[start : start + PROVIDER_BATCH]:
                 self.page(

@@ -62,13 +62,13 @@ def _worker_init(
     _worker_counter = counter
 
 
-def _worker_drain(n_tasks: int) -> dict[str, dict[str, Any]]:
+def _worker_drain(n_tasks: int) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
     assert _worker_site is not None
     if len(_worker_site.tasks) != n_tasks:  # same tables, same tasks; anything else is a bug
         raise RuntimeError(f"worker sees {len(_worker_site.tasks)} tasks, parent {n_tasks}")
     _worker_site.drain(_worker_counter)
     _worker_site.t.con.close()
-    return _worker_site.out.digests
+    return _worker_site.out.digests, _worker_site.table_digests
 
 
 def _die_with_parent(parent: int) -> None:
@@ -114,4 +114,6 @@ def render_pages(site: Site, db_path: Path, release_id: str, has_validation: boo
                 counter.value = len(site.tasks)  # the workers stop after their current task
             raise
         for future in futures:
-            site.out.digests.update(future.result())
+            files, tables = future.result()
+            site.out.digests.update(files)
+            site.table_digests.update(tables)
