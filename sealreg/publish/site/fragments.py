@@ -18,6 +18,14 @@ from typing import Any
 
 import duckdb
 
+from sealreg.publish.site.filters import SAFE_LINK
+
+
+def _sql_text(text: str) -> str:
+    """Text inside a SQL string literal."""
+    return text.replace("'", "''")
+
+
 #: Macros of the queries below, created once per connection (temporary: the release stays read-only).
 MACROS = r"""
 create or replace temp macro html(x) as coalesce(replace(replace(replace(replace(replace(
@@ -32,11 +40,10 @@ create or replace temp macro natural_key(x) as list_transform(
     lambda p: case when regexp_full_match(p, '\d+')
          then {'text': 0, 'digits': length(ltrim(p, '0')), 'value': ltrim(p, '0')}
          else {'text': 1, 'digits': 0, 'value': p} end);
--- an https URL of printable ASCII without quotes, brackets or backslashes is a link, anything else text
--- (no (?i): RE2 folds s and k to non-ASCII letters, which the class excludes)
+-- filters.SAFE_LINK decides which URL is a link (the same rule as the pages' Jinja filter)
 create or replace temp macro evidence_link(u) as case
     when u is null or u = '' then ''
-    when regexp_full_match(u, '[Hh][Tt][Tt][Pp][Ss]://[^/?#<>"''`\\\x00-\x20\x7f-\x{10FFFF}][^<>"''`\\\x00-\x20\x7f-\x{10FFFF}]*')
+    when regexp_full_match(u, '""" + _sql_text(SAFE_LINK) + r"""')
     then '<a href="' || html(u) || '" rel="nofollow noopener noreferrer">' || html(u) || '</a>'
     else html(u) end;
 """
