@@ -81,12 +81,12 @@ def test_detail_pages_get_the_release_from_the_shared_file_and_label_cells_by_co
         """() => Array.from(document.querySelector('table.criteria tbody tr:nth-child(2)').querySelectorAll('td'))
                .map(td => getComputedStyle(td, '::before').content)"""
     )
-    assert labels == ['"Answer: "', '"Points: "', '"Highest SEAL this answer allows: "', '"Evidence: "']
+    assert labels == ['"Answer (rung): "', '"Points: "', '"Highest SEAL this answer allows: "', '"Evidence: "']
     # the criteria's titles and answer words come from the one shared static/criteria.js, as text
     assert "Criterion SOV-1.1" not in html and "largely within EU" not in html
     first = page.locator("table.criteria tbody tr:nth-child(2)").first  # after the objective's row
     expect(first.locator("th")).to_have_text(re.compile(r"^SOV-1\.1 Criterion SOV-1\.1$"))
-    expect(first.locator("td").first).to_have_text(re.compile(r"^Rung \d: [a-z]"))
+    expect(first.locator("td").first).to_have_text(re.compile(r"^\d: [a-z]"))
     assert problems == []
 
 
@@ -95,13 +95,13 @@ def test_criteria_script_reads_only_its_own_words_never_the_object_prototype(bro
     rung words: static/criteria.js looks up its own keys only."""
     words = ({"SOV-1.1": "Decision authority"}, {("SOV-1.1", 3): "mostly EU"})
     (tmp_path / "criteria.js").write_bytes(criteria_script(words))
-    rows = "".join(f"<tr><th>{cid}<td>Rung 3<td>1 / 2" for cid in ("SOV-1.1", "constructor", "__proto__", "toString"))
+    rows = "".join(f"<tr><th>{cid}<td>3<td>1 / 2" for cid in ("SOV-1.1", "constructor", "__proto__", "toString"))
     (tmp_path / "page.html").write_text(
         f'<!doctype html><table class="criteria"><tbody>{rows}</tbody></table><script src="criteria.js"></script>')
     page, problems = _open(browser, (tmp_path / "page.html").as_uri())
     cells = page.evaluate("() => Array.from(document.querySelectorAll('tbody tr')).map(tr => "
                           "[tr.cells[0].textContent, tr.cells[1].textContent])")
-    assert cells == [["SOV-1.1 Decision authority", "Rung 3: mostly EU"], ["constructor", "Rung 3"],
-                     ["__proto__", "Rung 3"], ["toString", "Rung 3"]]
+    assert cells == [["SOV-1.1 Decision authority", "3: mostly EU"], ["constructor", "3"],
+                     ["__proto__", "3"], ["toString", "3"]]
     assert problems == []
     page.close()

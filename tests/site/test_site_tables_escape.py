@@ -113,3 +113,31 @@ def test_a_full_build_records_the_digests_duckdb_computes_for_a_quiet_night(rele
         assert site.page_digests() == recorded["1"]
     finally:
         con.close()
+
+
+def _criteria_table(html: str) -> str:
+    return re.search(r'<table class="cards criteria">.*?</table>', html, re.S).group(0)
+
+
+def test_the_evidence_column_is_left_out_only_where_no_criterion_of_the_service_cites_evidence(release: Path) -> None:
+    """A service none of whose 48 criteria cites evidence says so once in the caption instead of a column of
+    "—"; a service where one criterion cites a note keeps the column, with "—" on every other row."""
+    con = duckdb.connect(str(release / "registry.duckdb"))
+    con.execute("update criterion_results set evidence_url = null, evidence_note = null where service_id in (?, ?)",
+                [SERVICE, "stratus-storage"])
+    con.execute("update criterion_results set evidence_note = '' where service_id = ? and criterion_id = 'SOV-1.2'",
+                [SERVICE])  # an empty note is no evidence
+    con.execute("update criterion_results set evidence_note = 'audit 2026' where service_id = ? "
+                "and criterion_id = 'SOV-2.3'", ["stratus-storage"])
+    con.close()
+    site = build_site(release)
+    bare = _criteria_table((site / "services" / f"{SERVICE}.html").read_text("utf-8"))
+    cited = _criteria_table((site / "services" / "stratus-storage.html").read_text("utf-8"))
+    assert "<caption>Criteria by objective (no criterion of this service cites evidence)</caption>" in bare
+    assert "Evidence" not in bare and "<td>—" not in bare and "colspan=5" not in bare
+    assert "<caption>Criteria by objective</caption>" in cited and "<th scope=col>Evidence</thead>" in cited
+    for table, cells in ((bare, 3), (cited, 4)):  # every criterion row has a cell under each column header
+        rows = re.findall(r"<tr><th>SOV-[^\n]*", table)
+        assert rows and all(r.count("<td") == cells for r in rows), (cells, rows[:2])
+    assert cited.count("<td>—") == len(re.findall(r"<tr><th>SOV-", cited)) - 1
+    assert "<td><span class=note>audit 2026</span>" in cited

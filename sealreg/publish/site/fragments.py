@@ -33,8 +33,9 @@ create or replace temp macro html(x) as coalesce(replace(replace(replace(replace
 create or replace temp macro num(x) as case when x is null then '—'
     else rtrim(rtrim(printf('%.4f', cast(x as double)), '0'), '.') end;
 create or replace temp macro one(x) as case when x is null then '—' else printf('%.1f', cast(x as double)) end;
-create or replace temp macro level_cell(kind, x) as case when x is null then '<td>—'
-    else '<td class=l' || cast(x as integer) || '>' || kind || '-' || cast(x as integer) end;
+-- a level's cell: its column header names the scale (SEAL), the cell holds the number
+create or replace temp macro level_cell(x) as case when x is null then '<td>—'
+    else '<td class=l' || cast(x as integer) || '>' || cast(x as integer) end;
 create or replace temp macro natural_key(x) as list_transform(
     regexp_extract_all(coalesce(cast(x as varchar), ''), '\d+|\D+'),
     lambda p: case when regexp_full_match(p, '\d+')
@@ -81,7 +82,10 @@ obj as (
     select o.*, k.k from main."objective_results" o left join site_objective_order k using (objective)
     where o.service_id between ? and ? and o.service_id in (select service_id from chunk)),
 crit_src as (
-    select c.*, o.service_id is null as other from main."criterion_results" c
+    select c.*, o.service_id is null as other,
+        bool_or(coalesce(c.evidence_url, '') <> '' or coalesce(c.evidence_note, '') <> '')
+            over (partition by c.service_id) as cites
+    from main."criterion_results" c
     left join (select distinct service_id, objective from obj) o
         on o.service_id = c.service_id and o.objective is not distinct from c.objective
     where c.service_id between ? and ? and c.service_id in (select service_id from chunk)),
@@ -95,22 +99,23 @@ crit_html as (
         || case when v.title is not distinct from t.title then ''
                 when v.title <> '' then ' ' || html(v.title)
                 when t.title <> '' then ' ' else '' end
-        || '<td>' || case when v.rung is null then '' else 'Rung ' || v.rung end
+        || '<td>' || coalesce(cast(v.rung as varchar), '')
         || case when v.rung_label is not distinct from l.rung_label then ''
                 when v.rung_label <> '' then ': ' || html(v.rung_label)
                 when l.rung_label <> '' then '<i></i>' else '' end
         || '<td>' || num(v.points) || ' / ' || num(v.max_points)
-        || level_cell('SEAL', v.seal)
-        || '<td>' || evidence_link(v.evidence_url)
+        || level_cell(v.seal) as row_html,
+        '<td>' || evidence_link(v.evidence_url)
         || case when v.evidence_note <> '' then '<span class=note>' || html(v.evidence_note) || '</span>' else '' end
         || case when coalesce(v.evidence_url, '') = '' and coalesce(v.evidence_note, '') = '' then '—' else '' end
-        || chr(10) as row_html
+        as evidence_html
     from crit_values v
     left join site_titles t on t.criterion_id = v.criterion_id
     left join site_labels l on l.criterion_id = v.criterion_id and l.rung = v.rung
     left join site_criterion_order k on k.criterion_id = v.criterion_id),
 crit as (
-    select c.service_id, c.other, c.objective, h.k, h.criterion_id, h.row_html
+    select c.service_id, c.other, c.objective, h.k, h.criterion_id,
+        h.row_html || case when c.cites then h.evidence_html else '' end || chr(10) as row_html
     from crit_src c join crit_html h
     on h.criterion_id is not distinct from c.criterion_id and h.title is not distinct from c.title
     and h.rung is not distinct from c.rung and h.rung_label is not distinct from c.rung_label
@@ -128,20 +133,33 @@ objectives as (
                 || coalesce(' class=m' || cast(seal as integer), '') || ' value='
                 || rtrim(rtrim(printf('%.4f', greatest(0, least(cast(score_pct as double), 100)) / 100), '0'), '.')
                 || '></meter> ' end
-            || one(score_pct) || ' %' || level_cell('SEAL', seal) || level_cell('SEAL', seal_uncapped)
+            || one(score_pct) || ' %' || level_cell(seal) || level_cell(seal_uncapped)
             || '<td>' || num(weight) || chr(10), '' order by k, objective, objective_name) as html
     from obj group by all),
-criteria as (
-    select service_id, string_agg(body, '' order by other, k, objective) as html from (
-        select o.service_id, 0 as other, o.k, o.objective,
-            '<tbody><tr><th colspan=5 scope=rowgroup>' || html(o.objective) || ' ' || html(o.objective_name)
-            || chr(10) || coalesce(c.rows, '') || '</tbody>' || chr(10) as body
-        from obj o left join crit_groups c
+-- a service none of whose criteria cites evidence has no Evidence column (its caption says so)
+cites as (
+    select service_id, coalesce(bool_or(c.cites), false) as cites
+    from (select distinct service_id from obj union select distinct service_id from crit_src)
+    left join crit_src c using (service_id) group by all),
+crit_bodies as (
+    select service_id, string_agg(body, '' order by other, k, objective) as bodies from (
+        select o.service_id, 0 as other, o.k, o.objective, '<tbody><tr><th colspan=' || (4 + s.cites::int)
+            || ' scope=rowgroup>' || html(o.objective) || ' ' || html(o.objective_name)
+            || chr(10) || coalesce(c.rows, '') as body
+        from obj o join cites s using (service_id) left join crit_groups c
             on c.service_id = o.service_id and not c.other and c.objective is not distinct from o.objective
         union all
-        select service_id, 1, 0, '', '<tbody><tr><th colspan=5 scope=rowgroup>Other ' || chr(10) || rows
-            || '</tbody>' || chr(10) from crit_groups where other)
+        select c.service_id, 1, 0, '', '<tbody><tr><th colspan=' || (4 + s.cites::int) || ' scope=rowgroup>Other '
+            || chr(10) || c.rows from crit_groups c join cites s using (service_id) where c.other)
     group by all),
+criteria as (
+    select service_id,
+        case when cites then '<caption>Criteria by objective</caption>' else
+            '<caption>Criteria by objective (no criterion of this service cites evidence)</caption>' end
+        || chr(10) || '<thead><tr><th scope=col>Criterion<th scope=col>Answer (rung)<th scope=col>Points'
+        || '<th scope=col>Highest SEAL this answer allows' || case when cites then '<th scope=col>Evidence' else '' end
+        || '</thead>' || chr(10) || bodies as html
+    from crit_bodies join cites using (service_id)),
 gate_rows as (
     select service_id, level, string_agg('<tr><th>' || html(gate)
             || case when passed then '<td class=pass>✓ Pass' when not passed then '<td class=fail>✗ Fail'
@@ -155,7 +173,7 @@ gate_rows as (
     group by all),
 gates as (
     select service_id, string_agg('<tbody><tr><th colspan=3 scope=rowgroup>UAL-'
-        || coalesce(cast(level as varchar), '—') || ' gates' || chr(10) || rows || '</tbody>' || chr(10),
+        || coalesce(cast(level as varchar), '—') || ' gates' || chr(10) || rows,
         '' order by level nulls last) as html
     from gate_rows group by all)
 select chunk.service_id, coalesce(objectives.html, ''), coalesce(criteria.html, ''), coalesce(gates.html, '')

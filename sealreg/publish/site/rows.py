@@ -151,7 +151,7 @@ def criteria_script(words: CriterionWords) -> bytes:
         "    if (th.childNodes.length === 1 && title !== undefined) {\n"
         '      th.appendChild(document.createTextNode(" " + title));\n'
         "    }\n"
-        "    var m = /^Rung (\\d+)$/.exec(answer.textContent);\n"
+        "    var m = /^(\\d+)$/.exec(answer.textContent);\n"
         "    if (m && answer.childNodes.length === 1 && own(rungs, m[1])) {\n"
         '      answer.textContent += ": " + rungs[m[1]];\n'
         "    }\n"
