@@ -261,12 +261,21 @@ def _copy_comments(con: duckdb.DuckDBPyConnection, table: str) -> None:
     descriptions of the table and its columns); CREATE TABLE AS SELECT does not carry them."""
     row = con.execute("SELECT comment FROM duckdb_tables() WHERE database_name = 'wh' AND schema_name = 'main' "
                       "AND table_name = ?", [table]).fetchone()
-    if row and row[0]:
-        con.execute(f"COMMENT ON TABLE rel.main.{_q(table)} IS {_sql_str(row[0].strip())}")
-    for column, comment in con.execute(
-        "SELECT column_name, comment FROM duckdb_columns() WHERE database_name = 'wh' AND schema_name = 'main' "
-        "AND table_name = ? AND comment IS NOT NULL ORDER BY column_index", [table]).fetchall():
-        con.execute(f"COMMENT ON COLUMN rel.main.{_q(table)}.{_q(column)} IS {_sql_str(comment.strip())}")
+    statements = [f"COMMENT ON TABLE rel.main.{_q(table)} IS {_sql_str(row[0].strip())}"] if row and row[0] else []
+    statements += [
+        f"COMMENT ON COLUMN rel.main.{_q(table)}.{_q(column)} IS {_sql_str(comment.strip())}"
+        for column, comment in con.execute(
+            "SELECT column_name, comment FROM duckdb_columns() WHERE database_name = 'wh' AND schema_name = 'main' "
+            "AND table_name = ? AND comment IS NOT NULL ORDER BY column_index", [table]).fetchall()]
+    # one transaction: one commit (one WAL sync) per table instead of one per comment
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for sql in statements:
+            con.execute(sql)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
 
 
 def _export_tables(warehouse: Path, out_dir: Path, tables: list[str],

@@ -152,6 +152,14 @@ def previous_release(releases_dir: Path, public_pem: bytes | None = None) -> Pre
 
 def link_file(source: Path, target: Path) -> bool:
     """Make `target` a hard link to `source` (atomically replacing what is there); False if linking fails."""
+    try:  # the usual case, a name not taken yet (a new release's folder): one link(2), nothing to replace
+        os.link(source, target, follow_symlinks=False)
+        return True
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        log.debug("cannot hard-link %s to %s: %s", source, target, exc)
+        return False
     tmp = target.with_name(f".{target.name}.link")
     try:
         if tmp.exists() or tmp.is_symlink():
