@@ -4,7 +4,8 @@ For each size: generate an inbox (bench/out/<size>/inbox), run a full refresh in
 (peak RSS of the whole process tree sampled every 50 ms), time the floor (bench/floor.sql on a copy
 of the refreshed warehouse, checked against the dbt marts), then re-submit 1 % of the providers and
 time the next night's refresh on the same home. Fixed overhead = a refresh of a 1-provider inbox
-(an empty inbox fails the raw gate by design). Prints a table and writes bench/results/<today>.json.
+(an empty inbox fails the raw gate by design). Prints a table and writes bench/results/<today>.json
+(<today>-2.json, -3 ... for later runs of the same day).
 """
 
 from __future__ import annotations
@@ -437,6 +438,15 @@ def print_table(fixed: dict, sizes: dict[int, dict], verdict: dict) -> None:
     console.print(targets)
 
 
+def _results_path(day: dt.date) -> Path:
+    """results/<day>.json, or <day>-2.json, -3 ... when a run of the same day already wrote one."""
+    path, n = RESULTS / f"{day.isoformat()}.json", 1
+    while path.exists():
+        n += 1
+        path = RESULTS / f"{day.isoformat()}-{n}.json"
+    return path
+
+
 def _strip(res: dict) -> dict:
     """Keep the results JSON small: drop per-step dicts that carry paths."""
     return {k: v for k, v in res.items() if k not in ("steps",)}
@@ -473,7 +483,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"uptime: {uptime_after}")
     if not args.no_results:
         RESULTS.mkdir(parents=True, exist_ok=True)
-        path = RESULTS / f"{dt.date.today().isoformat()}.json"
+        path = _results_path(dt.date.today())
         doc = {
             "date": dt.date.today().isoformat(),
             "command": "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:]),
