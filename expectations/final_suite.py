@@ -23,7 +23,9 @@ C = "registry-contract"
 A = "assurance-rules"
 COUNTRY = r"^[A-Z]{2}$"
 OBJECTIVES = [f"SOV-{i}" for i in range(1, 9)]
+#: a service's status and the SEAL/UAL levels: the published vocabulary (the site's classes read them here)
 STATUSES = ["listed", "expired", "suspended", "revoked", "not_listed"]
+LEVELS = range(0, 5)
 FLAGS = {"W1-control": "SOV-1", "W2-regions": "SOV-3", "W3-jurisdiction": "SOV-2", "W4-certificate": "SOV-7",
          "W5-undeclared-parent": "SOV-1", "W6-identity": "SOV-2", "W7-certificate-register": "SOV-7",
          "W8-dependency": None, "W9-open-source": "SOV-6"}
@@ -42,7 +44,7 @@ def _keys_not_null(cols: tuple[str, ...], table_name: str) -> list:
 
 
 def _seal(col: str, rule: str) -> list:
-    return [not_null(col, rule), between(col, 0, 4, rule)]
+    return [not_null(col, rule), between(col, LEVELS[0], LEVELS[-1], rule)]
 
 
 PROVIDERS = table(
@@ -98,7 +100,7 @@ SERVICES = table(
         pairs_in_set(
             "status", "ual",
             [("listed", n) for n in range(1, 5)] + [("expired", 1), ("not_listed", 0)]
-            + [(s, n) for s in ("suspended", "revoked") for n in range(5)],
+            + [(s, n) for s in ("suspended", "revoked") for n in LEVELS],
             f"{A} §5: listed needs UAL>=1, expired is published at UAL-1, not_listed is UAL-0",
         ),
         not_null("weights_version", f"{A} §1: the weights version of the run is recorded"),
@@ -176,8 +178,8 @@ SERVICE_DEPENDENCIES = table(
         not_null("depth", f"{A} §7: every dependency has its depth"),
         between("depth", 1, None, f"{A} §7: depth 1 = direct dependency"),
         not_null("path", f"{A} §7: every dependency has the path to it"),
-        between("cap_seal", 0, 4, f"{A} §7: a SEAL cap is 0-4"),
-        between("cap_ual", 0, 4, f"{A} §7: a UAL cap is 0-4"),
+        between("cap_seal", LEVELS[0], LEVELS[-1], f"{A} §7: a SEAL cap is 0-4"),
+        between("cap_ual", LEVELS[0], LEVELS[-1], f"{A} §7: a UAL cap is 0-4"),
     ],
     "may be empty",
 )
@@ -276,8 +278,8 @@ SERVICE_HISTORY = table(
         *_keys_not_null(("service_id", "valid_from"), "service_history"),
         unique_together(["service_id", "valid_from"], f"{C}: service_history key (service_id, valid_from)"),
         pair_at_least("valid_to", "valid_from", f"{C}: a history period ends after it starts"),
-        between("seal", 0, 4, f"{A} §1: SEAL is 0-4"),
-        between("ual", 0, 4, f"{A} §4: UAL is 0-4"),
+        between("seal", LEVELS[0], LEVELS[-1], f"{A} §1: SEAL is 0-4"),
+        between("ual", LEVELS[0], LEVELS[-1], f"{A} §4: UAL is 0-4"),
         between("sovereignty_score", 0, 100, f"{A} §1: sovereignty score is 0-100"),
         in_set("status", STATUSES, f"{A} §5: status is listed|expired|suspended|revoked|not_listed"),
     ],

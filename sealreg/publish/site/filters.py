@@ -7,6 +7,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from expectations.final_suite import LEVELS, STATUSES
 from sealreg.publish.site import glossary
 
 
@@ -98,6 +99,20 @@ def plain(value: Any) -> str:
     return str(value)
 
 
+#: the only words an unquoted class attribute may hold (a space or ">" in a value would end it): the final
+#: gate's vocabulary, anything else gets no level class / the "unknown" status class (its text is still shown)
+_STATUS_CLASSES = frozenset(STATUSES)
+_LEVEL_CLASSES = frozenset(str(level) for level in LEVELS)
+
+
+def _status_class(value: Any) -> str:
+    return value if isinstance(value, str) and value in _STATUS_CLASSES else "unknown"
+
+
+def _level_class(level: Any) -> str:
+    return str(level) if str(level) in _LEVEL_CLASSES else ""
+
+
 _NO_BADGE = Markup('<span class="badge">—</span>')
 _badges: dict[tuple, Markup] = {}
 
@@ -125,7 +140,7 @@ def level_tag(kind: str, level: Any) -> str:
     key = (kind, level)
     tag = _tags.get(key) if type(level) is int else None
     if tag is None:
-        tag = "<b class=l>—</b>" if level is None else f"<b class=l{escape(level)}>{kind}-{escape(level)}</b>"
+        tag = "<b class=l>—</b>" if level is None else f"<b class=l{_level_class(level)}>{kind}-{escape(level)}</b>"
         if type(level) is int and len(_tags) < 256:
             _tags[key] = tag
     return tag
@@ -156,7 +171,7 @@ def flag_links(flags: list, root: str = "") -> Markup:
 
 def status_tag(value: Any) -> str:
     """A status in a long table, unlinked (the table's legend links the statuses' meaning)."""
-    return f"<b class=status-{escape(value or 'unknown')}>{escape(status_label(value))}</b>"
+    return f"<b class=status-{_status_class(value)}>{escape(status_label(value))}</b>"
 
 
 def pass_fail(value: Any) -> Markup:
