@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 import pytest
 
+import bench.__main__ as bench_main
 from bench.__main__ import STAGES, print_table, verdicts
 
 
@@ -20,7 +24,8 @@ def _size(n: int, wall: float, night: bool) -> dict:
         figures.update(first_night={**run, "wall_s": wall / 5, "new_bytes": 8, "new_bytes_share": 0.08},
                        incremental={**run, "wall_s": wall / 10, "cpu_s": wall / 5}, incremental_share=0.1,
                        incremental_share_cpu=0.2, new_bytes_share=0.04)
-        figures["release_bytes"]["night"] = {"total": 100, "new": 4, "site": 50, "parts": {}}
+        figures["release_bytes"]["night"] = {"total": 100, "new": 4, "site": 50, "parts": {},
+                                             "new_parts": {"site": 2**20, "(top)": 3 * 2**20, "csv": 10}}
     return figures
 
 
@@ -35,9 +40,19 @@ def test_full_only_size_has_no_night_and_targets_read_ten_thousand(capsys: pytes
     print_table(fixed, sizes, verdict)
     out = capsys.readouterr().out
     assert "(--full-only)" in out and "100,000 providers" in out
+    assert "(top) 3.0, site 1.0" in out and "csv" not in out.split("(top) 3.0")[1].split("\n")[0]
 
 
 def test_without_any_night_the_night_targets_are_absent() -> None:
     sizes = {100000: _size(100000, 400.0, night=False)}
     verdict = verdicts(_size(1, 20.0, night=True)["full"], sizes)
     assert "incremental_share" not in verdict and verdict["full_100k_s"]["met"] is True
+
+
+def test_a_second_run_of_the_day_does_not_overwrite_the_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bench_main, "RESULTS", tmp_path)
+    day = dt.date(2026, 12, 1)
+    assert bench_main._results_path(day) == tmp_path / "2026-12-01.json"
+    (tmp_path / "2026-12-01.json").write_text("{}")
+    (tmp_path / "2026-12-01-2.json").write_text("{}")
+    assert bench_main._results_path(day) == tmp_path / "2026-12-01-3.json"
