@@ -361,13 +361,13 @@ SHORTLIST_COLUMNS = ["rank", "service_id", "name", "provider", "country", "sover
 
 def add_tender_options(p: argparse.ArgumentParser) -> None:
     """The criteria of a tender (shared by `shortlist`; one line per option)."""
-    from sealreg.tender import STATUSES
+    from sealreg.tender import WIDER_STATUSES
 
     p.add_argument("--min-seal", action="append", default=[], metavar="OBJ=N[,OBJ=N...]",
                    help="minimum SEAL per objective, e.g. SOV-1=3,SOV-2=2; repeatable (floors are merged)")
     p.add_argument("--min-ual", type=int, default=0, choices=range(0, 5), help="minimum Union assurance level")
-    p.add_argument("--include-status", action="append", default=[], choices=STATUSES[1:], metavar="STATUS",
-                   help=f"also consider services with this status (repeatable; one of {', '.join(STATUSES[1:])}); "
+    p.add_argument("--include-status", action="append", default=[], choices=WIDER_STATUSES, metavar="STATUS",
+                   help=f"also consider services with this status (repeatable; one of {', '.join(WIDER_STATUSES)}); "
                         "by default only `listed` services are eligible")
     p.add_argument("--exclude-flagged", action="store_true", help="leave out services with any washing flag")
     p.add_argument("--exclude-third-country-control", action="store_true",

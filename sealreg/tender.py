@@ -13,11 +13,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from expectations.final_suite import STATUSES
 from sealreg.config import RegistryHome
 from sealreg.errors import SealregError
 from sealreg.queries import open_current, rows, state_on
 
-STATUSES = ("listed", "expired", "not_listed", "suspended", "revoked")
+#: the statuses a tender may widen to with --include-status (`listed` services are eligible already)
+WIDER_STATUSES = tuple(s for s in STATUSES if s != "listed")
 _STATUS = "status"  # the eligibility filter; the footer names the status
 _FLOOR = re.compile(r"([A-Za-z]+-\d+)\s*=\s*(\d+)")
 

@@ -8,9 +8,8 @@ import io
 import duckdb
 import pytest
 
+from expectations.final_suite import STATUSES
 from tests.helpers import sealreg_cli
-
-STATUSES = ["listed", "expired", "not_listed", "suspended", "revoked"]
 
 
 def _cli_ids(home, *args) -> list[str]:

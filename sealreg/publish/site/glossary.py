@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from expectations.final_suite import STATUSES as STATUS_WORDS
 from sealreg import config
 
 PAGE = "methodology.html"
@@ -90,18 +91,21 @@ def _flags() -> tuple[tuple[str, str, str, str, str], ...]:
 
 FLAGS = _flags()
 
-STATUSES = (
-    ("listed", "The service holds UAL-1 or higher and no regulator decision is in force. Only listed services "
-        "are eligible for a tender."),
-    ("expired", f"The service held UAL-2 or higher, but its audit is older than {AUDIT_MAX_AGE_DAYS} days: it is "
-        "shown at UAL-1 until a new audit is disclosed, and is not eligible for a tender."),
-    ("suspended", "A regulator decision suspends the listing. The levels shown are what the answers would give; "
-        "they are not in force while suspended."),
-    ("revoked", f"A regulator decision revokes the listing. The entry stays visible for {REVOKED_VISIBLE_YEARS} "
-        "years after the decision; its levels are not in force."),
-    ("not_listed", "The service has no CADA declaration (UAL-0) and no decision: it is in the registry but not "
-        "listed."),
-)
+#: what each status of the published vocabulary (final_suite.STATUSES) means
+STATUS_MEANINGS = {
+    "listed": "The service holds UAL-1 or higher and no regulator decision is in force. Only listed services "
+        "are eligible for a tender.",
+    "expired": f"The service held UAL-2 or higher, but its audit is older than {AUDIT_MAX_AGE_DAYS} days: it is "
+        "shown at UAL-1 until a new audit is disclosed, and is not eligible for a tender.",
+    "suspended": "A regulator decision suspends the listing. The levels shown are what the answers would give; "
+        "they are not in force while suspended.",
+    "revoked": f"A regulator decision revokes the listing. The entry stays visible for {REVOKED_VISIBLE_YEARS} "
+        "years after the decision; its levels are not in force.",
+    "not_listed": "The service has no CADA declaration (UAL-0) and no decision: it is in the registry but not "
+        "listed.",
+}
+#: (status, meaning) in the vocabulary's order; a status without a meaning fails here, at import
+STATUSES = tuple((status, STATUS_MEANINGS[status]) for status in STATUS_WORDS)
 
 _FLAG_CODE = re.compile(r"W\d+")
 

@@ -11,6 +11,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup
 
+from expectations.final_suite import STATUSES
 from sealreg import config
 from sealreg.publish import charts
 from sealreg.publish.csp import CONTENT_SECURITY_POLICY
@@ -31,7 +32,6 @@ log = logging.getLogger(__name__)
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
-STATUS_ORDER = ("listed", "expired", "suspended", "revoked", "not_listed")
 PAGE_SIZE = 1000  # services per page of the no-JavaScript list (index.html holds the first page)
 BATCH = 500  # services whose detail rows are fetched and rendered together (one unit of work)
 DIGEST_CHUNK = 2000  # services whose table fragments are digested in one query (bounds DuckDB's memory)
@@ -353,7 +353,7 @@ def _overview(t: Tables, services: list[dict]) -> dict:
             ual_by_status[st][ual] += 1
         scores.append(s["sovereignty_score"])
     statuses = sorted(
-        by_status, key=lambda st: (STATUS_ORDER.index(st) if st in STATUS_ORDER else len(STATUS_ORDER), st)
+        by_status, key=lambda st: (STATUSES.index(st) if st in STATUSES else len(STATUSES), st)
     )
     by_obj, names = t.objective_counts()
     ual_rows = [(filters.status_label(st), ual_by_status[st]) for st in statuses]
