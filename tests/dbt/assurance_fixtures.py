@@ -94,6 +94,15 @@ def add_service(con: duckdb.DuckDBPyConnection, disclosure_id: str, provider_id:
     _changed(con, [disclosure_id])
 
 
+def declare_open_source(con: duckdb.DuckDBPyConnection, service_id: str, license_id: str) -> None:
+    """The service's disclosure now declares `open_source` with one SPDX licence id (as ingestion loads it)."""
+    (disclosure_id,) = con.execute("select disclosure_id from raw.services where service_id = ?",
+                                   [service_id]).fetchone()
+    con.execute("insert into raw.open_source_licenses values (?, ?, ?, ?, ?, false)",
+                [disclosure_id, service_id, f"https://git.example.eu/{service_id}", license_id, license_id])
+    _changed(con, [disclosure_id])
+
+
 def remove_service(con: duckdb.DuckDBPyConnection, service_id: str) -> None:
     ids = [r[0] for r in con.execute("select disclosure_id from raw.services where service_id = ?",
                                      [service_id]).fetchall()]

@@ -3,7 +3,8 @@
 One prepared DuckDB file (raw_schema.sql + hand-written raw rows), four `dbt build` subprocesses:
   1. as_of 2026-11-27                     first evaluation
   2. as_of 2026-11-28                     after a suspension (decided 11-28), a withdrawn provider whose
-                                          service was revoked on 11-27, one service removed, one added
+                                          service was revoked on 11-27, one service removed, one added,
+                                          one service newly declared open source
   3. as_of 2026-11-28 again               rerun of the same night
   4. as_of 2026-11-26                     backfill of an earlier night
 """
@@ -21,6 +22,7 @@ from tests.dbt.assurance_fixtures import (
     add_provider,
     add_service,
     create_warehouse,
+    declare_open_source,
     query,
     remove_provider,
     remove_service,
@@ -84,6 +86,7 @@ def runs(tmp_path_factory) -> dict[str, dict[str, list[tuple]]]:
         remove_provider(con, "p-us")          # its revoked service must stay published as revoked
         remove_service(con, "svc-nocada")
         add_service(con, eu, "p-eu", "svc-new", 4, {"statement_of_conformity": False})
+        declare_open_source(con, "svc-expiring", "MIT")  # undeclared -> open_source
     finally:
         con.close()
     _build(tmp, warehouse, "2026-11-28")
@@ -129,6 +132,7 @@ def test_withdrawn_revoked_service_stays_published_as_revoked(runs):
 
 def test_changes_against_the_previous_evaluation(runs):
     assert runs["second"]["changes"] == [
+        ("svc-expiring", "changed", "open_source_status", "undeclared", "open_source"),
         ("svc-expiring", "changed", "status", "listed", "expired"),
         ("svc-expiring", "changed", "status_reason",
          "UAL-4 not reached: claimed_level_4 failed (claimed_level: 3)",

@@ -267,6 +267,7 @@ def make_release(release_dir: Path, extra_services: list[tuple] = ()) -> Path:
     con.executemany(
         "insert into changes values (?,?,?,?,?)",
         [
+            ("alto-ai", "open_source_status", "changed", "undeclared", "open_source"),
             ("alto-ai", "status", "changed", "listed", "expired"),
             ("gone-service", "service", "removed", "listed", None),
             ("stratus-storage", "status", "changed", "listed", f"suspended {XSS}"),

@@ -4,10 +4,14 @@
 --   added   (field `service`): in this evaluation, not in the previous one; new_value = name;
 --   removed (field `service`): in the previous evaluation, not in this one; old_value = name;
 --   changed (field = column name): name, provider_id, model, sovereignty_score, seal, ual,
---            status or status_reason differs (null-safe); values as text.
+--            status, status_reason or open_source_status differs (null-safe); values as text.
+--            A field in `recorded_later` that is null in the previous row was not recorded then
+--            (service_states gained the column after its first release): not a change.
 -- Empty when there is no earlier evaluation (first run). In a backfill the "previous" one is the
 -- latest evaluation before the backfilled date.
-{%- set fields = ['name', 'provider_id', 'model', 'sovereignty_score', 'seal', 'ual', 'status', 'status_reason'] %}
+{%- set fields = ['name', 'provider_id', 'model', 'sovereignty_score', 'seal', 'ual', 'status', 'status_reason',
+                  'open_source_status'] %}
+{%- set recorded_later = ['open_source_status'] %}
 with
 
 {{ evaluation_pair(ref('service_states')) }},
@@ -62,6 +66,7 @@ changed as (
     select service_id, 'changed' as change, field, old_value, new_value
     from field_values
     where old_value is distinct from new_value
+      and not (field in ('{{ recorded_later | join("', '") }}') and old_value is null)
 
 ),
 

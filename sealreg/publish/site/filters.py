@@ -77,6 +77,24 @@ def open_source_cell(status: Any) -> str:
     return f"<span class=oss-{key}>{OPEN_SOURCE_LABELS[key]}</span>"
 
 
+#: the `changes.field` values (dbt's accepted_values) in plain words
+CHANGE_FIELDS = {"service": "Service", "name": "Name", "provider_id": "Provider", "model": "Model",
+                 "sovereignty_score": "Sovereignty score", "seal": "SEAL", "ual": "UAL", "status": "Status",
+                 "status_reason": "Status reason", "open_source_status": "Open-source status"}
+_CHANGE_VALUES = {"status": status_label, "open_source_status": lambda v: OPEN_SOURCE_LABELS.get(str(v), str(v))}
+
+
+def change_field(field: Any) -> str:
+    """A changed field in plain words (an unknown one as it is)."""
+    return CHANGE_FIELDS.get(str(field), str(field))
+
+
+def change_value(value: Any, field: Any) -> str:
+    """An old or new value of a change in the words the rest of the site uses for that field (a value outside
+    the vocabulary as it is)."""
+    return plain(value) if value is None else _CHANGE_VALUES.get(str(field), plain)(value)
+
+
 def yes_no(value: Any) -> str:
     return "unknown" if value is None else ("Yes" if value else "No")
 

@@ -418,6 +418,7 @@ def environment() -> Environment:
     env.filters.update(
         one=filters.one_decimal, number=filters.number, link=filters.safe_link, status=filters.status_label,
         yesno=filters.yes_no, plain=filters.plain, listing=filters.listing, gleif=gleif_link, lei_check=lei_check_words,
+        change_field=filters.change_field, change_value=filters.change_value,
     )
     env.globals.update(
         csp=_attribute_text(CONTENT_SECURITY_POLICY),
