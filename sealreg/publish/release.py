@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import ctypes
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
 import os
 import re
 import shutil
-import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +30,7 @@ from sealreg.lineage import LINEAGE_DIR, lineage_dir
 from sealreg.publish.chain import last_signer, next_link
 from sealreg.publish.contract import CONTRACT_VERSION
 from sealreg.publish.dictionary import dbt_descriptions, describe_tables, read_dbt_manifest
+from sealreg.publish.jobs import Job, run_jobs, statement
 from sealreg.publish.keys import ROTATIONS_DIR, rotation_folders, signing_key_for_release
 from sealreg.publish.metadata import write_release_metadata
 from sealreg.publish.parquet_metadata import kv_metadata
@@ -278,25 +279,53 @@ def _copy_comments(con: duckdb.DuckDBPyConnection, table: str) -> None:
         raise
 
 
+def _table_sizes(con: duckdb.DuckDBPyConnection, tables: list[str]) -> dict[str, int]:
+    """DuckDB's row estimate of each warehouse table (0 for a view): which copy to start first."""
+    sizes = dict(con.execute("SELECT table_name, estimated_size FROM duckdb_tables() WHERE database_name = 'wh' "
+                             "AND schema_name = 'main'").fetchall())
+    return {t: int(sizes.get(t) or 0) for t in tables}
+
+
+def _copy_table(cur: duckdb.DuckDBPyConnection, out_dir: Path, table: str,
+                descriptions: dict[str, tuple[str, dict[str, str]]], row_counts: dict[str, int]) -> list[Job]:
+    """Copy one table sorted into registry.duckdb (with its comments); return its two export jobs."""
+    _cols, order = _order_by(cur, "wh", table)
+    # CREATE TABLE AS SELECT: a real table even if the mart was a view (no views in a release)
+    cur.execute(f"CREATE TABLE rel.main.{_q(table)} AS SELECT * FROM wh.main.{_q(table)} ORDER BY {', '.join(order)}")
+    _copy_comments(cur, table)
+    rows = row_counts[table] = int(cur.execute(f"SELECT count(*) FROM rel.main.{_q(table)}").fetchone()[0])
+    select = f"SELECT * FROM rel.main.{_q(table)}"
+    described = describe_tables(cur, "rel", [table], descriptions, TABLE_KEYS)[0]
+    parquet = (f"COPY ({select}) TO {_lit(out_dir / 'parquet' / f'{table}.parquet')} "
+               "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880, "
+               f"{kv_metadata(cur, select, described, CONTRACT_VERSION)})")
+    csv = (f"COPY ({_csv_select(cur, table)}) TO {_lit(out_dir / 'csv' / f'{table}.csv.gz')} "
+           "(FORMAT csv, HEADER true, DELIMITER ',', COMPRESSION gzip)")
+    # at equal rows the csv.gz first: gzip makes it the longer of the two
+    return [Job((rows, 1), statement(csv)), Job((rows, 0), statement(parquet))]
+
+
 def _export_tables(warehouse: Path, out_dir: Path, tables: list[str],
                    descriptions: dict[str, tuple[str, dict[str, str]]]) -> tuple[dict[str, int], dict]:
     """registry.duckdb (real tables, ordered), parquet/ and csv/; returns (row_counts, raw metadata).
 
-    Each table is sorted once, into registry.duckdb; the Parquet and CSV files are then scanned from
-    that copy in its row order (`preserve_insertion_order`), by `EXPORT_WORKERS` threads in parallel.
-    Each Parquet file carries its data dictionary (`descriptions`, from dbt) as it is written.
+    Each table is sorted once, into registry.duckdb; its Parquet and CSV files are then scanned from
+    that copy in its row order (`preserve_insertion_order`). The copies and the exports are jobs on
+    `EXPORT_WORKERS` cursors: a table's exports start as soon as its copy is in, while other tables
+    are still being copied. Each Parquet file carries its data dictionary (`descriptions`, from dbt).
     """
     (out_dir / "parquet").mkdir()
     (out_dir / "csv").mkdir()
     row_counts: dict[str, int] = {}
     con = duckdb.connect(":memory:")
     try:
-        # one thread per query: the exports' bytes must not depend on how the work was split between
-        # threads (two threads inside one gzip'd CSV COPY gave different bytes from run to run)
+        # one thread per query: no file's bytes may depend on how the work was split between threads
+        # (two threads inside one gzip'd CSV COPY gave different bytes from run to run); the cores are
+        # used by running `EXPORT_WORKERS` queries side by side instead
         con.execute("SET threads = 1")
         con.execute("SET preserve_insertion_order = true")
         # bounded memory: at 10k providers the sorts of criterion_results took the process to ~850 MiB;
-        # with this limit it stays under 500 MiB without spilling (same bytes, same time). Spill files,
+        # with this limit (shared by the queries running at once) it stays near 500 MiB. Spill files,
         # if a larger registry needs them, go to a hidden folder removed below.
         con.execute(f"SET memory_limit = '{EXPORT_MEMORY_LIMIT}'")
         con.execute(f"SET temp_directory = {_lit(out_dir / SPILL_DIR)}")
@@ -307,26 +336,15 @@ def _export_tables(warehouse: Path, out_dir: Path, tables: list[str],
         missing = [t for t in tables if t not in kinds]
         if missing:
             raise ReleaseError(f"run warehouse {warehouse} lacks published table(s): {', '.join(missing)}")
-        copies: list[tuple[int, str]] = []
-        for t in tables:
-            _cols, order = _order_by(con, "wh", t)
-            # CREATE TABLE AS SELECT: a real table even if the mart was a view (no views in a release)
-            con.execute(f"CREATE TABLE rel.main.{_q(t)} AS SELECT * FROM wh.main.{_q(t)} ORDER BY {', '.join(order)}")
-            _copy_comments(con, t)
-            row_counts[t] = int(con.execute(f"SELECT count(*) FROM rel.main.{_q(t)}").fetchone()[0])
-            select = f"SELECT * FROM rel.main.{_q(t)}"
-            described = describe_tables(con, "rel", [t], descriptions, TABLE_KEYS)[0]
-            copies.append((row_counts[t], f"COPY ({select}) TO {_lit(out_dir / 'parquet' / f'{t}.parquet')} "
-                           "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880, "
-                           f"{kv_metadata(con, select, described, CONTRACT_VERSION)})"))
-            copies.append((row_counts[t], f"COPY ({_csv_select(con, t)}) TO {_lit(out_dir / 'csv' / f'{t}.csv.gz')} "
-                           "(FORMAT csv, HEADER true, DELIMITER ',', COMPRESSION gzip)"))
+        sizes = _table_sizes(con, tables)
+        run_jobs(con, [Job((sizes[t], 2), functools.partial(_copy_table, out_dir=out_dir, table=t,
+                                                              descriptions=descriptions, row_counts=row_counts))
+                       for t in tables], EXPORT_WORKERS)
         meta = {"input_files": _input_files(con), "decision_log_head": _decision_log_head(con),
                 "reference_sources": _reference_snapshots(con),
                 "spdx_license_list_version": _spdx_list_version(con)}
         con.execute("DETACH wh")
         con.execute("CHECKPOINT rel")
-        _run_parallel(con, [sql for _rows, sql in sorted(copies, key=lambda c: -c[0])])
         con.execute("DETACH rel")
     finally:
         con.close()
@@ -334,40 +352,7 @@ def _export_tables(warehouse: Path, out_dir: Path, tables: list[str],
     wal = out_dir / "registry.duckdb.wal"
     if wal.exists():  # all data is checkpointed into the main file; a WAL must not ship
         raise ReleaseError(f"{wal} left behind after checkpoint")
-    return row_counts, meta
-
-
-def _run_parallel(con: duckdb.DuckDBPyConnection, statements: list[str]) -> None:
-    """Run the statements on `EXPORT_WORKERS` cursors of `con` at once (each query on one thread);
-    the first error is raised once all have stopped."""
-    pending = list(reversed(statements))
-    lock = threading.Lock()
-    errors: list[BaseException] = []
-
-    def work() -> None:
-        cur = con.cursor()
-        try:
-            while True:
-                with lock:
-                    if errors or not pending:
-                        return
-                    sql = pending.pop()
-                try:
-                    cur.execute(sql)
-                except BaseException as exc:  # noqa: BLE001 - re-raised in the calling thread
-                    with lock:
-                        errors.append(exc)
-                    return
-        finally:
-            cur.close()
-
-    workers = [threading.Thread(target=work, name=f"export-{i}") for i in range(EXPORT_WORKERS)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-    if errors:
-        raise errors[0]
+    return {t: row_counts[t] for t in tables}, meta
 
 
 def _build_site(release_dir: Path, digests: dict[str, dict[str, Any]] | None = None,
