@@ -45,7 +45,9 @@ signed_by public_key.pem manifest.json manifest.sig || fail "manifest.sig does n
 
 # 3. SHA256SUMS is the listing the manifest names, and every file matches it.
 sums=$(openssl dgst -sha256 -r SHA256SUMS | cut -d' ' -f1)
-grep -A1 '^    "SHA256SUMS": {' manifest.json | grep -q "\"sha256\": \"$sums\"" ||
+# (compact manifests, and the indented layout of releases built before 2026-12-02)
+{ grep -q "\"SHA256SUMS\":{\"sha256\":\"$sums\"" manifest.json ||
+    grep -A1 '^    "SHA256SUMS": {' manifest.json | grep -q "\"sha256\": \"$sums\""; } ||
     fail "SHA256SUMS is not the one listed in manifest.json"
 while read -r sum path; do
     [ -f "$path" ] || fail "$path: missing"

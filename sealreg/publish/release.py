@@ -113,8 +113,8 @@ def _lit(path: Path) -> str:
 
 
 def manifest_bytes(manifest: dict[str, Any]) -> bytes:
-    """The exact bytes written to manifest.json (and signed): sorted keys, 2-space indent, final newline."""
-    return (json.dumps(manifest, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    """The exact bytes written to manifest.json (and signed): compact JSON, sorted keys, final newline."""
+    return (json.dumps(manifest, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def _json_value(v: Any) -> Any:

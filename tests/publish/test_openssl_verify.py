@@ -69,3 +69,29 @@ def test_openssl_alone_follows_a_key_rotation_from_the_pinned_key(ctx, openssl_o
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert home_fingerprint(ctx.paths.keys) in ok.stdout
     assert _verify(rel, "ab" * 32, openssl_only).returncode == 1
+
+
+def test_openssl_alone_reads_the_compact_manifest_and_the_indented_one_of_older_releases(ctx, tmp_path,
+                                                                                         openssl_only):
+    """The SHA256SUMS entry is found in a compact manifest (one line) and in the indented layout that releases
+    built before compact manifests carry; in both a SHA256SUMS other than the listed one is refused."""
+    import json
+
+    from sealreg.publish.signing import load_or_create_key, sign
+
+    rel = build_release(ctx)
+    fingerprint = home_fingerprint(ctx.paths.keys)
+    body = (rel / "manifest.json").read_bytes()
+    assert body.count(b"\n") == 1 and b'"SHA256SUMS":{"sha256":' in body
+    indented = tmp_path / "indented"
+    shutil.copytree(rel, indented)
+    older = (json.dumps(json.loads(body), sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode()
+    (indented / "manifest.json").write_bytes(older)
+    (indented / "manifest.sig").write_text(sign(older, load_or_create_key(ctx.paths.keys)) + "\n")
+    for copy in (rel, indented):
+        ok = _verify(copy, fingerprint, openssl_only)
+        assert ok.returncode == 0 and ok.stdout.startswith("OK"), ok.stdout + ok.stderr
+        with open(copy / "SHA256SUMS", "a") as f:  # the listing no longer the signed one
+            f.write(f"{'0' * 64}  extra\n")
+        proc = _verify(copy, fingerprint, openssl_only)
+        assert proc.returncode == 1 and "SHA256SUMS is not the one listed" in proc.stderr, proc.stderr

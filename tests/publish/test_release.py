@@ -43,6 +43,8 @@ def test_layout_and_manifest(ctx):
 
     body = (rel / "manifest.json").read_bytes()
     m = json.loads(body)
+    # compact: one line, no space after a separator (7.4 against 9.0 MiB indented at 10k providers)
+    assert body == (json.dumps(m, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n").encode()
     assert m["release_id"] == "2026-03-01-001"
     assert m["as_of"] == "2026-03-01"
     assert m["weights_version"] == "calculator-2026"
