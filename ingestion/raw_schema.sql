@@ -98,3 +98,9 @@ CREATE TABLE IF NOT EXISTS raw.ref_sources (
     source VARCHAR, kind VARCHAR, file VARCHAR, file_sha256 VARCHAR, rows BIGINT,
     first_loaded_on DATE, in_use BOOLEAN
 );
+-- The reference files the last night rejected (ingestion/references.py): the same name and bytes under the
+-- same validator are still rejected, with these problems, without being read or copied again.
+CREATE TABLE IF NOT EXISTS raw.ref_rejected_files (
+    file_name VARCHAR, file_sha256 VARCHAR, validator VARCHAR, problems_json VARCHAR, rejected_since DATE,
+    quarantined_in VARCHAR
+);

@@ -4,13 +4,16 @@ Per file: opened once without following links; its header row tells its source; 
 whether anything is to be done (the source's snapshot in use has that digest: nothing is read); then one
 DuckDB `read_csv` stages the columns the registry keeps, every R003/R004 rule runs as SQL over the
 staging table, and an accepted file becomes its source's snapshot in use in one transaction. A rejected
-file is quarantined and reported in `raw.rejections`; its source keeps the snapshot it had. The
+file is quarantined and reported in `raw.rejections`; its source keeps the snapshot it had. A file
+rejected last night with the same name and digest (`raw.ref_rejected_files`, same validator) is still
+rejected: reported again with its problems, first date and quarantine folder, neither read nor copied. The
 `raw.ref_*` tables live in the warehouse, so snapshots carry over from night to night (docs/references.md).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import time
 from collections.abc import Callable
@@ -19,9 +22,11 @@ from pathlib import Path
 
 import duckdb
 
+from ingestion.cache import validator_fingerprint
 from ingestion.reference_files import ReferenceFile, open_reference, quarantine_reference
 from ingestion.reference_formats import LEVEL1, LEVEL2, REGISTER, Format, detect, source_name
 from ingestion.reference_sql import StagedFile, drop_stage, find_problems, stage, switch_snapshot
+from ingestion.rejected import NO_SENDER, Earlier, judge, problems_key
 from sealreg.config import default_references
 from sealreg.errors import Problem
 
@@ -42,6 +47,9 @@ class Outcome:
     problems: list[Problem] = field(default_factory=list)
     note: str = ""
     seconds: float | None = None  # digest + load + checks of a file that was read
+    rejected_since: dt.date | None = None  # rejected: the first night these bytes were
+    quarantined_in: str | None = None  # rejected: `<run id>/references` of the night that holds the copy
+    remember: bool = False  # rejected for what its bytes are (not for changing while read): kept for the next night
 
 
 def reference_entries(folder: Path) -> list[Path]:
@@ -67,6 +75,23 @@ def _connect(ctx) -> duckdb.DuckDBPyConnection:
 def _in_use(con: duckdb.DuckDBPyConnection, source: str) -> str | None:
     row = con.execute("SELECT file_sha256 FROM raw.ref_sources WHERE source = ? AND in_use", [source]).fetchone()
     return row[0] if row else None
+
+
+Rejected = dict[tuple[str, str | None], tuple[Earlier, list[Problem]]]
+
+
+def _earlier_rejections(con: duckdb.DuckDBPyConnection, full: bool) -> Rejected:
+    """(file name, sha256) -> what the last night recorded of that rejected file, and its problems when they
+    may stand without reading the file (same validator, not a full ingest; otherwise it is checked again and
+    keeps the record's first date and folder if its reasons are the same)."""
+    rows = con.execute("SELECT file_name, file_sha256, validator, problems_json, rejected_since, quarantined_in "
+                       "FROM raw.ref_rejected_files").fetchall()
+    earlier = {}
+    for name, sha, validator, problems_json, since, folder in rows:
+        problems = [Problem(name, code, path, message) for code, path, message in json.loads(problems_json)]
+        reusable = not full and validator == validator_fingerprint()
+        earlier[(name, sha)] = (Earlier(problems_key(problems), since, folder), problems if reusable else [])
+    return earlier
 
 
 def _latest_per_gleif_source(files: list[tuple[ReferenceFile, Format]]) -> dict[str, str]:
@@ -110,11 +135,20 @@ def ingest_references(ctx, progress: Callable[[int, int], None] | None = None) -
     opened: list[tuple[ReferenceFile, Format]] = []
 
     def reject(name: str, problems: list[Problem], ref: ReferenceFile | None, source: str | None = None) -> None:
-        quarantine_reference(quarantine_dir, name, problems, ref)
-        outcomes.append(Outcome(name, "rejected", source, sha256=ref.sha256 if ref else None, problems=problems))
+        """Report a rejected file; quarantine it unless it is still rejected as it was (same name, bytes, reasons)."""
+        sha = ref.hash() if ref is not None else None
+        record = judge(name, sha, problems, NO_SENDER, {k: e for k, (e, _) in earlier.items()}, ctx.as_of,
+                       f"{ctx.run_id}/references")
+        if not record.still:
+            quarantine_reference(quarantine_dir, name, problems, ref)
+        note = f"still rejected since {record.rejected_since}: not copied again" if record.still else ""
+        outcomes.append(Outcome(name, "rejected", source, sha256=sha, problems=problems, note=note,
+                                rejected_since=record.rejected_since, quarantined_in=record.quarantined_in,
+                                remember=ref is None or not ref.changed_since_opened()))
 
     con = _connect(ctx)
     try:
+        earlier = _earlier_rejections(con, ctx.full_ingest)
         for path in reference_entries(folder):
             ref, problems = open_reference(path)
             if ref is None:
@@ -134,8 +168,11 @@ def ingest_references(ctx, progress: Callable[[int, int], None] | None = None) -
                                             note=f"{latest[fmt.kind]} is the newer file of this source"))
                     continue
                 started = time.perf_counter()
-                ref.hash()
-                outcome = _load_one(con, ref, fmt, ctx.as_of)
+                known = earlier.get((ref.name, ref.hash()), (None, []))[1]
+                if known and not ref.changed_since_opened():  # rejected last night as it is: not read again
+                    outcome = Outcome(ref.name, "rejected", source_name(fmt.kind, ref.name), problems=known)
+                else:
+                    outcome = _load_one(con, ref, fmt, ctx.as_of)
                 if outcome.status == "rejected":
                     reject(ref.name, outcome.problems, ref, outcome.source)
                 else:
@@ -173,14 +210,20 @@ def _detect(ref: ReferenceFile) -> tuple[Format | None, list[Problem]]:
 
 
 def _record_rejections(con: duckdb.DuckDBPyConnection, ctx, outcomes: list[Outcome]) -> None:
-    """This run's reference rejections replace those of an earlier night (disclosure names hold no `/`)."""
-    folder = f"{ctx.run_id}/references"
-    rows = [(ctx.run_id, REJECTION_PREFIX + p.file, p.code, p.path, p.message, ctx.as_of, folder)
-            for o in outcomes if o.status == "rejected" for p in o.problems]
+    """This run's reference rejections replace those of an earlier night (disclosure names hold no `/`), and
+    so does the record of rejected files the next night reads."""
+    rejected = [o for o in outcomes if o.status == "rejected"]
+    rows = [(ctx.run_id, REJECTION_PREFIX + p.file, p.code, p.path, p.message, o.rejected_since, o.quarantined_in)
+            for o in rejected for p in o.problems]
     con.execute("DELETE FROM raw.rejections WHERE starts_with(file, ?)", [REJECTION_PREFIX])
     if rows:
         con.executemany("INSERT INTO raw.rejections (run_id, file, code, path, message, rejected_since, "
                         "quarantined_in) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    kept = [(o.name, o.sha256, validator_fingerprint(), json.dumps([[p.code, p.path, p.message] for p in o.problems]),
+             o.rejected_since, o.quarantined_in) for o in rejected if o.remember]
+    con.execute("DELETE FROM raw.ref_rejected_files")
+    if kept:
+        con.executemany("INSERT INTO raw.ref_rejected_files VALUES (?, ?, ?, ?, ?, ?)", kept)
 
 
 def _summary(folder: Path, outcomes: list[Outcome], in_use: list[tuple]) -> dict:

@@ -83,12 +83,14 @@ class Nights:
         self.home = root / "home"
         self.night = 0
         self.ctx: RunContext | None = None
+        self.quarantine_dirs: dict[str, Path] = {}  # run id -> its quarantine folder
 
     def run(self) -> dict:
         self.night += 1
         self.ctx = RunContext.create(home=self.home, inbox=self.inbox, as_of=START + dt.timedelta(days=self.night - 1),
                                      run_id=f"night-{self.night}", references=self.refs)
         _open_warehouse(self.ctx).close()
+        self.quarantine_dirs[self.ctx.run_id] = self.ctx.quarantine_dir
         result = ingest_references(self.ctx)
         self.ctx.paths.warehouse.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(self.ctx.run_warehouse, self.ctx.paths.baseline_warehouse)
@@ -108,6 +110,13 @@ class Nights:
         rows = self.query("SELECT source, file, file_sha256, rows, first_loaded_on FROM raw.ref_sources WHERE in_use")
         return {r[0]: r[1:] for r in rows}
 
+    def quarantine_folder(self, name: str) -> Path:
+        """The folder holding the quarantined copy of a rejected reference file: the one its rejection names."""
+        (folder,) = {f for (f,) in self.query("SELECT quarantined_in FROM raw.rejections WHERE file = ?",
+                                              [f"references/{name}"])}
+        run_id, _, below = folder.partition("/")
+        return self.quarantine_dirs[run_id] / below
+
     def quarantined(self, name: str) -> list[dict]:
-        errors = self.ctx.quarantine_dir / "references" / f"{name}.errors.json"
+        errors = self.quarantine_folder(name) / f"{name}.errors.json"
         return json.loads(errors.read_text(encoding="utf-8"))

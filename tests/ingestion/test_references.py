@@ -313,6 +313,64 @@ def test_rejected_file_keeps_the_previous_snapshot_in_use_across_two_nights(nigh
     assert nights.query("SELECT count(*) FROM raw.ref_sources") == [(1,)]
 
 
+def test_an_unchanged_rejected_file_is_still_rejected_without_being_read_or_copied_again(nights, monkeypatch):
+    bad = level1(nights.refs / "lei2.csv", [l1_row(0), l1_row(1, **{"Entity.EntityStatus": "GONE"})])
+    (nights.refs / "odd.csv").write_text("no,known,header\n1,2,3\n", encoding="utf-8")  # R002, from the header
+    first = nights.run()
+    first_folder = nights.ctx.quarantine_dir / "references"
+    reported = nights.rejections()
+    assert {o["file"] for o in first["outcomes"] if o["status"] == "rejected"} == {"lei2.csv", "odd.csv"}
+    import ingestion.reference_files as reference_files
+    import ingestion.references as references
+
+    def must_not_read(*_args, **_kwargs):
+        raise AssertionError("an unchanged rejected file was read or copied again")
+
+    monkeypatch.setattr(references, "stage", must_not_read)
+    monkeypatch.setattr(reference_files.ReferenceFile, "copy_to", must_not_read)
+    for _ in range(2):
+        result = nights.run()
+        assert result["rejected"] == 2 and result["loaded"] == 0
+        assert nights.rejections() == reported  # the regulator still sees both, with the same problems
+        rows = nights.query("SELECT DISTINCT file, rejected_since, quarantined_in FROM raw.rejections ORDER BY 1")
+        assert rows == [("references/lei2.csv", START, "night-1/references"),
+                        ("references/odd.csv", START, "night-1/references")]
+        assert nights.quarantine_folder("lei2.csv") == first_folder
+        assert (first_folder / "lei2.csv").read_bytes() == bad.read_bytes()
+        assert not (nights.ctx.quarantine_dir / "references").exists()  # nothing quarantined tonight
+        notes = {o["file"]: o["note"] for o in result["outcomes"]}
+        assert notes["lei2.csv"] == f"still rejected since {START}: not copied again"
+    monkeypatch.undo()
+    level1(bad, [l1_row(0), l1_row(1, **{"Entity.EntityStatus": "LOST"})])  # other bytes: a new rejection
+    nights.run()
+    assert nights.query("SELECT DISTINCT rejected_since, quarantined_in FROM raw.rejections "
+                        "WHERE file = 'references/lei2.csv'") == [(START + dt.timedelta(days=3), "night-4/references")]
+    assert "LOST" in nights.quarantined("lei2.csv")[0]["message"]
+    assert (nights.ctx.quarantine_dir / "references" / "lei2.csv").read_bytes() == bad.read_bytes()
+
+
+def test_a_rejected_file_is_checked_again_after_a_full_ingest_or_a_validator_change(nights, monkeypatch):
+    level1(nights.refs / "lei2.csv", [l1_row(0), l1_row(1, **{"Entity.EntityStatus": "GONE"})])
+    nights.run()
+    import ingestion.references as references
+
+    staged = []
+    real_stage = references.stage
+    monkeypatch.setattr(references, "stage", lambda *a, **k: staged.append(1) or real_stage(*a, **k))
+    monkeypatch.setenv("SEALREG_FULL_INGEST", "1")
+    nights.run()
+    assert staged == [1]
+    assert not (nights.ctx.quarantine_dir / "references").exists()
+    monkeypatch.delenv("SEALREG_FULL_INGEST")
+    monkeypatch.setattr(references, "validator_fingerprint", lambda: "another validator")
+    nights.run()
+    assert staged == [1, 1]
+    # checked again each time, same reasons: still rejected since the first night, its copy not made again
+    assert nights.query("SELECT DISTINCT rejected_since, quarantined_in FROM raw.rejections") == [
+        (START, "night-1/references")]
+    assert not (nights.ctx.quarantine_dir / "references").exists()
+
+
 def test_missing_folder_loads_nothing_and_keeps_every_snapshot(nights):
     level1(nights.refs / "lei2.csv", [l1_row(0)])
     register(nights.refs / "anssi.csv", [cert_row(0)])
