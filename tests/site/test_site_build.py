@@ -125,26 +125,34 @@ def test_validation_report_is_linked_only_when_present(release: Path) -> None:
 def test_service_page_shows_criteria_flags_gates_certificates_decisions_history(release: Path) -> None:
     html = (build_site(release) / "services" / "stratus-storage.html").read_text("utf-8")
     assert len(re.findall(r"<tr><th>SOV-\d+\.\d+", html)) == 48
-    # the words of rung 4 are shared (static/criteria.js, methodology); the column header names the rung
-    assert "<th scope=col>Answer (rung)<th" in html and "<td>4<td>6 / 8<td class=l" in html
-    methodology = (build_site(release) / "methodology.html").read_text("utf-8")
-    assert "<code>SOV-1.1</code> Criterion SOV-1.1</dt><dd>" in methodology
+    # the words of rung 4 and the criterion's most points are shared (static/criteria.js, methodology); the
+    # column headers name the rung and the level; the level's colour comes from the script
+    assert "<th scope=col>Answer (rung)<th" in html and "<tr><th>SOV-1.1<td>4<td>6<td>3<td><a href=" in html
+    assert " / 8" not in html and "<td class=l" not in html.split("<table class=\"cards criteria\">")[1]
+    site = build_site(release)
+    methodology = (site / "methodology.html").read_text("utf-8")
+    assert "<code>SOV-1.1</code> Criterion SOV-1.1</dt><dd>At most 8 points. Rung " in methodology
     assert "Rung 4: largely within EU" in methodology
-    assert "W1-control" in html and "W4-certificate" in html and re.search(r"capped at <a [^>]*>SEAL-1</a>", html)
-    assert "UAL-1 gates" in html and "UAL-4 gates" in html and "✗ Fail" in html and "✓ Pass" in html
+    assert '"maxima":{"SOV-1.1":"8"' in (site / "static" / "criteria.js").read_text("ascii")
+    assert "W1-control" in html and "W4-certificate" in html and "capped at <b class=l1>SEAL-1</b>" in html
+    # gates grouped by level and result: the result is said once, in the group's heading row
+    assert re.search(r"<tbody><tr><th colspan=2 scope=rowgroup class=pass>UAL-1: ✓ \d+ gates? pass", html)
+    assert re.search(r"<tbody><tr><th colspan=2 scope=rowgroup class=fail>UAL-4: ✗ \d+ gates? fail", html)
+    assert "✓ Pass" not in html and "<th scope=col>Gate<th scope=col>Detail</thead>" in html
     assert "C5-2023-88 certificate" not in html and "(C5-2023-88)" in html  # it lists no service
     assert "Misleading control claims" in html and "ECCA desk" in html
     assert "2026-03-01" in html and "current" in html
     assert "eu-central-1, eu-west-1" in html
     # the objectives table is the chart: one score bar per objective, with the figure beside it
-    # (the SEAL columns hold the number: their headers say "SEAL" and "SEAL before caps")
-    bar = r"<td><meter class=m\d value=0?\.?\d+></meter> [\d.]+ %<td class=l\d>\d<td class=l\d>\d<td"
-    assert len(re.findall(bar, html)) == 8
+    # (the SEAL column holds the number under the header "SEAL"; a capped objective names its level before
+    # caps beside it; the weights, the same for every service, are on the methodology page)
+    bar = r"<td><meter class=m\d value=0?\.?\d+></meter> [\d.]+ %<td class=l\d>\d( \(\d before caps\))?\n"
+    assert len(re.findall(bar, html)) == 8 and "<th scope=col>SEAL</thead>" in html
 
 
 def _cert_rows(html: str) -> list[str]:
     start = html.index("<h2 id=certs>")
-    return re.findall(r"<tr><th scope=row>[^\n]*", html[start : html.index("</section>", start)])
+    return re.findall(r"<tr><th scope=row>[^\n]*", html[start : html.index("</table>", start)])
 
 
 def test_provider_and_service_pages_show_the_same_certificate_rows(tmp_path: Path, make_release) -> None:

@@ -26,9 +26,11 @@ def test_third_country_control_and_non_eu_holdings_are_told_apart_in_plain_words
     html = (build_site(release) / "providers" / "stratus-eu.html").read_text("utf-8")
     assert "ownership_ok" not in html and "✓" not in html
     assert "Non-EU shareholdings within the limits" in html
-    assert "a separate test from third-country control" in html
-    assert "Who has the last word" in html
+    # each fact's name links its plain-word entry on the methodology page, which tells the two tests apart
     assert 'href="../methodology.html#non-eu-holdings"' in html
+    assert 'href="../methodology.html#third-country-control"' in html
+    methodology = (release / "site" / "methodology.html").read_text("utf-8")
+    assert "Who has the last word" in methodology and "How much non-EU owners hold, whoever controls" in methodology
 
 
 def test_a_suspended_service_shows_its_status_first_and_its_levels_greyed(release: Path) -> None:
@@ -93,15 +95,19 @@ def test_detail_pages_get_the_release_from_the_shared_file_and_label_cells_by_co
 def test_criteria_script_reads_only_its_own_words_never_the_object_prototype(browser: Browser, tmp_path: Path) -> None:  # noqa: F811
     """A row whose id is a property every JS object inherits (`constructor`, `__proto__`) gets no title or
     rung words: static/criteria.js looks up its own keys only."""
-    words = ({"SOV-1.1": "Decision authority"}, {("SOV-1.1", 3): "mostly EU"})
+    words = ({"SOV-1.1": "Decision authority"}, {("SOV-1.1", 3): "mostly EU"}, {"SOV-1.1": "125.01"})
     (tmp_path / "criteria.js").write_bytes(criteria_script(words))
-    rows = "".join(f"<tr><th>{cid}<td>3<td>1 / 2" for cid in ("SOV-1.1", "constructor", "__proto__", "toString"))
+    rows = "".join(f"<tr><th>{cid}<td>3<td>1<td>2" for cid in ("SOV-1.1", "constructor", "__proto__", "toString"))
     (tmp_path / "page.html").write_text(
-        f'<!doctype html><table class="criteria"><tbody>{rows}</tbody></table><script src="criteria.js"></script>')
+        f'<!doctype html><table class="criteria"><tbody>{rows}<tr><th>SOV-1.1<td>3<td>1 / 9<td>x'
+        '</tbody></table><script src="criteria.js"></script>')
     page, problems = _open(browser, (tmp_path / "page.html").as_uri())
     cells = page.evaluate("() => Array.from(document.querySelectorAll('tbody tr')).map(tr => "
-                          "[tr.cells[0].textContent, tr.cells[1].textContent])")
-    assert cells == [["SOV-1.1 Decision authority", "3: mostly EU"], ["constructor", "3"],
-                     ["__proto__", "3"], ["toString", "3"]]
+                          "[tr.cells[0].textContent, tr.cells[1].textContent, tr.cells[2].textContent, "
+                          "tr.cells[3].className])")
+    # the shared most points joins a points cell that has none of its own; a level 0-4 gets its colour class
+    assert cells == [["SOV-1.1 Decision authority", "3: mostly EU", "1 / 125.01", "l2"],
+                     ["constructor", "3", "1", "l2"], ["__proto__", "3", "1", "l2"], ["toString", "3", "1", "l2"],
+                     ["SOV-1.1 Decision authority", "3: mostly EU", "1 / 9", ""]]
     assert problems == []
     page.close()

@@ -27,7 +27,7 @@ def _revoked_with_withdrawn_disclosure(release: Path) -> Path:
 
 def _section(html: str, heading_id: str) -> str:
     start = html.index(f"<h2 id={heading_id}>")
-    return html[start : html.index("</section>", start)]
+    return html[start : html.index("<h2", start + 1)]
 
 
 def test_flag_counts_are_dbt_s_flag_count_not_the_published_flag_rows(release: Path) -> None:

@@ -51,14 +51,16 @@ class Tables:
         (criteria,) = self.con.execute('select count(distinct criterion_id) from main."criterion_results"').fetchone()
         return sorted(weights, key=lambda w: natural(w[0])), int(criteria)
 
-    def criterion_words(self) -> tuple[dict[Any, str], dict[tuple[Any, Any], str]]:
-        """The title of each criterion and the label of each (criterion, rung) most rows of the release
-        carry (they come from the rulebook, so in practice every row): written once per site
-        (`fragments.WORDS` computed them when the connection was opened)."""
+    def criterion_words(self) -> tuple[dict[Any, str], dict[tuple[Any, Any], str], dict[Any, str]]:
+        """The title of each criterion, the label of each (criterion, rung) and each criterion's most points
+        (as the criteria tables write numbers) that most rows of the release carry (they come from the
+        rulebook, so in practice every row): written once per site (`fragments.WORDS` computed them when
+        the connection was opened)."""
         titles = dict(self.con.execute("select criterion_id, title from site_titles").fetchall())
         labels = {(c, r): label for c, r, label in self.con.execute(
             "select criterion_id, rung, rung_label from site_labels").fetchall()}
-        return titles, labels
+        maxima = dict(self.con.execute("select criterion_id, shown from site_maxima").fetchall())
+        return titles, labels, maxima
 
     def source_freshness(self) -> dict[str, Any]:
         """The methodology page's "Sources and their age": every reference source, and the disclosures

@@ -8,7 +8,12 @@ integers before they become a class name. Nothing here decides a level: it prese
 
 Markup (legal HTML, no optional closing tags): the first cell of a row is a `th` whose row scope
 follows from the table (HTML's "auto" scope: its column holds only header cells), the level's class is
-on its cell (`<td class=l3>SEAL-3`), and a gate's detail drops a leading "<gate>: " the row header shows.
+on its cell in the objectives table (`<td class=l3>3`; in the criteria table static/criteria.js colours it), a
+capped objective's SEAL names its level before caps beside it, and a gate's detail drops a leading
+"<gate>: " or "<field>: " that the row header shows (`claimed_level: 3` under `claimed_level_4` is `3`).
+A criterion's most points, the same on every row of it, is left out where it equals the release's
+(`site_maxima`: static/criteria.js and the methodology page carry it); the gates are grouped by level
+and result, so the result is written once per group, in its heading row.
 """
 
 from __future__ import annotations
@@ -49,8 +54,8 @@ create or replace temp macro evidence_link(u) as case
     else html(u) end;
 """
 
-#: The criterion titles and rung labels most rows of the release carry (static/criteria.js writes them
-#: once; a row equal to them leaves them out).
+#: The criterion titles, rung labels and most points most rows of the release carry (static/criteria.js
+#: writes them once, the methodology page lists them; a row equal to them leaves them out).
 WORDS = """
 create or replace temp table site_titles as
 select distinct on (criterion_id) criterion_id, title from (
@@ -61,6 +66,10 @@ select distinct on (criterion_id, rung) criterion_id, rung, rung_label from (
     select criterion_id, rung, rung_label, count(*) n from main."criterion_results"
     where rung is not null and rung_label is not null group by all)
 order by criterion_id, rung, n desc, rung_label;
+create or replace temp table site_maxima as
+select distinct on (criterion_id) criterion_id, max_points, num(max_points) as shown from (
+    select criterion_id, max_points, count(*) n from main."criterion_results" where max_points is not null group by all)
+order by criterion_id, n desc, max_points;
 create or replace temp table site_criterion_order as
 select criterion_id, row_number() over (order by natural_key(criterion_id), criterion_id) as k
 from (select distinct criterion_id from main."criterion_results");
@@ -103,8 +112,9 @@ crit_html as (
         || case when v.rung_label is not distinct from l.rung_label then ''
                 when v.rung_label <> '' then ': ' || html(v.rung_label)
                 when l.rung_label <> '' then '<i></i>' else '' end
-        || '<td>' || num(v.points) || ' / ' || num(v.max_points)
-        || level_cell(v.seal) as row_html,
+        || '<td>' || num(v.points)
+        || case when v.max_points is not distinct from m.max_points then '' else ' / ' || num(v.max_points) end
+        || '<td>' || coalesce(cast(cast(v.seal as integer) as varchar), '—') as row_html,
         '<td>' || evidence_link(v.evidence_url)
         || case when v.evidence_note <> '' then '<span class=note>' || html(v.evidence_note) || '</span>' else '' end
         || case when coalesce(v.evidence_url, '') = '' and coalesce(v.evidence_note, '') = '' then '—' else '' end
@@ -112,6 +122,7 @@ crit_html as (
     from crit_values v
     left join site_titles t on t.criterion_id = v.criterion_id
     left join site_labels l on l.criterion_id = v.criterion_id and l.rung = v.rung
+    left join site_maxima m on m.criterion_id = v.criterion_id
     left join site_criterion_order k on k.criterion_id = v.criterion_id),
 crit as (
     select c.service_id, c.other, c.objective, h.k, h.criterion_id,
@@ -133,8 +144,10 @@ objectives as (
                 || coalesce(' class=m' || cast(seal as integer), '') || ' value='
                 || rtrim(rtrim(printf('%.4f', greatest(0, least(cast(score_pct as double), 100)) / 100), '0'), '.')
                 || '></meter> ' end
-            || one(score_pct) || ' %' || level_cell(seal) || level_cell(seal_uncapped)
-            || '<td>' || num(weight) || chr(10), '' order by k, objective, objective_name) as html
+            || one(score_pct) || ' %' || level_cell(seal)
+            || case when seal_uncapped is not distinct from seal then ''
+                    else ' (' || coalesce(cast(cast(seal_uncapped as integer) as varchar), '—') || ' before caps)' end
+            || chr(10), '' order by k, objective, objective_name) as html
     from obj group by all),
 -- a service none of whose criteria cites evidence has no Evidence column (its caption says so)
 cites as (
@@ -155,26 +168,35 @@ crit_bodies as (
 criteria as (
     select service_id,
         case when cites then '<caption>Criteria by objective</caption>' else
-            '<caption>Criteria by objective (no criterion of this service cites evidence)</caption>' end
+            '<caption>Criteria by objective (none cites evidence)</caption>' end
         || chr(10) || '<thead><tr><th scope=col>Criterion<th scope=col>Answer (rung)<th scope=col>Points'
         || '<th scope=col>Highest SEAL this answer allows' || case when cites then '<th scope=col>Evidence' else '' end
         || '</thead>' || chr(10) || bodies as html
     from crit_bodies join cites using (service_id)),
+-- a tbody per level and result (failed, unknown, passed), headed "UAL-4: ✗ 2 gates fail"
 gate_rows as (
-    select service_id, level, string_agg('<tr><th>' || html(gate)
-            || case when passed then '<td class=pass>✓ Pass' when not passed then '<td class=fail>✗ Fail'
-                    else '<td>unknown' end
+    select service_id, level, case when passed then 2 when not passed then 0 else 1 end as outcome, count(*) as n,
+        string_agg('<tr><th>' || html(gate)
             || '<td>' || case when detail is null then '—'
                               when starts_with(detail, gate || ': ') and length(detail) > length(gate) + 2
-                              then html(detail[length(gate) + 3:]) else html(detail) end
-            || chr(10), '' order by coalesce(try_cast(gate_order as bigint), 0), k.k, gate, detail, passed) as rows
+                              then html(detail[length(gate) + 3:])
+                              -- "claimed_level: 3" under claimed_level_4: the row header names the field
+                              when position(': ' in detail) > 1 and length(detail) > position(': ' in detail) + 1
+                                   and starts_with(gate, detail[:position(': ' in detail) - 1] || '_')
+                              then html(detail[position(': ' in detail) + 2:]) else html(detail) end
+            || chr(10), '' order by coalesce(try_cast(gate_order as bigint), 0), k.k, gate, detail) as rows
     from main."cada_gates" left join site_gate_order k using (gate)
     where service_id between ? and ? and service_id in (select service_id from chunk)
     group by all),
 gates as (
-    select service_id, string_agg('<tbody><tr><th colspan=3 scope=rowgroup>UAL-'
-        || coalesce(cast(level as varchar), '—') || ' gates' || chr(10) || rows,
-        '' order by level nulls last) as html
+    select service_id, string_agg('<tbody><tr><th colspan=2 scope=rowgroup'
+        || case outcome when 2 then ' class=pass>' when 0 then ' class=fail>' else '>' end
+        || 'UAL-' || coalesce(cast(level as varchar), '—') || ': '
+        || case outcome when 2 then '✓ ' when 0 then '✗ ' else '' end || n
+        || case when n = 1 then ' gate ' else ' gates ' end
+        || case outcome when 2 then (case when n = 1 then 'passes' else 'pass' end)
+                        when 0 then (case when n = 1 then 'fails' else 'fail' end) else 'with no result' end
+        || chr(10) || rows, '' order by level nulls last, outcome) as html
     from gate_rows group by all)
 select chunk.service_id, coalesce(objectives.html, ''), coalesce(criteria.html, ''), coalesce(gates.html, '')
 from chunk

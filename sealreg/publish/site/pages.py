@@ -113,7 +113,7 @@ class Site:
         self.provider_pending = [(pid, p) for pid, p in self.providers if p["href"]]
         #: sha256 of the table fragments of each service page rendered here (fragments.digest)
         self.table_digests: dict[str, str] = {}
-        #: criterion titles and rung labels shared by the criteria tables (CRITERIA_SCRIPT)
+        #: criterion titles, rung labels and most points shared by the criteria tables (CRITERIA_SCRIPT)
         self.words = t.criterion_words()
         #: (service ids, provider ids) when only these pages are rendered (see restrict)
         self.only: tuple[set[str], set[str]] | None = None
@@ -295,12 +295,13 @@ def _attach_supply_chain(services: list[dict], dependencies: list[dict]) -> None
         )
 
 
-def _criterion_list(words: CriterionWords) -> list[tuple[Any, str, list[tuple[Any, str]]]]:
-    """(criterion, title, [(rung, label)]) in criterion order, for the methodology page."""
-    titles, labels = words
-    criteria = sorted(set(titles) | {c for c, _ in labels}, key=natural)
-    return [(c, titles.get(c, ""), sorted(((r, lab) for (cc, r), lab in labels.items() if cc == c),
-                                          key=lambda rl: natural(rl[0]))) for c in criteria]
+def _criterion_list(words: CriterionWords) -> list[tuple[Any, str, Any, list[tuple[Any, str]]]]:
+    """(criterion, title, most points, [(rung, label)]) in criterion order, for the methodology page."""
+    titles, labels, maxima = words
+    criteria = sorted(set(titles) | {c for c, _ in labels} | set(maxima), key=natural)
+    return [(c, titles.get(c, ""), maxima.get(c),
+             sorted(((r, lab) for (cc, r), lab in labels.items() if cc == c), key=lambda rl: natural(rl[0])))
+            for c in criteria]
 
 
 def list_page_name(n: int) -> str:

@@ -44,8 +44,9 @@ def h(value: Any) -> str:
     )
 
 
-#: (titles by criterion, labels by (criterion, rung)) written once in CRITERIA_SCRIPT instead of per row
-CriterionWords = tuple[dict[Any, str], dict[tuple[Any, Any], str]]
+#: (titles by criterion, labels by (criterion, rung), most points by criterion) written once in
+#: CRITERIA_SCRIPT instead of per row
+CriterionWords = tuple[dict[Any, str], dict[tuple[Any, Any], str], dict[Any, str]]
 
 
 def service_rows(services: list[dict], root: str) -> Markup:
@@ -130,13 +131,14 @@ def services_data(services: list[dict]) -> bytes:
 
 
 def criteria_script(words: CriterionWords) -> bytes:
-    """static/criteria.js: the shared criterion titles and rung labels, and the code that puts them in
-    the criteria tables of a service page (as text, never markup), where criteria_rows left them out."""
-    titles, labels = words
+    """static/criteria.js: the shared criterion titles, rung labels and most points, and the code that puts
+    them in the criteria tables of a service page (as text, never markup), where the fragments left them out."""
+    titles, labels, maxima = words
     by_rung: dict[str, dict[str, str]] = {}
     for (criterion, rung), label in sorted(labels.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))):
         by_rung.setdefault(str(criterion), {})[str(rung)] = str(label)
-    doc = {"titles": {str(k): str(v) for k, v in sorted(titles.items(), key=lambda kv: str(kv[0]))}, "rungs": by_rung}
+    doc = {"titles": {str(k): str(v) for k, v in sorted(titles.items(), key=lambda kv: str(kv[0]))}, "rungs": by_rung,
+           "maxima": {str(k): str(v) for k, v in sorted(maxima.items(), key=lambda kv: str(kv[0]))}}
     body = json.dumps(doc, ensure_ascii=True, separators=(",", ":"), sort_keys=True)
     return (
         "/* Generated: the criteria's titles and answers, shared by every service page of this release. */\n"
@@ -144,7 +146,7 @@ def criteria_script(words: CriterionWords) -> bytes:
         f"  var words = {body};\n"
         '  document.querySelectorAll("table.criteria tbody tr").forEach(function (tr) {\n'
         "    if (tr.cells.length < 2) { return; }  /* an objective's heading row */\n"
-        "    var th = tr.cells[0], answer = tr.cells[1], id = th.firstChild.textContent;\n"
+        "    var th = tr.cells[0], answer = tr.cells[1], points = tr.cells[2], id = th.firstChild.textContent;\n"
         "    var own = function (o, k) { return Object.prototype.hasOwnProperty.call(o, k); };\n"
         "    var title = own(words.titles, id) ? words.titles[id] : undefined;\n"
         "    var rungs = own(words.rungs, id) ? words.rungs[id] : {};\n"
@@ -155,6 +157,11 @@ def criteria_script(words: CriterionWords) -> bytes:
         "    if (m && answer.childNodes.length === 1 && own(rungs, m[1])) {\n"
         '      answer.textContent += ": " + rungs[m[1]];\n'
         "    }\n"
+        '    if (points && points.textContent.indexOf(" / ") < 0 && own(words.maxima, id)) {\n'
+        '      points.textContent += " / " + words.maxima[id];\n'
+        "    }\n"
+        "    var level = tr.cells[3];  /* coloured like the objectives' levels (td.l0 ... td.l4) */\n"
+        "    if (level && /^[0-4]$/.test(level.textContent)) { level.className = \"l\" + level.textContent; }\n"
         "  });\n"
         "})();\n"
     ).encode("ascii")
