@@ -52,12 +52,13 @@ def dbt_vars(ctx: RunContext) -> dict:
     }
 
 
-def dbt_env(ctx: RunContext, warehouse: Path | None = None) -> dict[str, str]:
+def dbt_env(ctx: RunContext, warehouse: Path | None = None, digest: str | None = None) -> dict[str, str]:
+    """The environment of a dbt command; `digest` is the build's project_digest (computed here if not given)."""
     return {
         **os.environ,
         "SEALREG_WAREHOUSE": str(warehouse or ctx.run_warehouse),
         "SEALREG_AS_OF": ctx.as_of.isoformat(),
-        "SEALREG_DBT_DIGEST": project_digest(ctx),
+        "SEALREG_DBT_DIGEST": digest or project_digest(ctx),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
 
@@ -80,15 +81,16 @@ def project_digest(ctx: RunContext) -> str:
     return digest.hexdigest()
 
 
-def needs_full_refresh(ctx: RunContext) -> bool:
-    """True when a model incremental by disclosure holds rows computed with another project digest (or
-    cannot be read), or the run re-ingests everything (--full-ingest): then `dbt build --full-refresh`
-    recomputes every disclosure. History models are `full_refresh=false` and keep their rows."""
+def needs_full_refresh(ctx: RunContext, digest: str | None = None) -> bool:
+    """True when a model incremental by disclosure holds rows computed with another project digest than
+    `digest` (default: this project's), or cannot be read, or the run re-ingests everything (--full-ingest):
+    then `dbt build --full-refresh` recomputes every disclosure. History models are `full_refresh=false`
+    and keep their rows."""
     if ctx.full_ingest:
         return True
     if not ctx.run_warehouse.is_file():
         return False
-    digest = project_digest(ctx)
+    digest = digest or project_digest(ctx)
     try:
         con = duckdb.connect(str(ctx.run_warehouse), read_only=True)
     except duckdb.Error:
@@ -188,17 +190,19 @@ def dbt_command(ctx: RunContext, verb: str = "build", extra: list[str] | None = 
 def run_dbt_build(ctx: RunContext, progress: Callable[[int, int], None] | None = None) -> dict:
     """`dbt build` on ctx.run_warehouse; returns success, node counts, failure messages and whether it
     was a full refresh of the models incremental by disclosure (see needs_full_refresh)."""
-    full = needs_full_refresh(ctx)
+    digest = project_digest(ctx)  # once per build: the full-refresh decision and the rows' stamp
+    full = needs_full_refresh(ctx, digest)
     extra = ["--exclude", "test_type:unit", *(["--full-refresh"] if full else [])]
-    return {**run_dbt(ctx, "build", extra, progress), "full_refresh": full}
+    return {**run_dbt(ctx, "build", extra, progress, digest), "full_refresh": full}
 
 
 def run_dbt(ctx: RunContext, verb: str, extra: list[str] | None = None,
-            progress: Callable[[int, int], None] | None = None) -> dict:
-    """One dbt command on ctx.run_warehouse, with the saved parse of the registry home."""
+            progress: Callable[[int, int], None] | None = None, digest: str | None = None) -> dict:
+    """One dbt command on ctx.run_warehouse, with the saved parse of the registry home (`digest`: the
+    build's project_digest, computed if not given)."""
     ctx.dbt_dir.mkdir(parents=True, exist_ok=True)
     _restore_partial_parse(ctx)
-    env = dbt_env(ctx, stable_warehouse_path(ctx))
+    env = dbt_env(ctx, stable_warehouse_path(ctx), digest)
     cmd = dbt_command(ctx, verb, extra)
     output: list[str] = []
     try:

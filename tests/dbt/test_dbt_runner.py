@@ -64,3 +64,18 @@ def test_a_line_that_is_not_a_dbt_event_is_kept_as_text() -> None:
     assert dbt_runner.read_event("Traceback (most recent call last):\n") == ("Traceback (most recent call last):", None)
     line = '{"info": {"name": "LogTestResult", "msg": "1 of 3 PASS x"}, "data": {"index": 1, "num_models": 3}}'
     assert dbt_runner.read_event(line) == ("1 of 3 PASS x", (1, 3))
+
+
+def test_a_build_computes_the_project_digest_once_and_stamps_the_rows_with_it(tmp_path: Path, monkeypatch) -> None:
+    ctx = _ctx(tmp_path, "2026-11-28", "night-1")
+    ctx.run_warehouse.parent.mkdir(parents=True, exist_ok=True)
+    ctx.run_warehouse.touch()  # a warehouse to look into: the full-refresh decision reads the digest too
+    real, calls, given = dbt_runner.project_digest, [], []
+    monkeypatch.setattr(dbt_runner, "project_digest", lambda c: calls.append(1) or real(c))
+    # the command itself is pinned by the tests above; this one is about what is computed before it starts
+    monkeypatch.setattr(dbt_runner, "run_dbt", lambda c, verb, extra, progress, digest: given.append(digest) or {})
+    dbt_runner.run_dbt_build(ctx)
+    assert len(calls) == 1
+    assert given == [real(ctx)]
+    assert dbt_runner.dbt_env(ctx, digest=given[0])["SEALREG_DBT_DIGEST"] == given[0]
+    assert len(calls) == 1  # a digest given is not computed again
