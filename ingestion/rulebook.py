@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
 import re
 from functools import lru_cache
 from pathlib import Path
 
 from ingestion.text import HIDDEN_CLASS
-from sealreg.config import DBT_PROJECT_DIR
-from sealreg.run_settings import SettingsError
+from sealreg.config import DBT_PROJECT_DIR, whole_number_from_env
 
 CRITERIA_CSV = DBT_PROJECT_DIR / "seeds" / "csf_criteria.csv"
 
@@ -31,12 +29,7 @@ MAX_REPOSITORY_URL = 500  # open_source.repository
 def max_services_per_run() -> int:
     """The run's budget of services over every accepted file (E015): $SEALREG_MAX_SERVICES_PER_RUN, a whole
     number >= 1, else MAX_SERVICES_PER_RUN. A registry larger than the default raises it in its environment."""
-    raw = os.environ.get("SEALREG_MAX_SERVICES_PER_RUN", "").strip()
-    if not raw:
-        return MAX_SERVICES_PER_RUN
-    if not raw.isdigit() or int(raw) < 1:
-        raise SettingsError(f"SEALREG_MAX_SERVICES_PER_RUN must be a whole number of services (1 or more), got {raw!r}")
-    return int(raw)
+    return whole_number_from_env("SEALREG_MAX_SERVICES_PER_RUN", MAX_SERVICES_PER_RUN, 1, "services")
 
 
 SCHEMA_VERSIONS = ("1", "1.1")  # "1.1" = "1" plus the optional service fields of ingestion/format_1_1.py

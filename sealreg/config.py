@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sealreg.errors import SealregError
+from sealreg.errors import SealregError, SettingsError
 
 PROJECT_ROOT = Path(os.environ.get("SEALREG_PROJECT_ROOT") or Path(__file__).resolve().parent.parent)
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
@@ -187,14 +187,26 @@ def default_references(inbox: Path) -> Path:
 DEFAULT_KEEP_DAYS = 90
 
 
+#: digits a whole-number setting may have (int() refuses strings of more than 4300 digits with another message)
+MAX_SETTING_DIGITS = 18
+
+
+def whole_number_from_env(name: str, default: int | None, minimum: int, unit: str) -> int | None:
+    """$name as a whole number of `unit`, at least `minimum`; `default` when unset or blank. Anything else
+    (a sign, a decimal point, non-ASCII digits, too many digits, a value below the minimum) is refused with
+    one message naming the variable, what it counts and the value found."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= MAX_SETTING_DIGITS) or int(raw) < minimum:
+        shown = repr(raw) if len(raw) <= 40 else f"{raw[:40]!r} (and {len(raw) - 40} more characters)"
+        raise SettingsError(f"{name} must be a whole number of {unit} ({minimum} or more), got {shown}")
+    return int(raw)
+
+
 def default_keep_days() -> int:
     """Days of releases and quarantine folders `sealreg prune` keeps: $SEALREG_KEEP_DAYS, else DEFAULT_KEEP_DAYS."""
-    raw = os.environ.get("SEALREG_KEEP_DAYS", "")
-    if not raw:
-        return DEFAULT_KEEP_DAYS
-    if not raw.isdigit():
-        raise ValueError(f"SEALREG_KEEP_DAYS must be a whole number of days, got {raw!r}")
-    return int(raw)
+    return whole_number_from_env("SEALREG_KEEP_DAYS", DEFAULT_KEEP_DAYS, 0, "days")
 
 
 def default_weights() -> str:
@@ -222,8 +234,7 @@ def full_ingest_from_env() -> bool:
 
 def site_workers_from_env() -> int | None:
     """$SEALREG_SITE_WORKERS: processes rendering the site (None: decided by the site's size)."""
-    configured = os.environ.get("SEALREG_SITE_WORKERS")
-    return max(1, int(configured)) if configured else None
+    return whole_number_from_env("SEALREG_SITE_WORKERS", None, 1, "processes")
 
 
 def associated_countries_from_env() -> tuple[str, ...]:

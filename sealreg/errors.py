@@ -16,6 +16,10 @@ class SealregError(Exception):
     Each subclass also derives from the builtin it refines (ValueError, RuntimeError)."""
 
 
+class SettingsError(SealregError, ValueError):
+    """A run setting is invalid; nothing was started."""
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """A rule a file breaks: `code` (E0xx disclosure-v1, R0xx references, V0xx verify), the `file`, the

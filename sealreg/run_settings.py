@@ -5,11 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from sealreg.config import today_utc
-from sealreg.errors import SealregError
+from sealreg.errors import SettingsError
 
-
-class SettingsError(SealregError, ValueError):
-    """A run setting is invalid; nothing was started."""
+__all__ = ["SettingsError", "check_as_of"]
 
 
 def check_as_of(value: object, today: dt.date | None = None) -> dt.date:
