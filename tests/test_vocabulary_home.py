@@ -39,7 +39,8 @@ def test_the_status_vocabulary_is_written_only_in_the_final_gate():
 
 
 def test_the_open_source_vocabulary_is_written_only_in_the_final_gate():
-    assert _copies(OPEN_SOURCE_STATUSES, 2) == [], "read final_suite.OPEN_SOURCE_STATUSES"
+    # all three words: a data row of two (a change from one status to another) is no copy
+    assert _copies(OPEN_SOURCE_STATUSES, len(OPEN_SOURCE_STATUSES)) == [], "read final_suite.OPEN_SOURCE_STATUSES"
 
 
 def test_every_status_has_its_meaning_and_its_label():
