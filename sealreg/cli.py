@@ -349,9 +349,10 @@ def cmd_prune(args) -> int:
 
 
 def _days(text: str) -> int:
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"not a whole number of days: {text!r}")
-    return int(text)
+    try:
+        return config.whole_number(text, 0, "not a whole number of days")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 # --- shortlist ---------------------------------------------------------------------------------

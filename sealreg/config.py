@@ -198,9 +198,15 @@ def whole_number_from_env(name: str, default: int | None, minimum: int, unit: st
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
+    return whole_number(raw, minimum, f"{name} must be a whole number of {unit}")
+
+
+def whole_number(raw: str, minimum: int, what: str) -> int:
+    """`raw` as a whole number of at least `minimum` (ASCII digits, at most MAX_SETTING_DIGITS), else
+    SettingsError "<what> (<minimum> or more), got <raw>": the rule of every whole-number setting."""
     if not (raw.isascii() and raw.isdigit() and len(raw) <= MAX_SETTING_DIGITS) or int(raw) < minimum:
         shown = repr(raw) if len(raw) <= 40 else f"{raw[:40]!r} (and {len(raw) - 40} more characters)"
-        raise SettingsError(f"{name} must be a whole number of {unit} ({minimum} or more), got {shown}")
+        raise SettingsError(f"{what} ({minimum} or more), got {shown}")
     return int(raw)
 
 

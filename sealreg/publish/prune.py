@@ -91,6 +91,12 @@ def _still_rejected_runs(ctx: "RunContext") -> set[str]:
     return {quarantine_run_id(r[0]) for r in rows}
 
 
+def _cutoff(now: dt.datetime, keep_days: int) -> dt.datetime:
+    """`keep_days` days before `now`, or the calendar's first moment when that is earlier (nothing is older)."""
+    earliest = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+    return earliest if keep_days >= (now - earliest).days else now - dt.timedelta(days=keep_days)
+
+
 def _remove(path: Path, dry_run: bool) -> None:
     """Rename out of sight first (`.tmp-prune-*`, which `clean_stale` finishes after a crash), then delete."""
     if dry_run:
@@ -106,7 +112,7 @@ def prune(ctx: "RunContext", keep_days: int, now: dt.datetime | None = None, dry
     if keep_days < 0:
         raise ValueError("keep_days must be 0 or more")
     now = now or dt.datetime.now(dt.timezone.utc)
-    cutoff = now - dt.timedelta(days=keep_days)
+    cutoff = _cutoff(now, keep_days)
     result = PruneResult()
     protected = _protected_releases(ctx)
     releases = published_releases(ctx.paths.releases)

@@ -86,3 +86,26 @@ def test_prune_command_dry_run_and_configured_default(ctx):
     bad = sealreg_cli("prune", "--home", str(ctx.home), env={"SEALREG_KEEP_DAYS": "soon"})
     assert bad.returncode == 2 and "SEALREG_KEEP_DAYS" in bad.stderr
     assert sealreg_cli("prune", "--home", str(ctx.home), "--keep-days", "-1").returncode == 2
+
+
+def test_a_keep_days_beyond_the_calendar_keeps_everything(ctx):
+    """A retention longer than the calendar reaches ("keep for ever", 18 digits) removes nothing; it crashed
+    with OverflowError when the cutoff fell before year 1."""
+    rel = _nights(ctx)
+    old_q = _quarantine(ctx.home, "2026-06-01-aaaaaaaaaaaa", 180)
+    for days in (800_000, 10**9, 10**17):
+        result = prune(ctx, keep_days=days, now=NOW)
+        assert result.removed == [] and result.kept[rel["r2"].name] == f"younger than {days} days"
+    assert old_q.exists()
+    done = sealreg_cli("prune", "--home", str(ctx.home), "--keep-days", "99999999999")
+    assert done.returncode == 0 and "0 folder(s) removed" in done.stdout, done.stderr
+    done = sealreg_cli("prune", "--home", str(ctx.home), env={"SEALREG_KEEP_DAYS": "9" * 18})
+    assert done.returncode == 0 and "0 folder(s) removed" in done.stdout, done.stderr
+
+
+def test_keep_days_on_the_command_line_follows_the_settings_rule(ctx):
+    """--keep-days takes what $SEALREG_KEEP_DAYS takes: ASCII digits only (an Arabic-Indic "١٢" was 12)."""
+    for bad in ("\u0661\u0662", "\u00b2", "+3", "9" * 5000):
+        proc = sealreg_cli("prune", "--home", str(ctx.home), "--keep-days", bad, "--dry-run")
+        assert proc.returncode == 2 and "whole number of days" in proc.stderr, (bad, proc.stderr[-300:])
+        assert "Traceback" not in proc.stderr
