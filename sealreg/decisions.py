@@ -401,7 +401,7 @@ def read_decisions(ctx_or_home: "RunContext | RegistryHome | Path | str") -> lis
     DecisionLogError naming the line when the chain is broken, a record is not signed by a key of
     the registry, or the log does not extend the head recorded in the last release.
     """
-    from sealreg.publish.chain import published_releases
+    from sealreg.publish.chain import latest_release
     from sealreg.publish.keys import home_public_keys
 
     home = RegistryHome.of(ctx_or_home)
@@ -409,9 +409,9 @@ def read_decisions(ctx_or_home: "RunContext | RegistryHome | Path | str") -> lis
     records, problems = check_chain(_read_locked(path))
     if not problems and records:
         problems = signature_problems(records, home_public_keys(home.keys))
-    releases = published_releases(home.releases)
-    if not problems and releases:
-        last_dir, last = releases[-1]
+    latest = latest_release(home.releases)
+    if not problems and latest:
+        last_dir, last = latest
         why = head_problem(records, last.get("decision_log_head"), last_dir.name)
         problems = [why] if why else []
     if problems:

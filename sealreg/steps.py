@@ -110,12 +110,12 @@ def record_history(ctx: RunContext, progress: Progress = None) -> dict:
 
 def _release_for_history(ctx: RunContext) -> Path | None:
     """The latest release if it went out (made current, or published as a backfill), else None."""
-    from sealreg.publish.chain import published_releases
+    from sealreg.publish.chain import latest_release
 
-    releases = published_releases(ctx.paths.releases)
-    if not releases:
+    found = latest_release(ctx.paths.releases)
+    if found is None:
         return None
-    latest, manifest = releases[-1]
+    latest, manifest = found
     return latest if manifest.get("backfill") is True or latest.resolve() == ctx.paths.current_release() else None
 
 

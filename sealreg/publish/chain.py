@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 MANIFEST_FILE = "manifest.json"
+#: A `"sequence"` key with a plain whole number as its value.
+_SEQUENCE_VALUE = re.compile(rb'"sequence"\s*:\s*([0-9]+)[,}\s]')
 
 
 def read_manifest(release_dir: Path) -> dict[str, Any] | None:
@@ -29,28 +32,79 @@ def sequence_of(manifest: dict[str, Any]) -> int:
     return seq if isinstance(seq, int) and not isinstance(seq, bool) and seq > 0 else 0
 
 
-def published_releases(releases_dir: Path) -> list[tuple[Path, dict[str, Any]]]:
-    """Finished releases (not `.tmp-*`) with a readable manifest, oldest first (sequence, then id)."""
+def _release_dirs(releases_dir: Path) -> list[Path]:
     if not releases_dir.is_dir():
         return []
+    return [child for child in releases_dir.iterdir()
+            if not child.name.startswith(".") and not child.is_symlink() and child.is_dir()]
+
+
+def published_releases(releases_dir: Path) -> list[tuple[Path, dict[str, Any]]]:
+    """Finished releases (not `.tmp-*`) with a readable manifest, oldest first (sequence, then id)."""
     found = []
-    for child in releases_dir.iterdir():
-        if child.name.startswith(".") or child.is_symlink() or not child.is_dir():
-            continue
+    for child in _release_dirs(releases_dir):
         manifest = read_manifest(child)
         if manifest is not None:
             found.append((child, manifest))
     return sorted(found, key=lambda item: (sequence_of(item[1]), item[0].name))
 
 
-def next_link(releases_dir: Path) -> dict[str, Any]:
-    """The chain fields of the next release: `sequence`, `previous_release_id`, `previous_manifest_sha256`."""
-    releases = published_releases(releases_dir)
-    if not releases:
+def _sequence_hint(text: bytes) -> int | None:
+    """The value of the one `"sequence"` key of a manifest's text when it is a plain whole number, else None.
+
+    In valid JSON a `"` inside a string is escaped, so the text `"sequence"` is a string of its own. With
+    it there once and no `\\u` escape (which could spell the key otherwise), it is the only key of that
+    name at any depth: the top-level sequence if there is one; without one that sequence is 0, below any hint.
+    """
+    if text.count(b'"sequence"') != 1 or b"\\u" in text:
+        return None
+    found = _SEQUENCE_VALUE.match(text, text.index(b'"sequence"'))
+    return int(found[1]) if found else None
+
+
+def latest_release(releases_dir: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The last of `published_releases` (folder, manifest), or None when there is none.
+
+    Parses one manifest instead of every one (each is megabytes, and a home keeps months of them): the
+    others are ordered by `_sequence_hint`, which is never below the sequence of a manifest that parses;
+    so the last by it is the last release once its manifest parses and holds that sequence. When it does
+    not, every manifest is parsed.
+    """
+    hinted: list[tuple[int, str, Path]] = []
+    parsed: dict[Path, dict[str, Any]] = {}
+    for child in _release_dirs(releases_dir):
+        try:
+            hint = _sequence_hint((child / MANIFEST_FILE).read_bytes())
+        except OSError:
+            continue
+        if hint is not None:
+            hinted.append((hint, child.name, child))
+            continue
+        manifest = read_manifest(child)
+        if manifest is not None:
+            parsed[child] = manifest
+            hinted.append((sequence_of(manifest), child.name, child))
+    if not hinted:
+        return None
+    sequence, _name, last_dir = max(hinted)
+    last = parsed.get(last_dir) or read_manifest(last_dir)
+    if last is None or sequence_of(last) != sequence:
+        releases = published_releases(releases_dir)
+        return releases[-1] if releases else None
+    return last_dir, last
+
+
+def next_link(releases_dir: Path, latest: tuple[Path, dict[str, Any]] | None) -> dict[str, Any]:
+    """The chain fields of the release after `latest` (`latest_release(releases_dir)`): `sequence`,
+    `previous_release_id`, `previous_manifest_sha256`."""
+    if latest is None:
         return {"sequence": 1, "previous_release_id": None, "previous_manifest_sha256": None}
-    last_dir, last = releases[-1]
+    last_dir, last = latest
+    sequence = sequence_of(last)
+    if len(_release_dirs(releases_dir)) > sequence:  # releases whose manifests predate sequence numbers
+        sequence = max(sequence, len(published_releases(releases_dir)))
     return {
-        "sequence": max(sequence_of(last), len(releases)) + 1,
+        "sequence": sequence + 1,
         "previous_release_id": last_dir.name,
         "previous_manifest_sha256": manifest_sha256(last_dir),
     }
@@ -58,10 +112,14 @@ def next_link(releases_dir: Path) -> dict[str, Any]:
 
 def last_signer(releases_dir: Path) -> str | None:
     """Key fingerprint of the most recent release, or None when nothing was published yet."""
-    releases = published_releases(releases_dir)
-    if not releases:
+    return signer_of(latest_release(releases_dir))
+
+
+def signer_of(latest: tuple[Path, dict[str, Any]] | None) -> str | None:
+    """Key fingerprint of `latest` (a release and its manifest), None for no release, "" when it names none."""
+    if latest is None:
         return None
-    fingerprint = releases[-1][1].get("public_key_sha256")
+    fingerprint = latest[1].get("public_key_sha256")
     return fingerprint if isinstance(fingerprint, str) else ""
 
 

@@ -27,7 +27,7 @@ from sealreg.config import RULEBOOK_VERSION
 from sealreg.durable import fsync_dir
 from sealreg.faults import crash_point
 from sealreg.lineage import LINEAGE_DIR, lineage_dir
-from sealreg.publish.chain import last_signer, next_link
+from sealreg.publish.chain import latest_release, next_link, signer_of
 from sealreg.publish.contract import CONTRACT_VERSION
 from sealreg.publish.dictionary import dbt_descriptions, describe_tables, read_dbt_manifest
 from sealreg.publish.jobs import Job, run_jobs, statement
@@ -446,9 +446,10 @@ def build_release(
 
     releases = ctx.paths.releases
     releases.mkdir(parents=True, exist_ok=True)
-    key = signing_key_for_release(ctx.paths.keys, last_signer(releases))
-    link = next_link(releases)
-    previous = previous_release(releases, public_key_pem(key))
+    latest = latest_release(releases)  # the release this one follows (one manifest parsed)
+    key = signing_key_for_release(ctx.paths.keys, signer_of(latest))
+    link = next_link(releases, latest)
+    previous = previous_release(latest, public_key_pem(key))
     release_id = next_release_id(releases, ctx.as_of)
     final = releases / release_id
     tmp = releases / f".tmp-{release_id}"

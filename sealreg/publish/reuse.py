@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sealreg.publish.chain import published_releases
 from sealreg.publish.signing import verify_signature
 from sealreg.publish.tree import file_stamp, sha256_file
 
@@ -124,16 +123,17 @@ def _key(entry: dict[str, Any]) -> tuple[str, int] | None:
     return None
 
 
-def previous_release(releases_dir: Path, public_pem: bytes | None = None) -> PreviousRelease | None:
-    """The most recent published release (the one the next release's chain points at), or None.
+def previous_release(latest: tuple[Path, dict[str, Any]] | None,
+                     public_pem: bytes | None = None) -> PreviousRelease | None:
+    """The most recent published release (`chain.latest_release`: the one the next release's chain points
+    at), or None.
 
     With `public_pem` (the registry's signing key), None also when that release's manifest does not carry
     that key's signature over its bytes: files are linked on the strength of the manifest's digests, so a
     manifest edited together with a file would otherwise carry the edited file into the new, signed release."""
-    releases = published_releases(releases_dir)
-    if not releases:
+    if latest is None:
         return None
-    root, manifest = releases[-1]
+    root, manifest = latest
     if public_pem is not None:
         try:
             body, sig = (root / MANIFEST_FILE).read_bytes(), (root / SIGNATURE_FILE).read_bytes()
