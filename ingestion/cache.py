@@ -51,13 +51,14 @@ CACHE_DDL = "CREATE TABLE raw.file_cache (" + ", ".join(f"{n} {t}" for n, _, t i
 @lru_cache(maxsize=1)
 def validator_fingerprint() -> str:
     """sha256 over the code and reference data that decide a file's outcome and its raw rows: every
-    ingestion/*.py and *.sql, the criteria seed and the versions of the SPDX libraries (the licence check).
-    Another version never reuses this one's cache."""
+    ingestion/*.py and *.sql, the criteria seed, the versions of the SPDX libraries (the licence check) and
+    of DuckDB (it reads and checks reference files and loads the raw rows). Another version never reuses
+    this one's cache or remembered rejections."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
     for path in sorted([*here.glob("*.py"), *here.glob("*.sql"), CRITERIA_CSV]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    for package in SPDX_PACKAGES:
+    for package in (*SPDX_PACKAGES, "duckdb"):
         digest.update(f"{package}=={version(package)}".encode() + b"\0")
     return digest.hexdigest()
 

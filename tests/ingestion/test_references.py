@@ -443,3 +443,21 @@ def test_run_id_digest_covers_reference_files(tmp_path):
     before = folder_digests(refs)
     level1(refs / "lei2.csv", [l1_row(1)])
     assert folder_digests(refs) != before and [n for n, _ in before] == ["lei2.csv"]
+
+
+def test_the_validator_fingerprint_names_the_duckdb_that_reads_and_checks_reference_files(monkeypatch):
+    """DuckDB's read_csv decides R001 and its regexp engine R003: another DuckDB must check a remembered
+    rejected file again (it was kept as rejected across a DuckDB upgrade, the fingerprint naming only Python
+    packages)."""
+    import ingestion.cache as cache
+
+    real = cache.version
+    before = cache.validator_fingerprint()
+    monkeypatch.setattr(cache, "version", lambda p: "0.0.1" if p == "duckdb" else real(p))
+    cache.validator_fingerprint.cache_clear()
+    try:
+        assert cache.validator_fingerprint() != before
+    finally:
+        monkeypatch.undo()
+        cache.validator_fingerprint.cache_clear()
+    assert cache.validator_fingerprint() == before
