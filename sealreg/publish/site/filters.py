@@ -164,6 +164,14 @@ def level_tag(kind: str, level: Any) -> str:
     return tag
 
 
+def level_cell(level: Any) -> Markup:
+    """A level as a table cell holding its number, coloured by its class (`<td class=l3>3`): the column
+    header names the scale (SEAL, UAL), as in the objectives table."""
+    if level is None:
+        return Markup("<td>—")
+    return Markup(f"<td class=l{_level_class(level)}>{escape(level)}")
+
+
 def seal_badge(level: Any, root: str = "") -> Markup:
     return _level_badge("SEAL", level, root)
 

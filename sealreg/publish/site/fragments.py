@@ -126,7 +126,7 @@ crit_html as (
     left join site_criterion_order k on k.criterion_id = v.criterion_id),
 crit as (
     select c.service_id, c.other, c.objective, h.k, h.criterion_id,
-        h.row_html || case when c.cites then h.evidence_html else '' end || chr(10) as row_html
+        h.row_html || case when c.cites then h.evidence_html else '' end as row_html
     from crit_src c join crit_html h
     on h.criterion_id is not distinct from c.criterion_id and h.title is not distinct from c.title
     and h.rung is not distinct from c.rung and h.rung_label is not distinct from c.rung_label
@@ -142,12 +142,13 @@ objectives as (
         string_agg('<tr><th>' || html(objective) || ' ' || html(objective_name)
             || '<td>' || case when score_pct is null then '' else '<meter'
                 || coalesce(' class=m' || cast(seal as integer), '') || ' value='
-                || rtrim(rtrim(printf('%.4f', greatest(0, least(cast(score_pct as double), 100)) / 100), '0'), '.')
+                || regexp_replace(rtrim(rtrim(printf('%.2f',
+                    greatest(0, least(cast(score_pct as double), 100)) / 100), '0'), '.'), '^0[.]', '.')
                 || '></meter> ' end
             || one(score_pct) || ' %' || level_cell(seal)
             || case when seal_uncapped is not distinct from seal then ''
                     else ' (' || coalesce(cast(cast(seal_uncapped as integer) as varchar), '—') || ' before caps)' end
-            || chr(10), '' order by k, objective, objective_name) as html
+            , '' order by k, objective, objective_name) as html
     from obj group by all),
 -- a service none of whose criteria cites evidence has no Evidence column (its caption says so)
 cites as (
@@ -184,7 +185,7 @@ gate_rows as (
                               when position(': ' in detail) > 1 and length(detail) > position(': ' in detail) + 1
                                    and starts_with(gate, detail[:position(': ' in detail) - 1] || '_')
                               then html(detail[position(': ' in detail) + 2:]) else html(detail) end
-            || chr(10), '' order by coalesce(try_cast(gate_order as bigint), 0), k.k, gate, detail) as rows
+            , '' order by coalesce(try_cast(gate_order as bigint), 0), k.k, gate, detail) as rows
     from main."cada_gates" left join site_gate_order k using (gate)
     where service_id between ? and ? and service_id in (select service_id from chunk)
     group by all),

@@ -431,6 +431,7 @@ def environment() -> Environment:
         glossary=_with_root(lambda anchor, root: glossary.href(root, anchor)),
         passfail=filters.pass_fail,
         tag=filters.level_tag,
+        level_cell=filters.level_cell,
         status_tag=filters.status_tag,
         link_to=filters.link_to,
         corroboration=corroboration_badge,
