@@ -95,3 +95,33 @@ def test_openssl_alone_reads_the_compact_manifest_and_the_indented_one_of_older_
             f.write(f"{'0' * 64}  extra\n")
         proc = _verify(copy, fingerprint, openssl_only)
         assert proc.returncode == 1 and "SHA256SUMS is not the one listed" in proc.stderr, proc.stderr
+
+
+def test_a_signed_text_that_spells_a_sha256sums_entry_does_not_fool_the_script(ctx, tmp_path, openssl_only):
+    """The manifest records names a provider chose (input_files.file_name). One that spells the SHA256SUMS
+    entry of a forged listing, with quotes, braces, a newline and the indented layout's spaces, is escaped by
+    JSON, so neither the compact nor the indented search finds it: the forged listing is refused although the
+    manifest is genuinely signed."""
+    import hashlib
+    import json
+
+    from sealreg.publish.signing import load_or_create_key, sign
+
+    rel = build_release(ctx)
+    fingerprint = home_fingerprint(ctx.paths.keys)
+    for layout in ({"separators": (",", ":")}, {"indent": 2}):
+        copy = tmp_path / f"copy-{len(layout)}-{'indent' in layout}"
+        shutil.copytree(rel, copy)
+        with open(copy / "SHA256SUMS", "a") as f:  # the attacker's listing: one more file
+            f.write(f"{'0' * 64}  extra\n")
+        forged = hashlib.sha256((copy / "SHA256SUMS").read_bytes()).hexdigest()
+        manifest = json.loads((copy / "manifest.json").read_bytes())
+        spelled = [f'"SHA256SUMS":{{"sha256":"{forged}"', f'\n    "SHA256SUMS": {{\n      "sha256": "{forged}"']
+        manifest["input_files"] += [{"file_name": name, "file_sha256": None, "size_bytes": 1, "status": "rejected",
+                                     "disclosure_id": None} for name in spelled]
+        body = (json.dumps(manifest, sort_keys=True, ensure_ascii=False, **layout) + "\n").encode()
+        assert forged.encode() in body
+        (copy / "manifest.json").write_bytes(body)
+        (copy / "manifest.sig").write_text(sign(body, load_or_create_key(ctx.paths.keys)) + "\n")
+        proc = _verify(copy, fingerprint, openssl_only)
+        assert proc.returncode == 1 and "SHA256SUMS is not the one listed" in proc.stderr, proc.stdout + proc.stderr
