@@ -255,7 +255,7 @@ def test_copy_of_release_renders_identically(tmp_path: Path, release: Path) -> N
 
 
 def test_control_chain_text_becomes_its_steps() -> None:
-    from sealreg.publish.site.pages import chain
+    from sealreg.publish.site.model import chain
 
     assert chain("a → B AB (SE) → C LLC (US)") == ["a", "B AB (SE)", "C LLC (US)"]
     assert chain("a") == ["a"]

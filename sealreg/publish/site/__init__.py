@@ -71,7 +71,7 @@ def build_site(
             reused = set()  # nothing to reuse: every page is rendered, and digested from what it shows
         log.info("site: %d pages reused from the previous release, %d rendered",
                  len(reused), len(pages.pending) + len(pages.provider_pending))
-        render_pages(pages, db_path, release_id, has_validation)
+        render_pages(pages, db_path)
         if not before:
             page_inputs = pages.page_digests(pages.table_digests)
     finally:

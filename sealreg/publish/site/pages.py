@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup
@@ -15,7 +16,7 @@ from expectations.final_suite import STATUSES
 from sealreg import config
 from sealreg.publish import charts
 from sealreg.publish.csp import CONTENT_SECURITY_POLICY
-from sealreg.publish.site import filters, fragments, glossary, inputs
+from sealreg.publish.site import filters, fragments, glossary, inputs, model
 from sealreg.publish.site.data import DETAIL_TABLES, Tables, group, natural
 from sealreg.publish.site.evidence import corroboration_badge, gleif_link, lei_check_words
 from sealreg.publish.site.rows import (
@@ -26,7 +27,7 @@ from sealreg.publish.site.rows import (
     service_rows,
     services_data,
 )
-from sealreg.publish.site.writer import Writer, is_safe
+from sealreg.publish.site.writer import Writer
 
 log = logging.getLogger(__name__)
 
@@ -42,53 +43,28 @@ DOWNLOADS_PAGE = "downloads.html"
 RELEASE_SCRIPT = "static/release.js"
 #: The shared criterion titles and rung labels of the service pages' criteria tables.
 CRITERIA_SCRIPT = "static/criteria.js"
-#: Columns equal for every service of a release: shown on the index and by RELEASE_SCRIPT, never on a
-#: service or provider page (a page that showed them would change every night).
-RELEASE_WIDE_COLUMNS = ("evaluated_on",)
-
-
-def _single(rows: list[dict], column: str) -> Any:
-    values = sorted({str(r[column]) for r in rows if r.get(column) is not None})
-    return ", ".join(values) if values else None
-
-
-def chain(value: str | None) -> list[str]:
-    """Control chain as readable steps: "a → B Holding (SE) → C LLC (US)" as its three steps; None as none."""
-    return [step.strip() for step in (value or "").split("→") if step.strip()]
+def _single(values: Iterable[Any]) -> Any:
+    """The values, distinct and sorted, as one text ("a, b"); None when there is none."""
+    texts = sorted({str(v) for v in values if v is not None})
+    return ", ".join(texts) if texts else None
 
 
 class Site:
     """Everything the pages of one release need except the per-service detail rows, which are fetched
-    per batch. Built the same way (same order) in the parent and in each worker process."""
+    per batch (the parent process's model; a worker loads each unit's rows, `parallel.UnitRenderer`)."""
 
     def __init__(self, t: Tables, release_id: str, has_validation: bool, out: Writer,
                  fingerprint: str | None = None) -> None:
         self.t, self.out, self.env = t, out, environment()
-        providers = {p["provider_id"]: p for p in t.rows("providers")}
-        for p in providers.values():
-            p["href"] = f"providers/{p['provider_id']}.html" if is_safe(p["provider_id"]) else None
-            p["chain_steps"] = chain(p["control_chain"])
-        services = sorted(t.rows("services"), key=lambda s: (str(s["name"] or "").casefold(), s["service_id"]))
-        evaluated_on = _single(services, "evaluated_on") or "unknown"
-        for s in services:
-            for column in RELEASE_WIDE_COLUMNS:
-                s.pop(column, None)
-        flags = group(t.rows("washing_flags"), "service_id")
-        for s in services:
-            s["href"] = f"services/{s['service_id']}.html" if is_safe(s["service_id"]) else None
-            s["provider"] = providers.get(
-                s["provider_id"], {"provider_id": s["provider_id"], "href": None, "legal_name": None, "country": None}
-            )
-            # the flags published in this release; s["flag_count"] is dbt's count, which keeps the flags
-            # of a revoked service's last evaluation after its disclosure (and so its flag rows) left
-            s["flags"] = sorted(flags.get(s["service_id"], []), key=lambda f: natural(f["flag"]))
-        _attach_supply_chain(services, t.rows("service_dependencies"))
+        m = model.load(t)
+        services, providers = m.services, m.providers
+        evaluated_on = _single(m.evaluated_on) or "unknown"
         self.services = services
         self.providers = sorted(providers.items())
         #: what every detail page receives besides its own rows (no release id, no date: see RELEASE_SCRIPT)
         self.base = {
             "release": {
-                "weights": _single(services, "weights_version") or "unknown",
+                "weights": _single(s.get("weights_version") for s in services) or "unknown",
                 "fingerprint": fingerprint,
             },
             "has_validation": has_validation,
@@ -98,12 +74,9 @@ class Site:
         self.home_base = {**self.base, "release": {**self.base["release"], "id": release_id, "date": evaluated_on}}
         #: the release's files beside the site (release paths): the methodology page links those present
         self.present: frozenset[str] = frozenset()
-        by_id = {s["service_id"]: s for s in services}
-        self.changes = sorted(t.rows("changes"), key=lambda c: (natural(c["service_id"]), natural(c["field"])))
-        for c in self.changes:
-            c["service"] = by_id.get(c["service_id"])
+        self.changes = m.changes
         self.changes_by = group(self.changes, "service_id")
-        self.certs = group(t.rows("certifications"), "provider_id")
+        self.certs = m.certs
         self.by_provider = group(services, "provider_id")
         #: services with a page, by service_id (the order of the detail tables, so a batch is an id range);
         #: one per id (ids are a key; if one repeats, the last by name gets the page)
@@ -115,8 +88,6 @@ class Site:
         self.table_digests: dict[str, str] = {}
         #: criterion titles, rung labels and most points shared by the criteria tables (CRITERIA_SCRIPT)
         self.words = t.criterion_words()
-        #: (service ids, provider ids) when only these pages are rendered (see restrict)
-        self.only: tuple[set[str], set[str]] | None = None
         self._plan()
 
     def _plan(self) -> None:
@@ -127,7 +98,6 @@ class Site:
 
     def restrict(self, service_ids: set[str], provider_ids: set[str]) -> None:
         """Render only these service and provider pages (the others are reused from the previous release)."""
-        self.only = (set(service_ids), set(provider_ids))
         self.pending = [s for s in self.pending if s["service_id"] in service_ids]
         self.provider_pending = [(pid, p) for pid, p in self.provider_pending if pid in provider_ids]
         self._plan()
@@ -233,65 +203,72 @@ class Site:
         """downloads.html: the release's data files with their sizes, and how to check them."""
         self.page(DOWNLOADS_PAGE, "downloads.html", {"root": "", "page": "downloads", "files": files}, home=True)
 
+    def units(self) -> list[tuple[str, list[str]]]:
+        """The ids of each unit of work (`tasks`): what a worker process loads and renders for it."""
+        return [(kind, [s["service_id"] for s in self.pending[start : start + BATCH]] if kind == "services"
+                 else [pid for pid, _p in self.provider_pending[start : start + PROVIDER_BATCH]])
+                for kind, start in self.tasks]
+
     def run(self, task: tuple[str, int]) -> None:
         kind, start = task
         if kind == "services":
-            batch = self.pending[start : start + BATCH]
-            ids = [s["service_id"] for s in batch]
-            per = {name: self.t.service_rows(name, ids) for name in DETAIL_TABLES}
-            tables = fragments.fragments(self.t.con, ids)
-            for s in batch:
-                own = tables.get(s["service_id"], ("", "", ""))
-                self.table_digests[s["service_id"]] = fragments.digest(own)
-                self.page(s["href"], "service.html", service_context(s, per, own, self.certs, self.changes_by))
+            render_services(self, self.pending[start : start + BATCH], self.certs, self.changes_by)
         else:
-            for pid, p in self.provider_pending[start : start + PROVIDER_BATCH]:
-                self.page(
-                    p["href"],
-                    "provider.html",
-                    {
-                        "root": "../",
-                        "page": "provider",
-                        "p": p,
-                        "services": self.by_provider.get(pid, []),
-                        "third_country_platforms": [
-                            (svc, d) for svc in self.by_provider.get(pid, []) for d in svc["runs_on"]
-                            if d["kind"] == "platform" and d["cap_seal"] is not None
-                        ],
-                        "certs": sorted(
-                            self.certs.get(pid, []), key=lambda c: (natural(c["certificate_id"]), str(c["service_id"]))
-                        ),
-                    },
-                )
+            render_providers(self, self.provider_pending[start : start + PROVIDER_BATCH], self.by_provider, self.certs)
 
     def drain(self, counter: Any) -> None:
         """Take tasks off the shared counter until none are left."""
-        while True:
-            with counter.get_lock():
-                i = counter.value
-                counter.value = i + 1
-            if i >= len(self.tasks):
-                return
-            self.run(self.tasks[i])
+        drain(counter, len(self.tasks), lambda i: self.run(self.tasks[i]))
 
 
-def _attach_supply_chain(services: list[dict], dependencies: list[dict]) -> None:
-    """Each service's `runs_on` (its service_dependencies rows, nearest first) and `runs_under` (the
-    services that depend on it), each dependency row linked to the page of a registered service."""
-    by_id = {s["service_id"]: s for s in services}
-    runs_on, runs_under = defaultdict(list), defaultdict(list)
-    for d in dependencies:
-        target = by_id.get(d["dependency"]) if d["kind"] == "service" else None
-        d["href"] = target["href"] if target else None
-        d["name"] = target["name"] if target else None
-        runs_on[d["service_id"]].append(d)
-        if target is not None:
-            dependant = by_id.get(d["service_id"], {})
-            runs_under[d["dependency"]].append({**d, "href": dependant.get("href"), "name": dependant.get("name")})
-    for s in services:
-        s["runs_on"] = sorted(runs_on.get(s["service_id"], []), key=lambda d: (d["depth"], natural(d["dependency"])))
-        s["runs_under"] = sorted(
-            runs_under.get(s["service_id"], []), key=lambda d: (d["depth"], natural(d["service_id"]))
+class Renderer(Protocol):
+    """What renders detail pages: a template environment, the page-wide context and a writer."""
+
+    t: Tables
+    table_digests: dict[str, str]
+
+    def page(self, rel_path: str, template: str, context: dict, home: bool = False) -> None: ...
+
+
+def drain(counter: Any, n_tasks: int, run: Callable[[int], None]) -> None:
+    """Run task after task taken off the shared counter until all `n_tasks` are taken."""
+    while True:
+        with counter.get_lock():
+            i = counter.value
+            counter.value = i + 1
+        if i >= n_tasks:
+            return
+        run(i)
+
+
+def render_services(site: Renderer, batch: list[dict], certs: dict, changes_by: dict) -> None:
+    """The pages of a batch of services (an id range): detail rows and table fragments fetched for the batch."""
+    ids = [s["service_id"] for s in batch]
+    per = {name: site.t.service_rows(name, ids) for name in DETAIL_TABLES}
+    tables = fragments.fragments(site.t.con, ids)
+    for s in batch:
+        own = tables.get(s["service_id"], ("", "", ""))
+        site.table_digests[s["service_id"]] = fragments.digest(own)
+        site.page(s["href"], "service.html", service_context(s, per, own, certs, changes_by))
+
+
+def render_providers(site: Renderer, batch: list[tuple[Any, dict]], by_provider: dict, certs: dict) -> None:
+    """The pages of a batch of providers."""
+    for pid, p in batch:
+        site.page(
+            p["href"],
+            "provider.html",
+            {
+                "root": "../",
+                "page": "provider",
+                "p": p,
+                "services": by_provider.get(pid, []),
+                "third_country_platforms": [
+                    (svc, d) for svc in by_provider.get(pid, []) for d in svc["runs_on"]
+                    if d["kind"] == "platform" and d["cap_seal"] is not None
+                ],
+                "certs": sorted(certs.get(pid, []), key=lambda c: (natural(c["certificate_id"]), str(c["service_id"]))),
+            },
         )
 
 

@@ -1,4 +1,8 @@
-"""Parallel rendering: service and provider pages shared out between this process and spawned workers."""
+"""Parallel rendering: service and provider pages shared out between this process and spawned workers.
+
+The parent holds the whole page model (`pages.Site`); a worker receives the ids of every unit of work and
+loads, per unit, only its rows (`UnitRenderer`), so the workers add one batch each to the memory, not a
+second copy of the release."""
 
 from __future__ import annotations
 
@@ -14,9 +18,9 @@ from typing import Any
 import duckdb
 
 from sealreg.config import site_workers_from_env
-from sealreg.publish.site import pages
-from sealreg.publish.site.data import Tables
-from sealreg.publish.site.pages import Site, signing_fingerprint
+from sealreg.publish.site import model, pages
+from sealreg.publish.site.data import Tables, group
+from sealreg.publish.site.pages import Site
 from sealreg.publish.site.writer import Writer
 
 PARALLEL_MIN_SERVICES = 2000  # below this, worker processes cost more than they save
@@ -41,34 +45,53 @@ def _workers(n_services: int) -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
+class UnitRenderer:
+    """A worker's renderer: for each unit of work it loads only the rows of that unit's services or
+    providers (`model.load`), so a worker holds one batch, never the whole release."""
+
+    def __init__(self, t: Tables, base: dict, out: Writer, units: list[tuple[str, list[str]]]) -> None:
+        self.t, self.base, self.out, self.units = t, base, out, units
+        self.env = pages.environment()
+        #: sha256 of the table fragments of each service page rendered here (fragments.digest)
+        self.table_digests: dict[str, str] = {}
+
+    def page(self, rel_path: str, template: str, context: dict, home: bool = False) -> None:
+        assert not home, "home pages are the parent's"
+        self.out.write(rel_path, self.env.get_template(template).render(**self.base, **context).encode("utf-8"))
+
+    def run(self, i: int) -> None:
+        kind, ids = self.units[i]
+        if kind == "services":
+            m = model.load(self.t, service_ids=ids)
+            # one page per id, the row a whole-release load would keep (Site.pending)
+            pick = {s["service_id"]: s for s in m.services if s["href"]}
+            pages.render_services(self, [pick[sid] for sid in ids], m.certs, group(m.changes, "service_id"))
+        else:
+            m = model.load(self.t, provider_ids=ids)
+            pages.render_providers(self, [(pid, m.providers[pid]) for pid in ids],
+                                   group(m.services, "provider_id"), m.certs)
+
+
 # Worker processes (spawned, so no DuckDB state is inherited across fork): each opens the release
-# database read-only itself, rebuilds the same Site and takes batches off the shared counter.
-_worker_site: Site | None = None
+# database read-only itself and takes units of work off the shared counter.
+_worker: UnitRenderer | None = None
 _worker_counter: Any = None
 
 
-def _worker_init(
-    db_path: str, release_id: str, has_validation: bool, root: str, counter: Any, parent: int, sizes: tuple[int, int],
-    only: tuple[set[str], set[str]] | None = None,
-) -> None:
-    global _worker_site, _worker_counter
+def _worker_init(db_path: str, root: str, base: dict, units: list[tuple[str, list[str]]], counter: Any,
+                 parent: int) -> None:
+    global _worker, _worker_counter
     _die_with_parent(parent)
-    pages.BATCH, pages.PROVIDER_BATCH = sizes  # the parent's unit sizes (tests change them)
     con = duckdb.connect(db_path, read_only=True)
-    _worker_site = Site(Tables(con), release_id, has_validation, Writer(Path(root), make_dirs=False),
-                        signing_fingerprint(Path(db_path).parent))
-    if only is not None:
-        _worker_site.restrict(*only)
+    _worker = UnitRenderer(Tables(con), base, Writer(Path(root), make_dirs=False), units)
     _worker_counter = counter
 
 
-def _worker_drain(n_tasks: int) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
-    assert _worker_site is not None
-    if len(_worker_site.tasks) != n_tasks:  # same tables, same tasks; anything else is a bug
-        raise RuntimeError(f"worker sees {len(_worker_site.tasks)} tasks, parent {n_tasks}")
-    _worker_site.drain(_worker_counter)
-    _worker_site.t.con.close()
-    return _worker_site.out.digests, _worker_site.table_digests
+def _worker_drain() -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    assert _worker is not None
+    pages.drain(_worker_counter, len(_worker.units), _worker.run)
+    _worker.t.con.close()
+    return _worker.out.digests, _worker.table_digests
 
 
 def _die_with_parent(parent: int) -> None:
@@ -83,7 +106,7 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def render_pages(site: Site, db_path: Path, release_id: str, has_validation: bool) -> None:
+def render_pages(site: Site, db_path: Path) -> None:
     """Service and provider pages, in this process and (for large sites) in worker processes."""
     workers = _workers(len(site.pending))
     if workers == 1:
@@ -95,18 +118,9 @@ def render_pages(site: Site, db_path: Path, release_id: str, has_validation: boo
         max_workers=workers - 1,
         mp_context=ctx,
         initializer=_worker_init,
-        initargs=(
-            str(db_path),
-            release_id,
-            has_validation,
-            str(site.out.root),
-            counter,
-            os.getpid(),
-            (pages.BATCH, pages.PROVIDER_BATCH),
-            site.only,
-        ),
+        initargs=(str(db_path), str(site.out.root), site.base, site.units(), counter, os.getpid()),
     ) as pool:
-        futures = [pool.submit(_worker_drain, len(site.tasks)) for _ in range(workers - 1)]
+        futures = [pool.submit(_worker_drain) for _ in range(workers - 1)]
         try:
             site.drain(counter)
         except BaseException:
