@@ -79,3 +79,26 @@ def test_worker_processes_loading_one_unit_at_a_time_write_the_same_pages(chaine
     assert digest(one) == digest(two)
     assert "Stratus Managed Postgres" in (two / "services" / "nimbus-compute.html").read_text("utf-8")  # runs_under
     assert (chained / "site-inputs.json").read_bytes() == (other / "site-inputs.json").read_bytes()
+
+
+def test_equal_texts_of_a_large_table_share_one_object_and_nothing_else_changes(chained: Path, monkeypatch) -> None:
+    from sealreg.publish.site import data
+
+    con = duckdb.connect(str(chained / "registry.duckdb"))
+    try:
+        # equal numbers of another sign or scale must stay apart (only text columns are shared)
+        con.execute("create table signs as select * from (values (-0.0::double, 1.5::decimal(4,2), 'a'), "
+                    "(0.0::double, 1.5::decimal(4,2), 'a')) v(f, d, s)")
+        t = Tables(con)
+        plain = {name: t.rows(name) for name in ("services", "signs")}
+        monkeypatch.setattr(data, "SHARE_TEXT_ROWS", 1)
+        shared = {name: t.rows(name) for name in ("services", "signs")}
+        assert repr(shared) == repr(plain)
+        assert [repr(r["f"]) for r in shared["signs"]] == ["-0.0", "0.0"]
+        by_model: dict[str, list[str]] = {}
+        for row in shared["services"]:
+            by_model.setdefault(row["model"], []).append(row["model"])
+        repeated = [texts for texts in by_model.values() if len(texts) > 1]
+        assert repeated and all(all(x is texts[0] for x in texts) for texts in repeated)
+    finally:
+        con.close()

@@ -17,6 +17,9 @@ TABLES = {qualified.removeprefix("main."): columns for qualified, columns in PUB
 #: Per-service tables whose rows the templates read, fetched for one batch of services at a time (never
 #: whole). The three long ones (objectives, criteria, gates) arrive as finished markup (`fragments`).
 DETAIL_TABLES = ("decisions", "service_history")
+#: From this many rows on, equal texts of a column share one object: at 100k providers this saves ~390 MiB of
+#: the page model (2.0 GiB) for ~5 s CPU; below it the memory is small and the CPU is not.
+SHARE_TEXT_ROWS = 100_000
 
 
 class Tables:
@@ -35,7 +38,17 @@ class Tables:
         select = ", ".join(f'"{c}"' for c in TABLES[name]) if narrow else "*"
         cur = self.con.execute(f'select {select} from main."{name}" {where} order by all', params or [])
         names = [d[0] for d in cur.description]
-        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        rows: Any = cur.fetchall()
+        texts = [i for i, d in enumerate(cur.description) if str(d[1]) == "VARCHAR"]
+        if len(rows) >= SHARE_TEXT_ROWS and texts:
+            # one object per distinct text of a column: statuses, models, reasons and ids repeat across the
+            # rows, and at 100k providers the page model is most of the publisher's memory
+            columns = list(zip(*rows, strict=True))
+            for i in texts:
+                shared: dict[str, str] = {}
+                columns[i] = tuple(map(shared.setdefault, columns[i], columns[i]))
+            rows = zip(*columns, strict=True)
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
     def service_rows(self, name: str, service_ids: list[str]) -> dict[Any, list[dict]]:
         """Rows of a per-service table for these services, by service_id."""
