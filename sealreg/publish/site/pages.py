@@ -49,6 +49,12 @@ def _single(values: Iterable[Any]) -> Any:
     return ", ".join(texts) if texts else None
 
 
+def _usual(values: Iterable[Any]) -> Any:
+    """The most common of the values (the first by text among equals); None when there is none."""
+    counts = Counter(str(v) for v in values if v is not None)
+    return min(counts, key=lambda v: (-counts[v], v)) if counts else None
+
+
 class Site:
     """Everything the pages of one release need except the per-service detail rows, which are fetched
     per batch (the parent process's model; a worker loads each unit's rows, `parallel.UnitRenderer`)."""
@@ -65,6 +71,9 @@ class Site:
         self.base = {
             "release": {
                 "weights": _single(s.get("weights_version") for s in services) or "unknown",
+                # a service page names its weights only when they are not these (a revoked service keeps the
+                # weights of its last evaluation)
+                "usual_weights": _usual(s.get("weights_version") for s in services),
                 "fingerprint": fingerprint,
             },
             "has_validation": has_validation,
