@@ -109,3 +109,19 @@ def test_the_first_error_is_raised_and_no_job_starts_after_it():
     finally:
         con.close()
     assert log == ["slow done"]
+
+
+def test_a_copy_that_fails_while_other_jobs_run_publishes_nothing(ctx):
+    """A warehouse mart whose rows fail to read (DuckDB's error() on every row) fails the build with that
+    error once the other cursor's job ended; no release folder, hidden or not, is left."""
+    _big_tables(ctx.run_warehouse)  # long jobs on the other cursor
+    con = duckdb.connect(str(ctx.run_warehouse))
+    try:
+        con.execute("ALTER TABLE services RENAME TO services_t")
+        con.execute("CREATE VIEW services AS SELECT * REPLACE (CASE WHEN service_id IS NOT NULL "
+                    "THEN error('unreadable service ' || service_id) ELSE name END AS name) FROM services_t")
+    finally:
+        con.close()
+    with pytest.raises(duckdb.Error, match="unreadable service"):
+        build_release(ctx)
+    assert list(ctx.paths.releases.iterdir()) == []
