@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ctypes
 import datetime as dt
-import functools
 import hashlib
 import json
 import logging
@@ -311,8 +310,9 @@ def _export_tables(warehouse: Path, out_dir: Path, tables: list[str],
 
     Each table is sorted once, into registry.duckdb; its Parquet and CSV files are then scanned from
     that copy in its row order (`preserve_insertion_order`). The copies and the exports are jobs on
-    `EXPORT_WORKERS` cursors: a table's exports start as soon as its copy is in, while other tables
-    are still being copied. Each Parquet file carries its data dictionary (`descriptions`, from dbt).
+    `EXPORT_WORKERS` cursors: the tables are copied one after the other, largest first (two sorts at
+    once would share the memory limit and spill), and a table's exports start as soon as its copy is in,
+    beside the next copy. Each Parquet file carries its data dictionary (`descriptions`, from dbt).
     """
     (out_dir / "parquet").mkdir()
     (out_dir / "csv").mkdir()
@@ -337,9 +337,16 @@ def _export_tables(warehouse: Path, out_dir: Path, tables: list[str],
         if missing:
             raise ReleaseError(f"run warehouse {warehouse} lacks published table(s): {', '.join(missing)}")
         sizes = _table_sizes(con, tables)
-        run_jobs(con, [Job((sizes[t], 2), functools.partial(_copy_table, out_dir=out_dir, table=t,
-                                                              descriptions=descriptions, row_counts=row_counts))
-                       for t in tables], EXPORT_WORKERS)
+        copies = sorted(tables, key=lambda t: -sizes[t])
+
+        def copy_job(i: int) -> Job:
+            """Copy the i-th table, then queue its exports and the next copy: one sort at a time."""
+            def run(cur: duckdb.DuckDBPyConnection) -> list[Job]:
+                more = _copy_table(cur, out_dir, copies[i], descriptions, row_counts)
+                return more + [copy_job(i + 1)] if i + 1 < len(copies) else more
+            return Job((sizes[copies[i]], 2), run)
+
+        run_jobs(con, [copy_job(0)], EXPORT_WORKERS)
         meta = {"input_files": _input_files(con), "decision_log_head": _decision_log_head(con),
                 "reference_sources": _reference_snapshots(con),
                 "spdx_license_list_version": _spdx_list_version(con)}

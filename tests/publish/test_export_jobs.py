@@ -125,3 +125,45 @@ def test_a_copy_that_fails_while_other_jobs_run_publishes_nothing(ctx):
     with pytest.raises(duckdb.Error, match="unreadable service"):
         build_release(ctx)
     assert list(ctx.paths.releases.iterdir()) == []
+
+
+def test_tables_are_copied_one_at_a_time_largest_first_while_exports_run_beside(ctx, monkeypatch):
+    """Two sorts at once would share the export memory limit and spill: the copies run one after the other,
+    and the first table's exports start before the last copy is done."""
+    from sealreg.publish import release
+
+    _big_tables(ctx.run_warehouse)
+    events: list[tuple[str, str]] = []
+    lock = threading.Lock()
+    copying = [0]
+    most = [0]
+    real_copy, real_statement = release._copy_table, release.statement
+
+    def copy(cur, out_dir, table, descriptions, row_counts):
+        with lock:
+            copying[0] += 1
+            most[0] = max(most[0], copying[0])
+            events.append(("copy", table))
+        try:
+            return real_copy(cur, out_dir, table, descriptions, row_counts)
+        finally:
+            with lock:
+                copying[0] -= 1
+                events.append(("copied", table))
+
+    def statement(sql):
+        run = real_statement(sql)
+
+        def logged(cur):
+            with lock:
+                events.append(("export", sql.split('"')[1]))
+            run(cur)
+        return logged
+
+    monkeypatch.setattr(release, "_copy_table", copy)
+    monkeypatch.setattr(release, "statement", statement)
+    build_release(ctx)
+    copied = [t for kind, t in events if kind == "copy"]
+    assert most[0] == 1 and len(copied) == 15
+    assert copied[:3] == ["criterion_results", "cada_gates", "objective_results"]
+    assert events.index(("export", "criterion_results")) < events.index(("copied", copied[-1]))
