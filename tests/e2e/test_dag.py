@@ -56,7 +56,7 @@ def test_dag_test_publishes_a_release_from_the_samples(tmp_path, monkeypatch):
     assert run.state == "success"
     manifest = home / "current" / "manifest.json"
     assert manifest.is_file()
-    assert '"as_of": "2026-11-28"' in manifest.read_text()
+    assert json.loads(manifest.read_text())["as_of"] == "2026-11-28"
     assert not any((home / "runs").iterdir()), "the run's scratch folder is removed after publishing"
     events = [json.loads(line) for line in lineage.read_text().splitlines()]
     for step in STEP_ORDER:  # one START and one COMPLETE event per task of the run, each naming the DAG as parent
