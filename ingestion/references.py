@@ -137,8 +137,7 @@ def ingest_references(ctx, progress: Callable[[int, int], None] | None = None) -
     def reject(name: str, problems: list[Problem], ref: ReferenceFile | None, source: str | None = None) -> None:
         """Report a rejected file; quarantine it unless it is still rejected as it was (same name, bytes, reasons)."""
         sha = ref.hash() if ref is not None else None
-        record = judge(name, sha, problems, NO_SENDER, {k: e for k, (e, _) in earlier.items()}, ctx.as_of,
-                       f"{ctx.run_id}/references")
+        record = judge(name, sha, problems, NO_SENDER, records, ctx.as_of, f"{ctx.run_id}/references")
         if not record.still:
             quarantine_reference(quarantine_dir, name, problems, ref)
         note = f"still rejected since {record.rejected_since}: not copied again" if record.still else ""
@@ -149,6 +148,7 @@ def ingest_references(ctx, progress: Callable[[int, int], None] | None = None) -
     con = _connect(ctx)
     try:
         earlier = _earlier_rejections(con, ctx.full_ingest)
+        records = {key: record for key, (record, _problems) in earlier.items()}  # what `judge` compares with
         for path in reference_entries(folder):
             ref, problems = open_reference(path)
             if ref is None:
