@@ -38,9 +38,11 @@ create or replace temp macro html(x) as coalesce(replace(replace(replace(replace
 create or replace temp macro num(x) as case when x is null then '—'
     else rtrim(rtrim(printf('%.4f', cast(x as double)), '0'), '.') end;
 create or replace temp macro one(x) as case when x is null then '—' else printf('%.1f', cast(x as double)) end;
--- a level's cell: its column header names the scale (SEAL), the cell holds the number
+-- a level as its number ('—' when there is none); its column header names the scale (SEAL)
+create or replace temp macro level(x) as coalesce(cast(cast(x as integer) as varchar), '—');
+-- a level's cell, coloured by its class
 create or replace temp macro level_cell(x) as case when x is null then '<td>—'
-    else '<td class=l' || cast(x as integer) || '>' || cast(x as integer) end;
+    else '<td class=l' || cast(x as integer) || '>' || level(x) end;
 create or replace temp macro natural_key(x) as list_transform(
     regexp_extract_all(coalesce(cast(x as varchar), ''), '\d+|\D+'),
     lambda p: case when regexp_full_match(p, '\d+')
@@ -114,7 +116,7 @@ crit_html as (
                 when l.rung_label <> '' then '<i></i>' else '' end
         || '<td>' || num(v.points)
         || case when v.max_points is not distinct from m.max_points then '' else ' / ' || num(v.max_points) end
-        || '<td>' || coalesce(cast(cast(v.seal as integer) as varchar), '—') as row_html,
+        || '<td>' || level(v.seal) as row_html,
         '<td>' || evidence_link(v.evidence_url)
         || case when v.evidence_note <> '' then '<span class=note>' || html(v.evidence_note) || '</span>' else '' end
         || case when coalesce(v.evidence_url, '') = '' and coalesce(v.evidence_note, '') = '' then '—' else '' end
@@ -147,7 +149,7 @@ objectives as (
                 || '></meter> ' end
             || one(score_pct) || ' %' || level_cell(seal)
             || case when seal_uncapped is not distinct from seal then ''
-                    else ' (' || coalesce(cast(cast(seal_uncapped as integer) as varchar), '—') || ' before caps)' end
+                    else ' (' || level(seal_uncapped) || ' before caps)' end
             , '' order by k, objective, objective_name) as html
     from obj group by all),
 -- a service none of whose criteria cites evidence has no Evidence column (its caption says so)
