@@ -37,8 +37,13 @@ def run_jobs(con: duckdb.DuckDBPyConnection, jobs: list[Job], workers: int) -> N
     The first error stops every worker before its next job; it is raised once the running jobs ended.
     """
     order = itertools.count()  # equal weights keep the order given
-    ready = [(tuple(-w for w in job.weight), next(order), job) for job in jobs]
-    heapq.heapify(ready)
+    ready: list[tuple[tuple[int, ...], int, Job]] = []
+
+    def push(job: Job) -> None:
+        heapq.heappush(ready, (tuple(-w for w in job.weight), next(order), job))
+
+    for job in jobs:
+        push(job)
     cond = threading.Condition()
     running = 0
     errors: list[BaseException] = []
@@ -65,7 +70,7 @@ def run_jobs(con: duckdb.DuckDBPyConnection, jobs: list[Job], workers: int) -> N
                 finally:
                     with cond:
                         for j in more:
-                            heapq.heappush(ready, (tuple(-w for w in j.weight), next(order), j))
+                            push(j)
                         running -= 1
                         cond.notify_all()
         finally:
