@@ -7,13 +7,21 @@ import gzip
 import json
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from sealreg.config import RULEBOOK_VERSION
-from sealreg.publish.release import PUBLISHED_TABLES, ReleaseError, build_release, next_release_id
+from sealreg.publish.release import (
+    PUBLISHED_BLOCK_SIZE,
+    PUBLISHED_TABLES,
+    ReleaseError,
+    build_release,
+    next_release_id,
+)
 from sealreg.publish.signing import PRIVATE_KEY_FILE, load_or_create_key, verify_signature
 from sealreg.publish.switch import switch_current
 from sealreg.publish.verify import trust_from, verify_release
@@ -103,6 +111,26 @@ def test_release_duckdb_has_only_ordered_tables(ctx):
     con = duckdb.connect(str(rel / "registry.duckdb"), read_only=True)
     assert con.execute("SELECT count(*) FROM service_history").fetchone()[0] == 3
     con.close()
+
+
+def test_release_duckdb_has_small_blocks_and_opens_in_the_duckdb_1_5_cli(ctx):
+    """registry.duckdb is written in 32 KiB blocks (a quarter of the 256 KiB default's bytes saved at 10k
+    providers), and the DuckDB 1.5 CLI analysts use still reads it: the block size is in the file's header."""
+    rel = build_release(ctx)
+    db = rel / "registry.duckdb"
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT block_size FROM pragma_database_size()").fetchone()[0] == PUBLISHED_BLOCK_SIZE
+        expected = con.execute("SELECT service_id, criterion_id, points FROM criterion_results").fetchall()
+    finally:
+        con.close()
+    cli = Path(sys.executable).parent / "duckdb"  # duckdb-cli 1.5 from the dev extra
+    proc = subprocess.run([str(cli), "-readonly", "-json", str(db), "-c",
+                           "SELECT service_id, criterion_id, points::VARCHAR AS points FROM criterion_results"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert [(r["service_id"], r["criterion_id"], r["points"]) for r in json.loads(proc.stdout)] == [
+        (s, c, str(p)) for s, c, p in expected]
 
 
 def test_release_ids_count_per_as_of(ctx):
