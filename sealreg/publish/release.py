@@ -81,6 +81,9 @@ UNLISTED_FILES = frozenset({MANIFEST_FILE, SIGNATURE_FILE, PUBLIC_KEY_FILE})
 #: DuckDB memory limit of the export connection, and where it may spill (inside the unfinished release).
 EXPORT_MEMORY_LIMIT = "400MB"
 SPILL_DIR = ".duckdb-spill"
+#: zstd level of the Parquet exports: at 10k providers level 9 writes 8.5 MiB where DuckDB's default (3) wrote
+#: 9.7, for 0.3 s more CPU (12: 8.3 MiB and +1.0 s; 15: 8.0 MiB and +4.9 s; 19: 7.8 MiB and +16.6 s).
+PARQUET_ZSTD_LEVEL = 9
 #: Parquet/CSV files written at once (one DuckDB thread each; the machine has at least two cores).
 EXPORT_WORKERS = 2
 #: Storage format of the published registry.duckdb, fixed when the file is created: DuckDB 2.0's
@@ -300,7 +303,7 @@ def _copy_table(cur: duckdb.DuckDBPyConnection, out_dir: Path, table: str,
     select = f"SELECT * FROM rel.main.{_q(table)}"
     described = describe_tables(cur, "rel", [table], descriptions, TABLE_KEYS)[0]
     parquet = (f"COPY ({select}) TO {_lit(out_dir / 'parquet' / f'{table}.parquet')} "
-               "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880, "
+               f"(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL {PARQUET_ZSTD_LEVEL}, ROW_GROUP_SIZE 122880, "
                f"{kv_metadata(cur, select, described, CONTRACT_VERSION)})")
     csv = (f"COPY ({_csv_select(cur, table)}) TO {_lit(out_dir / 'csv' / f'{table}.csv.gz')} "
            "(FORMAT csv, HEADER true, DELIMITER ',', COMPRESSION gzip)")

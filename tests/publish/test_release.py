@@ -16,6 +16,7 @@ import pytest
 
 from sealreg.config import RULEBOOK_VERSION
 from sealreg.publish.release import (
+    PARQUET_ZSTD_LEVEL,
     PUBLISHED_BLOCK_SIZE,
     PUBLISHED_TABLES,
     ReleaseError,
@@ -198,6 +199,31 @@ def test_exports_keep_key_order_across_row_groups(ctx):
             assert [row[0] for row in con.execute(f"SELECT service_id FROM {source}").fetchall()] == expected, source
     finally:
         con.close()
+
+
+def test_parquet_export_is_zstd_at_the_named_level_and_smaller_than_the_default(ctx, tmp_path):
+    """The Parquet exports use zstd level PARQUET_ZSTD_LEVEL: the same rows in fewer bytes than DuckDB's
+    default level writes them, and two builds still give the same bytes."""
+    con = duckdb.connect(str(ctx.run_warehouse))
+    con.execute("CREATE OR REPLACE TABLE criterion_results AS SELECT "
+                "'svc-' || lpad((i // 48)::VARCHAR, 6, '0') AS service_id, 'SOV-' || (i % 8) || '.' || (i % 6) "
+                "AS criterion_id, 'SOV-' || (i % 8) AS objective, (i * 7) % 5 AS rung, "
+                "((i * 13) % 9 / 4)::DECIMAL(10, 2) AS points, 2.00::DECIMAL(10, 2) AS max_points, (i * 3) % 5 AS seal "
+                "FROM range(200000) t(i)")
+    con.close()
+    a, b = build_release(ctx), build_release(ctx)
+    published = a / "parquet" / "criterion_results.parquet"
+    assert published.read_bytes() == (b / "parquet" / "criterion_results.parquet").read_bytes()
+    default = tmp_path / "default.parquet"
+    con = duckdb.connect()
+    try:
+        con.execute(f"COPY (SELECT * FROM read_parquet('{published}')) TO '{default}' "
+                    "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)")
+        assert con.execute(f"SELECT * FROM read_parquet('{published}') EXCEPT ALL "
+                           f"SELECT * FROM read_parquet('{default}')").fetchall() == []
+    finally:
+        con.close()
+    assert PARQUET_ZSTD_LEVEL > 3 and published.stat().st_size < default.stat().st_size
 
 
 def test_missing_table_publishes_nothing(ctx):
