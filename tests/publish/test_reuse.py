@@ -3,6 +3,7 @@ and every release stays complete on its own."""
 
 from __future__ import annotations
 
+import gzip
 import os
 import shutil
 from pathlib import Path
@@ -177,7 +178,7 @@ def test_a_verified_file_altered_afterwards_is_read_and_not_linked(ctx, real_sit
 
 
 def test_page_digests_altered_in_the_older_release_never_carry_a_stale_page_over(ctx, real_site):
-    """The older release's site-inputs.json decides which pages are linked unrendered: it is trusted only
+    """The older release's site-inputs.json.gz decides which pages are linked unrendered: it is trusted only
     with the bytes its manifest lists. Here it is edited to claim that svc-a's page was rendered from
     tonight's inputs; the page must still be rendered anew, not linked with yesterday's name."""
     first = build_release(ctx)
@@ -188,7 +189,9 @@ def test_page_digests_altered_in_the_older_release_never_carry_a_stale_page_over
     recorded = first / inputs.INPUTS_FILE
     old = inputs.read_inputs(first)["services/svc-a.html"]
     assert old != tonight
-    recorded.write_bytes(recorded.read_bytes().replace(old.encode(), tonight.encode()))
+    forged = gzip.decompress(recorded.read_bytes()).replace(old.encode(), tonight.encode())
+    recorded.write_bytes(gzip.compress(forged, mtime=0))
+    assert inputs.read_inputs(first)["services/svc-a.html"] == tonight  # well-formed: only its digest tells
     second = build_release(ctx)
     page = second / "site" / "services" / "svc-a.html"
     assert "Alpha Object Storage II" in page.read_text()

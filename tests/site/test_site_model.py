@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from sealreg.publish.site import build_site, model
+from sealreg.publish.site import build_site, inputs, model
 from sealreg.publish.site.data import Tables, group
 
 RELEASE_ID = "2026-03-14-001"  # as in conftest.py
@@ -78,7 +78,7 @@ def test_worker_processes_loading_one_unit_at_a_time_write_the_same_pages(chaine
 
     assert digest(one) == digest(two)
     assert "Stratus Managed Postgres" in (two / "services" / "nimbus-compute.html").read_text("utf-8")  # runs_under
-    assert (chained / "site-inputs.json").read_bytes() == (other / "site-inputs.json").read_bytes()
+    assert (chained / inputs.INPUTS_FILE).read_bytes() == (other / inputs.INPUTS_FILE).read_bytes()
 
 
 def test_equal_texts_of_a_large_table_share_one_object_and_nothing_else_changes(chained: Path, monkeypatch) -> None:
