@@ -18,7 +18,6 @@ from ingestion.cache import validator_fingerprint
 from sealreg.config import DBT_PROJECT_DIR, RunContext
 
 _PARTIAL_PARSE_NAME = "partial_parse.msgpack"  # dbt's file name in the target path
-_RUN_LINK_NAME = "dbt-run"
 #: dbt's structured events (`--log-format json`) that report one finished node, with its index and total.
 NODE_DONE_EVENTS = frozenset({"LogModelResult", "LogTestResult", "LogSeedResult", "LogSnapshotResult",
                               "LogNodeNoOpResult", "LogFunctionResult", "SkippingDetails"})
@@ -111,66 +110,59 @@ def needs_full_refresh(ctx: RunContext, digest: str | None = None) -> bool:
     return False
 
 
-def stable_warehouse_path(ctx: RunContext) -> Path:
-    """The run warehouse under a path that is the same every night: `<home>/warehouse/dbt-run/warehouse.duckdb`,
-    where `dbt-run` is a symlink to this run's folder.
-
-    dbt hashes the profile's connection values (the DuckDB `path` among them) into its saved parse and
-    parses from scratch when they differ; the run folder's name changes every run. The link is to the
-    folder, not to the file, so DuckDB's `.wal` file stays next to the real database file. The file
-    name, hence the DuckDB catalog name (`warehouse`), is that of ctx.run_warehouse. A home runs one
-    refresh at a time (its lock), so one link per home suffices."""
-    link = ctx.paths.warehouse / _RUN_LINK_NAME
-    tmp = ctx.paths.warehouse / f".{_RUN_LINK_NAME}.tmp-{os.getpid()}"
-    try:
-        ctx.paths.warehouse.mkdir(parents=True, exist_ok=True)
-        tmp.unlink(missing_ok=True)
-        os.symlink(ctx.run_warehouse.parent, tmp, target_is_directory=True)
-        os.replace(tmp, link)
-    except OSError:  # no symlinks here: correct, only without the saved parse
-        return ctx.run_warehouse
-    return link / ctx.run_warehouse.name
-
-
-def _remove_link(ctx: RunContext) -> None:
-    link = ctx.paths.warehouse / _RUN_LINK_NAME
-    try:
-        if link.is_symlink() and Path(os.readlink(link)) == ctx.run_warehouse.parent:
-            link.unlink()
-    except OSError:
-        pass
-
-
 def partial_parse_file(ctx: RunContext) -> Path:
-    """dbt's saved parse, kept next to the baseline warehouse so that it outlives the run folder.
+    """dbt's saved parse of this home, kept next to the baseline warehouse so that it outlives the run folder.
 
     dbt reads and writes its parse as <target-path>/partial_parse.msgpack; the target path is new
-    for every run, so run_dbt_build copies this file in before the build and the new one back after.
+    for every run, so run_dbt copies a saved parse in before the command and the new one back after.
     Safe to reuse: dbt re-parses every file whose checksum changed and the nodes that read a changed
-    env_var (SEALREG_AS_OF), and parses from scratch when --vars, the dbt version or dbt_project.yml
-    change or when the file cannot be read. The name carries the project path so that two checkouts
-    sharing a registry home never exchange parses."""
+    env_var (SEALREG_AS_OF), and parses from scratch when --vars, the profile's connection values, the
+    dbt version or dbt_project.yml change or when the file cannot be read. The name carries the
+    project path so that two checkouts sharing a registry home never exchange parses."""
     key = hashlib.sha256(str(DBT_PROJECT_DIR.resolve()).encode()).hexdigest()[:12]
     return ctx.paths.warehouse / f"dbt-partial-parse-{key}.msgpack"
 
 
+def project_parse_file() -> Path:
+    """The saved parse shared by every home of this checkout, in the project's (git-ignored) target folder.
+
+    The profile's warehouse path is the same relative name for every run (see run_dbt), so a parse saved
+    by one home is valid for any other: a new home's first build (each test's, the bench's 1-provider
+    refresh) skips dbt's full parse. It lives inside the project, as trusted as the SQL it describes; a
+    read-only checkout simply has none."""
+    return DBT_PROJECT_DIR / "target" / "sealreg" / _PARTIAL_PARSE_NAME
+
+
 def _restore_partial_parse(ctx: RunContext) -> None:
-    saved = partial_parse_file(ctx)
-    if saved.is_file():
+    """Copy the home's saved parse, else the project's, to where dbt reads it (the home's first: it was
+    saved with this home's --vars, which another home's may not share)."""
+    saved = next((p for p in (partial_parse_file(ctx), project_parse_file()) if p.is_file()), None)
+    if saved is not None:
         target = ctx.dbt_dir / "target"
         target.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(saved, target / _PARTIAL_PARSE_NAME)
 
 
 def _save_partial_parse(ctx: RunContext) -> None:
+    """Keep the parse dbt wrote for the home, and for the project where its folder is writable."""
     fresh = ctx.dbt_dir / "target" / _PARTIAL_PARSE_NAME
     if not fresh.is_file():
         return
-    saved = partial_parse_file(ctx)
-    saved.parent.mkdir(parents=True, exist_ok=True)
-    tmp = saved.with_name(f".{saved.name}.tmp-{os.getpid()}")
-    shutil.copyfile(fresh, tmp)
-    os.replace(tmp, saved)
+    _replace_with_copy(fresh, partial_parse_file(ctx))
+    try:
+        _replace_with_copy(fresh, project_parse_file())
+    except OSError:  # a read-only checkout: the home's parse still serves its nights
+        pass
+
+
+def _replace_with_copy(source: Path, dest: Path) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
+    try:
+        shutil.copyfile(source, tmp)
+        os.replace(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def dbt_command(ctx: RunContext, verb: str = "build", extra: list[str] | None = None) -> list[str]:
@@ -198,23 +190,26 @@ def run_dbt_build(ctx: RunContext, progress: Callable[[int, int], None] | None =
 
 def run_dbt(ctx: RunContext, verb: str, extra: list[str] | None = None,
             progress: Callable[[int, int], None] | None = None, digest: str | None = None) -> dict:
-    """One dbt command on ctx.run_warehouse, with the saved parse of the registry home (`digest`: the
-    build's project_digest, computed if not given)."""
+    """One dbt command on ctx.run_warehouse, with the newest saved parse (`digest`: the build's
+    project_digest, computed if not given).
+
+    dbt hashes the profile's connection values (the DuckDB `path` among them) into its saved parse and
+    parses from scratch when they differ, so the profile's path is the warehouse's file name, the same
+    for every run and home, and dbt runs in the run folder. The file name, hence the DuckDB catalog name
+    (`warehouse`), is that of ctx.run_warehouse; its `.wal` stays next to it."""
     ctx.dbt_dir.mkdir(parents=True, exist_ok=True)
     _restore_partial_parse(ctx)
-    env = dbt_env(ctx, stable_warehouse_path(ctx), digest)
+    env = dbt_env(ctx, Path(ctx.run_warehouse.name), digest)
     cmd = dbt_command(ctx, verb, extra)
     output: list[str] = []
-    try:
-        with subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc:
-            assert proc.stdout is not None
-            for line in proc.stdout:
-                message, done = read_event(line)
-                output.append(message)
-                if done and progress:
-                    progress(*done)
-    finally:
-        _remove_link(ctx)
+    with subprocess.Popen(cmd, env=env, cwd=ctx.run_warehouse.parent, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True) as proc:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            message, done = read_event(line)
+            output.append(message)
+            if done and progress:
+                progress(*done)
     (ctx.dbt_dir / "dbt_output.log").write_text("\n".join(output) + "\n")
     _save_partial_parse(ctx)
     results = _read_run_results(ctx.dbt_dir / "target" / "run_results.json")

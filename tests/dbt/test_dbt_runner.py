@@ -39,13 +39,25 @@ def test_saved_parse_is_reused_and_follows_the_date(tmp_path: Path) -> None:
     first, log = _compile(_ctx(tmp_path, "2026-11-28", "night-1"))
     assert "'2026-11-28'" in first
     assert dbt_runner.partial_parse_file(_ctx(tmp_path, "2026-11-28", "x")).is_file()
-    assert not (tmp_path / "warehouse" / "dbt-run").exists(), "the stable-path link is removed after the run"
+    assert not list(tmp_path.rglob("*.duckdb.wal")), "dbt's warehouse is the run folder's file, closed"
 
     # next night: same --vars, new run folder, new date -> the saved parse is used, the new date compiled
     second, log = _compile(_ctx(tmp_path, "2026-11-29", "night-2"))
     assert "Unable to do partial parsing" not in log
     assert "Partial parsing enabled" in log
     assert "'2026-11-29'" in second and "'2026-11-28'" not in second
+
+
+def test_a_new_home_starts_from_the_parse_another_home_saved(tmp_path: Path) -> None:
+    _compile(_ctx(tmp_path / "one", "2026-11-28", "night-1"))
+    assert dbt_runner.project_parse_file().is_file()
+    fresh = _ctx(tmp_path / "two", "2026-11-29", "night-1")
+    assert not dbt_runner.partial_parse_file(fresh).exists()
+    compiled, log = _compile(fresh)
+    assert "Unable to do partial parsing" not in log, "the profile's warehouse path is the same for every home"
+    assert "Partial parsing enabled" in log
+    assert "'2026-11-29'" in compiled and "'2026-11-28'" not in compiled
+    assert dbt_runner.partial_parse_file(fresh).is_file()
 
 
 def test_progress_comes_from_dbt_json_events_and_the_log_keeps_plain_messages(tmp_path: Path) -> None:
