@@ -14,7 +14,7 @@ from typing import Any
 
 from sealreg.errors import SealregError, SettingsError
 
-PROJECT_ROOT = Path(os.environ.get("SEALREG_PROJECT_ROOT") or Path(__file__).resolve().parent.parent)
+PROJECT_ROOT = Path(os.environ.get("SEALREG_PROJECT_ROOT") or Path(__file__).resolve().parent.parent).resolve()
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 SAMPLES_INBOX = PROJECT_ROOT / "samples" / "disclosures"
 SAMPLES_REFERENCES = PROJECT_ROOT / "samples" / "references"

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -61,3 +65,19 @@ def test_a_quarantine_folder_is_found_by_its_run_id_never_by_a_pattern_or_a_path
     for hostile in ("../../etc", "..", "", "a/b", "a\0b"):
         with pytest.raises(NotARunId):
             home.quarantine_folder(hostile)
+
+
+def test_a_relative_project_root_still_gives_dbt_absolute_paths(tmp_path: Path) -> None:
+    """dbt runs in the run folder (sealreg/dbt_runner.py), so every path of its command line must be absolute,
+    also when SEALREG_PROJECT_ROOT is given relative to the caller's folder."""
+    script = ("import json, sys; from sealreg.config import RunContext; from sealreg.dbt_runner import dbt_command; "
+              "ctx = RunContext.create(home=sys.argv[1], inbox=sys.argv[1], as_of='2026-03-01', run_id='r1'); "
+              "print(json.dumps(dbt_command(ctx)))")
+    proc = subprocess.run([sys.executable, "-c", script, str(tmp_path)], cwd=REPO, capture_output=True, text=True,
+                          env={**os.environ, "SEALREG_PROJECT_ROOT": "."}, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    cmd = json.loads(proc.stdout)
+    paths = {flag: cmd[cmd.index(flag) + 1] for flag in ("--project-dir", "--profiles-dir", "--target-path",
+                                                        "--log-path")}
+    assert paths["--project-dir"] == str(REPO / "dbt_project")
+    assert all(Path(p).is_absolute() for p in paths.values()), paths
