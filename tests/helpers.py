@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -31,8 +32,16 @@ def query(home: Path, sql: str, params=None) -> list[tuple]:
         con.close()
 
 
-def refresh_ok(inbox: Path, home: Path, as_of: str) -> subprocess.CompletedProcess:
-    """`sealreg refresh` of `inbox` into `home` on `as_of`, asserting that it published."""
-    proc = sealreg_cli("refresh", "--inbox", str(inbox), "--home", str(home), "--as-of", as_of)
+def refresh_ok(inbox: Path, home: Path, as_of: str, references: Path | None = None) -> subprocess.CompletedProcess:
+    """`sealreg refresh` of `inbox` (and `references`, if given) into `home` on `as_of`, asserting that it
+    published."""
+    extra = ("--references", str(references)) if references is not None else ()
+    proc = sealreg_cli("refresh", "--inbox", str(inbox), *extra, "--home", str(home), "--as-of", as_of)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return proc
+
+
+def copy_home(home: Path, dest: Path) -> Path:
+    """A copy of registry home `home` at `dest`, for a test that changes it (`current` is a relative link)."""
+    shutil.copytree(home, dest, symlinks=True)
+    return dest

@@ -10,18 +10,16 @@ import duckdb
 import pytest
 
 from sealreg.config import RunContext
-from sealreg.refresh import run_refresh
 from sealreg.steps import STEPS, GateFailed
-from tests.helpers import SAMPLE_AS_OF, SAMPLES, sealreg_cli
+from tests.helpers import SAMPLE_AS_OF, SAMPLES, copy_home, sealreg_cli
 
 
 def _digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_corrupted_table_fails_the_final_gate_and_keeps_the_last_release(tmp_path):
-    home = tmp_path / "home"
-    assert run_refresh(RunContext.create(home=home, inbox=SAMPLES, as_of=SAMPLE_AS_OF)).ok
+def test_corrupted_table_fails_the_final_gate_and_keeps_the_last_release(sample_home, tmp_path):
+    home = copy_home(sample_home, tmp_path / "home")  # one published night of the samples
     current_before = os.readlink(home / "current")
     releases_before = sorted(os.listdir(home / "releases"))
     baseline_before = _digest(home / "warehouse" / "registry.duckdb")

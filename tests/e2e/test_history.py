@@ -9,9 +9,9 @@ import shutil
 import pytest
 
 from sealreg.decisions import append_decision
-from tests.helpers import SAMPLES, query, refresh_ok, sealreg_cli
+from tests.helpers import SAMPLE_AS_OF, SAMPLE_REFERENCES, SAMPLES, copy_home, query, refresh_ok, sealreg_cli
 
-NIGHT_1, BETWEEN, NIGHT_2 = "2026-11-28", "2026-11-29", "2026-11-30"
+NIGHT_1, BETWEEN, NIGHT_2 = SAMPLE_AS_OF, "2026-11-29", "2026-11-30"
 
 
 
@@ -19,11 +19,11 @@ NIGHT_1, BETWEEN, NIGHT_2 = "2026-11-28", "2026-11-29", "2026-11-30"
 
 
 @pytest.fixture(scope="module")
-def two_nights(tmp_path_factory):
+def two_nights(sample_home, tmp_path_factory):
+    """Night 1 is a copy of the session's sample home; night 2 reads the samples plus one revised disclosure."""
     root = tmp_path_factory.mktemp("history")
-    inbox, home = root / "inbox", root / "home"
+    inbox, home = root / "inbox", copy_home(sample_home, root / "home")
     shutil.copytree(SAMPLES, inbox)
-    refresh_ok(inbox, home, NIGHT_1)
     listed = query(home, "select service_id from services where status = 'listed' order by service_id")
     suspended_id = listed[0][0]
     # a provider lowers one answer of one of its services in a new submission
@@ -38,7 +38,7 @@ def two_nights(tmp_path_factory):
     append_decision(home, suspended_id, "suspend", "audit evidence under review", "registry-officer",
                     known_service_ids={suspended_id},
                     decided_at=dt.datetime(2026, 11, 29, 10, 0, tzinfo=dt.timezone.utc))
-    refresh_ok(inbox, home, NIGHT_2)
+    refresh_ok(inbox, home, NIGHT_2, SAMPLE_REFERENCES)
     return {"inbox": inbox, "home": home, "suspended": suspended_id, "changed": changed_id}
 
 
@@ -94,7 +94,7 @@ def test_rerunning_the_same_night_adds_no_history_rows_and_same_tables(two_night
     home, inbox = two_nights["home"], two_nights["inbox"]
     before = query(home, "select * from service_history order by all")
     csv_before = (home / "current" / "csv" / "services.csv.gz").read_bytes()
-    refresh_ok(inbox, home, NIGHT_2)
+    refresh_ok(inbox, home, NIGHT_2, SAMPLE_REFERENCES)
     assert query(home, "select * from service_history order by all") == before
     assert (home / "current" / "csv" / "services.csv.gz").read_bytes() == csv_before
 
@@ -155,7 +155,7 @@ def test_a_withdrawn_suspension_no_longer_sets_the_status(two_nights, tmp_path):
     (dec,) = query(home, "select decision_id from decisions where service_id = ? and in_force", [sid])[0]
     append_decision(home, sid, "withdraw", "recorded for the wrong service", "registry-officer", {sid},
                     withdraws=dec, decided_at=dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.timezone.utc))
-    refresh_ok(inbox, home, NIGHT_2)
+    refresh_ok(inbox, home, NIGHT_2, SAMPLE_REFERENCES)
     assert query(home, "select status, tender_eligible from services where service_id = ?", [sid]) == [
         ("listed", True)]
     assert query(home, "select decision_id, action, withdraws, withdrawn_by, in_force from decisions "

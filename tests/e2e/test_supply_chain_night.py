@@ -7,9 +7,9 @@ import shutil
 
 import pytest
 
-from tests.helpers import SAMPLES, query, refresh_ok
+from tests.helpers import SAMPLE_AS_OF, SAMPLE_REFERENCES, SAMPLES, copy_home, query, refresh_ok
 
-NIGHT_1, NIGHT_2 = "2026-11-28", "2026-11-29"
+NIGHT_1, NIGHT_2 = SAMPLE_AS_OF, "2026-11-29"
 DEPENDENCY, DEPENDANT = "aurora-objectstore", "sovra-docs"  # sovra-docs runs on the bundled EU IaaS
 
 
@@ -23,11 +23,11 @@ def _levels(home, service_id):
 
 
 @pytest.fixture(scope="module")
-def two_nights(tmp_path_factory):
+def two_nights(sample_home, tmp_path_factory):
+    """Night 1 is a copy of the session's sample home; night 2 reads the samples plus Aurora's resubmission."""
     root = tmp_path_factory.mktemp("supply-chain")
-    inbox, home = root / "inbox", root / "home"
+    inbox, home = root / "inbox", copy_home(sample_home, root / "home")
     shutil.copytree(SAMPLES, inbox)
-    refresh_ok(inbox, home, NIGHT_1)
     before = {sid: _levels(home, sid) for sid in (DEPENDENCY, DEPENDANT)}
     # Aurora resubmits: the object store now answers rung 1 on every SOV-6 criterion and withdraws its
     # statement of conformity (own UAL-0). Nothing changes in Sovra's file.
@@ -39,7 +39,7 @@ def two_nights(tmp_path_factory):
     doc["disclosure_id"] = f"aurora-cloud-{NIGHT_2}"
     doc["submitted_at"] = f"{NIGHT_2}T06:00:00Z"
     (inbox / f"aurora-cloud-{NIGHT_2}.json").write_text(json.dumps(doc, indent=2), encoding="utf-8")
-    refresh_ok(inbox, home, NIGHT_2)
+    refresh_ok(inbox, home, NIGHT_2, SAMPLE_REFERENCES)
     after = {sid: _levels(home, sid) for sid in (DEPENDENCY, DEPENDANT)}
     return {"home": home, "before": before, "after": after}
 

@@ -12,8 +12,9 @@ import pytest
 
 from sealreg.config import SAMPLES_INBOX, SAMPLES_REFERENCES, RunContext
 from sealreg.refresh import run_refresh
+from tests.helpers import SAMPLE_AS_OF, copy_home
 
-NIGHT_1, NIGHT_2 = "2026-11-28", "2026-11-29"
+NIGHT_1, NIGHT_2 = SAMPLE_AS_OF, "2026-11-29"
 CHANGED = "aurora-cloud-2026-11-02.json"  # provider aurora-cloud; sovra-suite's services run on it
 #: Pages that show something the date moved: baltic-edge-mail's audit (2025-11-28) passes its 365-day limit.
 DATE_PAGES = {"services/baltic-edge-mail.html", "providers/baltic-edge.html"}
@@ -32,13 +33,15 @@ def _pages(release: Path) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def two_nights(tmp_path_factory):
+def two_nights(sample_home, tmp_path_factory):
+    """Night 1 is a copy of the session's sample home (the samples and their references on NIGHT_1); night 2
+    reads a copy of the same inbox and references with one disclosure changed."""
     tmp = tmp_path_factory.mktemp("quiet")
     inbox = tmp / "inbox"
     shutil.copytree(SAMPLES_INBOX, inbox)
     shutil.copytree(SAMPLES_REFERENCES, inbox / "references")
-    home = tmp / "home"
-    first = _refresh(home, inbox, NIGHT_1)
+    home = copy_home(sample_home, tmp / "home")
+    first = (home / "current").resolve()
     doc = json.loads((inbox / CHANGED).read_text())
     doc["services"][0]["answers"]["SOV-2.1"] = 1  # same disclosure id, other bytes: aurora-compute scores less
     (inbox / CHANGED).write_text(json.dumps(doc, indent=2) + "\n")
