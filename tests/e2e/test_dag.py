@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from tests.helpers import REPO, SAMPLE_AS_OF, SAMPLES
+from tests.helpers import REPO
 
 STEP_ORDER = ["ingest", "validate_raw", "build", "validate_final", "publish", "record_history"]
 
@@ -39,20 +35,9 @@ def test_nightly_dag_runs_steps_in_contract_order_one_at_a_time(dagbag):
     assert dag.get_task("record_history").downstream_task_ids == set()
 
 
-def test_dag_test_publishes_a_release_from_the_samples(tmp_path, monkeypatch):
-    subprocess.run([str(Path(sys.executable).parent / "airflow"), "db", "migrate"], check=True,
-                   capture_output=True, env=os.environ.copy(), timeout=600)
-    home = tmp_path / "home"
-    monkeypatch.setenv("SEALREG_HOME", str(home))
-    monkeypatch.setenv("SEALREG_INBOX", str(SAMPLES))
-    lineage = tmp_path / "openlineage.jsonl"  # Airflow's OpenLineage provider, file transport (docs/interface.md)
-    monkeypatch.setenv("AIRFLOW__OPENLINEAGE__TRANSPORT",
-                       json.dumps({"type": "file", "log_file_path": str(lineage), "append": True}))
-    monkeypatch.setenv("AIRFLOW__OPENLINEAGE__NAMESPACE", "sealreg")
-    from airflow.dag_processing.dagbag import DagBag
-
-    dag = DagBag(dag_folder=str(REPO / "dags")).dags["sealreg_nightly"]
-    run = dag.test(run_conf={"as_of": SAMPLE_AS_OF})
+def test_dag_test_publishes_a_release_from_the_samples(nightly_run):
+    """The session's one DAG run of the samples (tests/e2e/conftest.py)."""
+    run, home, lineage = nightly_run["run"], nightly_run["home"], nightly_run["lineage"]
     assert run.state == "success"
     manifest = home / "current" / "manifest.json"
     assert manifest.is_file()

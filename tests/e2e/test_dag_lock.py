@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from sealreg.publish.chain import published_releases
-from tests.helpers import REPO, SAMPLE_AS_OF, SAMPLES, sealreg_cli
-
-
-@pytest.fixture(scope="module")
-def nightly():
-    subprocess.run([str(Path(sys.executable).parent / "airflow"), "db", "migrate"], check=True,
-                   capture_output=True, env=os.environ.copy(), timeout=600)
-    from airflow.dag_processing.dagbag import DagBag
-
-    return DagBag(dag_folder=str(REPO / "dags")).dags["sealreg_nightly"]
+from tests.helpers import SAMPLE_AS_OF, SAMPLES, sealreg_cli
 
 
 @pytest.fixture
@@ -30,25 +18,13 @@ def home(tmp_path, monkeypatch) -> Path:
     return home
 
 
-def test_a_cli_refresh_between_two_dag_tasks_is_refused_and_the_run_completes(nightly, home, monkeypatch):
-    from sealreg.config import RunContext
-
-    seen: dict[str, object] = {}
-    dag_module = nightly.get_task("validate_raw").python_callable.__globals__
-    real_run_step = dag_module["_run_step"]
-
-    def cli_refresh_before_validate_raw(name, ctx_dict, last=False):
-        if name == "validate_raw":  # between two tasks nobody holds the flock: an operator starts a refresh
-            seen["cli"] = sealreg_cli("refresh", "--inbox", str(SAMPLES), "--home", str(home), "--as-of", SAMPLE_AS_OF)
-            seen["run_dir_after_cli"] = RunContext.from_dict(ctx_dict).run_dir.is_dir()
-        return real_run_step(name, ctx_dict, last)
-
-    monkeypatch.setitem(dag_module, "_run_step", cli_refresh_before_validate_raw)
-    run = nightly.test(run_conf={"as_of": SAMPLE_AS_OF})
-    cli = seen["cli"]
+def test_a_cli_refresh_between_two_dag_tasks_is_refused_and_the_run_completes(nightly_run):
+    """The session's DAG run of the samples, whose fixture starts a CLI refresh before validate_raw
+    (tests/e2e/conftest.py)."""
+    run, home, cli = nightly_run["run"], nightly_run["home"], nightly_run["cli"]
     assert cli.returncode == 1, cli.stdout + cli.stderr
     assert "DAG run sealreg_nightly/" in cli.stderr
-    assert seen["run_dir_after_cli"], "the DAG run's scratch folder survived the CLI refresh"
+    assert nightly_run["run_dir_after_cli"], "the DAG run's scratch folder survived the CLI refresh"
     assert run.state == "success"
     assert not (home / "lock.run").exists(), "the lease ends with the run"
     assert len(published_releases(home / "releases")) == 1  # the DAG's; releases/ also holds .verified/
