@@ -167,12 +167,11 @@ def _replace_with_copy(source: Path, dest: Path) -> None:
 
 def dbt_command(ctx: RunContext, verb: str = "build", extra: list[str] | None = None) -> list[str]:
     return [
-        dbt_executable(), verb,
+        sys.executable, "-m", "sealreg.dbt_process", verb,  # dbt's JSON events on stdout (its docstring)
         "--project-dir", str(DBT_PROJECT_DIR),
         "--profiles-dir", str(DBT_PROJECT_DIR),
         "--target-path", str(ctx.dbt_dir / "target"),
         "--log-path", str(ctx.dbt_dir / "logs"),
-        "--log-format", "json",  # progress from structured events, never from console text
         "--log-format-file", "text",  # the run folder's dbt.log stays readable
         "--vars", json.dumps(dbt_vars(ctx)),
         *(extra or []),
@@ -198,6 +197,7 @@ def run_dbt(ctx: RunContext, verb: str, extra: list[str] | None = None,
     for every run and home, and dbt runs in the run folder. The file name, hence the DuckDB catalog name
     (`warehouse`), is that of ctx.run_warehouse; its `.wal` stays next to it."""
     ctx.dbt_dir.mkdir(parents=True, exist_ok=True)
+    (ctx.dbt_dir / "target" / "run_results.json").unlink(missing_ok=True)  # never an earlier command's
     _restore_partial_parse(ctx)
     env = dbt_env(ctx, Path(ctx.run_warehouse.name), digest)
     cmd = dbt_command(ctx, verb, extra)

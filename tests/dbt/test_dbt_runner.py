@@ -60,6 +60,18 @@ def test_a_new_home_starts_from_the_parse_another_home_saved(tmp_path: Path) -> 
     assert dbt_runner.partial_parse_file(fresh).is_file()
 
 
+def test_a_failing_node_and_a_command_dbt_cannot_run_are_reported(tmp_path: Path) -> None:
+    ctx = _ctx(tmp_path, "2026-11-28", "broken")
+    ctx.run_dir.mkdir(parents=True)
+    failed = dbt_runner.run_dbt(ctx, "run", ["--select", "stg_raw__disclosures"])  # no raw schema
+    assert not failed["success"]
+    assert any(f.startswith("model.sealreg.stg_raw__disclosures: error") and "raw" in f
+               for f in failed["failures"]), failed["failures"]
+    unusable = dbt_runner.run_dbt(ctx, "run", ["--no-such-option"])
+    assert not unusable["success"]
+    assert any("no-such-option" in line for line in unusable["failures"]), unusable["failures"]
+
+
 def test_progress_comes_from_dbt_json_events_and_the_log_keeps_plain_messages(tmp_path: Path) -> None:
     ctx = _ctx(tmp_path, "2026-11-28", "night-1")
     ctx.run_dir.mkdir(parents=True, exist_ok=True)
