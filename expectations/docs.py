@@ -75,7 +75,9 @@ How a gate runs (`expectations/runner.py`, `expectations/gx_run.py`):
 - Services whose disclosure left the inbox but stay published as revoked (`disclosure_withdrawn`)
   have no objective/criterion rows; they are left out of the per-service count and recomputation
   frames (when that column exists).
-- Environment: `GX_ANALYTICS_ENABLED=false` is set if unset; progress bars are off.
+- Environment: `GX_ANALYTICS_ENABLED=false` is set if unset; progress bars are off. GX is imported
+  without `scipy.stats`, `altair` and `sqlalchemy`, which it needs only for expectations and data
+  sources the gates never use (docs/performance.md, "The gates' fixed cost").
 
 ## Why the nightly gates still read every row
 
