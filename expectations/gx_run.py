@@ -7,7 +7,7 @@ import importlib
 import os
 import sys
 import types
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,6 +81,13 @@ def make_expectation(gx, check: Check, meta: dict[str, Any]):
     return cls(**check.kwargs, meta=meta, notes=check.rule)
 
 
+#: GX's result format for the first pass over a frame: success, unexpected count and up to 20 values.
+COUNTS_FORMAT = "BASIC"
+#: ... and for the checks that failed it: also the keys of the unexpected rows and the value counts, which the
+#: failure sentences and the report show.
+EXAMPLES_FORMAT = "SUMMARY"
+
+
 class GateValidator:
     """One ephemeral GX context and pandas data source for one gate run; validates frame after frame.
 
@@ -100,21 +107,39 @@ class GateValidator:
         self.batch_definition = self.source.add_dataframe_asset(name="frame").add_batch_definition_whole_dataframe(
             "whole")
 
-    def suite(self, frame: Frame):
-        """The frame's suite: one GX expectation per check, `meta` naming the rule, check index and arguments.
+    def suite(self, frame: Frame, only: Collection[int] | None = None):
+        """The frame's suite: one GX expectation per check (or per check index in `only`), `meta` naming the
+        rule, check index and arguments.
 
         Not added to the context's store (nothing reads it back; adding costs a serialisation per expectation)."""
         gx = self.gx
         expectations = []
         for i, check in enumerate(frame.checks):
+            if only is not None and i not in only:
+                continue
             meta = {"rule": check.rule, "check": i, "args": check.label}
             if check.hint:
                 meta["hint"] = check.hint
             expectations.append(make_expectation(gx, check, meta))
         return gx.ExpectationSuite(name=f"{self.layer}.{frame.name}", expectations=expectations)
 
-    def validate(self, frame: Frame, chunks: Iterable[pd.DataFrame]) -> FrameOutcome:
-        """Validate every row of `frame`, delivered as `chunks`, with one suite; results merged over chunks.
+    def validate(self, frame: Frame, read: Callable[[], Iterable[pd.DataFrame]]) -> FrameOutcome:
+        """Validate every row of `frame` (`read()` delivers them in chunks); results merged over chunks.
+
+        Every check is evaluated with COUNTS_FORMAT; the checks that fail are evaluated again over a
+        second `read()` with EXAMPLES_FORMAT, and their results replace the first ones, so a failure is
+        reported exactly as if every check had asked GX for its examples.
+        """
+        results, rows, index_columns = self._run(frame, self.suite(frame), read(), COUNTS_FORMAT)
+        failed = [_check_index(r) for r in results if not r.get("success")]
+        if failed:
+            again, _, _ = self._run(frame, self.suite(frame, failed), read(), EXAMPLES_FORMAT)
+            by_check = {_check_index(r): r for r in again}
+            results = [by_check.get(_check_index(r), r) for r in results]
+        return FrameOutcome(frame, rows, results, statistics_of(results), index_columns)
+
+    def _run(self, frame: Frame, suite, chunks: Iterable[pd.DataFrame], result_format: str):
+        """(results merged over `chunks`, rows, index columns) of `suite`.
 
         Each chunk is validated by GX's validator on the batch definition (what a validation definition
         runs, without a checkpoint or a results store: they add per-run overhead and store results
@@ -122,7 +147,6 @@ class GateValidator:
         """
         from great_expectations.validator.v1_validator import Validator
 
-        suite = self.suite(frame)
         batch_definition = self.batch_definition
         parts: list[list[dict[str, Any]]] = []
         rows = 0
@@ -130,18 +154,17 @@ class GateValidator:
         for df in chunks:
             if not parts:
                 index_columns = [c for c in frame.keys if c in df.columns]
-            result_format: dict[str, Any] = {"result_format": "SUMMARY"}
-            if index_columns:
-                result_format["unexpected_index_column_names"] = index_columns
+            options: dict[str, Any] = {"result_format": result_format}
+            if index_columns and result_format == EXAMPLES_FORMAT:
+                options["unexpected_index_column_names"] = index_columns
             rows += len(df)
             validator = Validator(batch_definition=batch_definition, batch_parameters={"dataframe": df},
-                                  result_format=result_format)
+                                  result_format=options)
             js = validator.validate_expectation_suite(suite).to_json_dict()
             parts.append(sorted(js["results"], key=_check_index))
             del df, validator, js
             self._drop_cached_batches()
-        results = merge_results(parts, rows)
-        return FrameOutcome(frame, rows, results, statistics_of(results), index_columns)
+        return merge_results(parts, rows), rows, index_columns
 
     def _drop_cached_batches(self) -> None:
         """GX's execution engine caches every batch's DataFrame for the life of the context: drop them."""
@@ -217,4 +240,8 @@ def statistics_of(results: list[dict[str, Any]]) -> dict[str, int]:
 def validate_frames(layer: str, frames: list[Frame], data: dict[str, pd.DataFrame]) -> list[FrameOutcome]:
     """Validate whole in-memory frames (each popped from `data`, so freed once validated)."""
     validator = GateValidator(layer)
-    return [validator.validate(frame, [data.pop(frame.name)]) for frame in frames]
+    return [validator.validate(frame, _reader(data.pop(frame.name))) for frame in frames]
+
+
+def _reader(df: pd.DataFrame) -> Callable[[], list[pd.DataFrame]]:
+    return lambda: [df]

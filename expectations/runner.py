@@ -121,7 +121,8 @@ def _validate(layer: str, frames, con, seeds_dir: Path):
             continue
         sql = frame_sql(frame, catalog, seeds_dir)
         try:
-            outcomes.append(validator.validate(frame, fetch_chunks(con, sql, plain_string_columns(frame))))
+            plain = plain_string_columns(frame)
+            outcomes.append(validator.validate(frame, lambda sql=sql, plain=plain: fetch_chunks(con, sql, plain)))
         except duckdb.Error as exc:
             errors.append(sql_error(layer, frame, exc))
     return outcomes, skipped, errors

@@ -112,3 +112,28 @@ def test_each_frame_is_released_once_validated(gx_module):
     gc.collect()
     assert [o.statistics["successful_expectations"] for o in outcomes] == [1, 1, 1]
     assert data == {} and all(ref() is None for ref in refs), "GX still holds a validated frame"
+
+
+def test_only_the_failing_checks_are_evaluated_again_for_their_examples(run_gate, warehouse_with, tmp_path,
+                                                                       monkeypatch):
+    from expectations import gx_run
+
+    runs: list[tuple[str, str, int]] = []
+    original = gx_run.GateValidator._run
+
+    def recorded(self, frame, suite, chunks, result_format):
+        runs.append((frame.name, result_format, len(suite.expectations)))
+        return original(self, frame, suite, chunks, result_format)
+
+    monkeypatch.setattr(gx_run.GateValidator, "_run", recorded)
+    wh = warehouse_with("update main.services set seal = 7 where service_id = 'alpha-compute'")
+    result = run_gate("final", wh, tmp_path / "final")
+    # the counts pass covers every check of every frame; only the one failing check of `services` runs again
+    assert [r for r in runs if r[1] == gx_run.COUNTS_FORMAT] == [
+        (f.name, gx_run.COUNTS_FORMAT, len(f.checks)) for f in frames_of("final")]
+    again = [r for r in runs if r[1] == gx_run.EXAMPLES_FORMAT]
+    assert [name for name, _, _ in again] == ["services", "dependency_caps_applied"]
+    assert all(n <= 2 for _, _, n in again)
+    assert _has(result.failures, "final/services: expect_column_values_to_be_between(seal 0..4) failed: "
+                "1 unexpected value, e.g. [7 (service_id=alpha-compute)]")
+    assert result.statistics["evaluated"] == sum(len(f.checks) for f in frames_of("final"))
