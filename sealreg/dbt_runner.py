@@ -167,7 +167,9 @@ def _replace_with_copy(source: Path, dest: Path) -> None:
 
 def dbt_command(ctx: RunContext, verb: str = "build", extra: list[str] | None = None) -> list[str]:
     return [
-        sys.executable, "-m", "sealreg.dbt_process", verb,  # dbt's JSON events on stdout (its docstring)
+        # dbt's JSON events on stdout (its docstring); -P: dbt runs in the run folder, which must not be on
+        # its import path
+        sys.executable, "-P", "-m", "sealreg.dbt_process", verb,
         "--project-dir", str(DBT_PROJECT_DIR),
         "--profiles-dir", str(DBT_PROJECT_DIR),
         "--target-path", str(ctx.dbt_dir / "target"),

@@ -60,6 +60,17 @@ def test_a_new_home_starts_from_the_parse_another_home_saved(tmp_path: Path) -> 
     assert dbt_runner.partial_parse_file(fresh).is_file()
 
 
+def test_a_module_file_in_the_run_folder_is_never_imported_by_dbt(tmp_path: Path) -> None:
+    """dbt runs in the run folder; Python must not put that folder on dbt's import path (a `json.py` or
+    `dbt_common.py` there would run inside dbt's process)."""
+    ctx = _ctx(tmp_path, "2026-11-28", "planted")
+    ctx.run_dir.mkdir(parents=True)
+    for name in ("json.py", "dbt_common.py"):
+        (ctx.run_dir / name).write_text('raise SystemExit("planted module imported")\n')
+    compiled, log = _compile(ctx)
+    assert "'2026-11-28'" in compiled and "planted module imported" not in log
+
+
 def test_a_failing_node_and_a_command_dbt_cannot_run_are_reported(tmp_path: Path) -> None:
     ctx = _ctx(tmp_path, "2026-11-28", "broken")
     ctx.run_dir.mkdir(parents=True)
