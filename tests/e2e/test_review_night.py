@@ -12,9 +12,9 @@ from pathlib import Path
 
 import duckdb
 
-from tests.helpers import SAMPLE_REFERENCES, SAMPLES, sealreg_cli
+from tests.helpers import SAMPLE_AS_OF, SAMPLE_REFERENCES, SAMPLES, copy_home, sealreg_cli
 
-NIGHT_1, NIGHT_2 = "2026-11-27", "2026-11-28"
+NIGHT_1, NIGHT_2 = SAMPLE_AS_OF, "2026-11-29"
 
 
 def _refresh(home: Path, references: Path, as_of: str) -> None:
@@ -42,10 +42,10 @@ def _review(home: Path) -> list[tuple]:
         con.close()
 
 
-def test_a_changed_gleif_parent_and_a_withdrawn_certificate_are_the_next_nights_review_items(tmp_path):
-    home, references = tmp_path / "home", tmp_path / "references"
+def test_a_changed_gleif_parent_and_a_withdrawn_certificate_are_the_next_nights_review_items(sample_home, tmp_path):
+    """Night 1 is a copy of the session's sample home (the samples and their references on NIGHT_1)."""
+    home, references = copy_home(sample_home, tmp_path / "home"), tmp_path / "references"
     shutil.copytree(SAMPLE_REFERENCES, references)
-    _refresh(home, references, NIGHT_1)
     first = {(s, k) for s, k, *_ in _review(home)}
     assert ("nimbus-compute", "W5-undeclared-parent") in first
 
@@ -88,5 +88,5 @@ def test_a_changed_gleif_parent_and_a_withdrawn_certificate_are_the_next_nights_
 
     proc = sealreg_cli("review", "--home", str(home))
     assert proc.returncode == 0, proc.stderr
-    assert "since the evaluation of 2026-11-27" in proc.stdout
+    assert f"since the evaluation of {NIGHT_1}" in proc.stdout
     assert "gleif_parent_changed" in proc.stdout and "7 item(s) to review" in proc.stdout
