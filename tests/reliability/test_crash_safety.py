@@ -2,7 +2,8 @@
 
 A reference home runs two nights without interruption. A second home runs night 1, then night 2
 is killed at several points; after each kill `current` is still the last complete release and
-readable. A final uninterrupted run publishes exactly what the reference published.
+readable. A final uninterrupted run publishes exactly what the reference published. Night 1 of every
+home is a copy of the session's sample home (the same refresh of the samples on NIGHT_1).
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.helpers import SAMPLES, sealreg_cli
+from tests.helpers import SAMPLE_AS_OF, SAMPLES, copy_home, sealreg_cli
 
-NIGHT_1, NIGHT_2 = "2026-11-28", "2026-11-29"
+NIGHT_1, NIGHT_2 = SAMPLE_AS_OF, "2026-11-29"
 EXE = str(Path(sys.executable).parent / "sealreg")
 
 
@@ -65,11 +66,22 @@ def _csvs(home: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted((home / "current" / "csv").glob("*.csv.gz"))}
 
 
+def _refused_while_running(first: subprocess.Popen, home: Path) -> tuple[subprocess.CompletedProcess, float]:
+    """A second `sealreg refresh` of `home`, started once `first` holds the lock: (its result, its seconds)."""
+    deadline = time.monotonic() + 120
+    while not (home / "lock").exists() or not (home / "lock").read_text().strip():
+        assert time.monotonic() < deadline and first.poll() is None, "first refresh never took the lock"
+        time.sleep(0.05)
+    started = time.monotonic()
+    second = sealreg_cli("refresh", "--inbox", str(SAMPLES), "--home", str(home), "--as-of", NIGHT_2)
+    return second, time.monotonic() - started
+
+
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory):
-    """Two uninterrupted nights, with analysts reading `current` in a loop during the second."""
-    home = tmp_path_factory.mktemp("reference")
-    _refresh(home, NIGHT_1)
+def reference(sample_home, tmp_path_factory):
+    """Two uninterrupted nights, with analysts reading `current` in a loop during the second, and a second
+    refresh started while the second night runs."""
+    home = copy_home(sample_home, tmp_path_factory.mktemp("reference") / "home")
     reads, errors, stop = [], [], threading.Event()
 
     def reader():
@@ -84,11 +96,17 @@ def reference(tmp_path_factory):
     thread = threading.Thread(target=reader)
     thread.start()
     try:
-        _refresh(home, NIGHT_2)
+        night_2 = _start(home, NIGHT_2)
+        try:
+            second, second_seconds = _refused_while_running(night_2, home)
+        finally:
+            output, _ = night_2.communicate(timeout=600)
     finally:
         stop.set()
         thread.join()
-    return {"home": home, "reads": reads, "errors": errors}
+    assert night_2.returncode == 0, output
+    return {"home": home, "reads": reads, "errors": errors, "pid": night_2.pid, "second": second,
+            "second_seconds": second_seconds}
 
 
 def test_analysts_reading_current_during_a_refresh_are_never_blocked(reference):
@@ -97,23 +115,13 @@ def test_analysts_reading_current_during_a_refresh_are_never_blocked(reference):
     assert len(set(reference["reads"])) in (1, 2)  # the old release, then the new one: never a mix
 
 
-def test_a_second_refresh_exits_at_once_while_one_runs(tmp_path):
-    home = tmp_path / "home"
-    first = _start(home, NIGHT_1)
-    try:
-        deadline = time.monotonic() + 120
-        while not (home / "lock").exists() or not (home / "lock").read_text().strip():
-            assert time.monotonic() < deadline and first.poll() is None, "first refresh never took the lock"
-            time.sleep(0.05)
-        started = time.monotonic()
-        second = sealreg_cli("refresh", "--inbox", str(SAMPLES), "--home", str(home), "--as-of", NIGHT_1)
-        assert second.returncode == 1
-        assert "another refresh is running" in second.stderr
-        assert str(first.pid) in second.stderr
-        assert time.monotonic() - started < 30
-    finally:
-        first.wait(timeout=600)
-    assert first.returncode == 0
+def test_a_second_refresh_exits_at_once_while_one_runs(reference):
+    """The reference's second night held the lock (and still published: its fixture asserts it)."""
+    second = reference["second"]
+    assert second.returncode == 1
+    assert "another refresh is running" in second.stderr
+    assert str(reference["pid"]) in second.stderr
+    assert reference["second_seconds"] < 30
 
 
 KILLS = [
@@ -126,10 +134,13 @@ KILLS = [
 
 
 @pytest.fixture(scope="module")
-def crashed(tmp_path_factory):
-    home = tmp_path_factory.mktemp("crashed")
-    _refresh(home, NIGHT_1)
+def crashed(sample_home, tmp_path_factory):
+    """Night 1, then night 2 killed at each point of KILLS in turn; `after_kills` is a copy of the home as the
+    last kill left it (a complete night-2 release that is not current)."""
+    root = tmp_path_factory.mktemp("crashed")
+    home = copy_home(sample_home, root / "home")
     good = os.readlink(home / "current")
+    night_1 = _baseline(home)
     outcomes = []
     for label, crash_at, condition in KILLS:
         proc = _start(home, NIGHT_2, crash_at)
@@ -140,8 +151,10 @@ def crashed(tmp_path_factory):
             killed = proc.returncode == -signal.SIGKILL
         outcomes.append({"label": label, "killed": killed, "current": os.readlink(home / "current"),
                          "visible_releases": sorted(p.name for p in (home / "releases").iterdir()
-                                                    if not p.name.startswith("."))})
-    return {"home": home, "good": good, "outcomes": outcomes}
+                                                    if not p.name.startswith(".")),
+                         "baseline": _baseline(home)})
+    return {"home": home, "good": good, "outcomes": outcomes, "night_1": night_1,
+            "after_kills": copy_home(home, root / "after-kills")}
 
 
 def test_every_kill_leaves_the_last_complete_release_current(crashed):
@@ -176,25 +189,24 @@ def _baseline(home: Path) -> tuple[int, str | None]:
     return (home / "warehouse" / "registry.duckdb").stat().st_ino, release
 
 
-def test_the_history_baseline_moves_only_with_a_published_release(tmp_path):
-    home = tmp_path / "home"
-    _refresh(home, NIGHT_1)
-    night_1 = _baseline(home)
-    assert night_1[1] == (home / "current").resolve().name
-    # killed with the release written but not current: nobody saw night 2, the baseline stays
-    proc = _start(home, NIGHT_2, "publish:before_switch")
-    proc.wait(timeout=600)
-    assert proc.returncode == -signal.SIGKILL
-    assert _baseline(home) == night_1
+def test_the_history_baseline_moves_only_with_a_published_release(crashed):
+    night_1 = crashed["night_1"]
+    assert night_1[1] == Path(crashed["good"]).name
+    # killed at every point before the switch, the last with the release written but not current: nobody saw
+    # night 2, the baseline stays
+    assert [(o["label"], o["baseline"]) for o in crashed["outcomes"]] == [(label, night_1) for label, *_ in KILLS]
     # killed after the switch, before history was recorded: the next refresh finishes the job first
+    home = crashed["after_kills"]
+    before = _baseline(home)
+    assert before[1] == night_1[1]
     proc = _start(home, NIGHT_2, "after:publish")
     proc.wait(timeout=600)
     assert proc.returncode == -signal.SIGKILL
     published = (home / "current").resolve().name
-    assert published != Path(night_1[1]).name and _baseline(home) == night_1
+    assert published != Path(night_1[1]).name and _baseline(home) == before
     from sealreg.config import RunContext
     from sealreg.steps import recover_baseline
 
     recover_baseline(RunContext.create(home=home, inbox=SAMPLES, as_of=NIGHT_2))  # what the next ingest does first
     inode, release = _baseline(home)
-    assert inode != night_1[0] and release == published
+    assert inode != before[0] and release == published
