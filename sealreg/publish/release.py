@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import datetime as dt
+import gzip
 import hashlib
 import json
 import logging
@@ -84,6 +85,9 @@ SPILL_DIR = ".duckdb-spill"
 #: zstd level of the Parquet exports: at 10k providers level 9 writes 8.5 MiB where DuckDB's default (3) wrote
 #: 9.7, for 0.3 s more CPU (12: 8.3 MiB and +1.0 s; 15: 8.0 MiB and +4.9 s; 19: 7.8 MiB and +16.6 s).
 PARQUET_ZSTD_LEVEL = 9
+#: gzip level of the release's OpenLineage events (`lineage/*.jsonl.gz`): at 10k providers the dbt build's
+#: 2.1 MB of events (every event repeats its schema facets) take 0.18 MB, for 0.04 s of CPU.
+LINEAGE_GZIP_LEVEL = 9
 #: Parquet/CSV files written at once (one DuckDB thread each; the machine has at least two cores).
 EXPORT_WORKERS = 2
 #: Storage format of the published registry.duckdb, fixed when the file is created: DuckDB 2.0's
@@ -404,6 +408,17 @@ def _write_trust_files(ctx: "RunContext", out_dir: Path, head: dict[str, Any] | 
     _write_file(out_dir / DECISION_LOG_FILE, prefix)
 
 
+def _copy_gzipped(src: Path, dst: Path) -> None:
+    """Copy every regular file under src to `<same path>.gz` under dst, gzip'd with no name and time 0
+    (`LINEAGE_GZIP_LEVEL`): the same events give the same bytes."""
+    for path in sorted(src.rglob("*")):
+        if path.is_symlink() or not path.is_file():
+            continue
+        target = dst / f"{path.relative_to(src).as_posix()}.gz"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _write_file(target, gzip.compress(path.read_bytes(), LINEAGE_GZIP_LEVEL, mtime=0))
+
+
 def _write_checksums(root: Path, files: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Write SHA256SUMS (`<sha256>  <path>` per file, sorted) and return its manifest entry."""
     body = "".join(f"{files[rel]['sha256']}  {rel}\n" for rel in sorted(files)).encode("utf-8")
@@ -481,7 +496,7 @@ def build_release(
         if validation_src is not None:
             shutil.copytree(validation_src, validation_out, symlinks=False)
         if lineage_dir(ctx).is_dir():  # the run's OpenLineage events (sealreg.lineage)
-            shutil.copytree(lineage_dir(ctx), tmp / LINEAGE_DIR, symlinks=False)
+            _copy_gzipped(lineage_dir(ctx), tmp / LINEAGE_DIR)
 
         t_site = time.perf_counter()
         pub_pem = public_key_pem(key)

@@ -28,7 +28,7 @@ NIGHT_1, NIGHT_2 = "2026-11-28", "2026-12-01"
 #: Files of a release that record the run itself (times, paths, durations, dbt's compiled SQL and run
 #: results, and the download page listing their sizes): they differ between any two runs.
 RUN_RECORDS = {"README.md", "SHA256SUMS", "manifest.json", "manifest.sig", "datapackage.json", "dcat.jsonld",
-               "docs/index.html", "lineage/dbt-openlineage.jsonl", "site/downloads.html", "registry.duckdb"}
+               "docs/index.html", "lineage/dbt-openlineage.jsonl.gz", "site/downloads.html", "registry.duckdb"}
 
 
 def _refresh(home: Path, inbox: Path, as_of: str, full: bool) -> dict:

@@ -3,6 +3,7 @@ with the models it was built from."""
 
 from __future__ import annotations
 
+import gzip
 import json
 
 from sealreg.publish.release import PUBLISHED_TABLES
@@ -10,7 +11,8 @@ from sealreg.publish.release import PUBLISHED_TABLES
 
 def test_the_release_holds_a_start_and_a_complete_event_per_published_mart(sample_home):
     release = sample_home / "current"
-    events = [json.loads(line) for line in (release / "lineage" / "dbt-openlineage.jsonl").read_text().splitlines()]
+    shipped = release / "lineage" / "dbt-openlineage.jsonl.gz"
+    events = [json.loads(line) for line in gzip.decompress(shipped.read_bytes()).decode("utf-8").splitlines()]
     runs = {}
     for e in events:
         runs.setdefault(e["job"]["name"], []).append(e)
@@ -24,4 +26,4 @@ def test_the_release_holds_a_start_and_a_complete_event_per_published_mart(sampl
     services = runs["warehouse.main.sealreg.services.build.run"][1]
     assert [i["name"] for i in services["inputs"]] == ["warehouse.main.service_states"]
     manifest = json.loads((release / "manifest.json").read_text())
-    assert "lineage/dbt-openlineage.jsonl" in manifest["files"]
+    assert "lineage/dbt-openlineage.jsonl.gz" in manifest["files"]
