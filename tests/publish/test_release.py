@@ -18,6 +18,7 @@ from sealreg.config import RULEBOOK_VERSION
 from sealreg.publish.release import (
     PARQUET_ZSTD_LEVEL,
     PUBLISHED_BLOCK_SIZE,
+    PUBLISHED_ROW_GROUP_SIZE,
     PUBLISHED_TABLES,
     ReleaseError,
     build_release,
@@ -115,7 +116,7 @@ def test_release_duckdb_has_only_ordered_tables(ctx):
 
 
 def test_release_duckdb_has_small_blocks_and_opens_in_the_duckdb_1_5_cli(ctx):
-    """registry.duckdb is written in 32 KiB blocks (a quarter of the 256 KiB default's bytes saved at 10k
+    """registry.duckdb is written in 64 KiB blocks (a sixth of the 256 KiB default's bytes saved at 10k
     providers), and the DuckDB 1.5 CLI analysts use still reads it: the block size is in the file's header."""
     rel = build_release(ctx)
     db = rel / "registry.duckdb"
@@ -191,6 +192,10 @@ def test_exports_keep_key_order_across_row_groups(ctx):
     expected = [f"svc-{i:06d}" for i in range(300000)]
     con = duckdb.connect()
     try:
+        con.execute(f"ATTACH '{rel}/registry.duckdb' AS g (READ_ONLY)")
+        groups = con.execute("SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('g.criterion_results')")
+        assert groups.fetchone()[0] == -(-300000 // PUBLISHED_ROW_GROUP_SIZE) == 2  # 245,760 rows a group
+        con.execute("DETACH g")
         for source in (f"'{rel}/registry.duckdb'", f"read_parquet('{rel}/parquet/criterion_results.parquet')",
                        f"read_csv('{rel}/csv/criterion_results.csv.gz')"):
             if source.startswith("'"):
