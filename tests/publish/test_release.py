@@ -204,6 +204,12 @@ def test_exports_keep_key_order_across_row_groups(ctx):
             assert [row[0] for row in con.execute(f"SELECT service_id FROM {source}").fetchall()] == expected, source
     finally:
         con.close()
+    # the DuckDB 1.5 CLI analysts use reads the two row groups of PUBLISHED_ROW_GROUP_SIZE rows in the same order
+    cli = Path(sys.executable).parent / "duckdb"
+    proc = subprocess.run([str(cli), "-readonly", "-csv", "-noheader", str(rel / "registry.duckdb"), "-c",
+                           "SELECT service_id FROM criterion_results"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == expected
 
 
 def test_parquet_export_is_zstd_at_the_named_level_and_smaller_than_the_default(ctx, tmp_path):
