@@ -2,9 +2,9 @@
 
 One START and one COMPLETE (or FAIL) event per model, seed and test that the build ran, with the
 inputs and outputs of each model and their schemas and descriptions, written by OpenLineage's file
-transport to `<run folder>/lineage/dbt-openlineage.jsonl`; the release carries that folder
-(docs/interface.md). The datasets are named after the home's warehouse (the file this run's
-warehouse becomes), not after the run's scratch copy.
+transport to `<run folder>/lineage/dbt-openlineage.jsonl`; the release carries it gzip'd as
+`lineage/dbt-openlineage.jsonl.gz` (docs/interface.md). The datasets are named after the home's
+warehouse (the file this run's warehouse becomes), not after the run's scratch copy.
 """
 
 from __future__ import annotations
