@@ -37,12 +37,11 @@ def test_nightly_dag_runs_steps_in_contract_order_one_at_a_time(dagbag):
 
 def test_dag_test_publishes_a_release_from_the_samples(nightly_run):
     """The session's one DAG run of the samples (tests/e2e/conftest.py)."""
-    run, manifest, lineage = nightly_run["run"], nightly_run["manifest"], nightly_run["lineage"]
+    run, manifest, events = nightly_run["run"], nightly_run["manifest"], nightly_run["lineage_events"]
     assert run.state == "success"
     assert manifest is not None, "the run published no current/manifest.json"
     assert json.loads(manifest)["as_of"] == "2026-11-28"
     assert nightly_run["runs_left"] == [], "the run's scratch folder is removed after publishing"
-    events = [json.loads(line) for line in lineage.read_text().splitlines()]
     for step in STEP_ORDER:  # one START and one COMPLETE event per task of the run, each naming the DAG as parent
         task_events = [e for e in events if e["job"]["name"] == f"sealreg_nightly.{step}"]
         assert [e["eventType"] for e in task_events] == ["START", "COMPLETE"], step
