@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from sealreg.publish.site import build_site, release_id_of
 from sealreg.publish.site.filters import safe_link
@@ -320,6 +321,27 @@ def test_worker_processes_write_the_same_bytes(tmp_path: Path, make_release, mon
     assert {k.removeprefix("site/"): v["sha256"] for k, v in digests.items()} == two
     con = duckdb.connect(str(b / "registry.duckdb"))  # the worker closed its handle too
     con.close()
+
+
+def test_a_home_page_failing_while_workers_render_stops_them_and_the_build(tmp_path: Path, make_release,
+                                                                          monkeypatch) -> None:
+    import multiprocessing
+
+    import sealreg.publish.site.pages as site_module
+
+    release = make_release(tmp_path / RELEASE_ID)
+    monkeypatch.setattr(site_module, "BATCH", 1)
+    monkeypatch.setenv("SEALREG_SITE_WORKERS", "2")  # the worker starts before the home pages
+
+    def broken(self) -> None:
+        raise RuntimeError("home page failed")
+
+    monkeypatch.setattr(site_module.Site, "home_pages", broken)
+    with pytest.raises(RuntimeError, match="home page failed"):
+        build_site(release)
+    assert multiprocessing.active_children() == []
+    assert not (release / "site").exists()
+    duckdb.connect(str(release / "registry.duckdb")).close()  # no worker holds the file
 
 
 def test_provider_page_says_what_gleif_shows_beside_the_declared_chain(release: Path) -> None:

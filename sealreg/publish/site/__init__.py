@@ -22,7 +22,7 @@ from sealreg.publish.reuse import PreviousRelease
 from sealreg.publish.site import inputs
 from sealreg.publish.site.data import Tables
 from sealreg.publish.site.pages import STATIC_DIR, Site, signing_fingerprint
-from sealreg.publish.site.parallel import render_pages
+from sealreg.publish.site.parallel import RenderWorkers
 from sealreg.publish.site.writer import Writer
 
 __all__ = ["build_site", "release_id_of"]
@@ -58,8 +58,6 @@ def build_site(
             (staging / folder).mkdir(parents=True, exist_ok=True)
         files = release_files(release_dir)
         pages.present = frozenset(path for path, _size in files)  # what the methodology page may link
-        pages.home_pages()
-        pages.downloads_page(files)
         before = inputs.read_inputs(previous.root, previous.files.get(inputs.INPUTS_FILE, {})) if previous else {}
         if before:
             page_inputs = pages.page_digests()
@@ -71,7 +69,14 @@ def build_site(
             reused = set()  # nothing to reuse: every page is rendered, and digested from what it shows
         log.info("site: %d pages reused from the previous release, %d rendered",
                  len(reused), len(pages.pending) + len(pages.provider_pending))
-        render_pages(pages, db_path)
+        workers = RenderWorkers(pages, db_path)  # they render detail pages while this process writes the home pages
+        try:
+            pages.home_pages()
+            pages.downloads_page(files)
+        except BaseException:
+            workers.close()
+            raise
+        workers.finish()
         if not before:
             page_inputs = pages.page_digests(pages.table_digests)
     finally:

@@ -106,28 +106,56 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+class RenderWorkers:
+    """The worker processes of one site build, started before the parent's own work (home pages, downloads
+    page) so they render service and provider pages meanwhile; `finish` has the parent join in the rendering
+    and collects what the workers wrote. A single-process build (small sites) renders everything in `finish`."""
+
+    def __init__(self, site: Site, db_path: Path) -> None:
+        self.site = site
+        self.pool: ProcessPoolExecutor | None = None
+        self.futures: list = []
+        self.counter: Any = _LocalCounter()
+        workers = _workers(len(site.pending))
+        if workers == 1:
+            return
+        ctx = multiprocessing.get_context("spawn")
+        self.counter = ctx.Value("q", 0)
+        self.pool = ProcessPoolExecutor(
+            max_workers=workers - 1,
+            mp_context=ctx,
+            initializer=_worker_init,
+            initargs=(str(db_path), str(site.out.root), site.base, site.units(), self.counter, os.getpid()),
+        )
+        try:
+            self.futures = [self.pool.submit(_worker_drain) for _ in range(workers - 1)]
+        except BaseException:
+            self.close()
+            raise
+
+    def finish(self) -> None:
+        """Render the pages the workers have not taken, then wait for them and take their digests."""
+        try:
+            self.site.drain(self.counter)
+            for future in self.futures:
+                files, tables = future.result()
+                self.site.out.digests.update(files)
+                self.site.table_digests.update(tables)
+        except BaseException:
+            self.close()
+            raise
+        self.close()
+
+    def close(self) -> None:
+        """Stop handing out work (the workers end after their current task) and wait for the workers."""
+        if self.pool is None:
+            return
+        with self.counter.get_lock():
+            self.counter.value = max(self.counter.value, len(self.site.tasks))
+        pool, self.pool = self.pool, None
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def render_pages(site: Site, db_path: Path) -> None:
     """Service and provider pages, in this process and (for large sites) in worker processes."""
-    workers = _workers(len(site.pending))
-    if workers == 1:
-        site.drain(_LocalCounter())
-        return
-    ctx = multiprocessing.get_context("spawn")
-    counter = ctx.Value("q", 0)
-    with ProcessPoolExecutor(
-        max_workers=workers - 1,
-        mp_context=ctx,
-        initializer=_worker_init,
-        initargs=(str(db_path), str(site.out.root), site.base, site.units(), counter, os.getpid()),
-    ) as pool:
-        futures = [pool.submit(_worker_drain) for _ in range(workers - 1)]
-        try:
-            site.drain(counter)
-        except BaseException:
-            with counter.get_lock():
-                counter.value = len(site.tasks)  # the workers stop after their current task
-            raise
-        for future in futures:
-            files, tables = future.result()
-            site.out.digests.update(files)
-            site.table_digests.update(tables)
+    RenderWorkers(site, db_path).finish()
