@@ -154,8 +154,3 @@ class RenderWorkers:
             self.counter.value = max(self.counter.value, len(self.site.tasks))
         pool, self.pool = self.pool, None
         pool.shutdown(wait=True, cancel_futures=True)
-
-
-def render_pages(site: Site, db_path: Path) -> None:
-    """Service and provider pages, in this process and (for large sites) in worker processes."""
-    RenderWorkers(site, db_path).finish()
