@@ -137,3 +137,33 @@ def test_only_the_failing_checks_are_evaluated_again_for_their_examples(run_gate
     assert _has(result.failures, "final/services: expect_column_values_to_be_between(seal 0..4) failed: "
                 "1 unexpected value, e.g. [7 (service_id=alpha-compute)]")
     assert result.statistics["evaluated"] == sum(len(f.checks) for f in frames_of("final"))
+
+
+def test_an_expectation_builds_its_configuration_once_only_inside_the_block(gx_module):
+    from great_expectations.expectations import ExpectColumnValuesToNotBeNull
+
+    from expectations import gx_run
+
+    gx_run.tune_gx()
+    expectation = ExpectColumnValuesToNotBeNull(column="a")
+    assert expectation.configuration is not expectation.configuration  # GX's own behaviour outside
+    with gx_run.configurations_built_once():
+        first = expectation.configuration
+        assert expectation.configuration is first
+        assert first.to_json_dict() == ExpectColumnValuesToNotBeNull(column="a").configuration.to_json_dict()
+    assert gx_run._configurations is None and expectation.configuration is not first
+
+
+def test_configurations_built_once_report_what_fresh_ones_report(run_gate, warehouse_with, tmp_path, monkeypatch):
+    import contextlib
+    import json
+
+    from expectations import gx_run
+
+    wh = warehouse_with(";".join(sql for sql, _ in FINAL_FIRST))
+    once = run_gate("final", wh, tmp_path / "once" / "final")
+    monkeypatch.setattr(gx_run, "configurations_built_once", contextlib.nullcontext)
+    fresh = run_gate("final", wh, tmp_path / "fresh" / "final")
+    assert not once.success and once.failures == fresh.failures
+    frames = [json.loads(r.summary_path.read_text(encoding="utf-8"))["frames"] for r in (once, fresh)]
+    assert frames[0] == frames[1]
