@@ -150,12 +150,18 @@ def unique(column: str, rule: str) -> Check:
 
 def unique_together(columns: list[str], rule: str) -> Check:
     """The combination of `columns` is unique (rows where all are null ignored; nulls compare equal, as in
-    GX's compound check), computed in DuckDB like `unique`."""
+    GX's compound check), computed in DuckDB like `unique`.
+
+    The duplicated keys are grouped only among the rows whose `hash` of the key is duplicated: equal keys
+    have equal hashes, so no duplicate is missed, and grouping integers first is ~2x cheaper than grouping
+    every row's key (a struct of strings)."""
     cols = list(columns)
-    key = "row(" + ", ".join(quote(c) for c in cols) + ")"
+    listed = ", ".join(quote(c) for c in cols)
+    key = f"row({listed})"
     all_null = " and ".join(f"{quote(c)} is null" for c in cols)
-    sql = (f"case when not ({all_null}) and {key} in (select {key} as k from {{table}} group by k "
-           f"having count(*) > 1) then {_text(cols)} end")
+    candidates = f"hash({listed}) in (select hash({listed}) as h from {{table}} group by h having count(*) > 1)"
+    sql = (f"case when not ({all_null}) and {key} in (select {key} as k from {{table}} where {candidates} "
+           f"group by k having count(*) > 1) then {_text(cols)} end")
     return Check("ExpectColumnValuesToBeNull", {"column": f"duplicated ({', '.join(cols)})"}, rule, sql=sql,
                  sources=tuple(cols))
 

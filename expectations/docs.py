@@ -36,7 +36,8 @@ How a gate runs (`expectations/runner.py`, `expectations/gx_run.py`):
   - uniqueness (`duplicated <column>` / `duplicated (<columns>)`): a semi-join on the table's
     duplicated keys names the key on every row that shares it (nulls ignored for one column; for a
     compound key rows whose key parts are all null are ignored and nulls compare equal, as in GX's
-    own compound check);
+    own compound check; a compound key's duplicates are looked for only among the rows whose `hash` of
+    the key is duplicated, which equal keys always are);
   - allowed pairs (`(<a>, <b>) not an allowed pair`): the pair as text where it is not in the list
     (null-safe; rows where both are null are left to the not-null checks, as in GX's pair check);
     GX's own pair-in-set check applied a Python function per row;
