@@ -18,7 +18,7 @@ from sealreg.durable import fsync_dir
 from sealreg.errors import SealregError
 from sealreg.faults import crash_point
 from sealreg.lineage import write_dbt_lineage
-from sealreg.publish.chain import read_manifest
+from sealreg.publish.chain import read_manifest_fields
 
 Progress = Callable[[int, int], None] | None
 
@@ -97,7 +97,7 @@ def record_history(ctx: RunContext, progress: Progress = None) -> dict:
     night's `changes` never compare against a night nobody saw. Removes the run's scratch folder.
     """
     release = _release_for_history(ctx)
-    ours = release is not None and (read_manifest(release) or {}).get("run_id") == ctx.run_id
+    ours = release is not None and (read_manifest_fields(release, ("run_id",)) or {}).get("run_id") == ctx.run_id
     if ours and ctx.run_warehouse.is_file():
         _promote_baseline(ctx, ctx.run_warehouse, release.name)
     shutil.rmtree(ctx.run_dir, ignore_errors=True)
@@ -150,7 +150,7 @@ def recover_baseline(ctx: RunContext) -> None:
     release = _release_for_history(ctx)
     if release is None or _baseline_release(ctx) == release.name or not ctx.paths.runs.is_dir():
         return
-    run_id = (read_manifest(release) or {}).get("run_id")
+    run_id = (read_manifest_fields(release, ("run_id",)) or {}).get("run_id")
     for folder in sorted(ctx.paths.runs.iterdir()):
         warehouse = folder / "warehouse.duckdb"
         if folder.name.rsplit("-", 1)[0] == run_id and folder != ctx.run_dir and warehouse.is_file():
@@ -169,7 +169,7 @@ def publish(ctx: RunContext, progress: Progress = None) -> dict:
     from sealreg.publish.switch import switch_current
 
     current = ctx.paths.current_release()
-    current_as_of = str((read_manifest(current) or {}).get("as_of", "")) if current else ""
+    current_as_of = str((read_manifest_fields(current, ("as_of",)) or {}).get("as_of", "")) if current else ""
     backfill = current_as_of > ctx.as_of.isoformat()
     release_dir = build_release(ctx, validation_src=ctx.validation_dir, backfill=backfill)
     crash_point("publish:before_switch")
