@@ -86,7 +86,8 @@ def _compact(table, keep_plain: set[str]):
     - integers narrower than 64 bits -> int64: GX's ExpectColumnValuesToBeBetween only takes its
       vectorized path for `int`/`float` columns and otherwise calls a Python function per value;
     - low-cardinality strings (service_id on criterion rows, objective, gate, ...) -> dictionary,
-      i.e. pandas categoricals, except the columns in `keep_plain`.
+      i.e. pandas categoricals, except the columns in `keep_plain` (encoded once; kept only if the
+      dictionary, its distinct non-null values, is small enough).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -103,9 +104,11 @@ def _compact(table, keep_plain: set[str]):
             n >= CATEGORY_MIN_ROWS
             and field_.name not in keep_plain
             and (pa.types.is_string(kind) or pa.types.is_large_string(kind))
-            and pc.count_distinct(column).as_py() <= n * CATEGORY_MAX_RATIO
         ):
-            column = pc.dictionary_encode(column.combine_chunks())
+            encoded = pc.dictionary_encode(column.combine_chunks())
+            if len(encoded.dictionary) > n * CATEGORY_MAX_RATIO:
+                continue
+            column = encoded
         else:
             continue
         table = table.set_column(i, field_.name, column)

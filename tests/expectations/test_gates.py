@@ -263,3 +263,27 @@ def test_unknown_layer_is_a_usage_error(run_gate, good_warehouse, tmp_path):
 def test_gx_import_time_is_recorded(gx_module):
     assert gx_module.import_seconds >= 0
     assert Path(gx_module.__file__).is_file()
+
+
+def test_answers_per_service_counts_distinct_criteria_known_or_not(warehouse_with):
+    """n_criteria is each service's count(distinct criterion_id), whether the ids are in the rulebook or not."""
+    from expectations.frames import load_frames
+    from expectations.suites import frames_of
+
+    wh = warehouse_with(
+        "update raw.answers set criterion_id = 'SOV-9.9' where service_id = 'alpha-compute' "
+        "and criterion_id in ('SOV-3.1', 'SOV-3.2');"
+        "update raw.answers set criterion_id = 'SOV-9.8' where service_id = 'beta-db' and criterion_id = 'SOV-1.1';"
+        "update raw.answers set criterion_id = 'SOV-1.2' where service_id = 'alpha-store' and criterion_id = 'SOV-1.3';"
+        "update raw.answers set criterion_id = null where service_id = 'alpha-store' and criterion_id = 'SOV-2.1';"
+        "insert into raw.answers select * replace ('x' as criterion_id) from raw.answers "
+        "where service_id = 'beta-db' and criterion_id = 'SOV-8.1'")
+    frame = load_frames("raw", frames_of("raw"), wh).frames["answers_per_service"]
+    got = {(r.disclosure_id, r.service_id): (r.n_answers, r.n_criteria) for r in frame.itertuples()}
+    with duckdb.connect(str(wh), read_only=True) as con:
+        expected = {(d, s): (n, k) for d, s, n, k in con.sql(
+            "select s.disclosure_id, s.service_id, count(a.criterion_id), count(distinct a.criterion_id) "
+            "from raw.services s left join raw.answers a using (disclosure_id, service_id) group by all").fetchall()}
+    assert got == expected
+    assert sorted((k[1], n) for k, (_, n) in got.items() if n != 48) == [
+        ("alpha-compute", 47), ("alpha-store", 46), ("beta-db", 49)]
