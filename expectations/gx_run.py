@@ -215,9 +215,11 @@ class GateValidator:
             validator = Validator(batch_definition=batch_definition, batch_parameters={"dataframe": df},
                                   result_format=options)
             with configurations_built_once():
-                js = validator.validate_expectation_suite(suite).to_json_dict()
-            parts.append(sorted(js["results"], key=_check_index))
-            del df, validator, js
+                outcome = validator.validate_expectation_suite(suite)
+            # each result as JSON (what the suite result's `to_json_dict` lists, without deep-copying the
+            # whole suite result and serialising its batch metadata first)
+            parts.append(sorted((r.to_json_dict() for r in outcome.results), key=_check_index))
+            del df, validator, outcome
             self._drop_cached_batches()
         return merge_results(parts, rows), rows, index_columns
 
