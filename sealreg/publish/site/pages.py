@@ -18,6 +18,7 @@ from sealreg.publish import charts
 from sealreg.publish.csp import CONTENT_SECURITY_POLICY
 from sealreg.publish.site import filters, fragments, glossary, inputs, model
 from sealreg.publish.site.data import DETAIL_TABLES, Tables, group, natural
+from sealreg.publish.site.detail import DetailPages
 from sealreg.publish.site.evidence import corroboration_badge, gleif_link, lei_check_words
 from sealreg.publish.site.rows import (
     NOT_IN_FORCE,
@@ -79,6 +80,7 @@ class Site:
             "has_validation": has_validation,
             "operator": {"contact": config.operator_contact(), "appeals": config.appeals_route()},
         }
+        self.detail = DetailPages(self.env, self.base)
         #: the home pages (index, lists, changes, methodology, downloads) also name the release and its date
         self.home_base = {**self.base, "release": {**self.base["release"], "id": release_id, "date": evaluated_on}}
         #: the release's files beside the site (release paths): the methodology page links those present
@@ -231,12 +233,12 @@ class Site:
 
 
 class Renderer(Protocol):
-    """What renders detail pages: a template environment, the page-wide context and a writer."""
+    """What renders detail pages: the release's tables, the detail pages' renderer and a writer."""
 
     t: Tables
     table_digests: dict[str, str]
-
-    def page(self, rel_path: str, template: str, context: dict, home: bool = False) -> None: ...
+    detail: DetailPages
+    out: Writer
 
 
 def drain(counter: Any, n_tasks: int, run: Callable[[int], None]) -> None:
@@ -258,27 +260,25 @@ def render_services(site: Renderer, batch: list[dict], certs: dict, changes_by: 
     for s in batch:
         own = tables.get(s["service_id"], ("", "", ""))
         site.table_digests[s["service_id"]] = fragments.digest(own)
-        site.page(s["href"], "service.html", service_context(s, per, own, certs, changes_by))
+        html = site.detail.render("service.html", service_context(s, per, own, certs, changes_by))
+        site.out.write(s["href"], html.encode("utf-8"))
 
 
 def render_providers(site: Renderer, batch: list[tuple[Any, dict]], by_provider: dict, certs: dict) -> None:
     """The pages of a batch of providers."""
     for pid, p in batch:
-        site.page(
-            p["href"],
-            "provider.html",
-            {
-                "root": "../",
-                "page": "provider",
-                "p": p,
-                "services": by_provider.get(pid, []),
-                "third_country_platforms": [
-                    (svc, d) for svc in by_provider.get(pid, []) for d in svc["runs_on"]
-                    if d["kind"] == "platform" and d["cap_seal"] is not None
-                ],
-                "certs": sorted(certs.get(pid, []), key=lambda c: (natural(c["certificate_id"]), str(c["service_id"]))),
-            },
-        )
+        context = {
+            "root": "../",
+            "page": "provider",
+            "p": p,
+            "services": by_provider.get(pid, []),
+            "third_country_platforms": [
+                (svc, d) for svc in by_provider.get(pid, []) for d in svc["runs_on"]
+                if d["kind"] == "platform" and d["cap_seal"] is not None
+            ],
+            "certs": sorted(certs.get(pid, []), key=lambda c: (natural(c["certificate_id"]), str(c["service_id"]))),
+        }
+        site.out.write(p["href"], site.detail.render("provider.html", context).encode("utf-8"))
 
 
 def _criterion_list(words: CriterionWords) -> list[tuple[Any, str, Any, list[tuple[Any, str]]]]:

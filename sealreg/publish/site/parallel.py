@@ -20,6 +20,7 @@ import duckdb
 from sealreg.config import site_workers_from_env
 from sealreg.publish.site import model, pages
 from sealreg.publish.site.data import Tables, group
+from sealreg.publish.site.detail import DetailPages
 from sealreg.publish.site.pages import Site
 from sealreg.publish.site.writer import Writer
 
@@ -51,13 +52,9 @@ class UnitRenderer:
 
     def __init__(self, t: Tables, base: dict, out: Writer, units: list[tuple[str, list[str]]]) -> None:
         self.t, self.base, self.out, self.units = t, base, out, units
-        self.env = pages.environment()
+        self.detail = DetailPages(pages.environment(), base)
         #: sha256 of the table fragments of each service page rendered here (fragments.digest)
         self.table_digests: dict[str, str] = {}
-
-    def page(self, rel_path: str, template: str, context: dict, home: bool = False) -> None:
-        assert not home, "home pages are the parent's"
-        self.out.write(rel_path, self.env.get_template(template).render(**self.base, **context).encode("utf-8"))
 
     def run(self, i: int) -> None:
         kind, ids = self.units[i]
