@@ -17,10 +17,11 @@ _SEQUENCE_VALUE = re.compile(rb'"sequence"\s*:\s*([0-9]+)[,}\s]')
 
 
 def read_manifest(release_dir: Path) -> dict[str, Any] | None:
-    """The parsed manifest of a release folder, or None when it is missing or not a JSON object."""
+    """The parsed manifest of a release folder, or None when it is missing or not a JSON object (also when it
+    nests deeper than the parser's recursion limit)."""
     try:
         data = json.loads((release_dir / MANIFEST_FILE).read_bytes().decode("utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
         return None
     return data if isinstance(data, dict) else None
 
@@ -45,10 +46,12 @@ def manifest_fields(data: bytes, names: tuple[str, ...]) -> dict[str, Any] | Non
         return None
     try:
         found = _fields_decoder(names).decode(data)
+    except RecursionError:
+        return None
     except (msgspec.DecodeError, msgspec.ValidationError):
         try:
             parsed = json.loads(data.decode("utf-8"))
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
         return {n: parsed[n] for n in names if n in parsed} if isinstance(parsed, dict) else None
     return {n: v for n in names if (v := getattr(found, n)) is not msgspec.UNSET}

@@ -50,3 +50,22 @@ def test_a_real_manifest_shape_gives_its_link(tmp_path):
     data = (json.dumps(doc, sort_keys=True, separators=(",", ":")) + "\n").encode()
     assert manifest_fields(data, NAMES) == {"previous_manifest_sha256": "ab" * 32,
                                             "previous_release_id": "2026-11-30-001", "sequence": 4}
+
+
+#: A manifest nested past the parsers' recursion limits (json and msgspec raise RecursionError on it).
+DEEP = b'{"files": ' + b"[" * 100_000 + b"]" * 100_000 + b', "sequence": 2}'
+
+
+def test_a_manifest_nested_past_the_recursion_limit_reads_as_no_manifest(tmp_path):
+    """A folder beside the releases whose manifest is hostile nesting is skipped like any unreadable one,
+    not a RecursionError that stops every publish and verify of the home."""
+    from sealreg.publish.chain import latest_release, read_manifest, read_manifest_fields
+
+    good, deep = tmp_path / "2026-12-01-001", tmp_path / "2026-12-02-001"
+    good.mkdir()
+    deep.mkdir()
+    (good / "manifest.json").write_text('{"sequence": 1, "files": {}}', encoding="utf-8")
+    (deep / "manifest.json").write_bytes(DEEP.replace(b'"sequence"', b'"seq\\u0075ence"'))
+    assert manifest_fields(DEEP, NAMES) is None
+    assert read_manifest(deep) is None and read_manifest_fields(deep, NAMES) is None
+    assert latest_release(tmp_path) == (good, {"sequence": 1, "files": {}})
