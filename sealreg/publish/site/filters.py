@@ -200,14 +200,6 @@ def status_tag(value: Any) -> str:
     return f"<b class=status-{_status_class(value)}>{escape(status_label(value))}</b>"
 
 
-def pass_fail(value: Any) -> Markup:
-    if value is None:
-        return Markup('<span class="result">unknown</span>')
-    if value:
-        return Markup('<span class="result pass">✓ Pass</span>')
-    return Markup('<span class="result fail">✗ Fail</span>')
-
-
 def link_to(href: Any, text: Any, root: str = "") -> Markup:
     """A link to another page of the site (href relative to the site root), or the text alone."""
     if href:

@@ -19,9 +19,7 @@ from sealreg.publish.csp import CONTENT_SECURITY_POLICY
 from sealreg.publish.site import filters, fragments, glossary, inputs, model
 from sealreg.publish.site.data import DETAIL_TABLES, Tables, group, natural
 from sealreg.publish.site.detail import DetailPages
-from sealreg.publish.site.evidence import corroboration_badge, gleif_link, lei_check_words
 from sealreg.publish.site.rows import (
-    NOT_IN_FORCE,
     CriterionWords,
     criteria_script,
     figure,
@@ -417,8 +415,7 @@ def environment() -> Environment:
         auto_reload=False,
     )
     env.filters.update(
-        one=filters.one_decimal, number=filters.number, link=filters.safe_link, status=filters.status_label,
-        yesno=filters.yes_no, plain=filters.plain, listing=filters.listing, gleif=gleif_link, lei_check=lei_check_words,
+        number=filters.number, link=filters.safe_link, plain=filters.plain,
         change_field=filters.change_field, change_value=filters.change_value,
     )
     env.globals.update(
@@ -427,17 +424,9 @@ def environment() -> Environment:
         seal=_with_root(filters.seal_badge),
         ual=_with_root(filters.ual_badge),
         status=_with_root(filters.status_badge),
-        flag_links=_with_root(filters.flag_links),
         glossary=_with_root(lambda anchor, root: glossary.href(root, anchor)),
-        passfail=filters.pass_fail,
-        tag=filters.level_tag,
-        level_cell=filters.level_cell,
-        status_tag=filters.status_tag,
         link_to=filters.link_to,
-        corroboration=corroboration_badge,
-        open_source=filters.open_source_badge,
         figure=figure,
         list_page=list_page_name,
-        not_in_force=NOT_IN_FORCE,
     )
     return env
