@@ -45,6 +45,7 @@ def test_saved_parse_is_reused_and_follows_the_date(tmp_path: Path) -> None:
     second, log = _compile(_ctx(tmp_path, "2026-11-29", "night-2"))
     assert "Unable to do partial parsing" not in log
     assert "Partial parsing enabled" in log
+    assert "Partial parsing: updated file" not in log, "the date is read when dbt executes, never while parsing"
     assert "'2026-11-29'" in second and "'2026-11-28'" not in second
 
 
