@@ -3,6 +3,7 @@ the evaluation date through SEALREG_AS_OF, and a saved parse that is reused but 
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -31,6 +32,10 @@ def _compile(ctx: RunContext) -> tuple[str, str]:
     assert result["success"], (Path(result["log"]).read_text())[-3000:]
     compiled = next((ctx.dbt_dir / "target" / "compiled").rglob(f"{MODEL}.sql")).read_text()
     log = (ctx.dbt_dir / "logs" / "dbt.log").read_text()
+    # manifest.json is written once, when the command ends, with the SQL it compiled (not also after parsing)
+    assert log.count("Wrote artifact WritableManifest") == 1
+    manifest = json.loads((ctx.dbt_dir / "target" / "manifest.json").read_text())
+    assert manifest["nodes"][f"model.sealreg.{MODEL}"]["compiled_code"].strip() == compiled.strip()
     shutil.rmtree(ctx.run_dir)
     return compiled, log
 
