@@ -7,9 +7,11 @@ the same failure sentences.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import weakref
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -167,3 +169,40 @@ def test_configurations_built_once_report_what_fresh_ones_report(run_gate, wareh
     assert not once.success and once.failures == fresh.failures
     frames = [json.loads(r.summary_path.read_text(encoding="utf-8"))["frames"] for r in (once, fresh)]
     assert frames[0] == frames[1]
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"column": "a", "batch_id": "b"},
+    {"column": "a", "value_set": ["x", "y", None], "mostly": 1.0, "parse_strings_as_datetimes": False},
+    {"column": "a", "min_value": 0, "max_value": 4.5, "strict_min": True},
+    {"column_list": ("a", "b"), "ignore_row_if": "all_values_are_missing", "result_format": {"result_format": "BASIC"}},
+    {"column": "a", "min_value": float("nan"), "max_value": float("inf")},  # NaN: GX turns it into None
+    {"column": "a", "value_set": {2, 1}, "n": np.int64(3), "when": dt.date(2026, 1, 2)},  # not plain: GX's own path
+    {"nested": {"k": [1, (2, 3), {"x": None}]}, "other": "v"},
+])
+def test_metric_ids_with_plain_kwargs_are_those_gx_computes(gx_module, kwargs):
+    from great_expectations.core import id_dict
+    from great_expectations.util import convert_to_json_serializable
+
+    from expectations import gx_run
+
+    gx_run.tune_gx()
+    assert id_dict.convert_to_json_serializable is not convert_to_json_serializable
+    tuned = id_dict.IDDict(kwargs).to_id()
+    gx_run.tune_gx()  # idempotent: not wrapped twice
+    assert id_dict.convert_to_json_serializable.__closure__[0].cell_contents is convert_to_json_serializable
+    try:
+        id_dict.convert_to_json_serializable = convert_to_json_serializable
+        assert tuned == id_dict.IDDict(kwargs).to_id()
+    finally:
+        id_dict.convert_to_json_serializable = gx_run._plain_as_is(convert_to_json_serializable)
+
+
+def test_plain_json_is_exactly_what_gx_passes_through():
+    from expectations.gx_run import is_plain_json
+
+    assert is_plain_json({"a": [1, 2.5, None, True, ("x",)], "b": {"c": "d"}})
+    assert not is_plain_json({"a": float("nan")})
+    assert not is_plain_json({1: "a"})  # GX turns keys into strings
+    assert not is_plain_json({"a": {1, 2}})  # a set: GX lists it in iteration order
+    assert not is_plain_json({"a": np.int64(1)})
