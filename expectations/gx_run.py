@@ -74,18 +74,21 @@ BATCH_FINGERPRINT_BYTES = 0
 
 def tune_gx() -> None:
     """Set GX's pandas engine to skip the batch fingerprint (BATCH_FINGERPRINT_BYTES), let
-    `configurations_built_once` cache `Expectation.configuration`, and let GX's metric ids take plain
-    JSON kwargs as they are (`_plain_as_is`); all idempotent."""
+    `configurations_built_once` cache `Expectation.configuration` and `ExpectationConfiguration.to_domain_obj`,
+    and let GX's metric ids take plain JSON kwargs as they are (`_plain_as_is`); all idempotent."""
     from great_expectations.core import id_dict
     from great_expectations.execution_engine import pandas_execution_engine
     from great_expectations.expectations.expectation import Expectation
+    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
     pandas_execution_engine.HASH_THRESHOLD = BATCH_FINGERPRINT_BYTES
     if not getattr(id_dict.convert_to_json_serializable, "plain_as_is", False):
         id_dict.convert_to_json_serializable = _plain_as_is(id_dict.convert_to_json_serializable)
     if not getattr(Expectation.configuration.fget, "built_once", False):
-        Expectation.configuration = property(_configuration_of(Expectation.configuration.fget),
+        Expectation.configuration = property(_built_once(Expectation.configuration.fget),
                                              doc=Expectation.configuration.__doc__)
+    if not getattr(ExpectationConfiguration.to_domain_obj, "built_once", False):
+        ExpectationConfiguration.to_domain_obj = _built_once(ExpectationConfiguration.to_domain_obj)
 
 
 def is_plain_json(value: Any) -> bool:
@@ -115,33 +118,35 @@ def _plain_as_is(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return convert_plain_as_is
 
 
-#: While `configurations_built_once` is active: id(expectation) -> (expectation, its configuration).
+#: While `configurations_built_once` is active: id(expectation or configuration) -> (it, what it built).
 _configurations: dict[int, tuple[Any, Any]] | None = None
 
 
-def _configuration_of(build: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """`Expectation.configuration` that, inside `configurations_built_once`, builds each expectation object's
-    configuration once. GX reads it ~80 times per expectation and validation (every kwarg lookup rebuilds it from
-    the pydantic fields); the objects are built from the suite's configurations and not changed while
-    validating, and no reader changes the configuration it gets."""
+def _built_once(build: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`build` (`Expectation.configuration`, `ExpectationConfiguration.to_domain_obj`) that, inside
+    `configurations_built_once`, runs once per object. GX reads an expectation's configuration ~80 times per
+    expectation and validation (every kwarg lookup rebuilds it from the pydantic fields) and turns each
+    configuration back into an expectation object once per metric it asks for (~7 per check); the objects are
+    built from the suite's configurations and not changed while validating (GX sets a copy's `batch_id`
+    before its first `to_domain_obj`), and no reader changes what it gets."""
 
-    def configuration(self):
-        built = _configurations
-        if built is None:
+    def built(self):
+        cache = _configurations
+        if cache is None:
             return build(self)
-        hit = built.get(id(self))
+        hit = cache.get(id(self))
         if hit is None:
-            hit = built[id(self)] = (self, build(self))  # holds `self`, so its id is not reused meanwhile
+            hit = cache[id(self)] = (self, build(self))  # holds `self`, so its id is not reused meanwhile
         return hit[1]
 
-    configuration.built_once = True
-    return configuration
+    built.built_once = True
+    return built
 
 
 @contextmanager
 def configurations_built_once() -> Iterator[None]:
-    """Within the block, each GX expectation object builds its configuration once (see `_configuration_of`);
-    the cache is dropped on leaving it."""
+    """Within the block, each GX expectation object builds its configuration once, and each configuration its
+    expectation object (see `_built_once`); the cache is dropped on leaving it."""
     global _configurations
     _configurations = {}
     try:

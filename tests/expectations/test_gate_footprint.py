@@ -156,6 +156,21 @@ def test_an_expectation_builds_its_configuration_once_only_inside_the_block(gx_m
     assert gx_run._configurations is None and expectation.configuration is not first
 
 
+def test_a_configuration_builds_its_expectation_object_once_only_inside_the_block(gx_module):
+    from great_expectations.expectations import ExpectColumnValuesToBeBetween
+
+    from expectations import gx_run
+
+    gx_run.tune_gx()
+    configuration = ExpectColumnValuesToBeBetween(column="a", min_value=0, max_value=4, meta={"check": 3}).configuration
+    assert configuration.to_domain_obj() is not configuration.to_domain_obj()  # GX's own behaviour outside
+    with gx_run.configurations_built_once():
+        first = configuration.to_domain_obj()
+        assert configuration.to_domain_obj() is first
+        assert first.configuration.to_json_dict() == configuration.to_json_dict()
+    assert configuration.to_domain_obj() is not first
+
+
 def test_configurations_built_once_report_what_fresh_ones_report(run_gate, warehouse_with, tmp_path, monkeypatch):
     import contextlib
     import json
