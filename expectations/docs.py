@@ -49,8 +49,7 @@ How a gate runs (`expectations/runner.py`, `expectations/gx_run.py`):
 - A table frame reads only the table's contract columns, the columns its checks read and its keys
   (free text such as titles, evidence notes or gate details stays in DuckDB). Results come through
   Arrow: DECIMAL becomes float64, narrow integers int64 (GX's `expect_column_values_to_be_between`
-  is vectorized only for 64-bit columns), and string columns of chunks with >= 10,000 rows and at most
-  25 % distinct values become pandas categoricals, unless a regex or column-pair check reads them.
+  is vectorized only for 64-bit columns), strings stay Arrow-backed.
 - One ephemeral GX context, pandas data asset and batch definition per gate (GX serialises its whole
   configuration on every asset it adds), one suite (`<layer>.<frame>`, not stored) per frame; each
   chunk is validated by GX's validator on the batch definition, its rows passed as batch parameters

@@ -54,10 +54,6 @@ def gx_friendly(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-# Below this many rows a frame is left as DuckDB returned it: categoricals would not pay off.
-CATEGORY_MIN_ROWS = 10_000
-# A string column becomes categorical when it has at most this share of distinct values.
-CATEGORY_MAX_RATIO = 0.25
 # Arrow record batch size used to drain a result.
 FETCH_ROWS = 1 << 17
 # DuckDB's memory for the gate's queries (the uniqueness semi-joins over the biggest tables spill beyond it).
@@ -66,56 +62,25 @@ GATE_MEMORY_LIMIT = "512MB"
 CHUNK_ROWS = 1 << 19
 
 
-def plain_string_columns(frame: Frame) -> set[str]:
-    """Columns read by a regex check (GX casts them to str) or a column-pair check (GX compares the two
-    columns): these stay plain strings, every other low-cardinality string column may be categorical."""
-    return {
-        col
-        for check in frame.checks
-        if "regex" in check.kwargs or "column_A" in check.kwargs
-        for col in (check.kwargs.get("column"), check.kwargs.get("column_A"), check.kwargs.get("column_B"))
-        if col
-    }
+def _compact(table):
+    """Arrow table -> pandas frame with GX-friendly dtypes (same values as `.df()`).
 
-
-def _compact(table, keep_plain: set[str]):
-    """Arrow table -> pandas frame with GX-friendly, compact dtypes (same values as `.df()`).
-
-    Per column:
-    - DECIMAL -> float64 (what `.df()` returns);
-    - integers narrower than 64 bits -> int64: GX's ExpectColumnValuesToBeBetween only takes its
-      vectorized path for `int`/`float` columns and otherwise calls a Python function per value;
-    - low-cardinality strings (service_id on criterion rows, objective, gate, ...) -> dictionary,
-      i.e. pandas categoricals, except the columns in `keep_plain` (encoded once; kept only if the
-      dictionary, its distinct non-null values, is small enough).
-    """
+    DECIMAL becomes float64 (what `.df()` returns) and integers narrower than 64 bits int64: GX's
+    ExpectColumnValuesToBeBetween only takes its vectorized path for `int`/`float` columns and otherwise calls
+    a Python function per value. Strings stay Arrow-backed (as categoricals they cost a dictionary encoding
+    per column and chunk and made GX's checks slower, for no less peak memory at 10k)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    n = table.num_rows
     for i, field_ in enumerate(table.schema):
         kind = field_.type
-        column = table.column(i)
         if pa.types.is_decimal(kind):
-            column = column.cast(pa.float64())
+            table = table.set_column(i, field_.name, table.column(i).cast(pa.float64()))
         elif pa.types.is_integer(kind) and kind != pa.int64() and kind != pa.uint64():
-            column = column.cast(pa.int64())
-        elif (
-            n >= CATEGORY_MIN_ROWS
-            and field_.name not in keep_plain
-            and (pa.types.is_string(kind) or pa.types.is_large_string(kind))
-        ):
-            encoded = pc.dictionary_encode(column.combine_chunks())
-            if len(encoded.dictionary) > n * CATEGORY_MAX_RATIO:
-                continue
-            column = encoded
-        else:
-            continue
-        table = table.set_column(i, field_.name, column)
+            table = table.set_column(i, field_.name, table.column(i).cast(pa.int64()))
     return gx_friendly(table.to_pandas(date_as_object=False, self_destruct=True, split_blocks=True))
 
 
-def fetch_chunks(con, sql: str, keep_plain: set[str] = frozenset(), chunk_rows: int | None = None):
+def fetch_chunks(con, sql: str, chunk_rows: int | None = None):
     """Result of `sql` as pandas frames of at most `chunk_rows` rows each (default CHUNK_ROWS), read
     through Arrow (strings stay Arrow-backed instead of becoming Python objects); at least one frame
     (empty for an empty result). Only one chunk is held at a time."""
@@ -133,17 +98,17 @@ def fetch_chunks(con, sql: str, keep_plain: set[str] = frozenset(), chunk_rows: 
             table = pa.Table.from_batches(pending, schema=reader.schema)
             pending, held = [], 0
             for start in range(0, table.num_rows, limit):
-                yield _compact(table.slice(start, limit), keep_plain)
+                yield _compact(table.slice(start, limit))
                 sent = True
             del table
     if pending or not sent:
-        yield _compact(pa.Table.from_batches(pending, schema=reader.schema), keep_plain)
+        yield _compact(pa.Table.from_batches(pending, schema=reader.schema))
 
 
-def fetch_df(con, sql: str, keep_plain: set[str] = frozenset()) -> pd.DataFrame:
+def fetch_df(con, sql: str) -> pd.DataFrame:
     """Result of `sql` as one pandas frame with the compact dtypes of `fetch_chunks`."""
     table = con.sql(sql).to_arrow_reader(FETCH_ROWS).read_all()
-    return _compact(table, keep_plain)
+    return _compact(table)
 
 
 def frame_sql(frame: Frame, catalog: dict[str, set[str]], seeds_dir: Path) -> str:
@@ -210,8 +175,7 @@ def load_frames(layer: str, frames: tuple[Frame, ...], warehouse: Path, seeds_di
                 out.missing_tables.extend(t for t in missing if t not in out.missing_tables)
                 continue
             try:
-                out.frames[frame.name] = fetch_df(con, frame_sql(frame, catalog, seeds_dir),
-                                                  plain_string_columns(frame))
+                out.frames[frame.name] = fetch_df(con, frame_sql(frame, catalog, seeds_dir))
             except duckdb.Error as exc:
                 out.errors.append(sql_error(layer, frame, exc))
     finally:

@@ -18,7 +18,6 @@ from expectations.frames import (
     frame_sql,
     missing_tables,
     open_read_only,
-    plain_string_columns,
     sql_error,
 )
 from expectations.report import sentence, write_summary
@@ -121,8 +120,7 @@ def _validate(layer: str, frames, con, seeds_dir: Path):
             continue
         sql = frame_sql(frame, catalog, seeds_dir)
         try:
-            plain = plain_string_columns(frame)
-            outcomes.append(validator.validate(frame, lambda sql=sql, plain=plain: fetch_chunks(con, sql, plain)))
+            outcomes.append(validator.validate(frame, lambda sql=sql: fetch_chunks(con, sql)))
         except duckdb.Error as exc:
             errors.append(sql_error(layer, frame, exc))
     return outcomes, skipped, errors
