@@ -48,33 +48,40 @@ class PreviousRelease:
 
     def __post_init__(self) -> None:
         for rel, entry in sorted(self.files.items()):
-            key = _key(entry)
+            key = entry_key(entry)
             if key is not None:
                 self.by_digest.setdefault(key, rel)
 
     def source(self, rel: str, entry: dict[str, Any]) -> Path | None:
         """The previous release's file holding these bytes (same path first, else any path), if it still holds
         them (its sha256 is checked: a file altered in place is never linked); None when there is none."""
-        key = _key(entry)
+        key = entry_key(entry)
         if key is None:
             return None
-        if _key(self.files.get(rel, {})) == key:
+        if entry_key(self.files.get(rel, {})) == key:
             candidate = rel
         else:
             candidate = self.by_digest.get(key)
         if candidate is None:
             return None
-        path = self.root / candidate
+        path = self.holding(candidate, key)
+        return Path(path) if path is not None else None
+
+    def holding(self, rel: str, key: tuple[str, int]) -> str | None:
+        """The path of this release's file `rel` if it still holds the bytes `key` (sha256, size) names: a
+        regular file of that size whose stamp is the one the switch verified, else whose sha256 is read and
+        checked (once per build); None otherwise."""
+        path = f"{self.root}/{rel}"
         try:
-            st = path.lstat()
+            st = os.lstat(path)
         except OSError:
             return None
         if not stat.S_ISREG(st.st_mode) or st.st_size != key[1]:
             return None
-        if candidate not in self.checked and self.stamps.get(candidate) != file_stamp(st):
+        if rel not in self.checked and self.stamps.get(rel) != file_stamp(st):
             if sha256_file(path) != key[0]:
                 return None
-        self.checked.add(candidate)
+        self.checked.add(rel)
         return path
 
 
@@ -116,7 +123,8 @@ def _verified_stamps(release_dir: Path) -> dict[str, list[int]]:
     return {rel: v for rel, v in record["files"].items() if isinstance(v, list)}
 
 
-def _key(entry: dict[str, Any]) -> tuple[str, int] | None:
+def entry_key(entry: dict[str, Any]) -> tuple[str, int] | None:
+    """(sha256, size) of a manifest entry, or None if it does not hold both well-formed."""
     sha, size = entry.get("sha256"), entry.get("size")
     if isinstance(sha, str) and len(sha) == 64 and isinstance(size, int) and not isinstance(size, bool):
         return sha, size
@@ -150,7 +158,7 @@ def previous_release(latest: tuple[Path, dict[str, Any]] | None,
                            stamps=_verified_stamps(root))
 
 
-def link_file(source: Path, target: Path) -> bool:
+def link_file(source: Path | str, target: Path | str) -> bool:
     """Make `target` a hard link to `source` (atomically replacing what is there); False if linking fails."""
     try:  # the usual case, a name not taken yet (a new release's folder): one link(2), nothing to replace
         os.link(source, target, follow_symlinks=False)
@@ -160,6 +168,7 @@ def link_file(source: Path, target: Path) -> bool:
     except OSError as exc:
         log.debug("cannot hard-link %s to %s: %s", source, target, exc)
         return False
+    target = Path(target)
     tmp = target.with_name(f".{target.name}.link")
     try:
         if tmp.exists() or tmp.is_symlink():

@@ -96,8 +96,8 @@ def test_a_hostile_https_evidence_url_is_not_a_link(release: Path) -> None:
 
 
 def test_a_full_build_records_the_digests_duckdb_computes_for_a_quiet_night(release: Path, monkeypatch) -> None:
-    """With nothing to reuse the page digests come from the fragments rendered (in each worker); a quiet
-    night computes them in DuckDB. They must agree, or every page would be rendered again each night."""
+    """A full build (one process or two) records the digests a quiet night computes before it renders
+    anything. They must agree, or every page would be rendered again each night."""
     con = duckdb.connect(str(release / "registry.duckdb"))
     con.execute("update criterion_results set evidence_note = ? where service_id = ?", ["é ✓ <&> \u202e", SERVICE])
     con.close()

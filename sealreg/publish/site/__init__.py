@@ -18,7 +18,7 @@ from typing import Any
 
 import duckdb
 
-from sealreg.publish.reuse import PreviousRelease
+from sealreg.publish.reuse import PreviousRelease, entry_key
 from sealreg.publish.site import inputs
 from sealreg.publish.site.data import Tables
 from sealreg.publish.site.pages import STATIC_DIR, Site, signing_fingerprint
@@ -78,7 +78,7 @@ def build_site(
             raise
         workers.finish()
         if not before:
-            page_inputs = pages.page_digests(pages.table_digests)
+            page_inputs = pages.page_digests()
     finally:
         con.close()
     (release_dir / inputs.INPUTS_FILE).write_bytes(inputs.inputs_bytes(page_inputs))
@@ -94,14 +94,16 @@ def build_site(
 
 def _reuse_pages(out: Writer, page_inputs: dict[str, str], before: dict[str, str],
                  previous: PreviousRelease) -> set[str]:
-    """Hard-link each page whose input digest the previous release recorded (`before`) unchanged; the
-    pages linked."""
+    """Hard-link each page whose input digest the previous release recorded (`before`) unchanged, from the
+    same path of that release if that file still holds the bytes its manifest lists; the pages linked."""
     reused = set()
+    files = previous.files
     for rel, page_digest in page_inputs.items():
-        entry = previous.files.get(f"site/{rel}")
-        if before.get(rel) != page_digest or entry is None:
+        if before.get(rel) != page_digest:
             continue
-        source = previous.source(f"site/{rel}", entry)
+        entry = files.get(f"site/{rel}")
+        key = entry_key(entry) if entry is not None else None
+        source = previous.holding(f"site/{rel}", key) if key is not None else None
         if source is not None and out.link(rel, source, entry):
             reused.add(rel)
     return reused

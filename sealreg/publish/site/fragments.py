@@ -1,8 +1,9 @@
 """The three long tables of a service page (objectives, criteria, CADA gates), built in DuckDB.
 
 One query turns a chunk of services' rows into finished, escaped table bodies (`string_agg` per service),
-so Python only places three strings per page instead of ~80 row dicts, and the page's input digest is the
-sha256 of what the page shows. Every value that can come from a provider, a reference or the rulebook
+so Python only places three strings per page instead of ~80 row dicts. The fragments are a function of the
+service's rows in SOURCE_TABLES and of WORD_TABLES, which is what the page's input digest holds of them
+(`inputs.row_digests`, `inputs.release_digest`). Every value that can come from a provider, a reference or the rulebook
 goes through the one `html()` macro (the five characters markupsafe escapes); levels are cast to
 integers before they become a class name. Nothing here decides a level: it presents dbt's rows.
 
@@ -18,9 +19,6 @@ and result, so the result is written once per group, in its heading row.
 
 from __future__ import annotations
 
-import hashlib
-from typing import Any
-
 import duckdb
 
 from sealreg.publish.site.filters import SAFE_LINK
@@ -30,6 +28,13 @@ def _sql_text(text: str) -> str:
     """Text inside a SQL string literal."""
     return text.replace("'", "''")
 
+
+#: The tables FRAGMENTS builds the markup from (besides WORD_TABLES): a service's fragments are a function of
+#: its rows in these, the columns `data.TABLES` lists (`inputs.row_digests` digests them).
+SOURCE_TABLES = ("objective_results", "criterion_results", "cada_gates")
+#: The release-wide words a row equal to them leaves out (`inputs.release_digest` digests them). The order
+#: tables WORDS also makes only number each distinct value by a fixed order of the values themselves.
+WORD_TABLES = ("site_titles", "site_labels", "site_maxima")
 
 #: Macros of the queries below, created once per connection (temporary: the release stays read-only).
 MACROS = r"""
@@ -224,24 +229,3 @@ def fragments(con: duckdb.DuckDBPyConnection, service_ids: list[str]) -> dict[st
     bounds = [ids[0], ids[-1]]
     rows = con.execute(FRAGMENTS, [ids, *bounds, *bounds, *bounds]).fetchall()
     return {sid: (o, c, g) for sid, o, c, g in rows}
-
-
-def digest(tables: Fragments) -> str:
-    """sha256 of a service's three fragments as `fragment_digests` computes it in DuckDB (same bytes)."""
-    return hashlib.sha256("\0".join(tables).encode("utf-8")).hexdigest()
-
-
-def fragment_digests(con: duckdb.DuckDBPyConnection, service_ids: list[str]) -> dict[str, str]:
-    """sha256 of each service's three fragments, computed in DuckDB (only the digests leave it)."""
-    ids = sorted(set(service_ids))
-    if not ids:
-        return {}
-    bounds = [ids[0], ids[-1]]
-    query = f"select service_id, sha256(o || chr(0) || c || chr(0) || g) from ({FRAGMENTS}) f(service_id, o, c, g)"
-    return dict(con.execute(query, [ids, *bounds, *bounds, *bounds]).fetchall())
-
-
-def in_chunks(ids: list[Any], size: int) -> list[list[Any]]:
-    """Sorted ids in consecutive chunks (each an id range, so a query reads only its row groups)."""
-    ordered = sorted(set(ids))
-    return [ordered[i : i + size] for i in range(0, len(ordered), size)]

@@ -34,7 +34,6 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 PAGE_SIZE = 1000  # services per page of the no-JavaScript list (index.html holds the first page)
 BATCH = 500  # services whose detail rows are fetched and rendered together (one unit of work)
-DIGEST_CHUNK = 2000  # services whose table fragments are digested in one query (bounds DuckDB's memory)
 PROVIDER_BATCH = 1000  # provider pages per unit of work
 DATA_SCRIPT = "services-data.js"
 DOWNLOADS_PAGE = "downloads.html"
@@ -93,8 +92,6 @@ class Site:
             {s["service_id"]: s for s in services if s["href"]}.values(), key=lambda s: s["service_id"]
         )
         self.provider_pending = [(pid, p) for pid, p in self.providers if p["href"]]
-        #: sha256 of the table fragments of each service page rendered here (fragments.digest)
-        self.table_digests: dict[str, str] = {}
         #: criterion titles, rung labels and most points shared by the criteria tables (CRITERIA_SCRIPT)
         self.words = t.criterion_words()
         self._plan()
@@ -111,20 +108,16 @@ class Site:
         self.provider_pending = [(pid, p) for pid, p in self.provider_pending if pid in provider_ids]
         self._plan()
 
-    def page_digests(self, tables: dict[str, str] | None = None) -> dict[str, str]:
+    def page_digests(self) -> dict[str, str]:
         """The input digest of every service and provider page (sealreg.publish.site.inputs).
 
         Shared parts are digested once: the page-wide context, each provider (a service row holds its
-        provider's row) and each service row (a provider page holds its services' rows). `tables` (the
-        fragments' digests of pages already rendered, `table_digests`) spares building them in DuckDB."""
+        provider's row) and each service row (a provider page holds its services' rows). A service's rows
+        in the per-service tables, those of its three long tables included, are digested in DuckDB."""
         code = inputs.code_fingerprint()
-        details = inputs.detail_digests(self.t.con)
-        if tables is None:
-            tables = {}
-            for chunk in fragments.in_chunks([s["service_id"] for s in self.pending], DIGEST_CHUNK):
-                tables.update(fragments.fragment_digests(self.t.con, chunk))
+        rows = inputs.row_digests(self.t.con, [s["service_id"] for s in self.pending])
         base = inputs.digest(self.base)
-        words = inputs.digest(criteria_script(self.words).decode("ascii"))
+        tables = inputs.release_digest(self.t.con)
         provider_digest = {pid: inputs.digest(p) for pid, p in self.providers}
         row_digest = {
             id(s): inputs.digest({**s, "provider": provider_digest.get(s["provider_id"], s["provider"])})
@@ -134,8 +127,8 @@ class Site:
         for s in self.pending:
             sid = s["service_id"]
             certs = [c for c in self.certs.get(s["provider_id"], []) if c["service_id"] in (sid, None)]
-            out[s["href"]] = inputs.digest(code, "service", base, words, row_digest[id(s)], details.get(sid),
-                                           tables.get(sid), certs, self.changes_by.get(sid, []))
+            out[s["href"]] = inputs.digest(code, "service", base, tables, row_digest[id(s)], rows.get(sid), certs,
+                                           self.changes_by.get(sid, []))
         for pid, p in self.provider_pending:
             out[p["href"]] = inputs.digest(code, "provider", base, provider_digest[pid],
                                            [row_digest[id(s)] for s in self.by_provider.get(pid, [])],
@@ -234,7 +227,6 @@ class Renderer(Protocol):
     """What renders detail pages: the release's tables, the detail pages' renderer and a writer."""
 
     t: Tables
-    table_digests: dict[str, str]
     detail: DetailPages
     out: Writer
 
@@ -257,7 +249,6 @@ def render_services(site: Renderer, batch: list[dict], certs: dict, changes_by: 
     tables = fragments.fragments(site.t.con, ids)
     for s in batch:
         own = tables.get(s["service_id"], ("", "", ""))
-        site.table_digests[s["service_id"]] = fragments.digest(own)
         html = site.detail.render("service.html", service_context(s, per, own, certs, changes_by))
         site.out.write(s["href"], html.encode("utf-8"))
 

@@ -53,8 +53,6 @@ class UnitRenderer:
     def __init__(self, t: Tables, base: dict, out: Writer, units: list[tuple[str, list[str]]]) -> None:
         self.t, self.base, self.out, self.units = t, base, out, units
         self.detail = DetailPages(pages.environment(), base)
-        #: sha256 of the table fragments of each service page rendered here (fragments.digest)
-        self.table_digests: dict[str, str] = {}
 
     def run(self, i: int) -> None:
         kind, ids = self.units[i]
@@ -84,11 +82,11 @@ def _worker_init(db_path: str, root: str, base: dict, units: list[tuple[str, lis
     _worker_counter = counter
 
 
-def _worker_drain() -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+def _worker_drain() -> dict[str, dict[str, Any]]:
     assert _worker is not None
     pages.drain(_worker_counter, len(_worker.units), _worker.run)
     _worker.t.con.close()
-    return _worker.out.digests, _worker.table_digests
+    return _worker.out.digests
 
 
 def _die_with_parent(parent: int) -> None:
@@ -135,9 +133,7 @@ class RenderWorkers:
         try:
             self.site.drain(self.counter)
             for future in self.futures:
-                files, tables = future.result()
-                self.site.out.digests.update(files)
-                self.site.table_digests.update(tables)
+                self.site.out.digests.update(future.result())
         except BaseException:
             self.close()
             raise

@@ -33,10 +33,10 @@ class Writer:
             f.write(data)
         self.digests[rel_path] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
 
-    def link(self, rel_path: str, source: Path, entry: dict[str, Any]) -> bool:
+    def link(self, rel_path: str, source: Path | str, entry: dict[str, Any]) -> bool:
         """Hard-link `source` (a file of the previous release listed with `entry`'s sha256 and size) as
         `rel_path`; False if it cannot be linked (the page is then rendered)."""
-        if not link_file(source, Path(self._target(rel_path))):
+        if not link_file(source, self._target(rel_path)):
             return False
         self.digests[rel_path] = {"sha256": entry["sha256"], "size": entry["size"]}
         return True
