@@ -58,6 +58,9 @@ def gx_friendly(df: pd.DataFrame) -> pd.DataFrame:
 FETCH_ROWS = 1 << 17
 # DuckDB's memory for the gate's queries (the uniqueness semi-joins over the biggest tables spill beyond it).
 GATE_MEMORY_LIMIT = "512MB"
+# DuckDB threads for a read whose rows give a failure its examples: one, so they come in the same order on
+# every run (with more, frames with a semi-join come out in varying order, and with them the examples).
+EXAMPLES_THREADS = 1
 # A frame is validated in chunks of at most this many rows: GX's memory stays bounded whatever the size.
 CHUNK_ROWS = 1 << 19
 
@@ -80,13 +83,26 @@ def _compact(table):
     return gx_friendly(table.to_pandas(date_as_object=False, self_destruct=True, split_blocks=True))
 
 
-def fetch_chunks(con, sql: str, chunk_rows: int | None = None):
+def fetch_chunks(con, sql: str, chunk_rows: int | None = None, in_order: bool = False):
     """Result of `sql` as pandas frames of at most `chunk_rows` rows each (default CHUNK_ROWS), read
     through Arrow (strings stay Arrow-backed instead of becoming Python objects); at least one frame
-    (empty for an empty result). Only one chunk is held at a time."""
+    (empty for an empty result). Only one chunk is held at a time. `in_order`: DuckDB runs `sql` on
+    EXAMPLES_THREADS threads, so the rows come in the same order on every run; the connection's thread
+    count is restored once the result is drained."""
+    if not in_order:
+        yield from _chunks(con, sql, chunk_rows or CHUNK_ROWS)
+        return
+    ((threads,),) = con.execute("select current_setting('threads')").fetchall()
+    con.execute(f"set threads = {EXAMPLES_THREADS}").fetchall()
+    try:
+        yield from _chunks(con, sql, chunk_rows or CHUNK_ROWS)
+    finally:
+        con.execute(f"set threads = {int(threads)}").fetchall()
+
+
+def _chunks(con, sql: str, limit: int):
     import pyarrow as pa
 
-    limit = chunk_rows or CHUNK_ROWS
     reader = con.sql(sql).to_arrow_reader(min(limit, FETCH_ROWS))
     pending: list = []
     held = 0

@@ -213,17 +213,18 @@ class GateValidator:
             expectations.append(make_expectation(gx, check, meta))
         return gx.ExpectationSuite(name=f"{self.layer}.{frame.name}", expectations=expectations)
 
-    def validate(self, frame: Frame, read: Callable[[], Iterable[pd.DataFrame]]) -> FrameOutcome:
+    def validate(self, frame: Frame, read: Callable[..., Iterable[pd.DataFrame]]) -> FrameOutcome:
         """Validate every row of `frame` (`read()` delivers them in chunks); results merged over chunks.
 
         Every check is evaluated with COUNTS_FORMAT; the checks that fail are evaluated again over a
-        second `read()` with EXAMPLES_FORMAT, and their results replace the first ones, so a failure is
-        reported exactly as if every check had asked GX for its examples.
+        second read, `read(in_order=True)` (the rows in the same order on every run, so the same examples),
+        with EXAMPLES_FORMAT, and their results replace the first ones, so a failure is reported exactly as
+        if every check had asked GX for its examples.
         """
         results, rows, index_columns = self._run(frame, self.suite(frame), read(), COUNTS_FORMAT)
         failed = [_check_index(r) for r in results if not r.get("success")]
         if failed:
-            again, _, _ = self._run(frame, self.suite(frame, failed), read(), EXAMPLES_FORMAT)
+            again, _, _ = self._run(frame, self.suite(frame, failed), read(in_order=True), EXAMPLES_FORMAT)
             by_check = {_check_index(r): r for r in again}
             results = [by_check.get(_check_index(r), r) for r in results]
         return FrameOutcome(frame, rows, results, statistics_of(results), index_columns)
@@ -336,5 +337,5 @@ def validate_frames(layer: str, frames: list[Frame], data: dict[str, pd.DataFram
     return [validator.validate(frame, _reader(data.pop(frame.name))) for frame in frames]
 
 
-def _reader(df: pd.DataFrame) -> Callable[[], list[pd.DataFrame]]:
-    return lambda: [df]
+def _reader(df: pd.DataFrame) -> Callable[..., list[pd.DataFrame]]:
+    return lambda in_order=False: [df]

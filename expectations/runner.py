@@ -120,7 +120,8 @@ def _validate(layer: str, frames, con, seeds_dir: Path):
             continue
         sql = frame_sql(frame, catalog, seeds_dir)
         try:
-            outcomes.append(validator.validate(frame, lambda sql=sql: fetch_chunks(con, sql)))
+            outcomes.append(validator.validate(
+                frame, lambda in_order=False, sql=sql: fetch_chunks(con, sql, in_order=in_order)))
         except duckdb.Error as exc:
             errors.append(sql_error(layer, frame, exc))
     return outcomes, skipped, errors

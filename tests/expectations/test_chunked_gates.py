@@ -4,6 +4,7 @@ the same corruptions fail with the same sentences, also when a duplicate or a ba
 from __future__ import annotations
 
 import duckdb
+import pandas as pd
 import pytest
 
 from expectations import frames as frames_mod
@@ -31,6 +32,32 @@ def test_fetch_chunks_bounds_every_chunk_and_yields_an_empty_frame_for_no_rows()
     assert list(empty.columns) == ["n"] and len(empty) == 0
     whole = next(fetch_chunks(con, "select range::integer as n from range(5)"))
     assert whole["n"].dtype == "int64" and len(whole) == 5
+
+
+def test_an_in_order_read_runs_on_examples_threads_and_restores_the_setting():
+    con = duckdb.connect(config={"threads": 2})
+    threads = []
+    for _chunk in fetch_chunks(con, "select range as n from range(10)", chunk_rows=4, in_order=True):
+        threads.append(con.cursor().execute("select current_setting('threads')").fetchall()[0][0])
+    assert threads == [frames_mod.EXAMPLES_THREADS] * 3
+    assert con.execute("select current_setting('threads')").fetchall() == [(2,)]
+    next(fetch_chunks(con, "select 1 as n"))
+    assert con.execute("select current_setting('threads')").fetchall() == [(2,)]
+
+
+def test_the_examples_are_read_in_order(gx_module):
+    from expectations.checks import Frame, not_null
+    from expectations.gx_run import GateValidator
+
+    reads = []
+
+    def read(in_order=False):
+        reads.append(in_order)
+        return [pd.DataFrame({"a": [1, None, 3]})]
+
+    frame = Frame(name="f", sql="", depends_on=(), checks=(not_null("a", "rule"),))
+    outcome = GateValidator("t").validate(frame, read)
+    assert reads == [False, True] and not outcome.results[0]["success"]
 
 
 @pytest.mark.parametrize("layer,cases", [("final", FINAL_FIRST), ("final", FINAL_MORE), ("raw", RAW_MORE)])
