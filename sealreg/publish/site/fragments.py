@@ -98,13 +98,18 @@ obj as (
     select o.*, k.k from main."objective_results" o left join site_objective_order k using (objective)
     where o.service_id between ? and ? and o.service_id in (select service_id from chunk)),
 crit_src as (
-    select c.*, o.service_id is null as other,
-        bool_or(coalesce(c.evidence_url, '') <> '' or coalesce(c.evidence_note, '') <> '')
-            over (partition by c.service_id) as cites
+    select c.*, o.service_id is null as other
     from main."criterion_results" c
     left join (select distinct service_id, objective from obj) o
         on o.service_id = c.service_id and o.objective is not distinct from c.objective
     where c.service_id between ? and ? and c.service_id in (select service_id from chunk)),
+-- a service none of whose criteria cites evidence has no Evidence column (its caption says so)
+cites as (
+    select service_id, coalesce(c.cites, false) as cites
+    from (select distinct service_id from obj union select distinct service_id from crit_src)
+    left join (select service_id,
+                      bool_or(coalesce(evidence_url, '') <> '' or coalesce(evidence_note, '') <> '') as cites
+               from crit_src group by all) c using (service_id)),
 -- each distinct row value is rendered once (1.5 M criterion rows at 10k providers hold ~24 k)
 crit_values as (
     select distinct criterion_id, title, rung, rung_label, points, max_points, seal, evidence_url, evidence_note
@@ -133,8 +138,8 @@ crit_html as (
     left join site_criterion_order k on k.criterion_id = v.criterion_id),
 crit as (
     select c.service_id, c.other, c.objective, h.k, h.criterion_id,
-        h.row_html || case when c.cites then h.evidence_html else '' end as row_html
-    from crit_src c join crit_html h
+        h.row_html || case when s.cites then h.evidence_html else '' end as row_html
+    from crit_src c join cites s using (service_id) join crit_html h
     on h.criterion_id is not distinct from c.criterion_id and h.title is not distinct from c.title
     and h.rung is not distinct from c.rung and h.rung_label is not distinct from c.rung_label
     and h.points is not distinct from c.points and h.max_points is not distinct from c.max_points
@@ -157,11 +162,6 @@ objectives as (
                     else ' (' || level(seal_uncapped) || ' before caps)' end
             , '' order by k, objective, objective_name) as html
     from obj group by all),
--- a service none of whose criteria cites evidence has no Evidence column (its caption says so)
-cites as (
-    select service_id, coalesce(bool_or(c.cites), false) as cites
-    from (select distinct service_id from obj union select distinct service_id from crit_src)
-    left join crit_src c using (service_id) group by all),
 crit_bodies as (
     select service_id, string_agg(body, '' order by other, k, objective) as bodies from (
         select o.service_id, 0 as other, o.k, o.objective, '<tbody><tr><th colspan=' || (4 + s.cites::int)
