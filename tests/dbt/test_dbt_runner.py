@@ -120,3 +120,24 @@ def test_a_build_computes_the_project_digest_once_and_stamps_the_rows_with_it(tm
     assert given == [real(ctx)]
     assert dbt_runner.dbt_env(ctx, digest=given[0])["SEALREG_DBT_DIGEST"] == given[0]
     assert len(calls) == 1  # a digest given is not computed again
+
+
+#: What `as_of_date()` renders while dbt parses (macros/as_of_date.sql): a node that kept it would hold a fixed
+#: date whatever the night's.
+PARSE_PLACEHOLDER = "cast('2026-11-28' as date)"
+
+
+def test_no_node_keeps_the_parse_time_placeholder_date(tmp_path: Path) -> None:
+    """`as_of_date()` renders a placeholder while dbt parses: a call whose result dbt keeps from parsing (a
+    config, a data test's `where`, a hook) would bake that date into every night's build. Compiled for another
+    date, no node of the project (models, seeds, data tests) holds the placeholder anywhere."""
+    ctx = _ctx(tmp_path, "2026-11-30", "night-1")
+    ctx.run_dir.mkdir(parents=True, exist_ok=True)
+    result = dbt_runner.run_dbt(ctx, "compile", ["--exclude", "test_type:unit"])
+    assert result["success"], (Path(result["log"]).read_text())[-3000:]
+    nodes = json.loads((ctx.dbt_dir / "target" / "manifest.json").read_text())["nodes"]
+    dated = [uid for uid, node in nodes.items() if "cast('2026-11-30' as date)" in (node.get("compiled_code") or "")]
+    assert len(dated) >= 9, dated  # the models that call as_of_date() compiled the night's date
+    kept = [uid for uid, node in nodes.items()
+            if PARSE_PLACEHOLDER in json.dumps({k: v for k, v in node.items() if k != "raw_code"})]
+    assert not kept, kept
