@@ -88,3 +88,24 @@ def test_a_usual_criterion_word_moving_changes_every_service_page_digest(release
     _update(release, "update criterion_results set max_points = max_points - 1 where service_id = ?", [SERVICE])
     _, moved = _digests(release)
     assert moved != tables
+
+
+def test_a_service_page_shows_its_own_float_and_not_an_equal_one_of_another_service(release):
+    """The criteria rows are rendered once per distinct value; -0.0 and 0.0 are one value to DuckDB's DISTINCT
+    but print apart, so a page built beside another service's equal row must still show its own (its digest
+    holds only its own rows: another service's row must not change its bytes)."""
+    con = duckdb.connect(str(release / "registry.duckdb"))
+    try:
+        (other,) = con.execute("select min(service_id) from services where service_id <> ?", [SERVICE]).fetchone()
+        con.execute("delete from criterion_results where service_id = ?", [other])
+        con.execute("insert into criterion_results select * replace (? as service_id) from criterion_results "
+                    "where service_id = ?", [other, SERVICE])  # `other` gets SERVICE's criterion rows
+        con.execute("create or replace table criterion_results as select * replace (case service_id when ? then ? "
+                    "when ? then ? else points end as points) from criterion_results", [SERVICE, -0.0, other, 0.0])
+        fragments.prepare(con)
+        alone = {sid: fragments.fragments(con, [sid])[sid] for sid in (SERVICE, other)}
+        together = fragments.fragments(con, [SERVICE, other])
+    finally:
+        con.close()
+    assert "<td>-0<td>" in alone[SERVICE][1] and "<td>-0<td>" not in alone[other][1]
+    assert together == alone

@@ -110,9 +110,11 @@ cites as (
     left join (select service_id,
                       bool_or(coalesce(evidence_url, '') <> '' or coalesce(evidence_note, '') <> '') as cites
                from crit_src group by all) c using (service_id)),
--- each distinct row value is rendered once (1.5 M criterion rows at 10k providers hold ~24 k)
+-- each distinct row value is rendered once (1.5 M criterion rows at 10k providers hold ~24 k); a float's sign
+-- bit is part of the value (DISTINCT holds -0.0 equal to 0.0, which print apart)
 crit_values as (
-    select distinct criterion_id, title, rung, rung_label, points, max_points, seal, evidence_url, evidence_note
+    select distinct criterion_id, title, rung, rung_label, points, max_points, seal, evidence_url, evidence_note,
+        signbit(points) as points_sign, signbit(max_points) as max_points_sign
     from crit_src),
 crit_html as (
     select v.*, k.k,
@@ -143,6 +145,8 @@ crit as (
     on h.criterion_id is not distinct from c.criterion_id and h.title is not distinct from c.title
     and h.rung is not distinct from c.rung and h.rung_label is not distinct from c.rung_label
     and h.points is not distinct from c.points and h.max_points is not distinct from c.max_points
+    and h.points_sign is not distinct from signbit(c.points)
+    and h.max_points_sign is not distinct from signbit(c.max_points)
     and h.seal is not distinct from c.seal and h.evidence_url is not distinct from c.evidence_url
     and h.evidence_note is not distinct from c.evidence_note),
 crit_groups as (
