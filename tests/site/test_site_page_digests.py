@@ -109,3 +109,24 @@ def test_a_service_page_shows_its_own_float_and_not_an_equal_one_of_another_serv
         con.close()
     assert "<td>-0<td>" in alone[SERVICE][1] and "<td>-0<td>" not in alone[other][1]
     assert together == alone
+
+
+def test_a_row_whose_most_points_print_apart_from_the_usual_ones_shows_its_own(release):
+    """A row equal to the release's usual most points (`site_maxima`) leaves them out; -0.0 is equal to 0.0 for
+    DuckDB but prints apart, so a row holding -0.0 where the usual is 0.0 shows its own, and the usual value is
+    the one most rows print (never whichever of -0.0 and 0.0 DuckDB's grouping kept)."""
+    con = duckdb.connect(str(release / "registry.duckdb"))
+    try:
+        (criterion,) = con.execute("select min(criterion_id) from criterion_results where service_id = ?",
+                                   [SERVICE]).fetchone()
+        con.execute("create or replace table criterion_results as select * replace (case when criterion_id <> ? "
+                    "then max_points when service_id = ? then ? else ? end as max_points) from criterion_results",
+                    [criterion, SERVICE, -0.0, 0.0])  # an UPDATE keeps 0.0 for -0.0
+        fragments.prepare(con)
+        (shown,) = con.execute("select shown from site_maxima where criterion_id = ?", [criterion]).fetchone()
+        own = fragments.fragments(con, [SERVICE])[SERVICE][1]
+    finally:
+        con.close()
+    assert shown == "0"
+    row = next(r for r in own.split("<tr>") if r.startswith(f"<th>{criterion}"))
+    assert " / -0<td>" in row, row

@@ -74,9 +74,11 @@ select distinct on (criterion_id, rung) criterion_id, rung, rung_label from (
     where rung is not null and rung_label is not null group by all)
 order by criterion_id, rung, n desc, rung_label;
 create or replace temp table site_maxima as
-select distinct on (criterion_id) criterion_id, max_points, num(max_points) as shown from (
-    select criterion_id, max_points, count(*) n from main."criterion_results" where max_points is not null group by all)
-order by criterion_id, n desc, max_points;
+-- (a float's sign bit is part of the value: GROUP BY may hold -0.0 equal to 0.0, which print apart)
+select distinct on (criterion_id) criterion_id, max_points, max_points_sign, num(max_points) as shown from (
+    select criterion_id, max_points, signbit(max_points) as max_points_sign, count(*) n
+    from main."criterion_results" where max_points is not null group by all)
+order by criterion_id, n desc, max_points, max_points_sign;
 create or replace temp table site_criterion_order as
 select criterion_id, row_number() over (order by natural_key(criterion_id), criterion_id) as k
 from (select distinct criterion_id from main."criterion_results");
@@ -127,7 +129,8 @@ crit_html as (
                 when v.rung_label <> '' then ': ' || html(v.rung_label)
                 when l.rung_label <> '' then '<i></i>' else '' end
         || '<td>' || num(v.points)
-        || case when v.max_points is not distinct from m.max_points then '' else ' / ' || num(v.max_points) end
+        || case when v.max_points is not distinct from m.max_points and v.max_points_sign is not distinct from
+                m.max_points_sign then '' else ' / ' || num(v.max_points) end
         || '<td>' || level(v.seal) as row_html,
         '<td>' || evidence_link(v.evidence_url)
         || case when v.evidence_note <> '' then '<span class=note>' || html(v.evidence_note) || '</span>' else '' end
