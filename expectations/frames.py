@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from expectations.checks import Frame, quote
+from sealreg.duckdb_threads import set_threads
 from sealreg.errors import SealregError
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds"
@@ -92,12 +93,11 @@ def fetch_chunks(con, sql: str, chunk_rows: int | None = None, in_order: bool = 
     if not in_order:
         yield from _chunks(con, sql, chunk_rows or CHUNK_ROWS)
         return
-    ((threads,),) = con.execute("select current_setting('threads')").fetchall()
-    con.execute(f"set threads = {EXAMPLES_THREADS}").fetchall()
+    threads = set_threads(con, EXAMPLES_THREADS)
     try:
         yield from _chunks(con, sql, chunk_rows or CHUNK_ROWS)
     finally:
-        con.execute(f"set threads = {int(threads)}").fetchall()
+        set_threads(con, threads)
 
 
 def _chunks(con, sql: str, limit: int):

@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 
 from sealreg.config import site_workers_from_env
+from sealreg.duckdb_threads import set_threads
 from sealreg.publish.site import model, pages
 from sealreg.publish.site.data import Tables, group
 from sealreg.publish.site.detail import DetailPages
@@ -81,7 +82,7 @@ def _worker_init(db_path: str, root: str, base: dict, units: list[tuple[str, lis
     global _worker, _worker_counter
     _die_with_parent(parent)
     con = duckdb.connect(db_path, read_only=True)
-    con.execute(f"set threads = {PROCESS_THREADS}")
+    set_threads(con, PROCESS_THREADS)
     _worker = UnitRenderer(Tables(con), base, Writer(Path(root), make_dirs=False), units)
     _worker_counter = counter
 
@@ -120,8 +121,7 @@ class RenderWorkers:
         workers = _workers(len(site.pending))
         if workers == 1:
             return
-        self.threads = site.t.con.execute("select current_setting('threads')").fetchone()[0]
-        site.t.con.execute(f"set threads = {PROCESS_THREADS}")
+        self.threads = set_threads(site.t.con, PROCESS_THREADS)
         ctx = multiprocessing.get_context("spawn")
         self.counter = ctx.Value("q", 0)
         self.pool = ProcessPoolExecutor(
@@ -150,7 +150,7 @@ class RenderWorkers:
     def close(self) -> None:
         """Stop handing out work (the workers end after their current task) and wait for the workers."""
         if self.threads is not None:
-            self.site.t.con.execute(f"set threads = {int(self.threads)}")
+            set_threads(self.site.t.con, self.threads)
             self.threads = None
         if self.pool is None:
             return
