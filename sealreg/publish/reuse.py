@@ -191,8 +191,9 @@ def link_unchanged(root: Path, files: dict[str, dict[str, Any]], previous: Previ
     if previous is None:
         return 0
     linked = 0
+    base = os.fspath(root) + os.sep  # joined as strings: a pathlib join per file cost more than its stat
     for rel, entry in files.items():
-        target = root / rel
+        target = base + rel
         try:
             if os.stat(target).st_nlink > 1:  # already a link (a reused site page)
                 linked += entry["size"]
