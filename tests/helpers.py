@@ -45,3 +45,15 @@ def copy_home(home: Path, dest: Path) -> Path:
     """A copy of registry home `home` at `dest`, for a test that changes it (`current` is a relative link)."""
     shutil.copytree(home, dest, symlinks=True)
     return dest
+
+
+def search_data(site: Path) -> tuple[dict, dict]:
+    """The documents the site's search scripts set (`window.SEALREG_NAMES`, `window.SEALREG_DATA`)."""
+    import json
+
+    def doc(name: str, var: str) -> dict:
+        text = (site / name).read_text("ascii")
+        prefix = f"window.{var} = "
+        return json.loads(text[text.index(prefix) + len(prefix) :].rstrip().removesuffix(";"))
+
+    return doc("services-names.js", "SEALREG_NAMES"), doc("services-data.js", "SEALREG_DATA")

@@ -40,6 +40,7 @@ def test_a_quiet_night_links_every_unchanged_file_and_renders_no_detail_page(ctx
     same = [rel for rel, e in after.items() if before.get(rel) == e]
     assert "site/services/svc-a.html" in same and "site/providers/prov-a.html" in same
     assert "parquet/providers.parquet" in same and "csv/providers.csv.gz" in same
+    assert "site/services-names.js" in same  # the search data that a new date leaves as it is
     for rel in same:
         assert _same(first / rel, second / rel), rel  # one inode, two names
     # the date lives on the index and in the one shared file, never on a detail page

@@ -181,6 +181,22 @@ def test_rows_built_by_the_script_match_the_server_rows(browser: Browser, releas
     assert problems == []
 
 
+def test_names_of_another_release_leave_the_server_rows(browser: Browser, paged_site: Path) -> None:
+    """services-names.js whose key is not the one services-data.js names (say a cached file of another
+    release) is not combined with the values: the table stays the server's first page, with its pager."""
+    names = paged_site / "services-names.js"
+    text = names.read_text("ascii")
+    key = re.search(r'"key":"([0-9a-f]{64})"', text).group(1)
+    names.write_text(text.replace(key, "0" * 64), "ascii")
+    page, problems = _open(browser, (paged_site / "index.html").as_uri())
+    expect(page.locator("#services-table")).to_have_class(re.compile("js-sortable"))
+    expect(page.locator("#services-table tbody tr")).to_have_count(3)
+    expect(page.locator("#services-pager-top")).to_be_visible()
+    page.get_by_label("Search services").fill("Nimbus")
+    expect(page.locator("#services-table tbody tr:visible")).to_have_count(1)
+    assert problems == []
+
+
 def test_list_pages_work_without_javascript(browser: Browser, paged_site: Path) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()

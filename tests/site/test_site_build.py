@@ -13,6 +13,7 @@ import pytest
 
 from sealreg.publish.site import build_site, release_id_of
 from sealreg.publish.site.filters import safe_link
+from tests.helpers import search_data
 from tests.site.conftest import XSS
 
 RELEASE_ID = "2026-03-14-001"  # as in conftest.py
@@ -34,7 +35,8 @@ def _pages(site: Path) -> dict[str, str]:
 def test_build_site_writes_home_service_provider_and_changes_pages(release: Path) -> None:
     site = build_site(release)
     assert site == release / "site"
-    expected = {"index.html", "changes.html", "methodology.html", "downloads.html", "services-data.js"}
+    expected = {"index.html", "changes.html", "methodology.html", "downloads.html", "services-data.js",
+                "services-names.js"}
     expected |= {"static/style.css", "static/registry.js", "static/release.js", "static/criteria.js"}
     expected |= {f"services/{s}.html" for s in SERVICE_IDS}
     expected |= {f"providers/{p}.html" for p in ("alto-hold", "nimbus-cloud", "stratus-eu")}
@@ -72,7 +74,8 @@ def test_hostile_disclosure_text_is_escaped_everywhere(release: Path) -> None:
         assert "<img src=x" not in html, name
         assert "<b>bold</b>" not in html, name
         scripts = re.findall(r"<script\b[^>]*>", html)
-        local = ('<script src="services-data.js" defer>', '<script src="static/registry.js" defer>',
+        local = ('<script src="services-names.js" defer>', '<script src="services-data.js" defer>',
+                 '<script src="static/registry.js" defer>',
                  '<script src="../static/release.js" defer>', '<script src="../static/criteria.js" defer>',
                  '<script src="static/release.js" defer>')
         assert all(s in local for s in scripts), (name, scripts)  # only local files, no inline script
@@ -274,7 +277,8 @@ def test_home_table_is_paginated_for_browsers_without_javascript(release: Path, 
     assert second.count("<th scope=row>") == 1
     assert 'href="index.html" aria-current="page"' in home and 'href="services-page-2.html">2<' in home
     assert 'href="services-page-2.html" aria-current="page"' in second and 'href="index.html">1<' in second
-    assert "Services 4–4 of 4" in second and "registry.js" not in second and "services-data.js" not in second
+    assert "Services 4–4 of 4" in second and "registry.js" not in second
+    assert "services-data.js" not in second and "services-names.js" not in second
     assert not (site / "services-page-3.html").exists()
     # every service is in exactly one list page, in name order
     names = re.findall(r'<th scope=row><a href="services/([^"]+)\.html"', home + second)
@@ -282,20 +286,34 @@ def test_home_table_is_paginated_for_browsers_without_javascript(release: Path, 
 
 
 def test_search_data_lists_every_service_as_plain_text(release: Path) -> None:
-    import json
-
-    data = (build_site(release) / "services-data.js").read_text("ascii")
-    prefix = "window.SEALREG_DATA = "
-    body = data[data.index(prefix) + len(prefix) :].rstrip().removesuffix(";")
-    doc = json.loads(body)
-    rows = doc["services"]
-    assert [(r[0], r[11]) for r in rows] == [(s, 1) for s in SERVICE_IDS]  # each with its page
-    stratus = rows[3]
-    provider = doc["providers"][stratus[2]]
+    names, data = search_data(build_site(release))
+    rows, values = names["services"], data["services"]
+    assert [(r[0], r[5]) for r in rows] == [(s, 1) for s in SERVICE_IDS]  # each with its page
+    assert len(values) == len(rows) and data["names"] == names["key"]
+    stratus, stratus_values = rows[3], values[3]
+    provider = names["providers"][stratus[2]]
     assert provider[1] == 'Stratus "EU" GmbH <img src=x onerror=alert(2)>'  # text; the script sets textContent
-    assert doc["statuses"][stratus[6]] == ["suspended", "Suspended"]
-    assert stratus[7] == "W1-control, W4-certificate" and stratus[8] == 2
-    assert len(doc["providers"]) == len({r[2] for r in rows})  # each provider once
+    assert data["statuses"][stratus_values[3]] == ["suspended", "Suspended"]
+    assert data["flags"][stratus_values[4]] == "W1-control, W4-certificate" and stratus_values[5] == 2
+    assert len(names["providers"]) == len({r[2] for r in rows})  # each provider once
+
+
+def test_search_names_keep_their_bytes_when_only_scores_change(tmp_path: Path, make_release) -> None:
+    """A night that re-scores a service rewrites services-data.js only; services-names.js keeps its bytes
+    (the release links the previous one's), and the new values name the same key."""
+    before = build_site(make_release(tmp_path / "a" / RELEASE_ID))
+    release = make_release(tmp_path / "b" / RELEASE_ID)
+    con = duckdb.connect(str(release / "registry.duckdb"))
+    con.execute("update services set sovereignty_score = sovereignty_score / 2 + 1, seal = 4 - seal "
+                "where service_id = 'stratus-db'")
+    con.close()
+    after = build_site(release)
+    assert (after / "services-names.js").read_bytes() == (before / "services-names.js").read_bytes()
+    assert (after / "services-data.js").read_bytes() != (before / "services-data.js").read_bytes()
+    (names_a, data_a), (names_b, data_b) = search_data(before), search_data(after)
+    assert data_a["names"] == data_b["names"] == names_a["key"] == names_b["key"]
+    i = [r[0] for r in names_b["services"]].index("stratus-db")
+    assert data_b["services"][i][:2] != data_a["services"][i][:2]
 
 
 def test_digests_reported_by_build_site_match_the_files(release: Path) -> None:

@@ -3,13 +3,13 @@ published `washing_flags` rows), and a certificate covers only the services it l
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import duckdb
 
 from sealreg.publish.site import build_site
+from tests.helpers import search_data
 
 
 def _revoked_with_withdrawn_disclosure(release: Path) -> Path:
@@ -42,11 +42,10 @@ def test_flag_counts_are_dbt_s_flag_count_not_the_published_flag_rows(release: P
     row = re.search(r'<tr[^>]*><th scope=row><a href="services/stratus-db.html">[^\n]*', home)
     assert row and row.group(0).endswith("<td><span class=flag-count>2</span>")
 
-    script = (site / "services-data.js").read_text("utf-8")
-    data = json.loads(script[script.index("= ") + 2 : script.rindex(";")])["services"]
-    by_id = {d[0]: d for d in data}
-    assert (by_id["stratus-db"][7], by_id["stratus-db"][8]) == ("", 2)
-    assert (by_id["stratus-storage"][7], by_id["stratus-storage"][8]) == ("W1-control, W4-certificate", 2)
+    names, data = search_data(site)
+    by_id = {n[0]: (data["flags"][v[4]], v[5]) for n, v in zip(names["services"], data["services"], strict=True)}
+    assert by_id["stratus-db"] == ("", 2)
+    assert by_id["stratus-storage"] == ("W1-control, W4-certificate", 2)
 
     provider = (site / "providers" / "stratus-eu.html").read_text("utf-8")
     provider_row = re.search(r'<tr[^>]*><th scope=row><a href="../services/stratus-db.html">[^\n]*', provider)

@@ -23,8 +23,8 @@ from sealreg.publish.site.rows import (
     CriterionWords,
     criteria_script,
     figure,
+    search_data,
     service_rows,
-    services_data,
 )
 from sealreg.publish.site.writer import Writer
 
@@ -35,7 +35,6 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 PAGE_SIZE = 1000  # services per page of the no-JavaScript list (index.html holds the first page)
 BATCH = 2000  # services whose detail rows and table fragments are fetched together (one unit of work, one query)
 PROVIDER_BATCH = 1000  # provider pages per unit of work
-DATA_SCRIPT = "services-data.js"
 DOWNLOADS_PAGE = "downloads.html"
 #: The one shared file carrying release-wide text (release id, evaluation date) for the detail pages.
 RELEASE_SCRIPT = "static/release.js"
@@ -180,7 +179,8 @@ class Site:
             else:
                 # without the release id or date (release.js fills them in), so the page changes only with its rows
                 self.page(list_page_name(n), "services_list.html", {**context, "page": "list"})
-        self.out.write(DATA_SCRIPT, services_data(services))
+        for name, script in search_data(services).items():
+            self.out.write(name, script)
         weights, criteria_count = self.t.rulebook()
         self.page(glossary.PAGE, "methodology.html", {"root": "", "present": self.present,
                                                       **glossary.context(weights, criteria_count),

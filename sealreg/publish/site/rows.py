@@ -6,6 +6,7 @@ templates do; tests/site checks hostile text on every page.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -24,6 +25,9 @@ from sealreg.publish.site.filters import (
     status_tag,
 )
 
+#: The search script's data (`search_data`): what a quiet night leaves as it is, and the rest.
+NAMES_SCRIPT = "services-names.js"
+DATA_SCRIPT = "services-data.js"
 #: statuses whose levels are not in force: their badges are greyed wherever the service is listed
 NOT_IN_FORCE = ("suspended", "revoked")
 
@@ -52,7 +56,7 @@ CriterionWords = tuple[dict[Any, str], dict[tuple[Any, Any], str], dict[Any, str
 def service_rows(services: list[dict], root: str) -> Markup:
     """The rows of the services table (home page and list pages), built directly: 31 k rows through the
     template engine cost seconds. Every value is escaped here; the browser script builds the same rows
-    from services-data.js. No closing tags, no per-cell labels (static/style.css labels the narrow-screen
+    from the search data (`search_data`). No closing tags, no per-cell labels (static/style.css labels the narrow-screen
     cards by column) and no link per level or status (the legend above the table links their meaning)."""
     out = []
     for s in services:
@@ -75,21 +79,25 @@ def service_rows(services: list[dict], root: str) -> Markup:
     return Markup("".join(out))
 
 
-def services_data(services: list[dict]) -> bytes:
-    """services-data.js: every service of the home table as plain values (text, not markup) for the
-    search script, which builds table rows from them with textContent (never innerHTML).
+def search_data(services: list[dict]) -> dict[str, bytes]:
+    """The search script's data: every service of the home table as plain values (text, not markup), which
+    static/registry.js builds table rows from with textContent (never innerHTML), in two files.
 
-    Compact: each provider is written once (services point to it by index), statuses, open-source
-    statuses and models are written once each with their label (services hold their index), and page
-    links are a 1/0 (the script derives `services/<id>.html`, `providers/<id>.html`)."""
+    NAMES_SCRIPT holds what a quiet night leaves as it is: each provider once (services point to it by
+    index) and each service's id, name, provider, open-source status, model and whether it has a page, so
+    its bytes repeat and the release links the previous one's file. DATA_SCRIPT holds the rest in the same
+    order (score, levels, status, flags) and, as `names`, the `key` of the names it belongs with (the
+    sha256 of their other values): the script uses the two only together. Statuses, open-source statuses,
+    models and flag lists are written once each (with their label; services hold their index); page links
+    are a 1/0 (the script derives `services/<id>.html`, `providers/<id>.html`)."""
     providers: list[list] = []
     provider_index: dict[Any, int] = {}
-    codes: dict[str, dict[tuple, int]] = {"statuses": {}, "open_source": {}, "models": {}}
+    codes: dict[str, dict[tuple, int]] = {"statuses": {}, "open_source": {}, "models": {}, "flags": {}}
 
     def code(kind: str, *value: Any) -> int:
         return codes[kind].setdefault(value, len(codes[kind]))
 
-    rows = []
+    names, values = [], []
     for s in services:
         p = s["provider"]
         pid = s["provider_id"]
@@ -107,27 +115,41 @@ def services_data(services: list[dict]) -> bytes:
         status = str(s["status"] or "unknown")
         oss = str(s["open_source_status"] or "undeclared")
         score = s["sovereignty_score"]
-        rows.append([
+        names.append([
             str(s["service_id"]),
             str(s["name"] or s["service_id"]),
             provider_index[pid],
-            one_decimal(score) if score is not None else None,
-            s["seal"],
-            s["ual"],
-            code("statuses", status, status_label(status)),
-            ", ".join(str(f["flag"]) for f in s["flags"]),
-            s["flag_count"],
             code("open_source", oss, open_source_label(oss)),
             code("models", str(s["model"] or "")),
             1 if s["href"] else 0,
         ])
-    doc = {kind: [list(v) for v in values] for kind, values in codes.items()}
-    doc.update(providers=providers, services=rows)
-    body = json.dumps(doc, ensure_ascii=True, separators=(",", ":"), default=str)
-    return (
-        "/* Generated: every service of this release for the search on index.html (see static/registry.js). */\n"
-        f"window.SEALREG_DATA = {body};\n"
-    ).encode("ascii")
+        values.append([
+            one_decimal(score) if score is not None else None,
+            s["seal"],
+            s["ual"],
+            code("statuses", status, status_label(status)),
+            code("flags", ", ".join(str(f["flag"]) for f in s["flags"])),
+            s["flag_count"],
+        ])
+    fixed = {kind: [list(v) for v in codes[kind]] for kind in ("open_source", "models")}
+    body = _json({**fixed, "providers": providers, "services": names})
+    key = hashlib.sha256(body.encode("ascii")).hexdigest()
+    names_body = f'{{"key":"{key}",{body[1:]}'  # the names carry the sha256 of the rest of them
+    data_body = _json({"names": key, "statuses": [list(v) for v in codes["statuses"]],
+                       "flags": [v[0] for v in codes["flags"]], "services": values})
+    return {
+        NAMES_SCRIPT: ("/* Generated: the services of this release and their providers, for the search on index.html "
+                       f"(static/registry.js; their scores and levels are in {DATA_SCRIPT}). */\n"
+                       f"window.SEALREG_NAMES = {names_body};\n").encode("ascii"),
+        DATA_SCRIPT: ("/* Generated: the scores, levels, statuses and flags of the services of "
+                      f"{NAMES_SCRIPT}, in its order, for the search on index.html (static/registry.js). */\n"
+                      f"window.SEALREG_DATA = {data_body};\n").encode("ascii"),
+    }
+
+
+def _json(doc: dict) -> str:
+    """Compact ASCII JSON, keys in the order written."""
+    return json.dumps(doc, ensure_ascii=True, separators=(",", ":"), default=str)
 
 
 def criteria_script(words: CriterionWords) -> bytes:

@@ -1,9 +1,12 @@
 /* Search and sort for the services table. Offline, no dependencies; the table works without it.
  *
  * index.html holds the first page of services as HTML (the rest are on services-page-N.html for
- * browsers without JavaScript). services-data.js (loaded before this file) sets window.SEALREG_DATA
- * to every service of the release in a compact form (rows.py services_data); the table is then rebuilt
- * from it, so search and sort cover all services. Text goes in with textContent only, never as markup.
+ * browsers without JavaScript). services-names.js and services-data.js (loaded before this file) set
+ * window.SEALREG_NAMES and window.SEALREG_DATA to every service of the release in a compact form
+ * (rows.py search_data): the names, providers and models, and the scores, levels and flags in the same
+ * order. The table is then rebuilt from them, so search and sort cover all services; if the two do not
+ * belong together (another release's names), the table stays as the server wrote it. Text goes in with
+ * textContent only, never as markup.
  */
 (function () {
   "use strict";
@@ -15,22 +18,26 @@
   var status = document.getElementById("search-status");
   var empty = document.getElementById("no-results");
   var openOnly = document.getElementById("open-source-only");
-  var data = expand(window.SEALREG_DATA);
+  var data = expand(window.SEALREG_NAMES, window.SEALREG_DATA);
   var rows;
 
-  /* The compact data as one object per service (field names as used below). */
-  function expand(raw) {
-    if (!raw || !Array.isArray(raw.services)) { return null; }
-    return raw.services.map(function (r) {
-      var p = raw.providers[r[2]];
-      var st = raw.statuses[r[6]];
-      var oss = raw.open_source[r[9]];
+  /* The compact data as one object per service (field names as used below); null unless the values
+   * are those of these names (their key and count). */
+  function expand(names, raw) {
+    if (!names || !raw || !Array.isArray(names.services) || !Array.isArray(raw.services)
+        || names.services.length !== raw.services.length || names.key !== raw.names) { return null; }
+    var values = raw.services;
+    return names.services.map(function (n, i) {
+      var v = values[i];
+      var p = names.providers[n[2]];
+      var st = raw.statuses[v[3]];
+      var oss = names.open_source[n[3]];
       return {
-        id: r[0], name: r[1], href: r[11] ? "services/" + r[0] + ".html" : null,
+        id: n[0], name: n[1], href: n[5] ? "services/" + n[0] + ".html" : null,
         pid: p[0], provider: p[1], country: p[2], controller: p[3], controllerCountry: p[4], tcc: p[5],
         phref: p[6] ? "providers/" + p[0] + ".html" : null,
-        score: r[3], seal: r[4], ual: r[5], status: st[0], statusLabel: st[1], flags: r[7], flagCount: r[8],
-        oss: oss[0], ossLabel: oss[1], model: raw.models[r[10]][0]
+        score: v[0], seal: v[1], ual: v[2], status: st[0], statusLabel: st[1], flags: raw.flags[v[4]],
+        flagCount: v[5], oss: oss[0], ossLabel: oss[1], model: names.models[n[4]][0]
       };
     });
   }
