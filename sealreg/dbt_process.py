@@ -5,7 +5,8 @@ line, which sealreg.dbt_runner reads for progress and failures. dbt's `--log-for
 logger serialises every event, debug ones included, before its level filter drops them (about 3,900
 events for ~100 shown in a build); this callback serialises only the events it prints, and dbt's
 console logger is off (`--log-level none`). The file log (`dbt.log`, debug, text) is dbt's as before.
-A build writes manifest.json once, at the end: see `parse_without_writing`.
+A build writes manifest.json once, at the end: see `parse_without_writing`. Compiled Jinja templates
+come from the cache the environment names (sealreg.dbt_templates), which is written back at the end.
 Exit status as dbt's CLI: 0 success, 1 a node failed, 2 dbt could not run.
 """
 
@@ -20,6 +21,8 @@ from dbt.cli.main import dbtRunner
 from dbt_common.events.base_types import EventMsg
 from dbt_common.events.functions import env_scrubber, msg_to_dict
 from dbt_common.utils.encoding import ForgivingJSONEncoder
+
+from sealreg.dbt_templates import cache_from_environment
 
 #: The commands that write manifest.json (and run_results.json) when they end (dbt's GraphRunnableTask).
 WRITE_AT_END = frozenset({"build", "run", "compile", "test", "seed"})
@@ -52,8 +55,14 @@ def parse_without_writing(parse_manifest):
 def main(argv: list[str]) -> int:
     if argv and argv[0] in WRITE_AT_END:
         dbt.cli.requires.parse_manifest = parse_without_writing(dbt.cli.requires.parse_manifest)
+    templates = cache_from_environment()
     # dbt takes the file log's level from --log-level unless told: keep it at its default, debug
     result = dbtRunner(callbacks=[print_event]).invoke(["--log-level", "none", "--log-level-file", "debug", *argv])
+    if templates is not None:
+        try:
+            templates.save()
+        except OSError as exc:  # the next build compiles what it needs; this one's result stands
+            print(f"dbt template cache not saved: {exc}", file=sys.stderr)
     if result.success:
         return 0
     if result.exception is not None:  # dbt could not run (bad arguments, project, profile): say why

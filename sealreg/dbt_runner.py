@@ -16,6 +16,7 @@ import duckdb
 
 from ingestion.cache import validator_fingerprint
 from sealreg.config import DBT_PROJECT_DIR, RunContext
+from sealreg.dbt_templates import CACHE_ENV
 
 _PARTIAL_PARSE_NAME = "partial_parse.msgpack"  # dbt's file name in the target path
 #: dbt's structured events (`--log-format json`) that report one finished node, with its index and total.
@@ -58,6 +59,7 @@ def dbt_env(ctx: RunContext, warehouse: Path | None = None, digest: str | None =
         "SEALREG_WAREHOUSE": str(warehouse or ctx.run_warehouse),
         "SEALREG_AS_OF": ctx.as_of.isoformat(),
         "SEALREG_DBT_DIGEST": digest or project_digest(ctx),
+        CACHE_ENV: str(template_cache_file(ctx)),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
 
@@ -121,6 +123,12 @@ def partial_parse_file(ctx: RunContext) -> Path:
     project path so that two checkouts sharing a registry home never exchange parses."""
     key = hashlib.sha256(str(DBT_PROJECT_DIR.resolve()).encode()).hexdigest()[:12]
     return ctx.paths.warehouse / f"dbt-partial-parse-{key}.msgpack"
+
+
+def template_cache_file(ctx: RunContext) -> Path:
+    """The home's cache of dbt's compiled Jinja templates (sealreg.dbt_templates), beside its saved parse:
+    keyed by each template's source and the engines, so any build of the home may use it."""
+    return ctx.paths.warehouse / "dbt-templates.marshal"
 
 
 def project_parse_file() -> Path:

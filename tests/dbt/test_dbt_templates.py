@@ -1,0 +1,125 @@
+"""The cache of dbt's compiled Jinja templates (sealreg/dbt_templates.py): a hit gives the template a fresh
+compile gives, anything that changes the generated code misses, a bad file is ignored, and a dbt command
+run twice on a home compiles nothing the second time and writes the same SQL."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import jinja2
+import pytest
+from dbt_common.clients import jinja as dbt_jinja
+
+from sealreg import dbt_runner, dbt_templates
+from sealreg.config import RunContext
+
+SOURCE = "{% for x in items %}{{ x | upper }},{% endfor %}{{ y }}"
+
+
+@pytest.fixture(autouse=True)
+def _restore_compile(monkeypatch):
+    """Each test installs caches; jinja's own compile comes back after it."""
+    monkeypatch.setattr(jinja2.Environment, "compile", jinja2.Environment.compile)
+
+
+def _cache(path: Path) -> dbt_templates.TemplateCache:
+    cache = dbt_templates.TemplateCache(path)
+    cache.install()
+    return cache
+
+
+def _render(env: jinja2.Environment) -> str:
+    return env.from_string(SOURCE).render({"items": ["a", "b"], "y": 1})
+
+
+def test_a_saved_template_renders_as_a_fresh_compile_and_is_not_compiled_again(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "templates.marshal"
+    first = _cache(path)
+    assert _render(dbt_jinja.get_environment()) == "A,B,1"
+    assert first.compiled == 1
+    first.save()
+    assert path.is_file()
+
+    second = _cache(path)
+    assert _render(dbt_jinja.get_environment()) == "A,B,1"
+    assert second.compiled == 0
+    stamp = path.stat().st_mtime_ns
+    second.save()  # the same templates: the file is not written again
+    assert path.stat().st_mtime_ns == stamp
+
+
+def test_what_changes_the_generated_code_misses(tmp_path: Path) -> None:
+    cache = _cache(tmp_path / "templates.marshal")
+    _render(dbt_jinja.get_environment())
+    _render(dbt_jinja.get_environment(native=True))  # another code generator
+    other = dbt_jinja.get_environment()
+    other.filters["upper"] = lambda s: s.lower()
+    other.filters["extra"] = str  # another filter set: jinja checks filter names while compiling
+    assert _render(other) == "a,b,1"
+    changed = dbt_jinja.get_environment()
+    changed.trim_blocks = True  # another lexer
+    _render(changed)
+    assert cache.compiled == 4
+
+
+def test_an_unreadable_file_is_ignored_and_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "templates.marshal"
+    path.write_bytes(b"not a marshal file")
+    cache = _cache(path)
+    assert cache.saved == {}
+    assert _render(dbt_jinja.get_environment()) == "A,B,1"
+    cache.save()
+    assert len(dbt_templates.TemplateCache(path).saved) == 1
+
+
+def test_the_file_keeps_only_the_templates_a_build_used(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "templates.marshal"
+    first = _cache(path)
+    env = dbt_jinja.get_environment()
+    env.from_string("{{ 1 }}")
+    env.from_string("{{ 2 }}")
+    first.save()
+    monkeypatch.setattr(jinja2.Environment, "compile", jinja2.Environment.compile)
+    second = _cache(path)
+    dbt_jinja.get_environment().from_string("{{ 2 }}")
+    second.save()
+    assert len(dbt_templates.TemplateCache(path).saved) == 1
+
+
+def test_macro_debugging_compiles_every_template(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "templates.marshal"
+    first = _cache(path)
+    _render(dbt_jinja.get_environment())
+    first.save()
+    monkeypatch.setattr(dbt_jinja, "MACRO_DEBUGGING", True)
+    second = _cache(path)
+    assert _render(dbt_jinja.get_environment()) == "A,B,1"
+    assert second.used == {}  # nothing taken from (or put into) the cache
+
+
+def _ctx(home: Path, run_id: str) -> RunContext:
+    return RunContext.create(home=home, inbox=home / "inbox", as_of="2026-11-28", run_id=run_id,
+                             associated_countries=(), weights_version="calculator-2026")
+
+
+def _compiled_sql(ctx: RunContext) -> dict[str, str]:
+    ctx.run_dir.mkdir(parents=True, exist_ok=True)
+    result = dbt_runner.run_dbt(ctx, "compile", ["--select", "int_decisions__flagged", "services"])
+    assert result["success"], Path(result["log"]).read_text()[-3000:]
+    out = {p.name: p.read_text() for p in (ctx.dbt_dir / "target" / "compiled").rglob("*.sql")}
+    shutil.rmtree(ctx.run_dir)
+    return out
+
+
+def test_a_second_compile_takes_every_template_from_the_cache_and_writes_the_same_sql(tmp_path: Path) -> None:
+    first = _compiled_sql(_ctx(tmp_path, "night-1"))
+    path = dbt_runner.template_cache_file(_ctx(tmp_path, "x"))
+    assert path.is_file() and len(dbt_templates.TemplateCache(path).saved) > 2
+    stamp = path.stat().st_mtime_ns
+    assert _compiled_sql(_ctx(tmp_path, "night-2")) == first
+    assert path.stat().st_mtime_ns == stamp, "every template came from the cache (nothing new to save)"
+
+    path.write_bytes(path.read_bytes()[:100])  # a truncated file: templates compile as before
+    assert _compiled_sql(_ctx(tmp_path, "night-3")) == first
+    assert len(dbt_templates.TemplateCache(path).saved) > 2
