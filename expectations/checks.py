@@ -82,6 +82,9 @@ class Frame:
     description: str = ""
     columns: tuple[str, ...] = ()
     """Table frames: the only columns read (contract columns, checked columns, keys); empty = the SQL as is."""
+    per_disclosure: bool = False
+    """Every row belongs to one disclosure (`disclosure_id`) and every check is about one row or a key holding
+    `disclosure_id`: a scoped gate run may read only the rows of disclosures not checked before (`per_disclosure`)."""
 
     @property
     def checked_columns(self) -> tuple[str, ...]:
@@ -238,6 +241,17 @@ def table(
     # columns and the keys (reported with unexpected rows). Free text outside the contract stays in DuckDB.
     wanted = dict.fromkeys([*columns, *frame.checked_columns, *keys])
     return replace(frame, columns=tuple(wanted))
+
+
+def per_disclosure(frame: Frame) -> Frame:
+    """`frame` marked `per_disclosure`; ValueError unless it is a table frame with a `disclosure_id` key whose
+    checks hold row by row or per key including `disclosure_id` (no row count, no uniqueness without it)."""
+    for check in frame.checks:
+        whole_table = check.expectation == "ExpectTableRowCountToBeBetween" or (
+            "{table}" in check.sql and "disclosure_id" not in check.sources)
+        if frame.derived or "disclosure_id" not in frame.keys or whole_table:
+            raise ValueError(f"{frame.name}: {check.snake} ({check.label}) needs every row of the table")
+    return replace(frame, per_disclosure=True)
 
 
 def derived(

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from expectations.checks import Frame, quote
+from expectations.scope import unchecked_rows
 from sealreg.duckdb_threads import set_threads
 from sealreg.errors import SealregError
 
@@ -127,24 +128,35 @@ def fetch_df(con, sql: str) -> pd.DataFrame:
     return _compact(table)
 
 
-def frame_sql(frame: Frame, catalog: dict[str, set[str]], seeds_dir: Path) -> str:
+def is_scoped(frame: Frame, catalog: dict[str, set[str]], scope: str | None) -> bool:
+    """Under `scope`, `frame` reads only the rows of the disclosures not in it (see `frame_sql`)."""
+    return bool(scope and frame.per_disclosure and "disclosure_id" in catalog.get(frame.depends_on[0], set()))
+
+
+def frame_sql(frame: Frame, catalog: dict[str, set[str]], seeds_dir: Path, scope: str | None = None) -> str:
     """The SQL of `frame`, with the columns its checks compute in DuckDB (`Check.sql`) appended.
 
     A table frame reads only its wanted columns that exist (a missing one is reported by the
     contract-columns check, as with `select *`); a computed column whose source columns are missing is
-    left out, so its check reports the column as missing instead of the frame failing as a whole."""
+    left out, so its check reports the column as missing instead of the frame failing as a whole.
+    `scope` (a relation of checked `disclosure_id`s): a `per_disclosure` frame whose table has that column
+    reads, and computes its keys' duplicates over, only the rows of the other disclosures."""
     table_name = frame.depends_on[0] if len(frame.depends_on) == 1 and not frame.derived else None
     present = catalog.get(table_name, set()) if table_name else set()
+    source, where = table_name or "", ""
+    if table_name and is_scoped(frame, catalog, scope):
+        rows = unchecked_rows(table_name, scope)
+        source, where = f"(select * from {table_name} where {rows}) as scoped", f" where {rows}"
     computed = [
-        f"{check.sql.replace('{table}', table_name or '')} as {quote(check.kwargs['column'])}"
+        f"{check.sql.replace('{table}', source)} as {quote(check.kwargs['column'])}"
         for check in frame.checks
         if check.sql and (not table_name or all(c in present for c in check.sources))
     ]
     if table_name and frame.columns:
         cols = [quote(c) for c in frame.columns if c in present]
         if cols or computed:
-            return render_sql(f"select {', '.join(cols + computed)} from {table_name}", seeds_dir)
-    base = render_sql(frame.sql, seeds_dir)
+            return render_sql(f"select {', '.join(cols + computed)} from {table_name}{where}", seeds_dir)
+    base = render_sql(frame.sql + where, seeds_dir)
     if not computed:
         return base
     return render_sql(f"select *, {', '.join(computed)} from ({base}) as frame", seeds_dir)

@@ -12,6 +12,7 @@ from expectations.checks import (
     matches,
     not_null,
     pair_at_least,
+    per_disclosure,
     rows_at_least,
     table,
     unique,
@@ -55,7 +56,7 @@ DISCLOSURES = table(
     ],
 )
 
-SERVICES = table(
+SERVICES = per_disclosure(table(
     "raw.services",
     ["disclosure_id", "provider_id", "service_id", "position", "name", "model", "has_cada",
      "audit_opinion", "audit_claimed_level", "cyber_certificate", "personnel"],
@@ -76,14 +77,14 @@ SERVICES = table(
         in_set("personnel", ["any", "eu_located", "eu_citizens", "eu_citizens_cleared"],
                f"{D}: cada.personnel enum"),
     ],
-)
+))
 
 # The answer's criterion's number of rungs in the rulebook seed, computed by DuckDB on the answers frame
 # (one read of raw.answers for every answer check).
 MAX_RUNG = ("(select max(rb.rung) from read_csv('{seeds}/csf_criteria.csv', header = true) rb "
             "where rb.criterion_id = raw.answers.criterion_id)")
 
-ANSWERS = table(
+ANSWERS = per_disclosure(table(
     "raw.answers",
     ["disclosure_id", "service_id", "criterion_id", "rung"],
     ("disclosure_id", "service_id", "criterion_id"),
@@ -100,9 +101,9 @@ ANSWERS = table(
         pair_at_least("max_rung", "rung", f"{D}: rung is 1..(rungs of that criterion) (E006)"),
     ],
     "each answer, with `max_rung`: its criterion's number of rungs in the rulebook seed",
-)
+))
 
-OWNERSHIP = table(
+OWNERSHIP = per_disclosure(table(
     "raw.ownership",
     ["disclosure_id", "position", "holder_id", "holder_name", "country", "capital_pct", "voting_pct", "controls"],
     ("disclosure_id", "position"),
@@ -117,9 +118,9 @@ OWNERSHIP = table(
         between("voting_pct", 0, 100, f"{D}: voting_pct in [0, 100] (E006)"),
         not_null("controls", f"{D}: ownership[].controls is a bool"),
     ],
-)
+))
 
-PARENTS = table(
+PARENTS = per_disclosure(table(
     "raw.parents",
     ["disclosure_id", "position", "entity_id", "name", "country", "controlled_by", "controlled_by_name",
      "controlled_by_country"],
@@ -132,9 +133,9 @@ PARENTS = table(
         matches("country", COUNTRY, f"{D}: parent country is ISO alpha-2, upper case (E007)"),
         matches("controlled_by_country", COUNTRY, f"{D}: controller country is ISO alpha-2 (E007)"),
     ],
-)
+))
 
-SERVICE_REGIONS = table(
+SERVICE_REGIONS = per_disclosure(table(
     "raw.service_regions",
     ["disclosure_id", "service_id", "position", "region"],
     ("disclosure_id", "service_id", "position"),
@@ -145,9 +146,9 @@ SERVICE_REGIONS = table(
         not_null("region", f"{D}: services[].regions are ISO codes"),
         matches("region", COUNTRY, f"{D}: region is ISO alpha-2, upper case (E007)"),
     ],
-)
+))
 
-EVIDENCE = table(
+EVIDENCE = per_disclosure(table(
     "raw.evidence",
     ["disclosure_id", "service_id", "criterion_id", "url", "note"],
     ("disclosure_id", "service_id", "criterion_id"),
@@ -158,9 +159,9 @@ EVIDENCE = table(
         unique_together(["disclosure_id", "service_id", "criterion_id"], f"{D}: one evidence item per criterion"),
         matches("url", r"^https://", f"{D}: evidence url must be https://"),
     ],
-)
+))
 
-CERTIFICATIONS = table(
+CERTIFICATIONS = per_disclosure(table(
     "raw.certifications",
     ["disclosure_id", "position", "scheme", "certificate_id", "issuer", "valid_from", "valid_until"],
     ("disclosure_id", "certificate_id"),
@@ -173,9 +174,9 @@ CERTIFICATIONS = table(
         not_null("valid_until", f"{D}: valid_until is required"),
         pair_at_least("valid_until", "valid_from", f"{D}: valid_from <= valid_until (E010)"),
     ],
-)
+))
 
-CERTIFICATION_SERVICES = table(
+CERTIFICATION_SERVICES = per_disclosure(table(
     "raw.certification_services",
     ["disclosure_id", "certificate_id", "service_id"],
     ("disclosure_id", "certificate_id", "service_id"),
@@ -186,9 +187,9 @@ CERTIFICATION_SERVICES = table(
         unique_together(["disclosure_id", "certificate_id", "service_id"],
                         f"{D}: a certificate lists each service once"),
     ],
-)
+))
 
-SERVICE_RUNS_ON = table(
+SERVICE_RUNS_ON = per_disclosure(table(
     "raw.service_runs_on",
     ["disclosure_id", "service_id", "position", "dependency_service_id", "platform", "operator_name",
      "operator_country"],
@@ -200,7 +201,7 @@ SERVICE_RUNS_ON = table(
         matches("dependency_service_id", SLUG, f"{D}: runs_on[].service_id matches the provider_id pattern"),
         matches("operator_country", COUNTRY, f"{D}: runs_on[].operator_country is ISO alpha-2 (E007)"),
     ],
-)
+))
 
 RUNS_ON_SHAPES = derived(
     "runs_on_shapes",
@@ -224,7 +225,7 @@ RUNS_ON_SHAPES = derived(
     "each runs_on row; `bad_item` names one that is neither shape or names its own service",
 )
 
-OPEN_SOURCE_LICENSES = table(
+OPEN_SOURCE_LICENSES = per_disclosure(table(
     "raw.open_source_licenses",
     ["disclosure_id", "service_id", "repository", "license", "license_id", "is_exception"],
     ("disclosure_id", "service_id", "license_id"),
@@ -237,7 +238,7 @@ OPEN_SOURCE_LICENSES = table(
         unique_together(["disclosure_id", "service_id", "license_id"], "docs/design.md: one row per distinct id"),
         matches("repository", r"^https://", f"{D}: open_source.repository is an https URL (E006)"),
     ],
-)
+))
 
 DECISIONS = table(
     "raw.decisions",

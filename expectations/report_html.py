@@ -67,7 +67,8 @@ def layer_report(layer: str, success: bool, failures: list[str], statistics: dic
         )
         kind = "derived frame" if frame.get("derived") else "table"
         parts.append(
-            f'<h2 id="{_e(name)}"><code>{_e(name)}</code> ({kind}, {_e(frame.get("rows"))} rows)</h2>'
+            f'<h2 id="{_e(name)}"><code>{_e(name)}</code> ({kind}, {_e(frame.get("rows"))} '
+            f'{_e(frame.get("rows_of", "rows"))})</h2>'
             "<table><thead><tr><th>Expectation</th><th>Arguments</th><th>Rule guarded</th><th>Result</th>"
             f"<th>Unexpected rows</th></tr></thead><tbody>{rows}</tbody></table>"
         )

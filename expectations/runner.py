@@ -16,11 +16,13 @@ from expectations.frames import (
     catalog_of,
     fetch_chunks,
     frame_sql,
+    is_scoped,
     missing_tables,
     open_read_only,
     sql_error,
 )
 from expectations.report import sentence, write_summary
+from expectations.scope import checked_ids, record_checked, register_checked
 from expectations.suites import frames_of, get_suite
 
 
@@ -45,8 +47,13 @@ class GateResult:
         return out
 
 
-def run_gate(layer: str, warehouse: Path, report_dir: Path, seeds_dir: Path = SEEDS_DIR) -> GateResult:
+def run_gate(layer: str, warehouse: Path, report_dir: Path, seeds_dir: Path = SEEDS_DIR,
+             incremental: bool = False) -> GateResult:
     """Validate `layer` ('raw' or 'final') of `warehouse` (opened read-only).
+
+    `incremental` (the refresh's raw gate): the `per_disclosure` frames read only the rows of disclosures
+    not recorded as checked by this suite (`expectations.scope`); when the gate passes, every disclosure is
+    recorded as checked. The summary's `checked_before` says how many disclosures' rows were not read again.
 
     Writes an HTML report to `report_dir` (`report_dir/index.html`, offline, under the release CSP) and a
     summary to `report_dir/<layer>.json`;
@@ -64,13 +71,18 @@ def run_gate(layer: str, warehouse: Path, report_dir: Path, seeds_dir: Path = SE
     detail: list[dict[str, Any]] = []
     report_path: Path | None = None
     skipped: dict[str, str] = {}
+    checked_before: list[str] = []
+    scope: str | None = None
     try:
         con = open_read_only(layer, Path(warehouse))
     except WarehouseUnavailable as exc:
         failures.append(str(exc))
     else:
         try:
-            outcomes, skipped, errors = _validate(layer, frames, con, seeds_dir)
+            if incremental:
+                checked_before = checked_ids(con)
+                scope = register_checked(con, checked_before) if checked_before else None
+            outcomes, skipped, errors, scoped = _validate(layer, frames, con, seeds_dir, scope)
         finally:
             con.close()
         stats["frames_skipped"] = len(skipped)
@@ -80,7 +92,7 @@ def run_gate(layer: str, warehouse: Path, report_dir: Path, seeds_dir: Path = SE
             stats["evaluated"] += int(outcome.statistics.get("evaluated_expectations", 0))
             stats["successful"] += int(outcome.statistics.get("successful_expectations", 0))
             stats["unsuccessful"] += int(outcome.statistics.get("unsuccessful_expectations", 0))
-            detail.append(_frame_detail(outcome))
+            detail.append(_frame_detail(outcome, outcome.frame.name in scoped))
             for res in outcome.results:
                 if not res.get("success"):
                     failures.append(sentence(layer, outcome.frame.name, res, outcome.index_columns))
@@ -95,8 +107,12 @@ def run_gate(layer: str, warehouse: Path, report_dir: Path, seeds_dir: Path = SE
         skipped=skipped,
         seconds=round(time.perf_counter() - started, 3),
     )
+    if incremental and result.success:
+        record_checked(Path(warehouse))
     summary = {**result.to_dict(), "warehouse": str(warehouse), "frames": detail,
                "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+    if incremental:
+        summary["checked_before"] = len(checked_before)
     summary.pop("summary_path")
     result.summary_path = write_summary(report_dir / f"{layer}.json", summary)
     if report_dir.name == layer:
@@ -104,27 +120,30 @@ def run_gate(layer: str, warehouse: Path, report_dir: Path, seeds_dir: Path = SE
     return result
 
 
-def _validate(layer: str, frames, con, seeds_dir: Path):
-    """Stream each frame out of DuckDB in chunks into GX: (outcomes, skipped frames, SQL error sentences)."""
+def _validate(layer: str, frames, con, seeds_dir: Path, scope: str | None = None):
+    """Stream each frame out of DuckDB in chunks into GX: (outcomes, skipped frames, SQL error sentences,
+    names of the frames read only in part under `scope`, see `frame_sql`)."""
     import duckdb
 
     from expectations.gx_run import GateValidator
 
     catalog = catalog_of(con)
     validator = GateValidator(layer)
-    outcomes, skipped, errors = [], {}, []
+    outcomes, skipped, errors, scoped = [], {}, [], set()
     for frame in frames:
         missing = missing_tables(frame, catalog)
         if missing:
             skipped[frame.name] = f"needs missing table(s) {', '.join(missing)}"
             continue
-        sql = frame_sql(frame, catalog, seeds_dir)
+        if is_scoped(frame, catalog, scope):
+            scoped.add(frame.name)
+        sql = frame_sql(frame, catalog, seeds_dir, scope)
         try:
             outcomes.append(validator.validate(
                 frame, lambda in_order=False, sql=sql: fetch_chunks(con, sql, in_order=in_order)))
         except duckdb.Error as exc:
             errors.append(sql_error(layer, frame, exc))
-    return outcomes, skipped, errors
+    return outcomes, skipped, errors, scoped
 
 
 def _write_report(folder: Path, layer: str, failures: list[str], stats: dict[str, int],
@@ -139,7 +158,11 @@ def _write_report(folder: Path, layer: str, failures: list[str], stats: dict[str
     return index
 
 
-def _frame_detail(outcome) -> dict[str, Any]:
+#: A scoped frame's detail says whose rows it read.
+SCOPED_ROWS = "rows of the disclosures not checked before"
+
+
+def _frame_detail(outcome, scoped: bool = False) -> dict[str, Any]:
     expectations = []
     for res in outcome.results:
         cfg = res.get("expectation_config") or {}
@@ -151,8 +174,11 @@ def _frame_detail(outcome) -> dict[str, Any]:
             "success": bool(res.get("success")),
             "unexpected_count": (res.get("result") or {}).get("unexpected_count"),
         })
-    return {"frame": outcome.frame.name, "derived": outcome.frame.derived, "rows": outcome.rows,
-            "expectations": expectations}
+    detail = {"frame": outcome.frame.name, "derived": outcome.frame.derived, "rows": outcome.rows,
+              "expectations": expectations}
+    if scoped:
+        detail["rows_of"] = SCOPED_ROWS
+    return detail
 
 
 def write_overview(validation_dir: Path) -> Path:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
+from expectations.scope import forget_unkept
 from ingestion.checks import parse_date, parse_timestamp
 from ingestion.rejected import RejectedFile
 from ingestion.rulebook import criteria_rungs
@@ -217,11 +218,13 @@ def load_tables(
 
     `keep` (incremental ingest): disclosure ids whose rows stay in the disclosure tables; only the other
     rows are deleted there before the insert (one set-based DELETE per table). None deletes everything.
+    The raw gate's record of checked disclosures (`expectations.scope`) is kept only for `keep`.
     """
     con.execute("BEGIN TRANSACTION")
     try:
         if keep is not None:
             con.register("_sealreg_keep", pa.table({"disclosure_id": pa.array(sorted(keep), type=S)}))
+        forget_unkept(con, None if keep is None else "_sealreg_keep")
         for name, table in tables.items():
             if keep is not None and name in DISCLOSURE_TABLES:
                 con.execute(f"DELETE FROM raw.{name} WHERE disclosure_id NOT IN "

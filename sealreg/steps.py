@@ -64,14 +64,15 @@ def _gate(ctx: RunContext, layer: str) -> dict:
 
     if not ctx.run_warehouse.exists():
         raise StepFailed(f"run warehouse {ctx.run_warehouse} is missing: run the ingest step first")
-    result = run_gate(layer, ctx.run_warehouse, ctx.validation_dir / layer)
+    result = run_gate(layer, ctx.run_warehouse, ctx.validation_dir / layer, incremental=layer == "raw")
     if not result.success:
         raise GateFailed(layer, list(result.failures), str(result.report_path or ""))
     return {"layer": layer, "success": True, **dict(result.statistics)}
 
 
 def validate_raw(ctx: RunContext, progress: Progress = None) -> dict:
-    """Great Expectations gate over the raw tables."""
+    """Great Expectations gate over the raw tables; of the per-disclosure tables, only the rows of disclosures
+    not checked on an earlier night by the same suite (`expectations.scope`)."""
     return _gate(ctx, "raw")
 
 

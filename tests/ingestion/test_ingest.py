@@ -9,6 +9,7 @@ import shutil
 import duckdb
 import pytest
 
+from expectations.scope import CHECKED_TABLE, record_checked
 from ingestion.ingest import run_ingest
 from ingestion.load import RAW_TABLES
 from ingestion.quarantine import quarantine, quarantine_name
@@ -120,6 +121,23 @@ def test_baseline_warehouse_is_copied_and_decisions_kept_when_none_given(ctx, fa
     assert _count(ctx, "decisions") == 1
     run_ingest(ctx, decisions=[])
     assert _count(ctx, "decisions") == 0
+
+
+def test_the_raw_gates_record_is_kept_only_for_the_disclosures_whose_rows_stay(ctx, factory):
+    _inbox(ctx, factory)
+    run_ingest(ctx)
+    assert record_checked(ctx.run_warehouse) == 2  # what a passing raw gate records
+    ctx.paths.warehouse.mkdir(parents=True)
+    shutil.copyfile(ctx.run_warehouse, ctx.paths.baseline_warehouse)
+    shutil.rmtree(ctx.run_dir)
+    factory.write(ctx.inbox, "beta.json", factory.disclosure("beta", submitted_at="2026-11-02T09:00:00Z"))
+    assert run_ingest(ctx)["kept"] == 1  # alpha's rows stay; beta's file changed, its rows are loaded again
+    checked = f"SELECT disclosure_id FROM {CHECKED_TABLE}"
+    assert [d for (d,) in _query(ctx, checked)] == [_query(ctx, "SELECT disclosure_id FROM raw.disclosures "
+                                                           "WHERE file_name = 'alpha.json'")[0][0]]
+    shutil.rmtree(ctx.run_dir)
+    run_ingest(ctx, full=True)  # a full ingest reloads every row: nothing counts as checked
+    assert _query(ctx, checked) == []
 
 
 def test_progress_reports_every_file(ctx, factory):

@@ -1,0 +1,99 @@
+"""Which disclosures' raw rows already passed the raw gate: `raw.gate_checked`, carried between nights in the
+warehouse, so a night's raw gate reads only the rows of the disclosures it loaded (docs/validation.md, "What
+the nightly raw gate reads").
+
+A row (disclosure_id, file_sha256, suite) says: the rows of that disclosure, loaded from the file with that
+digest, passed every per-disclosure check of the raw suite with that fingerprint. It is written only after a
+raw gate passed (`record_checked`); the ingest keeps it only for the disclosures whose rows it kept unchanged
+from the baseline (`forget_unkept`), and forgets all of it on a full ingest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
+
+CHECKED_TABLE = "raw.gate_checked"
+CHECKED_DDL = f"CREATE TABLE IF NOT EXISTS {CHECKED_TABLE} (disclosure_id VARCHAR, file_sha256 VARCHAR, suite VARCHAR)"
+#: Name under which a gate run registers the disclosure ids it takes as checked.
+CHECKED_VIEW = "_gate_checked"
+_HERE = Path(__file__).resolve().parent
+_SEEDS = _HERE.parent / "dbt_project" / "seeds"
+
+
+@lru_cache(maxsize=1)
+def suite_fingerprint() -> str:
+    """sha256 over what decides a raw check's outcome on given raw rows and how the rows came to be: the code
+    of the gates (expectations/*.py), the dbt seeds they read, the ingestion's validator fingerprint and the
+    versions of GX, DuckDB, pandas and pyarrow. Another version takes no earlier check as done."""
+    from ingestion.cache import validator_fingerprint
+
+    digest = hashlib.sha256()
+    for path in sorted([*_HERE.glob("*.py"), *_SEEDS.glob("*.csv")]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for package in ("great_expectations", "duckdb", "pandas", "pyarrow"):
+        digest.update(f"{package}=={version(package)}".encode() + b"\0")
+    digest.update(validator_fingerprint().encode())
+    return digest.hexdigest()
+
+
+def checked_ids(con) -> list[str]:
+    """Disclosure ids whose rows passed this suite and are still those rows: recorded with this suite's
+    fingerprint, and every `raw.disclosures` row of that id has the recorded file digest (a disclosure whose file
+    changed, or whose id now appears twice, is checked again). Empty if either table cannot be read."""
+    import duckdb
+
+    try:
+        rows = con.execute(
+            f"SELECT m.disclosure_id FROM {CHECKED_TABLE} m WHERE m.suite = ? "
+            "AND EXISTS (SELECT 1 FROM raw.disclosures d WHERE d.disclosure_id = m.disclosure_id "
+            "AND d.file_sha256 = m.file_sha256) "
+            "AND NOT EXISTS (SELECT 1 FROM raw.disclosures d WHERE d.disclosure_id = m.disclosure_id "
+            "AND d.file_sha256 IS DISTINCT FROM m.file_sha256) ORDER BY 1", [suite_fingerprint()]).fetchall()
+    except duckdb.Error:
+        return []
+    return [d for (d,) in rows]
+
+
+def register_checked(con, ids: list[str]) -> str:
+    """Register `ids` on `con` as the relation CHECKED_VIEW (one column `disclosure_id`); returns its name."""
+    import pyarrow as pa
+
+    con.register(CHECKED_VIEW, pa.table({"disclosure_id": pa.array(ids, type=pa.string())}))
+    return CHECKED_VIEW
+
+
+def unchecked_rows(table: str, scope: str) -> str:
+    """SQL predicate on `table`'s rows: the row's disclosure is not in the relation `scope` (null ids included)."""
+    return f"not exists (select 1 from {scope} c where c.disclosure_id = {table}.disclosure_id)"
+
+
+def record_checked(warehouse: Path) -> int:
+    """After a passing raw gate: every disclosure of `raw.disclosures` is recorded as checked by this suite (the
+    table's content replaced in one transaction); returns how many."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute("BEGIN TRANSACTION")
+        con.execute(CHECKED_DDL)
+        con.execute(f"DELETE FROM {CHECKED_TABLE}")
+        con.execute(f"INSERT INTO {CHECKED_TABLE} SELECT disclosure_id, file_sha256, ? FROM raw.disclosures "
+                    "ORDER BY disclosure_id, file_sha256", [suite_fingerprint()])
+        (n,) = con.execute(f"SELECT count(*) FROM {CHECKED_TABLE}").fetchone()
+        con.execute("COMMIT")
+    finally:
+        con.close()
+    return int(n)
+
+
+def forget_unkept(con, keep: str | None) -> None:
+    """In the ingest's transaction: keep the records only of the disclosures in the relation `keep` (their rows
+    stay as the baseline held them); None (a full ingest) forgets every record."""
+    con.execute(CHECKED_DDL)
+    if keep is None:
+        con.execute(f"DELETE FROM {CHECKED_TABLE}")
+    else:
+        con.execute(f"DELETE FROM {CHECKED_TABLE} WHERE disclosure_id NOT IN (SELECT disclosure_id FROM {keep})")
