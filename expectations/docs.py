@@ -61,8 +61,8 @@ How a gate runs (`expectations/runner.py`, `expectations/gx_run.py`):
   one local stylesheet; the site's Content-Security-Policy), plus `report_dir/<layer>.json`
   (summary, failures, per-expectation results). When `report_dir` is `<validation>/<layer>`, the
   gate also writes `<validation>/index.html` linking both layers.
-- Every night both gates check every row of every table (see "Why the nightly gates still read every
-  row" below).
+- Every night the final gate checks every row of every table, the raw gate every row but those of
+  disclosures already checked by the same suite (see "What the nightly raw gate reads" below).
 - `final/_columns` checks in the catalog that every column the site's pages read exists
   (`PUBLISHED_COLUMNS` in `expectations/final_suite.py`); the site reads them without checking.
 - A missing table fails the `_tables` check and skips the frames that need it; a missing column or
@@ -79,17 +79,45 @@ How a gate runs (`expectations/runner.py`, `expectations/gx_run.py`):
   without `scipy.stats`, `altair` and `sqlalchemy`, which it needs only for expectations and data
   sources the gates never use (docs/performance.md, "The gates' fixed cost").
 
-## Why the nightly gates still read every row
+## What the nightly raw gate reads
 
-Issue 13 asks for gates that are cheaper, not weaker. The rows of files accepted on an earlier night
-are reloaded by ingestion from its digest cache (`ingestion/cache.py`), so one could validate only the
-new files' rows. The gates do not: most raw checks are about the whole table (disclosure_id unique
-across all submissions, one answer per criterion, orphans, the rulebook seed that may change between
-nights), every final check depends on the whole registry (a changed decision, reference snapshot or
-evaluation date changes rows of unchanged disclosures), and a warehouse row that was edited or lost
-between nights would go unseen. A full pass over every published row is what lets a regulator rely on
-the release, so the nights are made cheaper by making each pass cheaper (set-based DuckDB checks,
-bounded chunks, no per-frame GX checkpoint), never by skipping rows.
+Issue 13 asks for gates that are cheaper, not weaker. The final gate reads every published row every
+night with the same expectations: each of its checks depends on the whole registry (a changed
+decision, reference snapshot or evaluation date changes rows of unchanged disclosures). The raw gate
+reads every row of every table but ten: in the tables whose rows each belong to one disclosure
+(`services`, `answers`, `ownership`, `parents`, `service_regions`, `evidence`, `certifications`,
+`certification_services`, `service_runs_on`, `open_source_licenses`), the refresh's raw gate reads only
+the rows of the disclosures not checked before (`expectations/scope.py`). Those frames' checks hold row
+by row or per key including `disclosure_id` (`expectations.checks.per_disclosure` refuses a frame with
+a row count or a uniqueness check without `disclosure_id`), so the rows of one disclosure pass or fail
+them on their own, whatever the other disclosures hold.
+
+- `raw.gate_checked` (disclosure_id, file_sha256, suite) is written after a raw gate passed: every
+  disclosure of `raw.disclosures`, with its file digest and the suite's fingerprint
+  (`scope.suite_fingerprint`: the gates' code, the dbt seeds they read, the ingestion's validator
+  fingerprint, the versions of GX, DuckDB, pandas and pyarrow). A failed gate records nothing; the
+  warehouse carrying the record becomes the next night's baseline only once its release is out.
+- The ingest keeps the record only for the disclosures whose rows it kept unchanged from the baseline
+  (same file name and bytes, same validator; `ingestion.load.load_tables`), and drops all of it on a
+  full ingest (`--full-ingest`).
+- A disclosure counts as checked only if the record has it with this suite's fingerprint and every
+  `raw.disclosures` row of that id has the recorded digest: a re-sent file, an id that now appears
+  twice, another suite, seed, validator or library version, and a warehouse without the record are
+  read whole again.
+- `disclosures` (ids unique across all submissions, one accepted at least), `decisions`, `rejections`,
+  `input_files`, the reference tables and the derived frames (`answers_per_service`: 48 answers per
+  service; `orphans`: every child row has its parent; `runs_on_shapes`) are still read whole: they are
+  about the whole table, and a lost row shows there.
+- The report says it: a scoped frame's heading reads "N rows of the disclosures not checked before",
+  and `raw.json` gives `checked_before`, the number of disclosures not read again. `run_gate` without
+  `incremental=True` (tests, `sealreg` tools) reads every row and records nothing.
+
+Why that is enough: a kept disclosure's rows are the rows that passed the same checks on the night
+they were loaded, unchanged since (only the ingest writes raw rows, and it deletes or inserts a
+disclosure's rows as a whole); the checks that span disclosures still read every row. What the raw
+gate no longer sees is a row of a checked disclosure edited in the warehouse by something other than
+the ingest (`tests/expectations/test_gate_scope.py` pins both sides); the final gate still reads every
+published row derived from it.
 
 ## Which check lives where: dbt or a gate, never both
 
