@@ -127,10 +127,12 @@ own overhead, a GX expectation in a frame the gate reads anyway costs a few ms):
 - **dbt** keeps the contracts (every mart's columns, data types and `not_null`/primary-key
   constraints, enforced when the table is built), the key tests of the three largest marts
   (`unique_combination_of_columns` on `criterion_results`, `objective_results`, `cada_gates`, which
-  replace a primary-key index) and of the other tables whose key is a test, the tests of the seeds
-  and of intermediate models, and every mart test the final gate does not make (for example
+  replace a primary-key index) and of the other tables whose key is a test, the checks of the seeds
+  and of intermediate models (one `column_checks` test per model), every mart range or vocabulary
+  check the final gate does not make, as a `check` constraint of the contract (for example
   `objective_results.cap` 1..2, `washing_flags.cap`, `providers.chain_depth`, `decisions.action`
-  without `transfer`, `cada_gates.gate`, the relationships to `int_services__scored`).
+  without `transfer`, `cada_gates.gate`; DuckDB enforces it when the table is written and the error
+  names the model, the column and the value), and the relationships to `int_services__scored`.
 - **The raw gate** makes every check of the staging layer: the staging models only rename and cast
   (`stg_raw__*`, a strict cast fails rather than turning a value into null), so a check on
   `raw.<table>` holds for `stg_raw__<table>`. The staging YAML carries no data tests. Moved from dbt to

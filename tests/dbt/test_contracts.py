@@ -7,44 +7,22 @@ reference_sources is left as it is (the copy builds).
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
-
 import duckdb
 
-from sealreg.config import RegistryHome
-from sealreg.dbt_runner import dbt_executable
-from tests.helpers import REPO, SAMPLE_AS_OF
-
-
-def _edit(path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert text.count(old) == 1, f"{path.name}: {old!r} not found once"
-    path.write_text(text.replace(old, new))
+from tests.dbt.project_copy import copy_project_and_warehouse, edit_once, run_dbt_on_copy
 
 
 def test_a_type_or_name_change_of_a_published_column_fails_the_contract(sample_home, tmp_path):
-    project = tmp_path / "dbt_project"
-    shutil.copytree(REPO / "dbt_project", project, ignore=shutil.ignore_patterns("target", "logs"))
+    project, warehouse = copy_project_and_warehouse(sample_home, tmp_path)
     marts = project / "models" / "marts" / "registry"
-    _edit(marts / "criterion_results.sql", "cast(points as double) as points", "points")
-    _edit(marts / "washing_flags.sql", "    reason,\n", "    reason as explanation,\n")
-    warehouse = tmp_path / "run" / "warehouse.duckdb"  # the run warehouse's name: its views name this catalog
-    warehouse.parent.mkdir()
-    shutil.copyfile(RegistryHome.at(sample_home).baseline_warehouse, warehouse)
+    edit_once(marts / "criterion_results.sql", "cast(points as double) as points", "points")
+    edit_once(marts / "washing_flags.sql", "    reason,\n", "    reason as explanation,\n")
 
-    proc = subprocess.run(
-        [dbt_executable(), "run", "--project-dir", str(project), "--profiles-dir", str(project),
-         "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"),
-         "-s", "criterion_results", "washing_flags", "reference_sources"],
-        env={**os.environ, "SEALREG_WAREHOUSE": str(warehouse), "SEALREG_AS_OF": SAMPLE_AS_OF},
-        capture_output=True, text=True, timeout=300)
+    proc, ran = run_dbt_on_copy(project, warehouse, tmp_path,
+                                "run", "-s", "criterion_results", "washing_flags", "reference_sources")
 
     assert proc.returncode == 1, proc.stdout[-3000:]
-    results = {r["unique_id"].rsplit(".", 1)[1]: r
-               for r in json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]}
+    results = {uid.rsplit(".", 1)[1]: r for uid, r in ran.items()}
     assert results["reference_sources"]["status"] == "success"
     for model, column in (("criterion_results", "points"), ("washing_flags", "reason")):
         assert results[model]["status"] == "error"

@@ -1,7 +1,9 @@
 """Each check runs in one place (docs/validation.md, "Which check lives where"): the staging checks in the raw
-gate, the mart checks the final gate makes not again as dbt data tests."""
+gate, the mart checks the final gate makes not again as dbt data tests or check constraints."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -22,10 +24,25 @@ def _has(failures: list[str], *parts: str) -> bool:
 
 
 def _column_tests(model: dict):
+    """(column, test, arguments) of each column data test, and of each `check` constraint written as the test
+    it stands for (`col between a and b`, `col >= a`, `col in ('x', ...)`)."""
     for column in model.get("columns") or []:
         for test in column.get("data_tests") or []:
             name, spec = (next(iter(test.items())) if isinstance(test, dict) else (test, {}))
             yield column["name"], name, (spec or {}).get("arguments") or {}
+        for constraint in column.get("constraints") or []:
+            if constraint["type"] == "check":
+                yield column["name"], *_check_as_test(column["name"], constraint["expression"])
+
+
+def _check_as_test(column: str, expression: str) -> tuple[str, dict]:
+    if m := re.fullmatch(rf"{column} between (\S+) and (\S+)", expression):
+        return "accepted_range", {"min_value": float(m[1]), "max_value": float(m[2])}
+    if m := re.fullmatch(rf"{column} >= (\S+)", expression):
+        return "accepted_range", {"min_value": float(m[1])}
+    if m := re.fullmatch(rf"{column} in \((.*)\)", expression):
+        return "accepted_values", {"values": re.findall(r"'([^']*)'", m[1])}
+    return "check", {"expression": expression}  # a conditional check: no gate check has its shape
 
 
 def _gate_makes(checks: list[Check], column: str, test: str, args: dict) -> bool:
@@ -55,7 +72,7 @@ def test_staging_models_carry_no_data_tests_the_raw_gate_makes_them():
     assert not {name: t for name, t in tests.items() if t}
 
 
-def test_no_mart_data_test_repeats_a_final_gate_check():
+def test_no_mart_data_test_or_check_constraint_repeats_a_final_gate_check():
     frames = {f.name: list(f.checks) for f in frames_of("final") if not f.derived}
     repeated = [(name, column, test) for name, model in dbt_models().items() if name in frames
                 for column, test, args in _column_tests(model) if _gate_makes(frames[name], column, test, args)]
