@@ -13,6 +13,7 @@ beside it: whoever can write it can run code in dbt's process.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import marshal
 import os
 import sys
@@ -25,7 +26,8 @@ import jinja2
 
 #: The environment variable that names the cache file (set by sealreg.dbt_runner.dbt_env).
 CACHE_ENV = "SEALREG_DBT_TEMPLATE_CACHE"
-_VERSIONS = f"{sys.version}\0jinja2=={jinja2.__version__}\0dbt-common=={metadata.version('dbt-common')}"
+_VERSIONS = (f"{sys.version}\0{importlib.util.MAGIC_NUMBER.hex()}\0jinja2=={jinja2.__version__}"
+             f"\0dbt-common=={metadata.version('dbt-common')}")
 
 
 def environment_key(env: jinja2.Environment) -> str:
@@ -37,7 +39,8 @@ def environment_key(env: jinja2.Environment) -> str:
              env.keep_trailing_newline)
     parts = (f"{cls.__module__}.{cls.__qualname__}", f"{env.code_generator_class.__qualname__}",
              sorted(env.extensions), sorted(env.filters), sorted(env.tests), lexer, env.optimized,
-             env.is_async, env.finalize is None, repr(env.autoescape), _VERSIONS)
+             env.is_async, env.autoescape, sorted(env.intercepted_binops), sorted(env.intercepted_unops),
+             _VERSIONS)
     return repr(parts)
 
 
@@ -59,8 +62,10 @@ class TemplateCache:
         cache = self
 
         def compile(env, source, name=None, filename=None, raw=False, defer_init=False):
-            # dbt's macro debugging keeps each template's generated source, which a cached template skips
-            if raw or not isinstance(source, str) or dbt_jinja.MACRO_DEBUGGING:
+            # dbt's macro debugging keeps each template's generated source, which a cached template skips;
+            # a finalize or autoescape function is not part of the key
+            if (raw or not isinstance(source, str) or dbt_jinja.MACRO_DEBUGGING
+                    or env.finalize is not None or not isinstance(env.autoescape, bool)):
                 return original(env, source, name, filename, raw, defer_init)
             key = hashlib.sha256(f"{environment_key(env)}\0{name}\0{filename}\0{defer_init}\0{source}"
                                  .encode()).hexdigest()

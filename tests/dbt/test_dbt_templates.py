@@ -123,3 +123,11 @@ def test_a_second_compile_takes_every_template_from_the_cache_and_writes_the_sam
     path.write_bytes(path.read_bytes()[:100])  # a truncated file: templates compile as before
     assert _compiled_sql(_ctx(tmp_path, "night-3")) == first
     assert len(dbt_templates.TemplateCache(path).saved) > 2
+
+
+def test_an_environment_with_a_finalize_function_is_never_cached(tmp_path: Path) -> None:
+    cache = _cache(tmp_path / "templates.marshal")
+    env = dbt_jinja.get_environment()
+    env.finalize = lambda value: "x" if value == 1 else value
+    assert _render(env) == "A,B,x"
+    assert cache.used == {}
