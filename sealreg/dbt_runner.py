@@ -19,6 +19,7 @@ from sealreg.config import DBT_PROJECT_DIR, RunContext
 from sealreg.dbt_templates import CACHE_ENV
 
 _PARTIAL_PARSE_NAME = "partial_parse.msgpack"  # dbt's file name in the target path
+_TEMPLATES_NAME = "dbt-templates.marshal"
 #: dbt's structured events (`--log-format json`) that report one finished node, with its index and total.
 NODE_DONE_EVENTS = frozenset({"LogModelResult", "LogTestResult", "LogSeedResult", "LogSnapshotResult",
                               "LogNodeNoOpResult", "LogFunctionResult", "SkippingDetails"})
@@ -126,9 +127,16 @@ def partial_parse_file(ctx: RunContext) -> Path:
 
 
 def template_cache_file(ctx: RunContext) -> Path:
-    """The home's cache of dbt's compiled Jinja templates (sealreg.dbt_templates), beside its saved parse:
-    keyed by each template's source and the engines, so any build of the home may use it."""
-    return ctx.paths.warehouse / "dbt-templates.marshal"
+    """The home's cache of dbt's compiled Jinja templates (sealreg.dbt_templates), beside its saved parse.
+
+    Its entries are keyed by each template's source and the engines, so any home may start from another's:
+    a new home gets the project's copy (`project_template_file`) before its first command."""
+    return ctx.paths.warehouse / _TEMPLATES_NAME
+
+
+def project_template_file() -> Path:
+    """The template cache last saved by any home of this checkout, beside the project's saved parse."""
+    return project_parse_file().with_name(_TEMPLATES_NAME)
 
 
 def project_parse_file() -> Path:
@@ -149,6 +157,23 @@ def _restore_partial_parse(ctx: RunContext) -> None:
         target = ctx.dbt_dir / "target"
         target.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(saved, target / _PARTIAL_PARSE_NAME)
+
+
+def _restore_templates(ctx: RunContext) -> None:
+    """A home without a template cache starts from the project's."""
+    home, project = template_cache_file(ctx), project_template_file()
+    if not home.is_file() and project.is_file():
+        _replace_with_copy(project, home)
+
+
+def _save_templates(ctx: RunContext) -> None:
+    """Offer the home's template cache to the next new home, where the project's folder is writable."""
+    home = template_cache_file(ctx)
+    if home.is_file():
+        try:
+            _replace_with_copy(home, project_template_file())
+        except OSError:  # a read-only checkout: the home's cache still serves its nights
+            pass
 
 
 def _save_partial_parse(ctx: RunContext) -> None:
@@ -209,6 +234,7 @@ def run_dbt(ctx: RunContext, verb: str, extra: list[str] | None = None,
     ctx.dbt_dir.mkdir(parents=True, exist_ok=True)
     (ctx.dbt_dir / "target" / "run_results.json").unlink(missing_ok=True)  # never an earlier command's
     _restore_partial_parse(ctx)
+    _restore_templates(ctx)
     env = dbt_env(ctx, Path(ctx.run_warehouse.name), digest)
     cmd = dbt_command(ctx, verb, extra)
     output: list[str] = []
@@ -222,6 +248,7 @@ def run_dbt(ctx: RunContext, verb: str, extra: list[str] | None = None,
                 progress(*done)
     (ctx.dbt_dir / "dbt_output.log").write_text("\n".join(output) + "\n")
     _save_partial_parse(ctx)
+    _save_templates(ctx)
     results = _read_run_results(ctx.dbt_dir / "target" / "run_results.json")
     failures = [f"{r['unique_id']}: {r['status']}: {(r.get('message') or '').strip()}" for r in results
                 if r["status"] in ("error", "fail", "runtime error")]

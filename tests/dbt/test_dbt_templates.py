@@ -116,12 +116,14 @@ def test_a_second_compile_takes_every_template_from_the_cache_and_writes_the_sam
     first = _compiled_sql(_ctx(tmp_path, "night-1"))
     path = dbt_runner.template_cache_file(_ctx(tmp_path, "x"))
     assert path.is_file() and len(dbt_templates.TemplateCache(path).saved) > 2
-    stamp = path.stat().st_mtime_ns
+    # the first command of a home may re-parse files (more templates) against the project's saved parse
     assert _compiled_sql(_ctx(tmp_path, "night-2")) == first
+    stamp = path.stat().st_mtime_ns
+    assert _compiled_sql(_ctx(tmp_path, "night-3")) == first
     assert path.stat().st_mtime_ns == stamp, "every template came from the cache (nothing new to save)"
 
     path.write_bytes(path.read_bytes()[:100])  # a truncated file: templates compile as before
-    assert _compiled_sql(_ctx(tmp_path, "night-3")) == first
+    assert _compiled_sql(_ctx(tmp_path, "night-4")) == first
     assert len(dbt_templates.TemplateCache(path).saved) > 2
 
 
@@ -131,3 +133,20 @@ def test_an_environment_with_a_finalize_function_is_never_cached(tmp_path: Path)
     env.finalize = lambda value: "x" if value == 1 else value
     assert _render(env) == "A,B,x"
     assert cache.used == {}
+
+
+def test_a_new_home_starts_from_the_templates_another_home_saved(tmp_path: Path, monkeypatch) -> None:
+    project = tmp_path / "project" / "dbt-templates.marshal"
+    monkeypatch.setattr(dbt_runner, "project_template_file", lambda: project)
+    one, two = _ctx(tmp_path / "one", "night-1"), _ctx(tmp_path / "two", "night-1")
+    dbt_runner._restore_templates(one)  # nothing saved anywhere yet
+    assert not dbt_runner.template_cache_file(one).exists()
+    dbt_runner.template_cache_file(one).parent.mkdir(parents=True)
+    dbt_runner.template_cache_file(one).write_bytes(b"home one's templates")
+    dbt_runner._save_templates(one)
+    assert project.read_bytes() == b"home one's templates"
+    dbt_runner._restore_templates(two)
+    assert dbt_runner.template_cache_file(two).read_bytes() == b"home one's templates"
+    dbt_runner.template_cache_file(two).write_bytes(b"home two's own")
+    dbt_runner._restore_templates(two)  # a home's own file is never replaced by the project's
+    assert dbt_runner.template_cache_file(two).read_bytes() == b"home two's own"
