@@ -93,13 +93,17 @@ def row_digests(con: duckdb.DuckDBPyConnection, service_ids: list[str]) -> dict[
         listed = ", ".join(f"{key('')} as k{i}" for i, key in enumerate(keys))
         packed = ", ".join(f"k{i} := k{i}" for i in range(len(keys)))
         same = " and ".join(f"{key('r.')} is not distinct from v.k{i}" for i, key in enumerate(keys))
-        con.execute(f"create or replace temp table site_row_values as select *, sha256(to_json(struct_pack({packed}))) "
-                    f'as h from (select distinct {listed} from main."{name}")')
+        con.execute("create or replace temp table site_row_values as select *, row_number() over (order by h) as n "
+                    f"from (select *, sha256(to_json(struct_pack({packed}))) as h "
+                    f'from (select distinct {listed} from main."{name}"))')
         for first, last in ranges:
+            # a service's rows as the ranks of their digests (integers group and sort far cheaper than the
+            # digests' text), sorted, then each rank replaced by its digest: the digests sorted
             rows = con.execute(
-                "select r.service_id, sha256(array_to_string(list_sort(list(v.h)), ',')) "
-                f'from main."{name}" r join site_row_values v on {same} '
-                "where r.service_id between ? and ? group by all", [first, last]
+                "with ranked as (select list(h order by n) as hs from site_row_values) "
+                "select service_id, sha256(array_to_string(list_transform(list_sort(ns), lambda i: hs[i]), ',')) "
+                f'from (select r.service_id, list(v.n) as ns from main."{name}" r join site_row_values v on {same} '
+                "where r.service_id between ? and ? group by all), ranked", [first, last]
             ).fetchall()
             for service_id, table_digest in rows:
                 per_table.setdefault(service_id, []).append(f"{name}:{table_digest}")
