@@ -5,9 +5,10 @@ generate Python, `compile()`): ~470 templates and ~0.6 s of CPU a night, for sou
 `install` makes `jinja2.Environment.compile` look the code object up by a key over everything the
 generated code depends on (environment class, parser and code generator, extensions, filter and test
 names, lexer settings, the source, the versions of Python, Jinja and dbt-common); a miss compiles as
-before. `save` writes back the code objects this process used, so the file holds one build's templates.
-An unreadable file is ignored (all templates compile). The file is as trusted as the saved partial parse
-beside it: whoever can write it can run code in dbt's process.
+before. `save` writes back the code objects this process used, so the file holds one build's templates,
+after the sha256 of their marshal bytes: a file that is unreadable or whose bytes do not match it (cut
+short, a flipped bit) is ignored and all templates compile. The file is as trusted as the saved partial
+parse beside it: whoever can write it can run code in dbt's process.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import jinja2
 
 #: The environment variable that names the cache file (set by sealreg.dbt_runner.dbt_env).
 CACHE_ENV = "SEALREG_DBT_TEMPLATE_CACHE"
+_DIGEST_BYTES = 32  # the sha256 of the payload, at the start of the file
 _VERSIONS = (f"{sys.version}\0{importlib.util.MAGIC_NUMBER.hex()}\0jinja2=={jinja2.__version__}"
              f"\0dbt-common=={metadata.version('dbt-common')}")
 
@@ -87,16 +89,26 @@ class TemplateCache:
         tmp = self.path.with_name(f".{self.path.name}.tmp-{os.getpid()}")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            tmp.write_bytes(marshal.dumps(dict(sorted(self.used.items()))))
+            payload = marshal.dumps(dict(sorted(self.used.items())))
+            tmp.write_bytes(hashlib.sha256(payload).digest() + payload)
             os.replace(tmp, self.path)
         finally:
             tmp.unlink(missing_ok=True)
 
 
 def _load(path: Path) -> dict[str, CodeType]:
+    """The saved code objects; empty unless the file's payload matches the sha256 it starts with (marshal
+    neither detects a changed byte nor only raises ValueError on one, and CPython runs bytecode unchecked)."""
     try:
-        data = marshal.loads(path.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
+        raw = path.read_bytes()
+    except OSError:
+        return {}
+    digest, payload = raw[:_DIGEST_BYTES], raw[_DIGEST_BYTES:]
+    if hashlib.sha256(payload).digest() != digest:
+        return {}
+    try:
+        data = marshal.loads(payload)
+    except Exception:  # a file written by another marshal version
         return {}
     if not isinstance(data, dict):
         return {}

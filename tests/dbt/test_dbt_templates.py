@@ -73,6 +73,25 @@ def test_an_unreadable_file_is_ignored_and_replaced(tmp_path: Path) -> None:
     assert len(dbt_templates.TemplateCache(path).saved) == 1
 
 
+def test_a_changed_byte_anywhere_in_the_file_makes_it_ignored(tmp_path: Path) -> None:
+    """marshal loads many corrupted files as other code (a changed constant renders other text) or raises
+    errors other than ValueError (SystemError): every single-bit change must leave the file unused."""
+    path = tmp_path / "templates.marshal"
+    first = _cache(path)
+    assert dbt_jinja.get_environment().from_string("{{ 'kept' }}").render({}) == "kept"
+    first.save()
+    saved = path.read_bytes()
+    assert b"kept" in saved
+    path.write_bytes(saved.replace(b"kept", b"kEpt"))
+    assert dbt_templates.TemplateCache(path).saved == {}
+    for at in range(len(saved)):
+        for bit in (1, 8, 128):
+            changed = bytearray(saved)
+            changed[at] ^= bit
+            path.write_bytes(bytes(changed))
+            assert dbt_templates.TemplateCache(path).saved == {}, (at, bit)
+
+
 def test_the_file_keeps_only_the_templates_a_build_used(tmp_path: Path, monkeypatch) -> None:
     path = tmp_path / "templates.marshal"
     first = _cache(path)
