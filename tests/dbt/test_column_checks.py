@@ -2,8 +2,10 @@
 
 The marts' range and vocabulary checks are `check` constraints of their enforced contracts (DuckDB refuses
 the insert; macros/contract_checks.sql makes the error name what broke it); the seeds' and intermediate
-models' checks are one `column_checks` data test per model (tests/generic/column_checks.sql). One dbt run
-plants a violation of each kind on copies of the project and of the sample home's warehouse.
+models' checks are one `column_checks` data test per model (tests/generic/column_checks.sql). Two dbt builds (a
+failing seed test would skip the marts) plant a violation of each kind on copies of the project and of the
+sample home's warehouse, and a duplicated key of a mart whose key is a test
+(tests/generic/unique_combination_of_columns.sql).
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ def test_a_planted_violation_of_each_kind_fails_the_build_and_names_it(sample_ho
     edit_once(marts / "providers.sql", "    control.chain_depth,\n", "    control.chain_depth + 40 as chain_depth,\n")
     edit_once(marts / "source_freshness.sql", "        else 'fresh'\n", "        else 'current'\n")
     edit_once(marts / "washing_flags.sql", "    objective,\n", "    cast(null as varchar) as objective,\n")
+    # one key of objective_results twice (its key test stands for a primary key)
+    edit_once(marts / "objective_results.sql", "from {{ ref('int_objectives__capped') }}",
+              "from (select * from {{ ref('int_objectives__capped') }} union all\n"
+              "      (select * from {{ ref('int_objectives__capped') }} order by service_id, objective limit 1))")
     seeds = project / "seeds"
     lines = (seeds / "spdx_licenses.csv").read_text().splitlines(keepends=True)
     # the first licence twice (a duplicated key) and one without a list version
@@ -36,9 +42,12 @@ def test_a_planted_violation_of_each_kind_fails_the_build_and_names_it(sample_ho
     finally:
         con.close()
 
-    proc, results = run_dbt_on_copy(project, warehouse, tmp_path, "run", "-s", "providers", "source_freshness",
-                                    "washing_flags")
+    proc, results = run_dbt_on_copy(project, warehouse, tmp_path, "build", "--exclude", "test_type:unit",
+                                    "-s", "providers", "source_freshness", "washing_flags", "objective_results")
     assert proc.returncode == 1, proc.stdout[-3000:]
+    key_test = next(r for uid, r in results.items()
+                    if uid.startswith("test.sealreg.unique_combination_of_columns_objective_results_"))
+    assert (key_test["status"], key_test["failures"]) == ("fail", 1), key_test
     by_name = {uid.split(".")[2]: r for uid, r in results.items() if uid.startswith("model.")}
     expected = {
         "providers": "providers.chain_depth = 4",  # 40 or more: every planted depth is out of 0..32
