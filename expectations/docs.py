@@ -114,8 +114,8 @@ them on their own, whatever the other disclosures hold.
 
 Why that is enough: a kept disclosure's rows are the rows that passed the same checks on the night
 they were loaded, unchanged since (only the ingest writes raw rows, and it deletes or inserts a
-disclosure's rows as a whole); the checks that span disclosures still read every row. What the raw
-gate no longer sees is a row of a checked disclosure edited in the warehouse by something other than
+disclosure's rows as a whole); the checks that span disclosures still read every row. What the scoped
+raw gate does not see is a row of a checked disclosure edited in the warehouse by something other than
 the ingest (`tests/expectations/test_gate_scope.py` pins both sides); the final gate still reads every
 published row derived from it.
 
