@@ -16,7 +16,6 @@ from sealreg.publish import charts
 from sealreg.publish.site.filters import (
     flag_links,
     level_tag,
-    link_to,
     one_decimal,
     open_source_cell,
     open_source_label,
@@ -59,13 +58,21 @@ def service_rows(services: list[dict], root: str) -> Markup:
     from the search data (`search_data`). No closing tags, no per-cell labels (static/style.css labels the narrow-screen
     cards by column) and no link per level or status (the legend above the table links their meaning)."""
     out = []
+    flag_cells: dict[tuple, str] = {}  # flag lists repeat: each distinct one is linked once
     for s in services:
         p = s["provider"]
         flags, count = s["flags"], s["flag_count"]
+        if flags:
+            codes = tuple(f["flag"] for f in flags)
+            cell = flag_cells.get(codes)
+            if cell is None:
+                cell = flag_cells[codes] = f" {flag_links(list(codes), root)}"
+        else:
+            cell = ""
         out.append(
             ("<tr class=not-in-force>" if s["status"] in NOT_IN_FORCE else "<tr>")
-            + f"<th scope=row>{link_to(s['href'], s['name'] or s['service_id'], root)}"
-            f"<td>{link_to(p['href'], p['legal_name'] or s['provider_id'], root)}"
+            + f"<th scope=row>{_link(s['href'], s['name'] or s['service_id'], root)}"
+            f"<td>{_link(p['href'], p['legal_name'] or s['provider_id'], root)}"
             f"<td>{h(plain(p['country']))}"
             f"<td>{one_decimal(s['sovereignty_score'])}"
             f"<td>{level_tag('SEAL', s['seal'])}<td>{level_tag('UAL', s['ual'])}"
@@ -73,10 +80,15 @@ def service_rows(services: list[dict], root: str) -> Markup:
             f"<td>{open_source_cell(s['open_source_status'])}"
             "<td>"
             + (f"<span class=flag-count>{h(count)}</span>" if count else "0")
-            + (f" {flag_links([f['flag'] for f in flags], root)}" if flags else "")
+            + cell
             + "\n"
         )
     return Markup("".join(out))
+
+
+def _link(href: Any, text: Any, root: str) -> str:
+    """`filters.link_to` as a plain str, escaped with `h`."""
+    return f'<a href="{h(root)}{h(href)}">{h(text)}</a>' if href else h(text)
 
 
 def search_data(services: list[dict]) -> dict[str, bytes]:
