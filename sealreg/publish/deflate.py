@@ -1,64 +1,138 @@
-"""gzip a file in fixed blocks on a few threads, with the same bytes however the work is split.
+"""gzip a file in pieces cut by its content, on a few threads, with the same bytes however the work is split.
 
-As pigz does: each block of `BLOCK_SIZE` input bytes is deflated on its own, primed with the 32 KiB
-before it (so it still refers back as one stream would) and ended by a sync flush, and the pieces are
-joined in order into one gzip member with the CRC-32 and length of the whole input. A block's bytes
-depend only on the input and its position, so one thread or many give the same file, and any gzip
-reader reads it as one stream. zlib releases the GIL while it compresses, so the threads use the cores;
-at most `2 * threads` blocks are in memory at once.
+As pigz does: each piece is deflated on its own, primed with the 32 KiB before it (so it still refers back
+as one stream would) and ended by a sync flush, and the pieces are joined in order into one gzip member with
+the CRC-32 and length of the whole input. A piece ends at the first line end at least `PIECE_MIN` bytes in
+whose next `CUT_PROBE` bytes have a CRC-32 with the `CUT_MASK` bits clear (else after `PIECE_MAX` bytes), so
+the cuts depend only on the bytes around them: rows changed in one place move the cuts of that place only.
+A piece's deflated bytes depend only on its window and its bytes, so one thread or many give the same file,
+and any gzip reader reads it as one stream. zlib releases the GIL while it compresses, so the threads use the
+cores; at most `2 * threads` pieces are in memory at once.
+
+A piece whose window and bytes (their sha256) an earlier file of the same code and zlib holds
+(`PreviousPieces`) is copied from that file instead of deflated again: the same bytes, for a read.
 """
 
 from __future__ import annotations
 
+import hashlib
+import mmap
 import os
 import struct
 import zlib
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-#: Input bytes deflated as one piece (pigz uses 128 KiB; larger blocks cost fewer flushes).
-BLOCK_SIZE = 1 << 20
-#: What deflate can refer back to: the block before's last bytes prime the next block.
+#: Fewest input bytes in a piece (its cut is looked for after them) and most (cut there if none was found).
+PIECE_MIN = 1 << 17
+PIECE_MAX = 1 << 20
+#: A line end is a cut when the CRC-32 of the `CUT_PROBE` bytes after it has these bits clear (1 in 64).
+CUT_MASK = 0x3F
+CUT_PROBE = 32
+#: What deflate can refer back to: the bytes before a piece prime it.
 WINDOW = 1 << 15
 #: gzip header: magic, deflate, no flags, mtime 0, no extra flags, OS "unknown" (as `gzip.compress(mtime=0)`).
 _HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
 
+#: One piece of a written file: [sha256 hex of its window and bytes, offset in the file, length].
+Piece = list
 
-def _deflate_block(fd: int, start: int, size: int, level: int) -> tuple[bytes, bytes]:
-    """(the block's input bytes, their raw deflate primed with the window before them); the last block
-    ends the stream, every other one ends on a byte boundary (sync flush)."""
+
+def piece_bounds(data: bytes | mmap.mmap) -> list[tuple[int, int]]:
+    """(start, end) of each piece of `data`, in order, covering all of it."""
+    n, out, start = len(data), [], 0
+    find, crc = data.find, zlib.crc32
+    while start < n:
+        end = min(n, start + PIECE_MAX)
+        cut, pos = end, start + PIECE_MIN
+        while pos < end:
+            q = find(b"\n", pos, end)
+            if q < 0:
+                break
+            q += 1
+            if crc(data[q:q + CUT_PROBE]) & CUT_MASK == 0:
+                cut = q
+                break
+            pos = q
+        out.append((start, cut))
+        start = cut
+    return out
+
+
+class PreviousPieces:
+    """The pieces of an earlier gzip file written by `gzip_file` (its `Piece` list), read from that file (an
+    open descriptor, closed by `close`). The list is trusted as it is: it must come from a signed record."""
+
+    def __init__(self, fd: int, pieces: list[Piece]) -> None:
+        self.fd = fd
+        self.where = {p[0]: (p[1], p[2]) for p in pieces
+                      if isinstance(p, list) and len(p) == 3 and isinstance(p[0], str)
+                      and all(type(v) is int and v >= 0 for v in p[1:])}
+
+    def read(self, key: str) -> bytes | None:
+        """The deflated bytes of the piece with this key, or None when the file has none (or cannot give them)."""
+        at = self.where.get(key)
+        if at is None:
+            return None
+        try:
+            data = os.pread(self.fd, at[1], at[0])
+        except OSError:
+            return None
+        return data if len(data) == at[1] else None
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+def _piece(data: mmap.mmap, start: int, end: int, level: int, previous: PreviousPieces | None
+           ) -> tuple[bytes, bytes, str]:
+    """(the piece's input bytes, their raw deflate primed with the window before them, the key of window and
+    bytes); the last piece ends the stream (and has no key: it is never reused), every other one ends on a
+    byte boundary (sync flush)."""
     lead = min(start, WINDOW)
-    chunk = os.pread(fd, lead + min(BLOCK_SIZE, size - start), start - lead)
-    data = memoryview(chunk)[lead:]
+    chunk = data[start - lead:end]
+    piece = memoryview(chunk)[lead:]
+    if end == len(data):
+        key = ""
+    else:
+        key = hashlib.sha256(chunk).hexdigest()
+        reused = previous.read(key) if previous is not None else None
+        if reused is not None:
+            return piece, reused, key
     comp = zlib.compressobj(level, zlib.DEFLATED, -15, zdict=chunk[:lead]) if lead else \
         zlib.compressobj(level, zlib.DEFLATED, -15)
-    last = start + BLOCK_SIZE >= size
-    return data, comp.compress(data) + comp.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
+    return piece, comp.compress(piece) + comp.flush(zlib.Z_SYNC_FLUSH if key else zlib.Z_FINISH), key
 
 
-def gzip_file(src: Path, dst: Path, level: int, threads: int) -> None:
-    """Write `dst`, the gzip of `src`'s bytes at zlib `level`, deflating up to `threads` blocks at once."""
+def gzip_file(src: Path, dst: Path, level: int, threads: int, previous: PreviousPieces | None = None) -> list[Piece]:
+    """Write `dst`, the gzip of `src`'s bytes at zlib `level`, deflating up to `threads` pieces at once, copying
+    the pieces `previous` holds; return the `Piece` of each piece but the last."""
+    pieces: list[Piece] = []
     with open(src, "rb") as f, open(dst, "wb") as out:
-        fd = f.fileno()
-        size = os.fstat(fd).st_size
+        size = os.fstat(f.fileno()).st_size
         out.write(_HEADER)
-        crc = 0
+        offset, crc = len(_HEADER), 0
         if size == 0:
             out.write(zlib.compressobj(level, zlib.DEFLATED, -15).flush(zlib.Z_FINISH))
         else:
-            with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="gzip") as pool:
-                pending: deque[Future] = deque()
-                starts = iter(range(0, size, BLOCK_SIZE))
-                for start in starts:
-                    pending.append(pool.submit(_deflate_block, fd, start, size, level))
-                    if len(pending) >= 2 * threads:
-                        break
+            with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data, \
+                    ThreadPoolExecutor(max_workers=threads, thread_name_prefix="gzip") as pool:
+                work: Callable[[tuple[int, int]], Future] = \
+                    lambda b: pool.submit(_piece, data, b[0], b[1], level, previous)  # noqa: E731
+                bounds = iter(piece_bounds(data))
+                pending: deque[Future] = deque(work(b) for _, b in zip(range(2 * threads), bounds, strict=False))
                 while pending:
-                    data, piece = pending.popleft().result()
-                    crc = zlib.crc32(data, crc)
-                    out.write(piece)
-                    start = next(starts, None)
-                    if start is not None:
-                        pending.append(pool.submit(_deflate_block, fd, start, size, level))
+                    piece, deflated, key = pending.popleft().result()
+                    crc = zlib.crc32(piece, crc)
+                    piece.release()
+                    out.write(deflated)
+                    if key:
+                        pieces.append([key, offset, len(deflated)])
+                    offset += len(deflated)
+                    following = next(bounds, None)
+                    if following is not None:
+                        pending.append(work(following))
         out.write(struct.pack("<II", crc, size & 0xFFFFFFFF))
+    return pieces

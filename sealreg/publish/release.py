@@ -30,13 +30,20 @@ from sealreg.faults import crash_point
 from sealreg.lineage import LINEAGE_DIR, lineage_dir
 from sealreg.publish.chain import latest_release, next_link, signer_of
 from sealreg.publish.contract import CONTRACT_VERSION
-from sealreg.publish.deflate import gzip_file
+from sealreg.publish.deflate import PreviousPieces, gzip_file
 from sealreg.publish.dictionary import dbt_descriptions, describe_tables, read_dbt_manifest
 from sealreg.publish.jobs import Job, run_jobs, statement
 from sealreg.publish.keys import ROTATIONS_DIR, rotation_folders, signing_key_for_release
 from sealreg.publish.metadata import write_release_metadata
 from sealreg.publish.parquet_metadata import kv_metadata
-from sealreg.publish.reuse import PreviousRelease, link_unchanged, previous_release, sha256_file
+from sealreg.publish.reuse import (
+    PreviousRelease,
+    link_unchanged,
+    previous_release,
+    record_pieces,
+    recorded_pieces,
+    sha256_file,
+)
 from sealreg.publish.signing import public_key_fingerprint, public_key_pem, sign
 from sealreg.publish.tree import walk
 
@@ -90,7 +97,7 @@ PARQUET_ZSTD_LEVEL = 9
 #: gzip level of the release's OpenLineage events (`lineage/*.jsonl.gz`): at 10k providers the dbt build's
 #: 2.1 MB of events (every event repeats its schema facets) take 0.18 MB, for 0.04 s of CPU.
 LINEAGE_GZIP_LEVEL = 9
-#: zlib level of the csv.gz exports, deflated in blocks on `CSV_GZIP_THREADS` threads (`deflate.gzip_file`). At 10k
+#: zlib level of the csv.gz exports, deflated in pieces on `CSV_GZIP_THREADS` threads (`deflate.gzip_file`). At 10k
 #: providers DuckDB wrote the 325 MB of CSV as 22.7 MB of gzip for 4.3 s of CPU on its own thread; zlib level 6
 #: writes 22.8 MB for 2.7 s (level 5: 24.5 MB for 1.8 s).
 CSV_GZIP_LEVEL = 6
@@ -305,7 +312,8 @@ def _table_sizes(con: duckdb.DuckDBPyConnection, tables: list[str]) -> dict[str,
 
 
 def _copy_table(cur: duckdb.DuckDBPyConnection, out_dir: Path, table: str,
-                descriptions: dict[str, tuple[str, dict[str, str]]], row_counts: dict[str, int]) -> list[Job]:
+                descriptions: dict[str, tuple[str, dict[str, str]]], row_counts: dict[str, int],
+                pieces: "CsvPieces") -> list[Job]:
     """Copy one table sorted into registry.duckdb (with its comments); return its two export jobs."""
     _cols, order = _order_by(cur, "wh", table)
     # CREATE TABLE AS SELECT: a real table even if the mart was a view (no views in a release)
@@ -317,12 +325,32 @@ def _copy_table(cur: duckdb.DuckDBPyConnection, out_dir: Path, table: str,
     parquet = (f"COPY ({select}) TO {_lit(out_dir / 'parquet' / f'{table}.parquet')} "
                f"(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL {PARQUET_ZSTD_LEVEL}, ROW_GROUP_SIZE 122880, "
                f"{kv_metadata(cur, select, described, CONTRACT_VERSION)})")
-    csv = _csv_job(out_dir, table, _csv_select(cur, table))
+    csv = _csv_job(out_dir, table, _csv_select(cur, table), pieces)
     # at equal rows the csv.gz first: gzip makes it the longer of the two
     return [Job((rows, 1), csv), Job((rows, 0), statement(parquet))]
 
 
-def _csv_job(out_dir: Path, table: str, select: str) -> Callable[[duckdb.DuckDBPyConnection], None]:
+class CsvPieces:
+    """The csv.gz pieces of the previous release (`reuse.recorded_pieces`) and those of the one being built."""
+
+    def __init__(self, previous: PreviousRelease | None, public_pem: bytes | None) -> None:
+        self.previous = previous
+        self.before = recorded_pieces(previous, public_pem, CSV_GZIP_LEVEL) if previous and public_pem else {}
+        self.written: dict[str, list[list[Any]]] = {}
+
+    def gzip(self, plain: Path, table: str, target: Path) -> None:
+        """gzip `plain` as `target` (`deflate.gzip_file`), copying the pieces the previous release's file of
+        the table holds (when that file still has the bytes its manifest lists)."""
+        fd = self.previous.open_checked(f"csv/{table}.csv.gz") if self.previous and table in self.before else None
+        source = PreviousPieces(fd, self.before[table]) if fd is not None else None
+        try:
+            self.written[table] = gzip_file(plain, target, CSV_GZIP_LEVEL, CSV_GZIP_THREADS, source)
+        finally:
+            if source is not None:
+                source.close()
+
+
+def _csv_job(out_dir: Path, table: str, select: str, pieces: CsvPieces) -> Callable[[duckdb.DuckDBPyConnection], None]:
     """A job body writing `csv/<table>.csv.gz`: DuckDB writes the plain CSV (header, comma) into the staging
     folder, which is then gzip'd on `CSV_GZIP_THREADS` threads and removed."""
     plain = out_dir / CSV_STAGING_DIR / f"{table}.csv"
@@ -330,7 +358,7 @@ def _csv_job(out_dir: Path, table: str, select: str) -> Callable[[duckdb.DuckDBP
     def run(cur: duckdb.DuckDBPyConnection) -> None:
         cur.execute(f"COPY ({select}) TO {_lit(plain)} (FORMAT csv, HEADER true, DELIMITER ',')")
         try:
-            gzip_file(plain, out_dir / "csv" / f"{table}.csv.gz", CSV_GZIP_LEVEL, CSV_GZIP_THREADS)
+            pieces.gzip(plain, table, out_dir / "csv" / f"{table}.csv.gz")
         finally:
             plain.unlink()
 
@@ -338,15 +366,18 @@ def _csv_job(out_dir: Path, table: str, select: str) -> Callable[[duckdb.DuckDBP
 
 
 def _export_tables(warehouse: Path, out_dir: Path, tables: list[str],
-                   descriptions: dict[str, tuple[str, dict[str, str]]]) -> tuple[dict[str, int], dict]:
+                   descriptions: dict[str, tuple[str, dict[str, str]]],
+                   pieces: CsvPieces | None = None) -> tuple[dict[str, int], dict]:
     """registry.duckdb (real tables, ordered), parquet/ and csv/; returns (row_counts, raw metadata).
 
     Each table is sorted once, into registry.duckdb; its Parquet and CSV files are then scanned from
     that copy in its row order (`preserve_insertion_order`). The copies and the exports are jobs on
     `EXPORT_WORKERS` cursors: the tables are copied one after the other, largest first (two sorts at
     once would share the memory limit and spill), and a table's exports start as soon as its copy is in,
-    beside the next copy. Each Parquet file carries its data dictionary (`descriptions`, from dbt).
+    beside the next copy. Each Parquet file carries its data dictionary (`descriptions`, from dbt); the csv.gz
+    files copy what `pieces` holds of the previous release's.
     """
+    pieces = pieces or CsvPieces(None, None)
     (out_dir / "parquet").mkdir()
     (out_dir / "csv").mkdir()
     (out_dir / CSV_STAGING_DIR).mkdir()
@@ -377,7 +408,7 @@ def _export_tables(warehouse: Path, out_dir: Path, tables: list[str],
         def copy_job(i: int) -> Job:
             """Copy the i-th table, then queue its exports and the next copy: one sort at a time."""
             def run(cur: duckdb.DuckDBPyConnection) -> list[Job]:
-                more = _copy_table(cur, out_dir, copies[i], descriptions, row_counts)
+                more = _copy_table(cur, out_dir, copies[i], descriptions, row_counts, pieces)
                 return more + [copy_job(i + 1)] if i + 1 < len(copies) else more
             return Job((sizes[copies[i]], 2), run)
 
@@ -515,7 +546,8 @@ def build_release(
     t_start = time.perf_counter()
     try:
         dbt_manifest = read_dbt_manifest(ctx.dbt_dir / "target" / "manifest.json")
-        row_counts, meta = _export_tables(warehouse, tmp, tables, dbt_descriptions(dbt_manifest))
+        pieces = CsvPieces(previous, public_key_pem(key))
+        row_counts, meta = _export_tables(warehouse, tmp, tables, dbt_descriptions(dbt_manifest), pieces)
         t_tables = time.perf_counter()
         crash_point("publish:tables_written")
 
@@ -595,4 +627,5 @@ def build_release(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    record_pieces(final, CSV_GZIP_LEVEL, dict(sorted(pieces.written.items())), key)
     return final

@@ -19,12 +19,13 @@ import json
 import logging
 import os
 import stat
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sealreg.publish.signing import verify_signature
-from sealreg.publish.tree import file_stamp, sha256_file
+from sealreg.publish.signing import sign, verify_signature
+from sealreg.publish.tree import file_stamp, sha256_fd, sha256_file
 
 log = logging.getLogger(__name__)
 
@@ -85,22 +86,54 @@ class PreviousRelease:
         return path
 
 
+    def open_checked(self, rel: str) -> int | None:
+        """A read-only descriptor of this release's file `rel` when it holds the bytes its manifest lists (its
+        stamp is the one the switch verified, else its sha256 is read through the descriptor), or None. The
+        check is made through the descriptor: what is read from it later is what was checked."""
+        key = entry_key(self.files.get(rel, {}))
+        if key is None:
+            return None
+        try:
+            fd = os.open(f"{self.root}/{rel}", os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        except (OSError, ValueError):
+            return None
+        try:
+            st = os.fstat(fd)
+            if stat.S_ISREG(st.st_mode) and st.st_size == key[1] and (
+                    self.stamps.get(rel) == file_stamp(st) or sha256_fd(fd, st.st_size) == key[0]):
+                fd, checked = -1, fd
+                return checked
+        except OSError:
+            pass
+        finally:
+            if fd >= 0:
+                os.close(fd)
+        return None
+
+
 def record_verified(release_dir: Path, stamps: dict[str, list[int]]) -> None:
     """Record the stamps of the files the switch has just verified, its manifest's among them (replacing
     the record of any other release); best effort: without a record the next release hashes what it links."""
-    folder = release_dir.parent / VERIFIED_DIR
     record = {"release_id": release_dir.name, "files": stamps}
+    _replace_record(release_dir, VERIFIED_DIR, json.dumps(record, separators=(",", ":")).encode("utf-8"),
+                    "the verified files")
+
+
+def _replace_record(release_dir: Path, folder_name: str, data: bytes, what: str) -> None:
+    """Write `<releases>/<folder_name>/<release_id>.json` atomically and remove the folder's other records;
+    an error is logged (a record is a cache), never raised."""
+    folder = release_dir.parent / folder_name
     target = folder / f"{release_dir.name}.json"
     tmp = folder / f".{release_dir.name}.json.tmp-{os.getpid()}"
     try:
         folder.mkdir(exist_ok=True)
-        tmp.write_text(json.dumps(record, separators=(",", ":")), encoding="utf-8")
+        tmp.write_bytes(data)
         os.replace(tmp, target)
         for other in folder.iterdir():
             if other != target:
                 other.unlink()
     except OSError as exc:
-        log.warning("cannot record the verified files of %s: %s", release_dir.name, exc)
+        log.warning("cannot record %s of %s: %s", what, release_dir.name, exc)
         tmp.unlink(missing_ok=True)
 
 
@@ -204,3 +237,35 @@ def link_unchanged(root: Path, files: dict[str, dict[str, Any]], previous: Previ
         if source is not None and link_file(source, target):
             linked += entry["size"]
     return linked
+
+
+#: `<releases>/.csv-pieces/<release_id>.json`: where the pieces of that release's csv.gz files lie
+#: (`deflate.gzip_file`), signed with the release's key, so the next release copies the unchanged ones.
+PIECES_DIR = ".csv-pieces"
+#: What the signature covers before the record's bytes (no manifest starts so: it is a JSON object).
+PIECES_DOMAIN = b"sealreg csv.gz pieces 1\n"
+
+
+def record_pieces(release_dir: Path, level: int, tables: dict[str, list[list[Any]]], key: Any) -> None:
+    """Record, signed with `key`, the pieces of the release's csv.gz files (replacing the record of any other
+    release); best effort: without a record the next release deflates every piece."""
+    body = json.dumps({"release_id": release_dir.name, "zlib": zlib.ZLIB_RUNTIME_VERSION, "level": level,
+                       "tables": tables}, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    _replace_record(release_dir, PIECES_DIR, sign(PIECES_DOMAIN + body, key).encode("ascii") + b"\n" + body,
+                    "the csv.gz pieces")
+
+
+def recorded_pieces(previous: PreviousRelease, public_pem: bytes, level: int) -> dict[str, list[list[Any]]]:
+    """table -> pieces of the previous release's csv.gz file, from its record when that carries the signing
+    key's signature and was written by this zlib at this level; {} otherwise."""
+    try:
+        sig, _, body = (previous.root.parent / PIECES_DIR / f"{previous.root.name}.json").read_bytes().partition(b"\n")
+        if not verify_signature(public_pem, PIECES_DOMAIN + body, sig):
+            return {}
+        record = json.loads(body)
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(record, dict) or (record.get("release_id"), record.get("zlib"), record.get("level")) != (
+            previous.root.name, zlib.ZLIB_RUNTIME_VERSION, level) or not isinstance(record.get("tables"), dict):
+        return {}
+    return {t: p for t, p in record["tables"].items() if isinstance(t, str) and isinstance(p, list)}

@@ -77,12 +77,13 @@ def sha256_file(path: Path | str) -> str:
     """sha256 of the file's bytes (symlinks followed)."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
     try:
-        return _digest_fd(fd, os.fstat(fd).st_size)
+        return sha256_fd(fd, os.fstat(fd).st_size)
     finally:
         os.close(fd)
 
 
-def _digest_fd(fd: int, size: int) -> str:
+def sha256_fd(fd: int, size: int) -> str:
+    """sha256 of the bytes of an open file of `size` bytes, read from where the descriptor stands."""
     h = hashlib.sha256()
     want = min(size + 1, READ_CHUNK)  # one read for a small file, then the end-of-file read
     while chunk := os.read(fd, want):
@@ -123,7 +124,7 @@ def file_state(path: str, expected_size: int | None) -> FileState:
             return FileState("unchecked", before.st_size)
         if before.st_size != expected_size:
             return FileState("size", before.st_size)
-        digest = _digest_fd(fd, before.st_size)
+        digest = sha256_fd(fd, before.st_size)
         stamp = file_stamp(before)
         return FileState("read", before.st_size, digest, stamp if file_stamp(os.fstat(fd)) == stamp else None)
     finally:

@@ -1,8 +1,10 @@
-"""deflate.gzip_file: one gzip stream whose bytes do not depend on the number of threads."""
+"""deflate.gzip_file: one gzip stream whose bytes depend neither on the number of threads nor on the pieces
+copied from an earlier file."""
 
 from __future__ import annotations
 
 import gzip
+import os
 import random
 import subprocess
 import zlib
@@ -11,7 +13,7 @@ import duckdb
 import pytest
 
 from sealreg.publish import deflate
-from sealreg.publish.deflate import BLOCK_SIZE, gzip_file
+from sealreg.publish.deflate import PIECE_MAX, PIECE_MIN, PreviousPieces, gzip_file, piece_bounds
 
 
 def _text(n: int) -> bytes:
@@ -22,7 +24,8 @@ def _text(n: int) -> bytes:
     return b"".join(rows)[:n]
 
 
-@pytest.mark.parametrize("size", [0, 1, 100, deflate.WINDOW + 1, BLOCK_SIZE, BLOCK_SIZE + 1, 3 * BLOCK_SIZE + 777])
+@pytest.mark.parametrize("size", [0, 1, 100, deflate.WINDOW + 1, PIECE_MIN, PIECE_MAX, PIECE_MAX + 1,
+                                  3 * PIECE_MAX + 777])
 def test_the_gzip_reads_back_as_the_input_with_the_same_bytes_on_one_thread_or_three(tmp_path, size):
     src = tmp_path / "in.csv"
     src.write_bytes(_text(size))
@@ -37,11 +40,12 @@ def test_the_gzip_reads_back_as_the_input_with_the_same_bytes_on_one_thread_or_t
 
 
 def test_a_block_refers_back_into_the_block_before(tmp_path):
-    """Random bytes repeated just after a block boundary cost next to nothing: the second block is primed
-    with the window before it (unprimed, the repeat would take its full size again)."""
+    """Random bytes repeated just after a piece boundary cost next to nothing: the second piece is primed
+    with the window before it (unprimed, the repeat would take its full size again). Without a line end
+    the first piece ends after PIECE_MAX bytes."""
     noise = random.Random(7).randbytes(deflate.WINDOW // 2)
     src = tmp_path / "in.bin"
-    src.write_bytes(b"\0" * (BLOCK_SIZE - len(noise)) + noise + noise)
+    src.write_bytes(b"\0" * (PIECE_MAX - len(noise)) + noise + noise)
     gzip_file(src, tmp_path / "out.gz", 6, threads=2)
     assert gzip.decompress((tmp_path / "out.gz").read_bytes()) == src.read_bytes()
     assert (tmp_path / "out.gz").stat().st_size < len(noise) * 1.2
@@ -58,3 +62,61 @@ def test_duckdb_reads_the_csv_it_wrote_once_gzipped(tmp_path):
             200000, 199999 * 200000 // 2)
     finally:
         con.close()
+
+
+def _edited(data: bytes, at: int) -> bytes:
+    """`data` with the line holding byte `at` replaced by a longer one (what follows moves)."""
+    start, end = data.rindex(b"\n", 0, at) + 1, data.index(b"\n", at)
+    return data[:start] + b"svc-edited,SOV-9,0.123456789" + data[end:]
+
+
+def test_cuts_depend_on_the_bytes_around_them_so_an_edit_moves_only_its_own(tmp_path):
+    before = _text(6 * PIECE_MAX)
+    after = _edited(before, 3 * PIECE_MAX)
+    old, new = piece_bounds(before), piece_bounds(after)
+    moved = len(after) - len(before)
+    assert all(PIECE_MIN <= e - s <= PIECE_MAX for s, e in old[:-1])
+    assert [b for b in new if b[1] <= 3 * PIECE_MAX - PIECE_MAX] == [b for b in old if b[1] <= 2 * PIECE_MAX]
+    shifted = {(s - moved, e - moved) for s, e in new if s > 3 * PIECE_MAX + PIECE_MAX}
+    assert shifted and shifted <= set(old)
+
+
+def test_pieces_copied_from_the_previous_file_give_the_bytes_of_a_fresh_gzip(tmp_path):
+    before, after = tmp_path / "before.csv", tmp_path / "after.csv"
+    before.write_bytes(_text(6 * PIECE_MAX))
+    after.write_bytes(_edited(before.read_bytes(), 3 * PIECE_MAX))
+    pieces = gzip_file(before, tmp_path / "before.gz", 6, threads=2)
+    fresh = gzip_file(after, tmp_path / "fresh.gz", 6, threads=2)
+    source = PreviousPieces(os.open(tmp_path / "before.gz", os.O_RDONLY), pieces)
+    copied: list[str] = []
+    read = source.read
+
+    def counted(key: str) -> bytes | None:
+        data = read(key)
+        if data is not None:
+            copied.append(key)
+        return data
+
+    source.read = counted
+    try:
+        again = gzip_file(after, tmp_path / "copied.gz", 6, threads=2, previous=source)
+    finally:
+        source.close()
+    assert (tmp_path / "copied.gz").read_bytes() == (tmp_path / "fresh.gz").read_bytes()
+    assert again == fresh
+    assert len(copied) >= len(fresh) - 3  # the edited piece, the one after it, the last one
+    assert gzip.decompress((tmp_path / "copied.gz").read_bytes()) == after.read_bytes()
+
+
+def test_a_piece_record_pointing_past_the_file_costs_a_deflate_not_a_wrong_byte(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_bytes(_text(3 * PIECE_MAX))
+    pieces = gzip_file(src, tmp_path / "first.gz", 6, threads=2)
+    size = (tmp_path / "first.gz").stat().st_size
+    source = PreviousPieces(os.open(tmp_path / "first.gz", os.O_RDONLY),
+                            [[k, size - 1, n] for k, _, n in pieces] + [["x", -1, 2], "y"])
+    try:
+        gzip_file(src, tmp_path / "again.gz", 6, threads=2, previous=source)
+    finally:
+        source.close()
+    assert (tmp_path / "again.gz").read_bytes() == (tmp_path / "first.gz").read_bytes()

@@ -139,13 +139,13 @@ def test_tables_are_copied_one_at_a_time_largest_first_while_exports_run_beside(
     most = [0]
     real_copy, real_statement = release._copy_table, release.statement
 
-    def copy(cur, out_dir, table, descriptions, row_counts):
+    def copy(cur, out_dir, table, *rest):
         with lock:
             copying[0] += 1
             most[0] = max(most[0], copying[0])
             events.append(("copy", table))
         try:
-            return real_copy(cur, out_dir, table, descriptions, row_counts)
+            return real_copy(cur, out_dir, table, *rest)
         finally:
             with lock:
                 copying[0] -= 1
