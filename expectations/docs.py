@@ -116,8 +116,10 @@ Why that is enough: a kept disclosure's rows are the rows that passed the same c
 they were loaded, unchanged since (only the ingest writes raw rows, and it deletes or inserts a
 disclosure's rows as a whole); the checks that span disclosures still read every row. What the scoped
 raw gate does not see is a row of a checked disclosure edited in the warehouse by something other than
-the ingest (`tests/expectations/test_gate_scope.py` pins both sides); the final gate still reads every
-published row derived from it.
+the ingest (`tests/expectations/test_gate_scope.py` pins both sides). The final gate still reads every
+published row derived from it, but with its own expectations, not the raw ones: a region of a checked
+disclosure edited to `zz` in the baseline warehouse passes both gates and is published in
+`services.regions`. The baseline warehouse is trusted as the home's other files are.
 
 ## Which check lives where: dbt or a gate, never both
 
