@@ -10,7 +10,7 @@ import duckdb
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from sealreg.publish import deflate
+from sealreg.publish import deflate, reuse
 from sealreg.publish.release import CSV_GZIP_LEVEL, build_release
 from sealreg.publish.reuse import PIECES_DIR, PreviousRelease, record_pieces, recorded_pieces
 from sealreg.publish.signing import public_key_pem
@@ -89,7 +89,7 @@ def test_a_previous_csv_gz_altered_in_place_is_not_copied_from(ctx, copied):
     assert copied_elsewhere > 0  # the other tables' files were intact and copied from
 
 
-def test_a_piece_record_is_read_only_under_the_signing_key_and_the_same_zlib_and_level(tmp_path):
+def test_a_piece_record_is_read_only_under_the_signing_key_and_the_same_zlib_and_level(tmp_path, monkeypatch):
     key, other = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
     release = tmp_path / "releases" / "2026-12-01-001"
     release.mkdir(parents=True)
@@ -98,6 +98,9 @@ def test_a_piece_record_is_read_only_under_the_signing_key_and_the_same_zlib_and
     record_pieces(release, CSV_GZIP_LEVEL, tables, key)
     assert recorded_pieces(previous, public_key_pem(key), CSV_GZIP_LEVEL) == tables
     assert recorded_pieces(previous, public_key_pem(key), CSV_GZIP_LEVEL + 1) == {}
+    monkeypatch.setattr(reuse, "PIECES_MAX_BYTES", 100)  # a record larger than that is not read
+    assert recorded_pieces(previous, public_key_pem(key), CSV_GZIP_LEVEL) == {}
+    monkeypatch.undo()
     assert recorded_pieces(previous, public_key_pem(other), CSV_GZIP_LEVEL) == {}
     record = tmp_path / "releases" / PIECES_DIR / f"{release.name}.json"
     record.write_bytes(record.read_bytes().replace(b'"a', b'"b', 1))  # edited after signing
