@@ -9,7 +9,7 @@ A piece's deflated bytes depend only on its window and its bytes, so one thread 
 and any gzip reader reads it as one stream. zlib releases the GIL while it compresses, so the threads use the
 cores; at most `2 * threads` pieces are in memory at once.
 
-A piece whose window and bytes (their sha256) an earlier file of the same code and zlib holds
+A piece whose window length, window and bytes (their sha256) an earlier file of the same code and zlib holds
 (`PreviousPieces`) is copied from that file instead of deflated again: the same bytes, for a read.
 """
 
@@ -36,7 +36,7 @@ WINDOW = 1 << 15
 #: gzip header: magic, deflate, no flags, mtime 0, no extra flags, OS "unknown" (as `gzip.compress(mtime=0)`).
 _HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
 
-#: One piece of a written file: [sha256 hex of its window and bytes, offset in the file, length].
+#: One piece of a written file: [sha256 hex of its window's length, window and bytes, offset in the file, length].
 Piece = list
 
 
@@ -97,7 +97,9 @@ def _piece(data: mmap.mmap, start: int, end: int, level: int, previous: Previous
     if end == len(data):
         key = ""
     else:
-        key = hashlib.sha256(chunk).hexdigest()
+        # the window's length first: the first piece (no window) and a later one (a window) of the same chunk
+        # deflate to different bytes
+        key = hashlib.sha256(lead.to_bytes(4, "big") + chunk).hexdigest()
         reused = previous.read(key) if previous is not None else None
         if reused is not None:
             return piece, reused, key

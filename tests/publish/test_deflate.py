@@ -120,3 +120,34 @@ def test_a_piece_record_pointing_past_the_file_costs_a_deflate_not_a_wrong_byte(
     finally:
         source.close()
     assert (tmp_path / "again.gz").read_bytes() == (tmp_path / "first.gz").read_bytes()
+
+
+def test_a_first_piece_is_never_copied_as_a_later_piece_with_the_same_window_and_bytes(tmp_path):
+    """The first piece deflates its bytes without a window; a later piece deflates the bytes after its 32 KiB
+    window. Here the first piece of `one` is, byte for byte, the window and bytes of the second piece of `two`
+    (the same text after a newline-free prefix, cut at the same line end): copying it would put the window's
+    bytes in twice (gzip: CRC check failed)."""
+    rng = random.Random(18)
+
+    def lines(n: int) -> bytes:
+        text = b"".join(f"svc-{rng.randrange(10**6):06d},{rng.random():.6f}\n".encode() for _ in range(n // 20 + 1))
+        return text[:n - 1] + b"\n"
+
+    window = b"y" * (deflate.WINDOW - 1) + b"\n"  # one line: no cut inside it
+    gap = b"z" * (deflate.WINDOW + 4096) + b"\n"  # no line end where only `one`'s first piece may cut
+    one = window + lines(PIECE_MIN - deflate.WINDOW) + gap + lines(3 * PIECE_MIN)
+    two = b"x" * (PIECE_MIN - deflate.WINDOW + 5) + one
+    shift = len(two) - len(one)
+    first = piece_bounds(one)[0]
+    assert (shift + deflate.WINDOW, shift + first[1]) in piece_bounds(two)  # the layout the test is about
+    (tmp_path / "one.csv").write_bytes(one)
+    (tmp_path / "two.csv").write_bytes(two)
+    pieces = gzip_file(tmp_path / "one.csv", tmp_path / "one.gz", 6, threads=2)
+    source = PreviousPieces(os.open(tmp_path / "one.gz", os.O_RDONLY), pieces)
+    try:
+        gzip_file(tmp_path / "two.csv", tmp_path / "copied.gz", 6, threads=2, previous=source)
+    finally:
+        source.close()
+    gzip_file(tmp_path / "two.csv", tmp_path / "fresh.gz", 6, threads=2)
+    assert (tmp_path / "copied.gz").read_bytes() == (tmp_path / "fresh.gz").read_bytes()
+    assert gzip.decompress((tmp_path / "copied.gz").read_bytes()) == two
