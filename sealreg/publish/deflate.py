@@ -36,7 +36,8 @@ WINDOW = 1 << 15
 #: gzip header: magic, deflate, no flags, mtime 0, no extra flags, OS "unknown" (as `gzip.compress(mtime=0)`).
 _HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
 
-#: One piece of a written file: [sha256 hex of its window's length, window and bytes, offset in the file, length].
+#: One piece of a written file: [sha256 hex of its window's length, window and bytes, offset in the file, length,
+#: sha256 hex of its deflated bytes].
 Piece = list
 
 
@@ -63,16 +64,18 @@ def piece_bounds(data: bytes | mmap.mmap) -> list[tuple[int, int]]:
 
 class PreviousPieces:
     """The pieces of an earlier gzip file written by `gzip_file` (its `Piece` list), read from that file (an
-    open descriptor, closed by `close`). The list is trusted as it is: it must come from a signed record."""
+    open descriptor, closed by `close`). The list is trusted as it is: it must come from a signed record; the
+    bytes read are checked against its digests (a file whose stamp is unchanged may still hold other bytes)."""
 
     def __init__(self, fd: int, pieces: list[Piece]) -> None:
         self.fd = fd
-        self.where = {p[0]: (p[1], p[2]) for p in pieces
-                      if isinstance(p, list) and len(p) == 3 and isinstance(p[0], str)
-                      and all(type(v) is int and v >= 0 for v in p[1:])}
+        self.where = {p[0]: (p[1], p[2], p[3]) for p in pieces
+                      if isinstance(p, list) and len(p) == 4 and isinstance(p[0], str) and isinstance(p[3], str)
+                      and all(type(v) is int and v >= 0 for v in p[1:3])}
 
-    def read(self, key: str) -> bytes | None:
-        """The deflated bytes of the piece with this key, or None when the file has none (or cannot give them)."""
+    def read(self, key: str) -> tuple[bytes, str] | None:
+        """(the deflated bytes of the piece with this key, their sha256), or None when the file has none (or
+        cannot give them: unreadable, cut short, other bytes)."""
         at = self.where.get(key)
         if at is None:
             return None
@@ -80,17 +83,17 @@ class PreviousPieces:
             data = os.pread(self.fd, at[1], at[0])
         except OSError:
             return None
-        return data if len(data) == at[1] else None
+        return (data, at[2]) if len(data) == at[1] and hashlib.sha256(data).hexdigest() == at[2] else None
 
     def close(self) -> None:
         os.close(self.fd)
 
 
 def _piece(data: mmap.mmap, start: int, end: int, level: int, previous: PreviousPieces | None
-           ) -> tuple[bytes, bytes, str]:
+           ) -> tuple[bytes, bytes, str, str]:
     """(the piece's input bytes, their raw deflate primed with the window before them, the key of window and
-    bytes); the last piece ends the stream (and has no key: it is never reused), every other one ends on a
-    byte boundary (sync flush)."""
+    bytes, the sha256 of the deflate); the last piece ends the stream (and has no key: it is never reused),
+    every other one ends on a byte boundary (sync flush)."""
     lead = min(start, WINDOW)
     chunk = data[start - lead:end]
     piece = memoryview(chunk)[lead:]
@@ -102,10 +105,11 @@ def _piece(data: mmap.mmap, start: int, end: int, level: int, previous: Previous
         key = hashlib.sha256(lead.to_bytes(4, "big") + chunk).hexdigest()
         reused = previous.read(key) if previous is not None else None
         if reused is not None:
-            return piece, reused, key
+            return piece, reused[0], key, reused[1]
     comp = zlib.compressobj(level, zlib.DEFLATED, -15, zdict=chunk[:lead]) if lead else \
         zlib.compressobj(level, zlib.DEFLATED, -15)
-    return piece, comp.compress(piece) + comp.flush(zlib.Z_SYNC_FLUSH if key else zlib.Z_FINISH), key
+    deflated = comp.compress(piece) + comp.flush(zlib.Z_SYNC_FLUSH if key else zlib.Z_FINISH)
+    return piece, deflated, key, hashlib.sha256(deflated).hexdigest() if key else ""
 
 
 def gzip_file(src: Path, dst: Path, level: int, threads: int, previous: PreviousPieces | None = None) -> list[Piece]:
@@ -126,12 +130,12 @@ def gzip_file(src: Path, dst: Path, level: int, threads: int, previous: Previous
                 bounds = iter(piece_bounds(data))
                 pending: deque[Future] = deque(work(b) for _, b in zip(range(2 * threads), bounds, strict=False))
                 while pending:
-                    piece, deflated, key = pending.popleft().result()
+                    piece, deflated, key, digest = pending.popleft().result()
                     crc = zlib.crc32(piece, crc)
                     piece.release()
                     out.write(deflated)
                     if key:
-                        pieces.append([key, offset, len(deflated)])
+                        pieces.append([key, offset, len(deflated), digest])
                     offset += len(deflated)
                     following = next(bounds, None)
                     if following is not None:

@@ -114,7 +114,7 @@ def test_a_piece_record_pointing_past_the_file_costs_a_deflate_not_a_wrong_byte(
     pieces = gzip_file(src, tmp_path / "first.gz", 6, threads=2)
     size = (tmp_path / "first.gz").stat().st_size
     source = PreviousPieces(os.open(tmp_path / "first.gz", os.O_RDONLY),
-                            [[k, size - 1, n] for k, _, n in pieces] + [["x", -1, 2], "y"])
+                            [[k, size - 1, n, d] for k, _, n, d in pieces] + [["x", -1, 2], "y"])
     try:
         gzip_file(src, tmp_path / "again.gz", 6, threads=2, previous=source)
     finally:
@@ -151,3 +151,22 @@ def test_a_first_piece_is_never_copied_as_a_later_piece_with_the_same_window_and
     gzip_file(tmp_path / "two.csv", tmp_path / "fresh.gz", 6, threads=2)
     assert (tmp_path / "copied.gz").read_bytes() == (tmp_path / "fresh.gz").read_bytes()
     assert gzip.decompress((tmp_path / "copied.gz").read_bytes()) == two
+
+
+def test_a_previous_file_whose_bytes_changed_under_its_record_is_not_copied_from(tmp_path):
+    """The record's offsets still fit and the file's stamp may be the one the switch verified (a bit flipped on
+    the disk): each copied piece is checked against the digest of its deflate."""
+    src = tmp_path / "in.csv"
+    src.write_bytes(_text(4 * PIECE_MAX))
+    pieces = gzip_file(src, tmp_path / "first.gz", 6, threads=2)
+    fresh = (tmp_path / "first.gz").read_bytes()
+    changed = bytearray(fresh)
+    changed[pieces[1][1] + pieces[1][2] // 2] ^= 4  # inside the second piece
+    (tmp_path / "changed.gz").write_bytes(bytes(changed))
+    source = PreviousPieces(os.open(tmp_path / "changed.gz", os.O_RDONLY), pieces)
+    try:
+        assert source.read(pieces[1][0]) is None and source.read(pieces[2][0]) is not None
+        gzip_file(src, tmp_path / "again.gz", 6, threads=2, previous=source)
+    finally:
+        source.close()
+    assert (tmp_path / "again.gz").read_bytes() == fresh
