@@ -95,7 +95,7 @@ them on their own, whatever the other disclosures hold.
 - `raw.gate_checked` (disclosure_id, file_sha256, suite) is written after a raw gate passed: every
   disclosure of `raw.disclosures`, with its file digest and the suite's fingerprint
   (`scope.suite_fingerprint`: the gates' code, the dbt seeds they read, the ingestion's validator
-  fingerprint, the versions of GX, DuckDB, pandas and pyarrow). A failed gate records nothing; the
+  fingerprint, the versions of Python, GX, DuckDB, pandas, NumPy and pyarrow). A failed gate records nothing; the
   warehouse carrying the record becomes the next night's baseline only once its release is out.
 - The ingest keeps the record only for the disclosures whose rows it kept unchanged from the baseline
   (same file name and bytes, same validator; `ingestion.load.load_tables`), and drops all of it on a

@@ -11,6 +11,7 @@ from the baseline (`forget_unkept`), and forgets all of it on a full ingest.
 from __future__ import annotations
 
 import hashlib
+import sys
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
@@ -27,13 +28,15 @@ _SEEDS = _HERE.parent / "dbt_project" / "seeds"
 def suite_fingerprint() -> str:
     """sha256 over what decides a raw check's outcome on given raw rows and how the rows came to be: the code
     of the gates (expectations/*.py), the dbt seeds they read, the ingestion's validator fingerprint and the
-    versions of GX, DuckDB, pandas and pyarrow. Another version takes no earlier check as done."""
+    versions of Python (its `re` matches the regex checks), GX, DuckDB, pandas, NumPy and pyarrow. Another version
+    takes no earlier check as done."""
     from ingestion.cache import validator_fingerprint
 
     digest = hashlib.sha256()
     for path in sorted([*_HERE.glob("*.py"), *_SEEDS.glob("*.csv")]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    for package in ("great_expectations", "duckdb", "pandas", "pyarrow"):
+    digest.update(f"python {sys.version}".encode() + b"\0")
+    for package in ("great_expectations", "duckdb", "pandas", "numpy", "pyarrow"):
         digest.update(f"{package}=={version(package)}".encode() + b"\0")
     digest.update(validator_fingerprint().encode())
     return digest.hexdigest()

@@ -149,3 +149,15 @@ def test_only_per_disclosure_frames_may_be_scoped():
         per_disclosure(table("raw.x", ["disclosure_id", "k"], ("disclosure_id",), [unique("k", "r")]))
     with pytest.raises(ValueError, match="needs every row"):
         per_disclosure(table("raw.x", ["k"], ("k",), []))
+
+
+def test_another_python_gives_another_suite_fingerprint(monkeypatch):
+    """The regex checks match with Python's `re`: a record of another interpreter is not taken as checked."""
+    scope.suite_fingerprint.cache_clear()
+    here = scope.suite_fingerprint()
+    monkeypatch.setattr(scope.sys, "version", scope.sys.version + " (another build)")
+    scope.suite_fingerprint.cache_clear()
+    try:
+        assert scope.suite_fingerprint() != here
+    finally:
+        scope.suite_fingerprint.cache_clear()
