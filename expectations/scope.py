@@ -2,8 +2,9 @@
 warehouse, so a night's raw gate reads only the rows of the disclosures it loaded (docs/validation.md, "What
 the nightly raw gate reads").
 
-A row (disclosure_id, file_sha256, suite) says: the rows of that disclosure, loaded from the file with that
-digest, passed every per-disclosure check of the raw suite with that fingerprint. It is written only after a
+A row (disclosure_id, file_sha256, suite, rows_digest) says: the rows of that disclosure, loaded from the file
+with that digest and summed up by `rows_digest` (`digests_sql`), passed every per-disclosure check of the raw
+suite with that fingerprint. It is written only after a
 raw gate passed (`record_checked`); the ingest keeps it only for the disclosures whose rows it kept unchanged
 from the baseline (`forget_unkept`), and forgets all of it on a full ingest.
 """
@@ -17,7 +18,8 @@ from importlib.metadata import version
 from pathlib import Path
 
 CHECKED_TABLE = "raw.gate_checked"
-CHECKED_DDL = f"CREATE TABLE IF NOT EXISTS {CHECKED_TABLE} (disclosure_id VARCHAR, file_sha256 VARCHAR, suite VARCHAR)"
+CHECKED_COLUMNS = "(disclosure_id VARCHAR, file_sha256 VARCHAR, suite VARCHAR, rows_digest VARCHAR)"
+CHECKED_DDL = f"CREATE TABLE IF NOT EXISTS {CHECKED_TABLE} {CHECKED_COLUMNS}"
 #: Name under which a gate run registers the disclosure ids it takes as checked.
 CHECKED_VIEW = "_gate_checked"
 _HERE = Path(__file__).resolve().parent
@@ -42,15 +44,37 @@ def suite_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def scoped_tables() -> list[str]:
+    """The tables of the raw suite's `per_disclosure` frames (schema.table), sorted."""
+    from expectations.suites import frames_of
+
+    return sorted({frame.depends_on[0] for frame in frames_of("raw") if frame.per_disclosure})
+
+
+def digests_sql(con) -> str:
+    """SQL of (disclosure_id, rows_digest) for every `raw.disclosures` id: the sum of DuckDB's `hash` of each of
+    its rows in the scoped tables that exist with a `disclosure_id` column (a row's hash covers its table's name
+    and every column), so a row edited, added or removed in the warehouse changes its disclosure's digest."""
+    present = {f"{schema}.{table}" for schema, table in con.execute(
+        "SELECT schema_name, table_name FROM duckdb_columns() WHERE column_name = 'disclosure_id'").fetchall()}
+    parts = [f"SELECT disclosure_id, hash('{t}', r) AS h FROM {t} r" for t in scoped_tables() if t in present]
+    rows = " UNION ALL ".join(parts) if parts else "SELECT NULL::VARCHAR AS disclosure_id, NULL::UBIGINT AS h"
+    return ("SELECT d.disclosure_id, coalesce(sum(r.h), 0)::VARCHAR AS rows_digest FROM "
+            f"(SELECT DISTINCT disclosure_id FROM raw.disclosures) d LEFT JOIN ({rows}) r USING (disclosure_id) "
+            "GROUP BY d.disclosure_id")
+
+
 def checked_ids(con) -> list[str]:
     """Disclosure ids whose rows passed this suite and are still those rows: recorded with this suite's
-    fingerprint, and every `raw.disclosures` row of that id has the recorded file digest (a disclosure whose file
-    changed, or whose id now appears twice, is checked again). Empty if either table cannot be read."""
+    fingerprint and the rows' current digest (`digests_sql`), and every `raw.disclosures` row of that id has
+    the recorded file digest (a disclosure whose file or rows changed, or whose id now appears twice, is checked
+    again). Empty if a table cannot be read or the record lacks a column."""
     import duckdb
 
     try:
         rows = con.execute(
-            f"SELECT m.disclosure_id FROM {CHECKED_TABLE} m WHERE m.suite = ? "
+            f"SELECT m.disclosure_id FROM {CHECKED_TABLE} m JOIN ({digests_sql(con)}) c "
+            "ON c.disclosure_id = m.disclosure_id AND c.rows_digest = m.rows_digest WHERE m.suite = ? "
             "AND EXISTS (SELECT 1 FROM raw.disclosures d WHERE d.disclosure_id = m.disclosure_id "
             "AND d.file_sha256 = m.file_sha256) "
             "AND NOT EXISTS (SELECT 1 FROM raw.disclosures d WHERE d.disclosure_id = m.disclosure_id "
@@ -74,17 +98,17 @@ def unchecked_rows(table: str, scope: str) -> str:
 
 
 def record_checked(warehouse: Path) -> int:
-    """After a passing raw gate: every disclosure of `raw.disclosures` is recorded as checked by this suite (the
-    table's content replaced in one transaction); returns how many."""
+    """After a passing raw gate: every disclosure of `raw.disclosures` is recorded as checked by this suite, with
+    its rows' digest (the table replaced in one transaction); returns how many."""
     import duckdb
 
     con = duckdb.connect(str(warehouse))
     try:
         con.execute("BEGIN TRANSACTION")
-        con.execute(CHECKED_DDL)
-        con.execute(f"DELETE FROM {CHECKED_TABLE}")
-        con.execute(f"INSERT INTO {CHECKED_TABLE} SELECT disclosure_id, file_sha256, ? FROM raw.disclosures "
-                    "ORDER BY disclosure_id, file_sha256", [suite_fingerprint()])
+        con.execute(f"CREATE OR REPLACE TABLE {CHECKED_TABLE} {CHECKED_COLUMNS}")
+        con.execute(f"INSERT INTO {CHECKED_TABLE} SELECT d.disclosure_id, d.file_sha256, ?, c.rows_digest "
+                    f"FROM raw.disclosures d JOIN ({digests_sql(con)}) c USING (disclosure_id) "
+                    "ORDER BY d.disclosure_id, d.file_sha256", [suite_fingerprint()])
         (n,) = con.execute(f"SELECT count(*) FROM {CHECKED_TABLE}").fetchone()
         con.execute("COMMIT")
     finally:

@@ -106,16 +106,39 @@ def test_a_disclosure_whose_file_changed_or_whose_id_appears_twice_is_read_again
     assert scoped.failures == full.failures
 
 
+@pytest.mark.parametrize("edit", [
+    "update raw.answers set rung = 0 where disclosure_id = 'beta-2026-10-01' and criterion_id = 'SOV-1.1'",
+    "insert into raw.service_regions select disclosure_id, service_id, 9, 'zz' from raw.services "
+    "where disclosure_id = 'beta-2026-10-01'",
+])
+def test_a_row_edited_outside_the_ingest_is_read_again(run_gate, warehouse_with, tmp_path, edit):
+    wh = warehouse_with("")
+    assert run_gate("raw", wh, tmp_path / "n1" / "raw", incremental=True).success
+    with duckdb.connect(str(wh)) as con:  # an edit outside the ingest, in a disclosure already checked
+        con.execute(edit)
+    scoped, _, summary = _gate(run_gate, wh, tmp_path / "scoped", incremental=True)
+    full, _, _ = _gate(run_gate, wh, tmp_path / "full", incremental=False)
+    assert not scoped.success and summary["checked_before"] == 1  # only alpha's rows are as recorded
+    assert scoped.failures == full.failures
+
+
+def test_a_record_without_rows_digests_reads_everything(run_gate, warehouse_with, tmp_path):
+    wh = warehouse_with("")
+    assert run_gate("raw", wh, tmp_path / "n1" / "raw", incremental=True).success
+    with duckdb.connect(str(wh)) as con:  # a record of the older shape (no rows_digest column)
+        con.execute(f"alter table {scope.CHECKED_TABLE} drop column rows_digest")
+    again, _, summary = _gate(run_gate, wh, tmp_path / "n2", incremental=True)
+    assert again.success and summary["checked_before"] == 0
+    assert len(_checked(wh)) == 2  # recorded again, in the current shape
+
+
 def test_another_suite_reads_every_row_again(run_gate, warehouse_with, tmp_path, monkeypatch):
     wh = warehouse_with("")
     assert run_gate("raw", wh, tmp_path / "n1" / "raw", incremental=True).success
     with duckdb.connect(str(wh)) as con:  # an edit outside the ingest, in a disclosure already checked
         con.execute("update raw.answers set rung = 0 where disclosure_id = 'beta-2026-10-01' "
                     "and criterion_id = 'SOV-1.1'")
-    # the same suite takes the row as checked (docs/validation.md: only the ingest writes raw rows) ...
-    same, _, summary = _gate(run_gate, wh, tmp_path / "same", incremental=True)
-    assert same.success and summary["checked_before"] == 2
-    # ... another suite (code, seeds, validator, library versions) reads it again
+    # another suite (code, seeds, validator, library versions) reads every disclosure again
     monkeypatch.setattr(scope, "suite_fingerprint", lambda: "another-suite")
     other, frames, summary = _gate(run_gate, wh, tmp_path / "other", incremental=True)
     assert not other.success and summary["checked_before"] == 0 and frames["answers"]["rows"] == 3 * 48
