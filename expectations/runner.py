@@ -80,7 +80,7 @@ def run_gate(layer: str, warehouse: Path, report_dir: Path, seeds_dir: Path = SE
     else:
         try:
             if incremental:
-                checked_before = checked_ids(con)
+                checked_before = checked_ids(con, seeds_dir)
                 scope = register_checked(con, checked_before) if checked_before else None
             outcomes, skipped, errors, scoped = _validate(layer, frames, con, seeds_dir, scope)
         finally:
@@ -108,7 +108,7 @@ def run_gate(layer: str, warehouse: Path, report_dir: Path, seeds_dir: Path = SE
         seconds=round(time.perf_counter() - started, 3),
     )
     if incremental and result.success:
-        record_checked(Path(warehouse))
+        record_checked(Path(warehouse), seeds_dir)
     summary = {**result.to_dict(), "warehouse": str(warehouse), "frames": detail,
                "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
     if incremental:

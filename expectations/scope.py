@@ -26,16 +26,16 @@ _HERE = Path(__file__).resolve().parent
 _SEEDS = _HERE.parent / "dbt_project" / "seeds"
 
 
-@lru_cache(maxsize=1)
-def suite_fingerprint() -> str:
+@lru_cache(maxsize=4)
+def suite_fingerprint(seeds_dir: Path = _SEEDS) -> str:
     """sha256 over what decides a raw check's outcome on given raw rows and how the rows came to be: the code
-    of the gates (expectations/*.py), the dbt seeds they read, the ingestion's validator fingerprint and the
-    versions of Python (its `re` matches the regex checks), GX, DuckDB, pandas, NumPy and pyarrow. Another version
-    takes no earlier check as done."""
+    of the gates (expectations/*.py), the dbt seeds they read (`seeds_dir`), the ingestion's validator
+    fingerprint and the versions of Python (its `re` matches the regex checks), GX, DuckDB, pandas, NumPy and
+    pyarrow. Another version takes no earlier check as done."""
     from ingestion.cache import validator_fingerprint
 
     digest = hashlib.sha256()
-    for path in sorted([*_HERE.glob("*.py"), *_SEEDS.glob("*.csv")]):
+    for path in sorted([*_HERE.glob("*.py"), *Path(seeds_dir).glob("*.csv")]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     digest.update(f"python {sys.version}".encode() + b"\0")
     for package in ("great_expectations", "duckdb", "pandas", "numpy", "pyarrow"):
@@ -64,7 +64,7 @@ def digests_sql(con) -> str:
             "GROUP BY d.disclosure_id")
 
 
-def checked_ids(con) -> list[str]:
+def checked_ids(con, seeds_dir: Path = _SEEDS) -> list[str]:
     """Disclosure ids whose rows passed this suite and are still those rows: recorded with this suite's
     fingerprint and the rows' current digest (`digests_sql`), and every `raw.disclosures` row of that id has
     the recorded file digest (a disclosure whose file or rows changed, or whose id now appears twice, is checked
@@ -78,7 +78,7 @@ def checked_ids(con) -> list[str]:
             "AND EXISTS (SELECT 1 FROM raw.disclosures d WHERE d.disclosure_id = m.disclosure_id "
             "AND d.file_sha256 = m.file_sha256) "
             "AND NOT EXISTS (SELECT 1 FROM raw.disclosures d WHERE d.disclosure_id = m.disclosure_id "
-            "AND d.file_sha256 IS DISTINCT FROM m.file_sha256) ORDER BY 1", [suite_fingerprint()]).fetchall()
+            "AND d.file_sha256 IS DISTINCT FROM m.file_sha256) ORDER BY 1", [suite_fingerprint(seeds_dir)]).fetchall()
     except duckdb.Error:
         return []
     return [d for (d,) in rows]
@@ -97,7 +97,7 @@ def unchecked_rows(table: str, scope: str) -> str:
     return f"not exists (select 1 from {scope} c where c.disclosure_id = {table}.disclosure_id)"
 
 
-def record_checked(warehouse: Path) -> int:
+def record_checked(warehouse: Path, seeds_dir: Path = _SEEDS) -> int:
     """After a passing raw gate: every disclosure of `raw.disclosures` is recorded as checked by this suite, with
     its rows' digest (the table replaced in one transaction); returns how many."""
     import duckdb
@@ -108,7 +108,7 @@ def record_checked(warehouse: Path) -> int:
         con.execute(f"CREATE OR REPLACE TABLE {CHECKED_TABLE} {CHECKED_COLUMNS}")
         con.execute(f"INSERT INTO {CHECKED_TABLE} SELECT d.disclosure_id, d.file_sha256, ?, c.rows_digest "
                     f"FROM raw.disclosures d JOIN ({digests_sql(con)}) c USING (disclosure_id) "
-                    "ORDER BY d.disclosure_id, d.file_sha256", [suite_fingerprint()])
+                    "ORDER BY d.disclosure_id, d.file_sha256", [suite_fingerprint(seeds_dir)])
         (n,) = con.execute(f"SELECT count(*) FROM {CHECKED_TABLE}").fetchone()
         con.execute("COMMIT")
     finally:

@@ -139,7 +139,7 @@ def test_another_suite_reads_every_row_again(run_gate, warehouse_with, tmp_path,
         con.execute("update raw.answers set rung = 0 where disclosure_id = 'beta-2026-10-01' "
                     "and criterion_id = 'SOV-1.1'")
     # another suite (code, seeds, validator, library versions) reads every disclosure again
-    monkeypatch.setattr(scope, "suite_fingerprint", lambda: "another-suite")
+    monkeypatch.setattr(scope, "suite_fingerprint", lambda seeds_dir=None: "another-suite")
     other, frames, summary = _gate(run_gate, wh, tmp_path / "other", incremental=True)
     assert not other.success and summary["checked_before"] == 0 and frames["answers"]["rows"] == 3 * 48
     assert any("rung 1..5" in f and "0" in f for f in other.failures)
@@ -184,3 +184,8 @@ def test_another_python_gives_another_suite_fingerprint(monkeypatch):
         assert scope.suite_fingerprint() != here
     finally:
         scope.suite_fingerprint.cache_clear()
+
+
+def test_other_seeds_give_another_suite_fingerprint(tmp_path):
+    (tmp_path / "countries.csv").write_text("code\nZZ\n")
+    assert scope.suite_fingerprint(tmp_path) != scope.suite_fingerprint()
