@@ -23,6 +23,7 @@ from sealreg.publish.site.filters import (
     change_field,
     change_value,
     flag_links,
+    h,
     level_cell,
     level_tag,
     link_to,
@@ -38,7 +39,7 @@ from sealreg.publish.site.filters import (
     ual_badge,
     yes_no,
 )
-from sealreg.publish.site.rows import NOT_IN_FORCE, h
+from sealreg.publish.site.rows import NOT_IN_FORCE
 
 #: Stand-ins for the title and the main block when a kind's chrome is rendered (never in page text: a
 #: rendered chrome must hold each exactly once).

@@ -11,6 +11,22 @@ from expectations.final_suite import LEVELS, STATUSES
 from sealreg.publish.site import glossary
 
 
+def h(value: Any) -> str:
+    """markupsafe.escape as a plain str, about 4x faster on the short strings of the tables: markup
+    (anything with __html__) passes through, everything else is str()-ed and escaped like escape()."""
+    if type(value) is not str:
+        if hasattr(value, "__html__"):
+            return value.__html__()
+        value = str(value)
+    return (
+        value.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("'", "&#39;")
+        .replace('"', "&#34;")
+    )
+
+
 def one_decimal(value: Any) -> str:
     return "—" if value is None else f"{float(value):.1f}"
 
@@ -202,6 +218,9 @@ def status_tag(value: Any) -> str:
 
 def link_to(href: Any, text: Any, root: str = "") -> Markup:
     """A link to another page of the site (href relative to the site root), or the text alone."""
-    if href:
-        return Markup(f'<a href="{escape(root)}{escape(href)}">{escape(text)}</a>')
-    return escape(text)
+    return Markup(link_html(href, text, root))
+
+
+def link_html(href: Any, text: Any, root: str = "") -> str:
+    """`link_to` as a plain str (for rows assembled as text)."""
+    return f'<a href="{h(root)}{h(href)}">{h(text)}</a>' if href else h(text)

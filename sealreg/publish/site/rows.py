@@ -15,7 +15,9 @@ from markupsafe import Markup
 from sealreg.publish import charts
 from sealreg.publish.site.filters import (
     flag_links,
+    h,
     level_tag,
+    link_html,
     one_decimal,
     open_source_cell,
     open_source_label,
@@ -29,22 +31,6 @@ NAMES_SCRIPT = "services-names.js"
 DATA_SCRIPT = "services-data.js"
 #: statuses whose levels are not in force: their badges are greyed wherever the service is listed
 NOT_IN_FORCE = ("suspended", "revoked")
-
-
-def h(value: Any) -> str:
-    """markupsafe.escape as a plain str, about 4x faster on the short strings of the tables: markup
-    (anything with __html__) passes through, everything else is str()-ed and escaped like escape()."""
-    if type(value) is not str:
-        if hasattr(value, "__html__"):
-            return value.__html__()
-        value = str(value)
-    return (
-        value.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("'", "&#39;")
-        .replace('"', "&#34;")
-    )
 
 
 #: (titles by criterion, labels by (criterion, rung), most points by criterion) written once in
@@ -71,8 +57,8 @@ def service_rows(services: list[dict], root: str) -> Markup:
             cell = ""
         out.append(
             ("<tr class=not-in-force>" if s["status"] in NOT_IN_FORCE else "<tr>")
-            + f"<th scope=row>{_link(s['href'], s['name'] or s['service_id'], root)}"
-            f"<td>{_link(p['href'], p['legal_name'] or s['provider_id'], root)}"
+            + f"<th scope=row>{link_html(s['href'], s['name'] or s['service_id'], root)}"
+            f"<td>{link_html(p['href'], p['legal_name'] or s['provider_id'], root)}"
             f"<td>{h(plain(p['country']))}"
             f"<td>{one_decimal(s['sovereignty_score'])}"
             f"<td>{level_tag('SEAL', s['seal'])}<td>{level_tag('UAL', s['ual'])}"
@@ -84,11 +70,6 @@ def service_rows(services: list[dict], root: str) -> Markup:
             + "\n"
         )
     return Markup("".join(out))
-
-
-def _link(href: Any, text: Any, root: str) -> str:
-    """`filters.link_to` as a plain str, escaped with `h`."""
-    return f'<a href="{h(root)}{h(href)}">{h(text)}</a>' if href else h(text)
 
 
 def search_data(services: list[dict]) -> dict[str, bytes]:
