@@ -98,7 +98,7 @@ def test_a_piece_record_is_read_only_under_the_signing_key_and_the_same_zlib_and
     record_pieces(release, CSV_GZIP_LEVEL, tables, key)
     assert recorded_pieces(previous, public_key_pem(key), CSV_GZIP_LEVEL) == tables
     assert recorded_pieces(previous, public_key_pem(key), CSV_GZIP_LEVEL + 1) == {}
-    monkeypatch.setattr(reuse, "PIECES_MAX_BYTES", 100)  # a record larger than that is not read
+    monkeypatch.setattr(reuse, "RECORD_MAX_BYTES", 100)  # a record larger than that is not read
     assert recorded_pieces(previous, public_key_pem(key), CSV_GZIP_LEVEL) == {}
     monkeypatch.undo()
     assert recorded_pieces(previous, public_key_pem(other), CSV_GZIP_LEVEL) == {}
