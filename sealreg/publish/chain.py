@@ -6,6 +6,7 @@ import functools
 import hashlib
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,14 +17,23 @@ MANIFEST_FILE = "manifest.json"
 _SEQUENCE_VALUE = re.compile(rb'"sequence"\s*:\s*([0-9]+)[,}\s]')
 
 
-def read_manifest(release_dir: Path) -> dict[str, Any] | None:
-    """The parsed manifest of a release folder, or None when it is missing or not a JSON object (also when it
-    nests deeper than the parser's recursion limit)."""
+def parse_manifest(data: bytes) -> dict[str, Any] | None:
+    """A manifest's text parsed, or None when it is not UTF-8 JSON of an object (also when it nests deeper than
+    the parser's recursion limit)."""
     try:
-        data = json.loads((release_dir / MANIFEST_FILE).read_bytes().decode("utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        parsed = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return None
-    return data if isinstance(data, dict) else None
+    return parsed if isinstance(parsed, dict) else None
+
+
+def read_manifest(release_dir: Path) -> dict[str, Any] | None:
+    """The parsed manifest of a release folder, or None when it is missing or not a JSON object."""
+    try:
+        data = (release_dir / MANIFEST_FILE).read_bytes()
+    except OSError:
+        return None
+    return parse_manifest(data)
 
 
 @functools.cache
@@ -106,64 +116,95 @@ def _sequence_hint(text: bytes) -> int | None:
     return int(found[1]) if found else None
 
 
-def latest_release(releases_dir: Path) -> tuple[Path, dict[str, Any]] | None:
-    """The last of `published_releases` (folder, manifest), or None when there is none.
+@dataclass(frozen=True)
+class LatestRelease:
+    """The last published release as read once: its folder, its manifest's bytes and the manifest parsed from
+    those bytes (what the chain link hashes, the signature covers and the reused files come from)."""
+
+    root: Path
+    manifest: dict[str, Any]
+    data: bytes
+
+
+def read_latest(releases_dir: Path) -> LatestRelease | None:
+    """The last of `published_releases`, its manifest read once, or None when there is none.
 
     Parses one manifest instead of every one (each is megabytes, and a home keeps months of them): the
     others are ordered by `_sequence_hint`, which is never below the sequence of a manifest that parses;
     so the last by it is the last release once its manifest parses and holds that sequence. When it does
     not, every manifest is parsed.
     """
-    hinted: list[tuple[int, str, Path]] = []
-    parsed: dict[Path, dict[str, Any]] = {}
+    best: tuple[int, str, Path, bytes, dict[str, Any] | None] | None = None
     for child in _release_dirs(releases_dir):
         try:
-            hint = _sequence_hint((child / MANIFEST_FILE).read_bytes())
+            data = (child / MANIFEST_FILE).read_bytes()
         except OSError:
             continue
-        if hint is not None:
-            hinted.append((hint, child.name, child))
-            continue
-        manifest = read_manifest(child)
-        if manifest is not None:
-            parsed[child] = manifest
-            hinted.append((sequence_of(manifest), child.name, child))
-    if not hinted:
+        hint, manifest = _sequence_hint(data), None
+        if hint is None:
+            manifest = parse_manifest(data)
+            if manifest is None:
+                continue
+            hint = sequence_of(manifest)
+        if best is None or (hint, child.name) > best[:2]:
+            best = (hint, child.name, child, data, manifest)
+    if best is None:
         return None
-    sequence, _name, last_dir = max(hinted)
-    last = parsed.get(last_dir) or read_manifest(last_dir)
-    if last is None or sequence_of(last) != sequence:
-        releases = published_releases(releases_dir)
-        return releases[-1] if releases else None
-    return last_dir, last
+    sequence, _name, last_dir, data, last = best
+    if last is None:
+        last = parse_manifest(data)
+    if last is not None and sequence_of(last) == sequence:
+        return LatestRelease(last_dir, last, data)
+    return _last_parsed(releases_dir)
 
 
-def next_link(releases_dir: Path, latest: tuple[Path, dict[str, Any]] | None) -> dict[str, Any]:
-    """The chain fields of the release after `latest` (`latest_release(releases_dir)`): `sequence`,
-    `previous_release_id`, `previous_manifest_sha256`."""
+def _last_parsed(releases_dir: Path) -> LatestRelease | None:
+    """The last of `published_releases` (every manifest parsed), keeping only the last one's bytes."""
+    best: LatestRelease | None = None
+    for child in _release_dirs(releases_dir):
+        try:
+            data = (child / MANIFEST_FILE).read_bytes()
+        except OSError:
+            continue
+        manifest = parse_manifest(data)
+        if manifest is not None and (best is None or (sequence_of(manifest), child.name) >
+                                     (sequence_of(best.manifest), best.root.name)):
+            best = LatestRelease(child, manifest, data)
+    return best
+
+
+def latest_release(releases_dir: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The last of `published_releases` (folder, manifest), or None when there is none (`read_latest`)."""
+    found = read_latest(releases_dir)
+    return (found.root, found.manifest) if found is not None else None
+
+
+def next_link(releases_dir: Path, latest: LatestRelease | None) -> dict[str, Any]:
+    """The chain fields of the release after `latest` (`read_latest(releases_dir)`): `sequence`,
+    `previous_release_id`, `previous_manifest_sha256` (of the bytes `latest` was parsed from)."""
     if latest is None:
         return {"sequence": 1, "previous_release_id": None, "previous_manifest_sha256": None}
-    last_dir, last = latest
-    sequence = sequence_of(last)
+    sequence = sequence_of(latest.manifest)
     if len(_release_dirs(releases_dir)) > sequence:  # releases whose manifests predate sequence numbers
         sequence = max(sequence, len(published_releases(releases_dir)))
     return {
         "sequence": sequence + 1,
-        "previous_release_id": last_dir.name,
-        "previous_manifest_sha256": manifest_sha256(last_dir),
+        "previous_release_id": latest.root.name,
+        "previous_manifest_sha256": hashlib.sha256(latest.data).hexdigest(),
     }
 
 
 def last_signer(releases_dir: Path) -> str | None:
     """Key fingerprint of the most recent release, or None when nothing was published yet."""
-    return signer_of(latest_release(releases_dir))
+    found = read_latest(releases_dir)
+    return signer_of(found.manifest if found is not None else None)
 
 
-def signer_of(latest: tuple[Path, dict[str, Any]] | None) -> str | None:
-    """Key fingerprint of `latest` (a release and its manifest), None for no release, "" when it names none."""
-    if latest is None:
+def signer_of(manifest: dict[str, Any] | None) -> str | None:
+    """Key fingerprint a release's manifest names, None for no release (None), "" when it names none."""
+    if manifest is None:
         return None
-    fingerprint = latest[1].get("public_key_sha256")
+    fingerprint = manifest.get("public_key_sha256")
     return fingerprint if isinstance(fingerprint, str) else ""
 
 

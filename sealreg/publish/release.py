@@ -28,7 +28,7 @@ from sealreg.config import RULEBOOK_VERSION
 from sealreg.durable import fsync_dir
 from sealreg.faults import crash_point
 from sealreg.lineage import LINEAGE_DIR, lineage_dir
-from sealreg.publish.chain import latest_release, next_link, signer_of
+from sealreg.publish.chain import next_link, read_latest, signer_of
 from sealreg.publish.contract import CONTRACT_VERSION
 from sealreg.publish.deflate import PreviousPieces, gzip_file
 from sealreg.publish.dictionary import dbt_descriptions, describe_tables, read_dbt_manifest
@@ -533,8 +533,8 @@ def build_release(
 
     releases = ctx.paths.releases
     releases.mkdir(parents=True, exist_ok=True)
-    latest = latest_release(releases)  # the release this one follows (one manifest parsed)
-    key = signing_key_for_release(ctx.paths.keys, signer_of(latest))
+    latest = read_latest(releases)  # the release this one follows: its manifest read and parsed once
+    key = signing_key_for_release(ctx.paths.keys, signer_of(latest.manifest if latest else None))
     link = next_link(releases, latest)
     previous = previous_release(latest, public_key_pem(key))
     release_id = next_release_id(releases, ctx.as_of)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sealreg.publish.chain import LatestRelease
 from sealreg.publish.signing import sign, verify_signature
 from sealreg.publish.tree import file_stamp, sha256_fd, sha256_file
 
@@ -181,31 +182,30 @@ def entry_key(entry: dict[str, Any]) -> tuple[str, int] | None:
     return None
 
 
-def previous_release(latest: tuple[Path, dict[str, Any]] | None,
-                     public_pem: bytes | None = None) -> PreviousRelease | None:
-    """The most recent published release (`chain.latest_release`: the one the next release's chain points
-    at), or None.
+def previous_release(latest: LatestRelease | None, public_pem: bytes | None = None) -> PreviousRelease | None:
+    """The most recent published release (`chain.read_latest`: the one the next release's chain points at),
+    or None.
 
     With `public_pem` (the registry's signing key), None also when that release's manifest does not carry
-    that key's signature over its bytes: files are linked on the strength of the manifest's digests, so a
-    manifest edited together with a file would otherwise carry the edited file into the new, signed release."""
+    that key's signature over the bytes `latest` was parsed from: files are linked on the strength of the
+    manifest's digests, so a manifest edited together with a file would otherwise carry the edited file into
+    the new, signed release."""
     if latest is None:
         return None
-    root, manifest = latest
     if public_pem is not None:
         try:
-            body, sig = (root / MANIFEST_FILE).read_bytes(), (root / SIGNATURE_FILE).read_bytes()
-            manifest = json.loads(body) if verify_signature(public_pem, body, sig) else None
+            signed = verify_signature(public_pem, latest.data, (latest.root / SIGNATURE_FILE).read_bytes())
         except (OSError, ValueError):
-            manifest = None
-        if not isinstance(manifest, dict):
-            log.warning("%s: its manifest does not verify under the signing key; nothing is reused from it", root.name)
+            signed = False
+        if not signed:
+            log.warning("%s: its manifest does not verify under the signing key; nothing is reused from it",
+                        latest.root.name)
             return None
-    files = manifest.get("files")
+    files = latest.manifest.get("files")
     if not isinstance(files, dict):
         return None
-    return PreviousRelease(root, {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, dict)},
-                           stamps=_verified_stamps(root))
+    return PreviousRelease(latest.root, {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, dict)},
+                           stamps=_verified_stamps(latest.root))
 
 
 def link_file(source: Path | str, target: Path | str) -> bool:

@@ -12,7 +12,7 @@ from typing import Any
 
 from sealreg.decisions import check_chain, signature_problems
 from sealreg.errors import Problem
-from sealreg.publish.chain import link_problems, read_manifest
+from sealreg.publish.chain import link_problems, parse_manifest, read_manifest
 from sealreg.publish.keys import check_rotations, rotation_public_keys, trusted_fingerprints
 from sealreg.publish.release import (
     CHECKSUMS_FILE,
@@ -206,7 +206,7 @@ def verify_release(release_dir: Path | str, trust: Trust | None = None,
     if stamps is not None and file_stamp((root / MANIFEST_FILE).stat()) == manifest_stamp:
         stamps[MANIFEST_FILE] = manifest_stamp
     problems += _signature_problems(root, body, trust)
-    manifest = read_manifest(root)
+    manifest = parse_manifest(body)  # the bytes whose signature was checked
     if manifest is None:
         return problems + [problem("V004", MANIFEST_FILE, "not a valid JSON object")]
     files = manifest.get("files")

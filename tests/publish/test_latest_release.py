@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sealreg.publish import chain
-from sealreg.publish.chain import latest_release, next_link, published_releases
+from sealreg.publish.chain import latest_release, next_link, published_releases, read_latest
 
 
 def _release(releases: Path, name: str, text: str | bytes) -> Path:
@@ -68,7 +68,7 @@ def test_a_manifest_whose_text_names_a_lower_sequence_is_still_found_last(tmp_pa
     last = _release(releases, "2026-11-02-001", VARIANTS[variant](9))
     found = latest_release(releases)
     assert found is not None and found[0] == last and found[1]["sequence"] == 9
-    assert next_link(releases, latest_release(releases)) == {"sequence": 10, "previous_release_id": last.name,
+    assert next_link(releases, read_latest(releases)) == {"sequence": 10, "previous_release_id": last.name,
                                    "previous_manifest_sha256": chain.manifest_sha256(last)}
 
 
@@ -84,12 +84,12 @@ def test_only_the_last_manifest_is_parsed(tmp_path, monkeypatch):
     releases = tmp_path / "releases"
     for n in range(1, 31):
         _release(releases, f"2026-10-{n:02d}-001", VARIANTS["compact"](n))
-    parsed: list[str] = []
-    real = chain.read_manifest
-    monkeypatch.setattr(chain, "read_manifest", lambda d: parsed.append(d.name) or real(d))
-    link = next_link(releases, latest_release(releases))
+    parsed: list[bytes] = []
+    real = chain.parse_manifest
+    monkeypatch.setattr(chain, "parse_manifest", lambda data: parsed.append(data) or real(data))
+    link = next_link(releases, read_latest(releases))
     assert link["sequence"] == 31 and link["previous_release_id"] == "2026-10-30-001"
-    assert parsed == ["2026-10-30-001"]
+    assert parsed == [VARIANTS["compact"](30).encode()]
 
 
 def test_manifests_without_sequences_are_counted_for_the_next_one(tmp_path):
@@ -97,4 +97,4 @@ def test_manifests_without_sequences_are_counted_for_the_next_one(tmp_path):
     for n in range(1, 4):
         _release(releases, f"2026-10-{n:02d}-001", VARIANTS["no sequence"](n))
     _release(releases, "2026-10-04-001", VARIANTS["compact"](2))
-    assert next_link(releases, latest_release(releases))["sequence"] == 5  # four releases, the last one numbered 2
+    assert next_link(releases, read_latest(releases))["sequence"] == 5  # four releases, the last one numbered 2

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from sealreg.publish import reuse
+from sealreg.publish.chain import LatestRelease
 from sealreg.publish.reuse import VERIFIED_DIR, previous_release, record_verified
 from sealreg.publish.tree import file_stamp
 
@@ -20,7 +21,8 @@ def _release(tmp_path):
 
 
 def _stamps(release):
-    found = previous_release((release, json.loads((release / "manifest.json").read_text())))
+    data = (release / "manifest.json").read_bytes()
+    found = previous_release(LatestRelease(release, json.loads(data), data))
     return found.stamps
 
 
