@@ -96,7 +96,10 @@ them on their own, whatever the other disclosures hold.
   every disclosure of `raw.disclosures`, with its file digest, the sum of DuckDB's `hash` of each of its
   rows in the ten tables (`scope.digests_sql`: the table's name and every column) and the suite's fingerprint
   (`scope.suite_fingerprint`: the gates' code, the dbt seeds they read, the ingestion's validator
-  fingerprint, the versions of Python, GX, DuckDB, pandas, NumPy and pyarrow). A failed gate records nothing; the
+  fingerprint, the versions of Python, GX, DuckDB, pandas, NumPy and pyarrow). The file and rows digests are
+  read once, at the start of the gate on its read-only connection (`scope.read_digests`), and serve both to
+  take the checked disclosures and to write the record: a row edited after the gate read it, or a disclosure
+  added after that read, is not recorded as checked. A failed gate records nothing; the
   warehouse carrying the record becomes the next night's baseline only once its release is out.
 - The ingest keeps the record only for the disclosures whose rows it kept unchanged from the baseline
   (same file name and bytes, same validator; `ingestion.load.load_tables`), and drops all of it on a
@@ -105,7 +108,7 @@ them on their own, whatever the other disclosures hold.
   current digest, and every `raw.disclosures` row of that id has the recorded file digest: a re-sent
   file, a row edited, added or removed in the warehouse, an id that now appears twice, another suite,
   seed, validator or library version, and a warehouse without the record are read whole again. The
-  digests cost ~0.1 s of CPU twice a night at 10,000 providers (1.8 M rows).
+  digests cost ~0.1 s of CPU once a night at 10,000 providers (1.8 M rows).
 - `disclosures` (ids unique across all submissions, one accepted at least), `decisions`, `rejections`,
   `input_files`, the reference tables and the derived frames (`answers_per_service`: 48 answers per
   service; `orphans`: every child row has its parent; `runs_on_shapes`) are still read whole: they are

@@ -22,7 +22,7 @@ from expectations.frames import (
     sql_error,
 )
 from expectations.report import sentence, write_summary
-from expectations.scope import checked_ids, record_checked, register_checked
+from expectations.scope import checked_ids, read_digests, record_checked, register_checked
 from expectations.suites import frames_of, get_suite
 
 
@@ -52,8 +52,10 @@ def run_gate(layer: str, warehouse: Path, report_dir: Path, seeds_dir: Path = SE
     """Validate `layer` ('raw' or 'final') of `warehouse` (opened read-only).
 
     `incremental` (the refresh's raw gate): the `per_disclosure` frames read only the rows of disclosures
-    not recorded as checked by this suite (`expectations.scope`); when the gate passes, every disclosure is
-    recorded as checked. The summary's `checked_before` says how many disclosures' rows were not read again.
+    not recorded as checked by this suite (`expectations.scope`); when the gate passes, every disclosure the
+    gate read is recorded as checked, with the file and rows digests read once at the start on the gate's
+    read-only connection (a row edited after that read does not match its record). The summary's
+    `checked_before` says how many disclosures' rows were not read again.
 
     Writes an HTML report to `report_dir` (`report_dir/index.html`, offline, under the release CSP) and a
     summary to `report_dir/<layer>.json`;
@@ -72,6 +74,7 @@ def run_gate(layer: str, warehouse: Path, report_dir: Path, seeds_dir: Path = SE
     report_path: Path | None = None
     skipped: dict[str, str] = {}
     checked_before: list[str] = []
+    digests = None
     scope: str | None = None
     try:
         con = open_read_only(layer, Path(warehouse))
@@ -80,7 +83,8 @@ def run_gate(layer: str, warehouse: Path, report_dir: Path, seeds_dir: Path = SE
     else:
         try:
             if incremental:
-                checked_before = checked_ids(con, seeds_dir)
+                digests = read_digests(con)
+                checked_before = checked_ids(con, seeds_dir, digests)
                 scope = register_checked(con, checked_before) if checked_before else None
             outcomes, skipped, errors, scoped = _validate(layer, frames, con, seeds_dir, scope)
         finally:
@@ -108,7 +112,7 @@ def run_gate(layer: str, warehouse: Path, report_dir: Path, seeds_dir: Path = SE
         seconds=round(time.perf_counter() - started, 3),
     )
     if incremental and result.success:
-        record_checked(Path(warehouse), seeds_dir)
+        record_checked(Path(warehouse), digests, seeds_dir)
     summary = {**result.to_dict(), "warehouse": str(warehouse), "frames": detail,
                "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
     if incremental:

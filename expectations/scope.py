@@ -22,6 +22,8 @@ CHECKED_COLUMNS = "(disclosure_id VARCHAR, file_sha256 VARCHAR, suite VARCHAR, r
 CHECKED_DDL = f"CREATE TABLE IF NOT EXISTS {CHECKED_TABLE} {CHECKED_COLUMNS}"
 #: Name under which a gate run registers the disclosure ids it takes as checked.
 CHECKED_VIEW = "_gate_checked"
+#: Name under which the rows digests a gate read are registered while they are compared or recorded.
+DIGESTS_VIEW = "_gate_digests"
 _HERE = Path(__file__).resolve().parent
 _SEEDS = _HERE.parent / "dbt_project" / "seeds"
 
@@ -64,23 +66,44 @@ def digests_sql(con) -> str:
             "GROUP BY d.disclosure_id")
 
 
-def checked_ids(con, seeds_dir: Path = _SEEDS) -> list[str]:
-    """Disclosure ids whose rows passed this suite and are still those rows: recorded with this suite's
-    fingerprint and the rows' current digest (`digests_sql`), and every `raw.disclosures` row of that id has
-    the recorded file digest (a disclosure whose file or rows changed, or whose id now appears twice, is checked
-    again). Empty if a table cannot be read or the record lacks a column."""
+def read_digests(con):
+    """(disclosure_id, file_sha256, rows_digest) of every `raw.disclosures` row, as an Arrow table read on `con`
+    (`digests_sql`); None if a table cannot be read. The gate reads them once, on its read-only connection, and
+    both takes the checked disclosures (`checked_ids`) and records them (`record_checked`) from these rows, so
+    what is recorded is what the gate read."""
     import duckdb
 
     try:
+        return con.sql(
+            f"SELECT d.disclosure_id, d.file_sha256, c.rows_digest FROM raw.disclosures d "
+            f"JOIN ({digests_sql(con)}) c USING (disclosure_id)").to_arrow_table()
+    except duckdb.Error:
+        return None
+
+
+def checked_ids(con, seeds_dir: Path = _SEEDS, digests=None) -> list[str]:
+    """Disclosure ids whose rows passed this suite and are still those rows: recorded with this suite's
+    fingerprint and the rows' digest in `digests` (`read_digests`, read on `con` if not given), and every
+    `raw.disclosures` row of that id has the recorded file digest (a disclosure whose file or rows changed, or
+    whose id now appears twice, is checked again). Empty if a table cannot be read or the record lacks a
+    column."""
+    import duckdb
+
+    digests = read_digests(con) if digests is None else digests
+    if digests is None:
+        return []
+    try:
+        con.register(DIGESTS_VIEW, digests)
         rows = con.execute(
-            f"SELECT m.disclosure_id FROM {CHECKED_TABLE} m JOIN ({digests_sql(con)}) c "
-            "ON c.disclosure_id = m.disclosure_id AND c.rows_digest = m.rows_digest WHERE m.suite = ? "
-            "AND EXISTS (SELECT 1 FROM raw.disclosures d WHERE d.disclosure_id = m.disclosure_id "
-            "AND d.file_sha256 = m.file_sha256) "
-            "AND NOT EXISTS (SELECT 1 FROM raw.disclosures d WHERE d.disclosure_id = m.disclosure_id "
-            "AND d.file_sha256 IS DISTINCT FROM m.file_sha256) ORDER BY 1", [suite_fingerprint(seeds_dir)]).fetchall()
+            f"SELECT m.disclosure_id FROM {CHECKED_TABLE} m WHERE m.suite = ? "
+            f"AND EXISTS (SELECT 1 FROM {DIGESTS_VIEW} g WHERE g.disclosure_id = m.disclosure_id "
+            "AND g.file_sha256 = m.file_sha256 AND g.rows_digest = m.rows_digest) "
+            f"AND NOT EXISTS (SELECT 1 FROM {DIGESTS_VIEW} g WHERE g.disclosure_id = m.disclosure_id "
+            "AND g.file_sha256 IS DISTINCT FROM m.file_sha256) ORDER BY 1", [suite_fingerprint(seeds_dir)]).fetchall()
     except duckdb.Error:
         return []
+    finally:
+        con.unregister(DIGESTS_VIEW)
     return [d for (d,) in rows]
 
 
@@ -97,19 +120,24 @@ def unchecked_rows(table: str, scope: str) -> str:
     return f"not exists (select 1 from {scope} c where c.disclosure_id = {table}.disclosure_id)"
 
 
-def record_checked(warehouse: Path, seeds_dir: Path = _SEEDS) -> int:
-    """After a passing raw gate: every disclosure of `raw.disclosures` is recorded as checked by this suite, with
-    its rows' digest (the table replaced in one transaction); returns how many."""
+def record_checked(warehouse: Path, digests, seeds_dir: Path = _SEEDS) -> int:
+    """After a passing raw gate: the disclosures of `digests` (`read_digests` on the gate's connection, None for
+    none) are recorded as checked by this suite, with the file and rows digests the gate read (the table replaced
+    in one transaction); returns how many. A row edited after the gate read it no longer matches its record."""
     import duckdb
+    import pyarrow as pa
 
+    if digests is None:
+        digests = pa.table({"disclosure_id": pa.array([], pa.string()), "file_sha256": pa.array([], pa.string()),
+                            "rows_digest": pa.array([], pa.string())})
     con = duckdb.connect(str(warehouse))
     try:
+        con.register(DIGESTS_VIEW, digests)
         con.execute("BEGIN TRANSACTION")
         con.execute(f"CREATE OR REPLACE TABLE {CHECKED_TABLE} {CHECKED_COLUMNS}")
-        con.execute(f"INSERT INTO {CHECKED_TABLE} SELECT d.disclosure_id, d.file_sha256, ?, c.rows_digest "
-                    f"FROM raw.disclosures d JOIN ({digests_sql(con)}) c USING (disclosure_id) "
-                    "ORDER BY d.disclosure_id, d.file_sha256", [suite_fingerprint(seeds_dir)])
-        (n,) = con.execute(f"SELECT count(*) FROM {CHECKED_TABLE}").fetchone()
+        con.execute(f"INSERT INTO {CHECKED_TABLE} SELECT disclosure_id, file_sha256, ?, rows_digest "
+                    f"FROM {DIGESTS_VIEW} ORDER BY disclosure_id, file_sha256", [suite_fingerprint(seeds_dir)])
+        ((n,),) = con.execute(f"SELECT count(*) FROM {CHECKED_TABLE}").fetchall()
         con.execute("COMMIT")
     finally:
         con.close()

@@ -122,6 +122,36 @@ def test_a_row_edited_outside_the_ingest_is_read_again(run_gate, warehouse_with,
     assert scoped.failures == full.failures
 
 
+@pytest.mark.parametrize("edit", [
+    "update raw.answers set rung = 0 where disclosure_id = 'beta-2026-10-01' and criterion_id = 'SOV-1.1'",
+    "update raw.service_regions set region = 'zz' where disclosure_id = 'beta-2026-10-01'",
+])
+def test_a_row_edited_between_the_gates_read_and_its_record_is_not_recorded_as_checked(
+        run_gate, warehouse_with, tmp_path, monkeypatch, edit):
+    """The record holds the digests the gate read, not those of the rows when the record is written."""
+    from expectations import runner
+
+    wh = warehouse_with("")
+    write_report = runner._write_report
+
+    def edit_then_write_report(*args, **kwargs):  # after the gate's reads, before the record is written
+        with duckdb.connect(str(wh)) as con:
+            con.execute(edit)
+        return write_report(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "_write_report", edit_then_write_report)
+    first, _, _ = _gate(run_gate, wh, tmp_path / "n1", incremental=True)
+    monkeypatch.setattr(runner, "_write_report", write_report)
+    assert first.success  # the gate read the rows before the edit
+    assert len(_checked(wh)) == 2
+    with duckdb.connect(str(wh), read_only=True) as con:
+        assert scope.checked_ids(con) == ["alpha-2026-11-01"]
+    scoped, frames, summary = _gate(run_gate, wh, tmp_path / "n2", incremental=True)
+    full, _, _ = _gate(run_gate, wh, tmp_path / "full", incremental=False)
+    assert not scoped.success and summary["checked_before"] == 1  # beta's edited rows are read again
+    assert scoped.failures == full.failures
+
+
 def test_a_record_without_rows_digests_reads_everything(run_gate, warehouse_with, tmp_path):
     wh = warehouse_with("")
     assert run_gate("raw", wh, tmp_path / "n1" / "raw", incremental=True).success
