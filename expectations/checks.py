@@ -82,6 +82,9 @@ class Frame:
     description: str = ""
     columns: tuple[str, ...] = ()
     """Table frames: the only columns read (contract columns, checked columns, keys); empty = the SQL as is."""
+    order_by: str = ""
+    """Derived frames: the ORDER BY list of the read whose rows give a failing check its examples
+    (`frames.frame_sql(ordered=True)`); no check depends on the order of rows, so the first read is unordered."""
     per_disclosure: bool = False
     """Every row belongs to one disclosure (`disclosure_id`) and every check is about one row or a key holding
     `disclosure_id`: a scoped gate run may read only the rows of disclosures not checked before (`per_disclosure`)."""
@@ -255,14 +258,16 @@ def per_disclosure(frame: Frame) -> Frame:
 
 
 def derived(
-    name: str, sql: str, depends_on: tuple[str, ...], keys: tuple[str, ...], checks: list[Check], description: str
+    name: str, sql: str, depends_on: tuple[str, ...], keys: tuple[str, ...], checks: list[Check], description: str,
+    order_by: str = "",
 ) -> Frame:
-    """A cross-table frame computed with DuckDB SQL on the read-only connection."""
+    """A cross-table frame computed with DuckDB SQL on the read-only connection; `order_by` (an ORDER BY list
+    over the SQL's own names) orders its rows for the examples of a failing check (`Frame.order_by`)."""
     if any("{table}" in check.sql for check in checks):
         raise ValueError(f"{name}: a uniqueness check needs a table frame")
     return Frame(
         name=name, sql=sql, depends_on=depends_on, checks=tuple(checks), keys=keys, derived=True,
-        description=description,
+        description=description, order_by=order_by,
     )
 
 

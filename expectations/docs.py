@@ -43,6 +43,10 @@ How a gate runs (`expectations/runner.py`, `expectations/gx_run.py`):
     GX's own pair-in-set check applied a Python function per row;
   - `raw/answers.max_rung`: the rulebook's number of rungs of the answer's criterion, looked up in
     the seed, so `raw.answers` is read once for all its checks.
+- Every check is evaluated first for its counts; only the checks that fail are evaluated again, over a
+  second read of the frame on one DuckDB thread, for their examples (the unexpected rows' keys and
+  values). A derived frame's rows are put in order (`order_by`, its keys) only for that second read:
+  no check depends on the order of rows, and a failure shows the same examples on every run.
 - Results are merged over a frame's chunks: an expectation succeeds when it succeeds on every chunk;
   unexpected counts are summed and the first 20 examples kept; the row-count check is decided on
   the frame's total; the column-set check is the same on every chunk.

@@ -309,7 +309,6 @@ SERVICE_COUNTS = derived(
            coalesce(c.n, 0) as n_criteria
     from main.services s left join o using (service_id) left join c using (service_id)
     where not coalesce(s.disclosure_withdrawn, false)
-    order by s.service_id
     """,
     ("main.services", "main.objective_results", "main.criterion_results"),
     ("service_id",),
@@ -319,6 +318,7 @@ SERVICE_COUNTS = derived(
         between("n_criteria", 48, 48, f"{A} §1: every service has exactly 48 criterion rows"),
     ],
     "per service with a disclosure in force: number of objective and criterion rows",
+    order_by="s.service_id",
 )
 
 ORPHANS = derived(
@@ -360,13 +360,14 @@ SEAL_RECOMPUTED = derived(
     select s.service_id, s.seal_own, min(o.seal) as min_objective_seal
     from main.services s left join main.objective_results o using (service_id)
     where not coalesce(s.disclosure_withdrawn, false)
-    group by s.service_id, s.seal_own order by s.service_id
+    group by s.service_id, s.seal_own
     """,
     ("main.services", "main.objective_results"),
     ("service_id",),
     [pair_equal("seal_own", "min_objective_seal",
                 f"{A} §1, §7: the service's own SEAL = min of the 8 objective SEALs")],
     "per service with a disclosure in force: its own SEAL (before §7) next to the minimum objective SEAL",
+    order_by="s.service_id",
 )
 
 FLAG_COUNTS = derived(
@@ -375,13 +376,14 @@ FLAG_COUNTS = derived(
     select s.service_id, s.flag_count, count(w.flag) as flag_rows
     from main.services s left join main.washing_flags w using (service_id)
     where not coalesce(s.disclosure_withdrawn, false)
-    group by s.service_id, s.flag_count order by s.service_id
+    group by s.service_id, s.flag_count
     """,
     ("main.services", "main.washing_flags"),
     ("service_id",),
     [pair_equal("flag_count", "flag_rows", f"{A} §3: a service's flag_count is the number of its published flags")],
     "per service with a disclosure in force: flag_count next to its washing_flags rows (a revoked service whose "
     "disclosure left keeps the count of its last evaluation, without rows)",
+    order_by="s.service_id",
 )
 
 DEPENDENCY_CAPS_APPLIED = derived(
@@ -399,7 +401,6 @@ DEPENDENCY_CAPS_APPLIED = derived(
            coalesce(w.cap, s.seal) as w8_cap  -- the service's seal when no W8 is raised
     from main.services s left join d using (service_id) left join w using (service_id)
     where not coalesce(s.disclosure_withdrawn, false)
-    order by s.service_id
     """,
     ("main.services", "main.service_dependencies", "main.washing_flags"),
     ("service_id",),
@@ -411,6 +412,7 @@ DEPENDENCY_CAPS_APPLIED = derived(
     ],
     "per service with a disclosure in force: published seal/ual next to the values recomputed from "
     "service_dependencies, and its W8-dependency flag",
+    order_by="s.service_id",
 )
 
 OBJECTIVE_RECOMPUTED = derived(
@@ -424,7 +426,6 @@ OBJECTIVE_RECOMPUTED = derived(
     select o.service_id, o.objective, o.seal_uncapped, c.min_criterion_seal,
            abs(o.score_pct - c.score_recomputed)::double as score_abs_diff
     from main.objective_results o left join c using (service_id, objective)
-    order by o.service_id, o.objective
     """,
     ("main.objective_results", "main.criterion_results"),
     ("service_id", "objective"),
@@ -436,6 +437,7 @@ OBJECTIVE_RECOMPUTED = derived(
                 f"{A} §1: objective score = 100 x sum(points) / sum(max_points) (tolerance 1e-6)"),
     ],
     "per objective: published values next to the values recomputed from criterion_results",
+    order_by="o.service_id, o.objective",
 )
 
 SCORE_RECOMPUTED = derived(
@@ -451,7 +453,6 @@ SCORE_RECOMPUTED = derived(
            case when r.n_weights = 8 then abs(s.sovereignty_score - r.recomputed) end as score_abs_diff
     from main.services s left join r using (service_id)
     where not coalesce(s.disclosure_withdrawn, false)
-    order by s.service_id
     """,
     ("main.services", "main.objective_results"),
     ("service_id",),
@@ -461,6 +462,7 @@ SCORE_RECOMPUTED = derived(
                 f"{A} §1: sovereignty score = sum(weight x objective score) (tolerance 1e-6)"),
     ],
     "per service with a disclosure in force: |published sovereignty score - recomputed weighted sum|",
+    order_by="s.service_id",
 )
 
 CAPS_APPLIED = derived(
@@ -468,12 +470,12 @@ CAPS_APPLIED = derived(
     """
     select f.service_id, f.flag, f.objective, try_cast(f.cap as integer) as cap, o.seal
     from main.washing_flags f left join main.objective_results o using (service_id, objective)
-    order by f.service_id, f.flag
     """,
     ("main.washing_flags", "main.objective_results"),
     ("service_id", "flag"),
     [pair_at_least("cap", "seal", f"{A} §3: a flagged objective's SEAL is at most the flag's cap")],
     "per washing flag: its cap next to the objective's published SEAL",
+    order_by="f.service_id, f.flag",
 )
 
 UAL_VS_GATES = derived(
@@ -482,12 +484,13 @@ UAL_VS_GATES = derived(
     select s.service_id, s.ual,
            coalesce(min(g.level) filter (where not g.passed), 5) - 1 as max_ual_by_gates
     from main.services s left join main.cada_gates g using (service_id)
-    group by s.service_id, s.ual order by s.service_id
+    group by s.service_id, s.ual
     """,
     ("main.services", "main.cada_gates"),
     ("service_id",),
     [pair_at_least("max_ual_by_gates", "ual", f"{A} §4: UAL is cumulative, never above a failed gate's level")],
     "per service: UAL next to the highest level below its first failed gate",
+    order_by="s.service_id",
 )
 
 OPEN_SOURCE_DECLARED = derived(
@@ -497,7 +500,7 @@ OPEN_SOURCE_DECLARED = derived(
            s.open_source_license is not null and s.open_source_repository is not null as declared,
            (select count(*) from main.washing_flags f
             where f.service_id = s.service_id and f.flag = 'W9-open-source') as w9_flags
-    from main.services s order by s.service_id
+    from main.services s
     """,
     ("main.services", "main.washing_flags"),
     ("service_id",),
@@ -510,18 +513,20 @@ OPEN_SOURCE_DECLARED = derived(
                      f"{A} §8: W9-open-source is raised only on source-available services"),
     ],
     "per service: open-source status, whether a licence is published, and its W9 flags",
+    order_by="s.service_id",
 )
 
 OPEN_PERIODS = derived(
     "history_open_periods",
     """
     select service_id, count(*) filter (where valid_to is null) as open_periods
-    from main.service_history group by service_id order by service_id
+    from main.service_history group by service_id
     """,
     ("main.service_history",),
     ("service_id",),
     [between("open_periods", 0, 1, f"{C}: at most one current (valid_to null) history period per service")],
     "per service: number of open history periods",
+    order_by="service_id",
 )
 
 FINAL_TABLES = (

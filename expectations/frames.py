@@ -133,14 +133,16 @@ def is_scoped(frame: Frame, catalog: dict[str, set[str]], scope: str | None) -> 
     return bool(scope and frame.per_disclosure and "disclosure_id" in catalog.get(frame.depends_on[0], set()))
 
 
-def frame_sql(frame: Frame, catalog: dict[str, set[str]], seeds_dir: Path, scope: str | None = None) -> str:
+def frame_sql(frame: Frame, catalog: dict[str, set[str]], seeds_dir: Path, scope: str | None = None,
+              ordered: bool = False) -> str:
     """The SQL of `frame`, with the columns its checks compute in DuckDB (`Check.sql`) appended.
 
     A table frame reads only its wanted columns that exist (a missing one is reported by the
     contract-columns check, as with `select *`); a computed column whose source columns are missing is
     left out, so its check reports the column as missing instead of the frame failing as a whole.
     `scope` (a relation of checked `disclosure_id`s): a `per_disclosure` frame whose table has that column
-    reads, and computes its keys' duplicates over, only the rows of the other disclosures."""
+    reads, and computes its keys' duplicates over, only the rows of the other disclosures. `ordered`: a derived
+    frame's rows come in its `order_by` order (the read for a failing check's examples)."""
     table_name = frame.depends_on[0] if len(frame.depends_on) == 1 and not frame.derived else None
     present = catalog.get(table_name, set()) if table_name else set()
     source, where = table_name or "", ""
@@ -156,7 +158,8 @@ def frame_sql(frame: Frame, catalog: dict[str, set[str]], seeds_dir: Path, scope
         cols = [quote(c) for c in frame.columns if c in present]
         if cols or computed:
             return render_sql(f"select {', '.join(cols + computed)} from {table_name}{where}", seeds_dir)
-    base = render_sql(frame.sql + where, seeds_dir)
+    order = f"\n    order by {frame.order_by}" if ordered and frame.order_by else ""
+    base = render_sql(frame.sql.rstrip() + where + order, seeds_dir)
     if not computed:
         return base
     return render_sql(f"select *, {', '.join(computed)} from ({base}) as frame", seeds_dir)
@@ -203,7 +206,7 @@ def load_frames(layer: str, frames: tuple[Frame, ...], warehouse: Path, seeds_di
                 out.missing_tables.extend(t for t in missing if t not in out.missing_tables)
                 continue
             try:
-                out.frames[frame.name] = fetch_df(con, frame_sql(frame, catalog, seeds_dir))
+                out.frames[frame.name] = fetch_df(con, frame_sql(frame, catalog, seeds_dir, ordered=True))
             except duckdb.Error as exc:
                 out.errors.append(sql_error(layer, frame, exc))
     finally:

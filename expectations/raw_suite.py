@@ -214,7 +214,6 @@ RUNS_ON_SHAPES = derived(
                   or dependency_service_id = service_id
                 then service_id || '[' || position || ']' end as bad_item
     from raw.service_runs_on
-    order by disclosure_id, service_id, position
     """,
     ("raw.service_runs_on",),
     ("disclosure_id", "service_id", "position"),
@@ -223,6 +222,7 @@ RUNS_ON_SHAPES = derived(
                 " (E016)"),
     ],
     "each runs_on row; `bad_item` names one that is neither shape or names its own service",
+    order_by="disclosure_id, service_id, position",
 )
 
 OPEN_SOURCE_LICENSES = per_disclosure(table(
@@ -303,7 +303,6 @@ ANSWER_COUNTS = derived(
     from raw.services s
     left join a on a.disclosure_id = s.disclosure_id and a.service_id = s.service_id
     group by s.disclosure_id, s.service_id
-    order by s.disclosure_id, s.service_id
     """,
     ("raw.services", "raw.answers"),
     ("disclosure_id", "service_id"),
@@ -314,6 +313,7 @@ ANSWER_COUNTS = derived(
                 f"{D}: the 48 answers cover 48 distinct criteria (E009)"),
     ],
     "per service: number of answers and of distinct criteria answered",
+    order_by="s.disclosure_id, s.service_id",
 )
 
 ORPHANS = derived(

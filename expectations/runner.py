@@ -141,10 +141,10 @@ def _validate(layer: str, frames, con, seeds_dir: Path, scope: str | None = None
             continue
         if is_scoped(frame, catalog, scope):
             scoped.add(frame.name)
-        sql = frame_sql(frame, catalog, seeds_dir, scope)
+        sql = {ordered: frame_sql(frame, catalog, seeds_dir, scope, ordered) for ordered in (False, True)}
         try:
             outcomes.append(validator.validate(
-                frame, lambda in_order=False, sql=sql: fetch_chunks(con, sql, in_order=in_order)))
+                frame, lambda in_order=False, sql=sql: fetch_chunks(con, sql[in_order], in_order=in_order)))
         except duckdb.Error as exc:
             errors.append(sql_error(layer, frame, exc))
     return outcomes, skipped, errors, scoped

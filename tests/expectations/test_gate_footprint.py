@@ -11,7 +11,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from expectations.frames import load_frames
+from expectations.frames import (
+    SEEDS_DIR,
+    catalog_of,
+    fetch_df,
+    frame_sql,
+    load_frames,
+    missing_tables,
+    open_read_only,
+)
 from expectations.suites import frames_of
 
 FINAL_FIRST = [
@@ -177,3 +185,56 @@ def test_plain_json_is_exactly_what_gx_passes_through():
     assert not is_plain_json({1: "a"})  # GX turns keys into strings
     assert not is_plain_json({"a": {1, 2}})  # a set: GX lists it in iteration order
     assert not is_plain_json({"a": np.int64(1)})
+
+
+def test_derived_frames_are_ordered_only_for_the_read_that_gives_a_failure_its_examples(
+        run_gate, warehouse_with, tmp_path, monkeypatch):
+    """No check depends on the order of rows: the counts read of a derived frame is unordered, the examples read
+    (a failing check's) has the frame's ORDER BY, so a failure shows the examples in key order as before."""
+    from expectations import runner
+
+    reads: list[tuple[str, bool]] = []
+    fetch = runner.fetch_chunks
+
+    def recorded(con, sql, chunk_rows=None, in_order=False):
+        reads.append((sql, in_order))
+        return fetch(con, sql, chunk_rows, in_order=in_order)
+
+    monkeypatch.setattr(runner, "fetch_chunks", recorded)
+    wh = warehouse_with("update main.objective_results set seal_uncapped = 4 - seal_uncapped")
+    result = run_gate("final", wh, tmp_path / "final")
+    con = open_read_only("final", wh)
+    catalog = catalog_of(con)
+    con.close()
+    first = [sql for sql, in_order in reads if not in_order]
+    again = [sql for sql, in_order in reads if in_order]
+    assert len(first) == len(frames_of("final"))
+    ordered = {f.name: f for f in frames_of("final") if f.order_by}
+    assert len(ordered) >= 10
+    for frame in ordered.values():
+        plain = frame_sql(frame, catalog, SEEDS_DIR)
+        assert plain in first and f"order by {frame.order_by}" not in plain
+        assert f"order by {frame.order_by}" in frame_sql(frame, catalog, SEEDS_DIR, ordered=True)
+    assert frame_sql(ordered["objective_recomputed"], catalog, SEEDS_DIR, ordered=True) in again
+    sentence = next(f for f in result.failures if f.startswith("final/objective_recomputed:"))
+    keys = [m.split("=")[1].split(",")[0] for m in sentence.split("(service_id")[1:]]
+    assert keys and keys == sorted(keys), sentence
+
+
+@pytest.mark.parametrize("layer", ["raw", "final"])
+def test_a_derived_frame_holds_the_same_rows_ordered_or_not(good_warehouse, layer):
+    con = open_read_only(layer, good_warehouse)
+    try:
+        catalog = catalog_of(con)
+        for frame in frames_of(layer):
+            if not frame.order_by or missing_tables(frame, catalog):
+                continue
+            ordered = fetch_df(con, frame_sql(frame, catalog, SEEDS_DIR, ordered=True))
+            plain = fetch_df(con, frame_sql(frame, catalog, SEEDS_DIR))
+            assert len(ordered) > 0, frame.name
+            keys = [k for k in frame.keys if k in ordered.columns]
+            assert ordered.equals(ordered.sort_values(keys, kind="stable").reset_index(drop=True)), frame.name
+            pd.testing.assert_frame_equal(plain.sort_values(keys).reset_index(drop=True),
+                                          ordered.sort_values(keys).reset_index(drop=True))
+    finally:
+        con.close()
