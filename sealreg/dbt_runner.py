@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import filecmp
 import hashlib
 import json
 import os
@@ -167,25 +168,38 @@ def _restore_templates(ctx: RunContext) -> None:
 
 
 def _save_templates(ctx: RunContext) -> None:
-    """Offer the home's template cache to the next new home, where the project's folder is writable."""
+    """Offer the home's template cache to the next new home, where the project's folder is writable (a
+    project copy with the same bytes is left as it is)."""
     home = template_cache_file(ctx)
     if home.is_file():
         try:
-            _replace_with_copy(home, project_template_file())
+            _copy_if_changed(home, project_template_file())
         except OSError:  # a read-only checkout: the home's cache still serves its nights
             pass
 
 
 def _save_partial_parse(ctx: RunContext) -> None:
-    """Keep the parse dbt wrote for the home, and for the project where its folder is writable."""
+    """Keep the parse dbt wrote for the home, and for the project where its folder is writable (a copy with
+    the same bytes is left as it is)."""
     fresh = ctx.dbt_dir / "target" / _PARTIAL_PARSE_NAME
     if not fresh.is_file():
         return
-    _replace_with_copy(fresh, partial_parse_file(ctx))
+    _copy_if_changed(fresh, partial_parse_file(ctx))
     try:
-        _replace_with_copy(fresh, project_parse_file())
+        _copy_if_changed(fresh, project_parse_file())
     except OSError:  # a read-only checkout: the home's parse still serves its nights
         pass
+
+
+def _copy_if_changed(source: Path, dest: Path) -> None:
+    """`_replace_with_copy` unless `dest` is a regular file with the bytes of `source` already."""
+    filecmp.clear_cache()  # its cache is keyed by size and mtime, which a rewrite may keep
+    try:
+        if filecmp.cmp(source, dest, shallow=False):
+            return
+    except OSError:  # no dest yet, or unreadable: copy
+        pass
+    _replace_with_copy(source, dest)
 
 
 def _replace_with_copy(source: Path, dest: Path) -> None:

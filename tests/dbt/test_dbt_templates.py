@@ -4,6 +4,7 @@ run twice on a home compiles nothing the second time and writes the same SQL."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -169,3 +170,29 @@ def test_a_new_home_starts_from_the_templates_another_home_saved(tmp_path: Path,
     dbt_runner.template_cache_file(two).write_bytes(b"home two's own")
     dbt_runner._restore_templates(two)  # a home's own file is never replaced by the project's
     assert dbt_runner.template_cache_file(two).read_bytes() == b"home two's own"
+
+
+def test_a_project_copy_with_the_same_bytes_is_not_written_again(tmp_path: Path, monkeypatch) -> None:
+    project_templates = tmp_path / "project" / "dbt-templates.marshal"
+    project_parse = tmp_path / "project" / "partial_parse.msgpack"
+    monkeypatch.setattr(dbt_runner, "project_template_file", lambda: project_templates)
+    monkeypatch.setattr(dbt_runner, "project_parse_file", lambda: project_parse)
+    ctx = _ctx(tmp_path / "home", "night-1")
+    home_templates, fresh_parse = dbt_runner.template_cache_file(ctx), ctx.dbt_dir / "target" / "partial_parse.msgpack"
+    home_templates.parent.mkdir(parents=True)
+    fresh_parse.parent.mkdir(parents=True)
+    home_templates.write_bytes(b"templates")
+    fresh_parse.write_bytes(b"parse")
+    dbt_runner._save_templates(ctx)
+    dbt_runner._save_partial_parse(ctx)
+    copies = (project_templates, project_parse, dbt_runner.partial_parse_file(ctx))
+    for path in copies:
+        os.utime(path, ns=(0, 0))
+    dbt_runner._save_templates(ctx)  # same bytes: every copy stays the file it was
+    dbt_runner._save_partial_parse(ctx)
+    assert [path.stat().st_mtime_ns for path in copies] == [0, 0, 0]
+    home_templates.write_bytes(b"templatez")  # same size, other bytes: replaced
+    fresh_parse.write_bytes(b"parsE")
+    dbt_runner._save_templates(ctx)
+    dbt_runner._save_partial_parse(ctx)
+    assert [path.read_bytes() for path in copies] == [b"templatez", b"parsE", b"parsE"]
