@@ -7,12 +7,15 @@ events for ~100 shown in a build); this callback serialises only the events it p
 console logger is off (`--log-level none`). The file log (`dbt.log`, debug, text) is dbt's as before.
 A build writes manifest.json once, at the end: see `parse_without_writing`. Compiled Jinja templates
 come from the cache the environment names (sealreg.dbt_templates), which is written back at the end.
-Exit status as dbt's CLI: 0 success, 1 a node failed, 2 dbt could not run.
+Exit status as dbt's CLI: 0 success, 1 a node failed, 2 dbt could not run; the process ends without the
+interpreter's teardown (`exit_without_teardown`).
 """
 
 from __future__ import annotations
 
+import atexit
 import json
+import os
 import sys
 import threading
 
@@ -71,5 +74,27 @@ def main(argv: list[str]) -> int:
     return 1
 
 
+def exit_without_teardown(code: int) -> None:
+    """End the process with `code` as a normal exit would, but without the interpreter's teardown.
+
+    Freeing dbt's objects one by one at exit (the manifest, macro contexts, agate tables) costs ~0.7 s of
+    CPU after a 10k build and changes nothing on disk. The atexit handlers run first, as at a normal exit
+    (dbt-duckdb's closes the warehouse connection, which checkpoints its write-ahead log; logging's
+    flushes and closes the file log), then stdout and stderr are flushed. The process exits normally
+    instead while a thread that a normal exit would wait for is alive, or when the warehouse named by
+    SEALREG_WAREHOUSE still has a write-ahead log after the handlers (something still holds its
+    connection, which the interpreter's teardown then closes, as before)."""
+    main_thread = threading.main_thread()
+    if any(t is not main_thread and not t.daemon and t.is_alive() for t in threading.enumerate()):
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    warehouse = os.environ.get("SEALREG_WAREHOUSE")
+    if not warehouse or os.path.lexists(warehouse + ".wal"):
+        sys.exit(code)
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    exit_without_teardown(main(sys.argv[1:]))

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
+
+import duckdb
 
 from sealreg import dbt_runner
 from sealreg.config import RunContext
@@ -99,6 +103,54 @@ def test_progress_comes_from_dbt_json_events_and_the_log_keeps_plain_messages(tm
     assert result["success"], output[-3000:]
     assert sorted(seen) == [(1, 2), (2, 2)]
     assert "OK loaded seed file" in output and '{"info"' not in output  # messages, not raw JSON
+
+
+_EXIT_SCRIPT = """
+import atexit, sys
+import duckdb
+from sealreg import dbt_process
+
+class Noisy:
+    def __del__(self):
+        print("teardown", flush=True)
+
+noisy = Noisy()
+con = duckdb.connect("warehouse.duckdb")
+con.execute("SET checkpoint_threshold = '1GB'")
+con.execute("CREATE TABLE t AS SELECT 42 AS x")
+if sys.argv[1] == "closed":
+    con.close()
+atexit.register(print, "atexit ran")
+print("buffered", end=" ")
+dbt_process.exit_without_teardown(3)
+"""
+
+
+def test_the_dbt_process_exits_without_teardown_only_once_the_warehouse_is_closed(tmp_path: Path) -> None:
+    env = {"SEALREG_WAREHOUSE": "warehouse.duckdb", "PATH": "/usr/bin:/bin"}
+    closed = subprocess.run([sys.executable, "-c", _EXIT_SCRIPT, "closed"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True)
+    assert (closed.returncode, closed.stdout) == (3, "buffered atexit ran\n"), closed.stderr
+    (tmp_path / "warehouse.duckdb").unlink()
+    held = subprocess.run([sys.executable, "-c", _EXIT_SCRIPT, "held"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True)
+    assert held.returncode == 3, held.stderr
+    assert held.stdout.startswith("buffered atexit ran\n") and "teardown" in held.stdout
+    assert not (tmp_path / "warehouse.duckdb.wal").exists()  # the teardown closed it: checkpointed
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT x FROM t").fetchall() == [(42,)]
+
+
+def test_a_dbt_command_leaves_its_warehouse_checkpointed_and_its_log_complete(tmp_path: Path) -> None:
+    ctx = _ctx(tmp_path, "2026-11-28", "night-1")
+    ctx.run_dir.mkdir(parents=True, exist_ok=True)
+    result = dbt_runner.run_dbt(ctx, "seed", ["--select", "countries"])
+    assert result["success"], Path(result["log"]).read_text()[-3000:]
+    assert ctx.run_warehouse.is_file() and not Path(f"{ctx.run_warehouse}.wal").exists()
+    with duckdb.connect(str(ctx.run_warehouse), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM main.countries").fetchall()[0][0] > 0
+    last = (ctx.dbt_dir / "logs" / "dbt.log").read_text().splitlines()[-3:]  # flushed to its last lines
+    assert any("Command `cli seed` succeeded" in line for line in last), last
 
 
 def test_a_line_that_is_not_a_dbt_event_is_kept_as_text() -> None:
