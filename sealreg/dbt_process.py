@@ -31,12 +31,15 @@ from sealreg.dbt_templates import cache_from_environment
 WRITE_AT_END = frozenset({"build", "run", "compile", "test", "seed"})
 #: The levels dbt's console shows at its default `--log-level info`.
 SHOWN_LEVELS = frozenset({"info", "warn", "error"})
+#: Debug events printed all the same: dbt has written an artifact (sealreg.dbt_runner.ARTIFACTS_WRITTEN).
+FORWARDED = frozenset({"ArtifactWritten"})
 _write_lock = threading.Lock()  # dbt fires events from its worker threads
 
 
 def print_event(msg: EventMsg) -> None:
-    """Print one event as dbt's JSON console logger writes it, if the console would show it."""
-    if msg.info.level not in SHOWN_LEVELS:
+    """Print one event as dbt's JSON console logger writes it, if the console would show it or the
+    runner waits for it (FORWARDED)."""
+    if msg.info.level not in SHOWN_LEVELS and msg.info.name not in FORWARDED:
         return
     line = env_scrubber(json.dumps(msg_to_dict(msg), sort_keys=True, cls=ForgivingJSONEncoder))
     with _write_lock:

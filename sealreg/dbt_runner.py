@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
@@ -24,6 +25,10 @@ _TEMPLATES_NAME = "dbt-templates.marshal"
 #: dbt's structured events (`--log-format json`) that report one finished node, with its index and total.
 NODE_DONE_EVENTS = frozenset({"LogModelResult", "LogTestResult", "LogSeedResult", "LogSnapshotResult",
                               "LogNodeNoOpResult", "LogFunctionResult", "SkippingDetails"})
+#: dbt's event after it wrote run_results.json (with manifest.json before it, dbt's GraphRunnableTask.run);
+#: a debug event, which sealreg.dbt_process prints for the runner.
+ARTIFACTS_WRITTEN = "ArtifactWritten"
+_RUN_RESULTS_ARTIFACT = "RunExecutionResult"
 
 
 #: Models incremental by disclosure (dbt_project/macros/scored_by_disclosure.sql): each row carries the
@@ -227,19 +232,27 @@ def dbt_command(ctx: RunContext, verb: str = "build", extra: list[str] | None = 
     ]
 
 
-def run_dbt_build(ctx: RunContext, progress: Callable[[int, int], None] | None = None) -> dict:
+def run_dbt_build(ctx: RunContext, progress: Callable[[int, int], None] | None = None,
+                  artifacts_written: Callable[[], object] | None = None) -> dict:
     """`dbt build` on ctx.run_warehouse; returns success, node counts, failure messages and whether it
-    was a full refresh of the models incremental by disclosure (see needs_full_refresh)."""
+    was a full refresh of the models incremental by disclosure (see needs_full_refresh). For
+    `artifacts_written`, see run_dbt."""
     digest = project_digest(ctx)  # once per build: the full-refresh decision and the rows' stamp
     full = needs_full_refresh(ctx, digest)
     extra = ["--exclude", "test_type:unit", *(["--full-refresh"] if full else [])]
-    return {**run_dbt(ctx, "build", extra, progress, digest), "full_refresh": full}
+    return {**run_dbt(ctx, "build", extra, progress, digest, artifacts_written), "full_refresh": full}
 
 
 def run_dbt(ctx: RunContext, verb: str, extra: list[str] | None = None,
-            progress: Callable[[int, int], None] | None = None, digest: str | None = None) -> dict:
+            progress: Callable[[int, int], None] | None = None, digest: str | None = None,
+            artifacts_written: Callable[[], object] | None = None) -> dict:
     """One dbt command on ctx.run_warehouse, with the newest saved parse (`digest`: the build's
     project_digest, computed if not given).
+
+    `artifacts_written` (a reader of run_results.json and manifest.json) runs once dbt says it has
+    written them, in a thread, while the dbt process ends (closing the warehouse checkpoints what its
+    write-ahead log still holds); if dbt never says so (it failed before, or writes no artifacts), it
+    runs after the process ended. Either way run_dbt returns after it, and raises what it raised.
 
     dbt hashes the profile's connection values (the DuckDB `path` among them) into its saved parse and
     parses from scratch when they differ, so the profile's path is the warehouse's file name, the same
@@ -252,14 +265,21 @@ def run_dbt(ctx: RunContext, verb: str, extra: list[str] | None = None,
     env = dbt_env(ctx, Path(ctx.run_warehouse.name), digest)
     cmd = dbt_command(ctx, verb, extra)
     output: list[str] = []
+    after = _OnceInBackground(artifacts_written)
     with subprocess.Popen(cmd, env=env, cwd=ctx.run_warehouse.parent, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True) as proc:
         assert proc.stdout is not None
         for line in proc.stdout:
+            artifact = _artifact_written(line)
+            if artifact is not None:  # forwarded for the runner, not one of the lines dbt's console shows
+                if artifact == _RUN_RESULTS_ARTIFACT:
+                    after.start()
+                continue
             message, done = read_event(line)
             output.append(message)
             if done and progress:
                 progress(*done)
+    after.finish()
     (ctx.dbt_dir / "dbt_output.log").write_text("\n".join(output) + "\n")
     _save_partial_parse(ctx)
     _save_templates(ctx)
@@ -274,6 +294,49 @@ def run_dbt(ctx: RunContext, verb: str, extra: list[str] | None = None,
         "failures": failures,
         "log": str(ctx.dbt_dir / "dbt_output.log"),
     }
+
+
+class _OnceInBackground:
+    """Runs `fn` once: in a thread from `start`, else in `finish`, which waits for it and raises what it raised."""
+
+    def __init__(self, fn: Callable[[], object] | None):
+        self.fn = fn
+        self.thread: threading.Thread | None = None
+        self.error: BaseException | None = None
+
+    def _run(self) -> None:
+        try:
+            self.fn()  # type: ignore[misc]
+        except BaseException as exc:  # noqa: BLE001 - raised again in finish, in the caller's thread
+            self.error = exc
+
+    def start(self) -> None:
+        if self.fn is not None and self.thread is None:
+            self.thread = threading.Thread(target=self._run, name="dbt-artifacts-reader", daemon=True)
+            self.thread.start()
+
+    def finish(self) -> None:
+        if self.fn is None:
+            return
+        if self.thread is None:
+            self.fn()
+            return
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+def _artifact_written(line: str) -> str | None:
+    """The artifact type of dbt's event that it wrote an artifact, None for any other line."""
+    if ARTIFACTS_WRITTEN not in line:
+        return None
+    try:
+        event = json.loads(line)
+        if event["info"]["name"] != ARTIFACTS_WRITTEN:
+            return None
+        return str((event.get("data") or {}).get("artifact_type"))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 def read_event(line: str) -> tuple[str, tuple[int, int] | None]:

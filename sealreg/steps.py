@@ -77,9 +77,9 @@ def validate_raw(ctx: RunContext, progress: Progress = None) -> dict:
 
 
 def build(ctx: RunContext, progress: Progress = None) -> dict:
-    """One `dbt build` over the run warehouse: seeds, models, data tests."""
-    result = run_dbt_build(ctx, progress=progress)
-    write_dbt_lineage(ctx)
+    """One `dbt build` over the run warehouse: seeds, models, data tests; the lineage events are read from
+    its artifacts as soon as dbt has written them, while its process ends."""
+    result = run_dbt_build(ctx, progress=progress, artifacts_written=lambda: write_dbt_lineage(ctx))
     if not result["success"]:
         raise StepFailed("dbt build failed: " + "; ".join(result["failures"][:5]))
     return result

@@ -7,9 +7,11 @@ import json
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from sealreg import dbt_runner
 from sealreg.config import RunContext
@@ -108,6 +110,7 @@ def test_progress_comes_from_dbt_json_events_and_the_log_keeps_plain_messages(tm
 _EXIT_SCRIPT = """
 import atexit, sys
 import duckdb
+import pytest
 from sealreg import dbt_process
 
 class Noisy:
@@ -153,6 +156,34 @@ def test_a_dbt_command_leaves_its_warehouse_checkpointed_and_its_log_complete(tm
     assert any("Command `cli seed` succeeded" in line for line in last), last
 
 
+def test_the_artifacts_are_read_while_dbt_ends_or_after_it_when_dbt_never_wrote_them(tmp_path: Path) -> None:
+    ctx = _ctx(tmp_path, "2026-11-28", "night-1")
+    ctx.run_dir.mkdir(parents=True, exist_ok=True)
+    seen: list[tuple[str, int, bool]] = []
+    target = ctx.dbt_dir / "target"
+
+    def read_artifacts() -> None:
+        results = json.loads((target / "run_results.json").read_text())["results"]
+        seen.append((threading.current_thread().name, len(results), (target / "manifest.json").is_file()))
+
+    result = dbt_runner.run_dbt(ctx, "seed", ["--select", "countries"], artifacts_written=read_artifacts)
+    assert result["success"] and result["nodes"] == 1
+    # in the runner's thread, started by dbt's event, with both files complete
+    assert seen == [("dbt-artifacts-reader", 1, True)]
+    assert not any("Wrote artifact" in line for line in Path(result["log"]).read_text().splitlines())
+    seen.clear()
+    unusable = dbt_runner.run_dbt(ctx, "seed", ["--no-such-option"],
+                                  artifacts_written=lambda: seen.append((threading.current_thread().name, 0, False)))
+    assert not unusable["success"]
+    assert seen == [("MainThread", 0, False)]  # dbt wrote nothing: once, after the process ended
+
+    def broken() -> None:
+        raise ValueError("reader failed")
+
+    with pytest.raises(ValueError, match="reader failed"):
+        dbt_runner.run_dbt(ctx, "seed", ["--select", "countries"], artifacts_written=broken)
+
+
 def test_a_line_that_is_not_a_dbt_event_is_kept_as_text() -> None:
     assert dbt_runner.read_event("Traceback (most recent call last):\n") == ("Traceback (most recent call last):", None)
     line = '{"info": {"name": "LogTestResult", "msg": "1 of 3 PASS x"}, "data": {"index": 1, "num_models": 3}}'
@@ -166,7 +197,8 @@ def test_a_build_computes_the_project_digest_once_and_stamps_the_rows_with_it(tm
     real, calls, given = dbt_runner.project_digest, [], []
     monkeypatch.setattr(dbt_runner, "project_digest", lambda c: calls.append(1) or real(c))
     # the command itself is pinned by the tests above; this one is about what is computed before it starts
-    monkeypatch.setattr(dbt_runner, "run_dbt", lambda c, verb, extra, progress, digest: given.append(digest) or {})
+    monkeypatch.setattr(dbt_runner, "run_dbt", lambda c, verb, extra, progress, digest, artifacts_written:
+                        given.append(digest) or {})
     dbt_runner.run_dbt_build(ctx)
     assert len(calls) == 1
     assert given == [real(ctx)]
