@@ -18,6 +18,7 @@ import re
 import shutil
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +32,7 @@ from sealreg.lineage import LINEAGE_DIR, lineage_dir
 from sealreg.publish.chain import next_link, read_latest, signer_of
 from sealreg.publish.contract import CONTRACT_VERSION
 from sealreg.publish.deflate import PreviousPieces, gzip_file
-from sealreg.publish.dictionary import dbt_descriptions, describe_tables, read_dbt_manifest
+from sealreg.publish.dictionary import dbt_descriptions, describe_tables, read_dbt_manifest, relation_columns
 from sealreg.publish.jobs import Job, run_jobs, statement
 from sealreg.publish.keys import ROTATIONS_DIR, rotation_folders, signing_key_for_release
 from sealreg.publish.metadata import write_release_metadata
@@ -203,26 +204,34 @@ def next_release_id(releases_dir: Path, as_of: dt.date) -> str:
 
 
 # --- the build -------------------------------------------------------------------------------
-def _order_by(con: duckdb.DuckDBPyConnection, db: str, table: str) -> tuple[list[str], list[str]]:
-    """(columns of the table, ORDER BY list): the contract key first, then every other column.
+def _order_by(table: str, cols: list[str]) -> list[str]:
+    """The ORDER BY list of a table with these columns: the contract key first, then every other column.
 
     The remaining columns make the order total even if the key is not unique in the data, so the
     exports stay deterministic whatever the row order inside the warehouse.
     """
-    cols = [
-        r[0]
-        for r in con.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = 'main' "
-            "AND table_name = ? ORDER BY column_index",
-            [db, table],
-        ).fetchall()
-    ]
     key = list(TABLE_KEYS.get(table, ()))
     missing = [k for k in key if k not in cols]
     if missing:
         raise ReleaseError(f"table {table}: key column(s) {', '.join(missing)} missing")
     order = key + [c for c in cols if c not in key]
-    return cols, [f"{_q(c)} ASC NULLS LAST" for c in order]
+    return [f"{_q(c)} ASC NULLS LAST" for c in order]
+
+
+@dataclass(frozen=True)
+class _Catalog:
+    """The run warehouse's published relations as the copies need them, read once before they start (the
+    warehouse is attached read-only): each relation's columns (name, type, comment) in column order, and each
+    table's comment."""
+
+    columns: dict[str, list[tuple[str, str, str | None]]]
+    comments: dict[str, str | None]
+
+    @classmethod
+    def read(cls, con: duckdb.DuckDBPyConnection) -> _Catalog:
+        comments = dict(con.execute("SELECT table_name, comment FROM duckdb_tables() WHERE database_name = 'wh' "
+                                    "AND schema_name = 'main'").fetchall())
+        return cls(relation_columns(con, "wh"), comments)
 
 
 def _csv_select(con: duckdb.DuckDBPyConnection, table: str) -> str:
@@ -282,17 +291,14 @@ def _spdx_list_version(con: duckdb.DuckDBPyConnection) -> str | None:
     return con.execute("SELECT max(list_version) FROM wh.main.spdx_licenses").fetchone()[0]
 
 
-def _copy_comments(con: duckdb.DuckDBPyConnection, table: str) -> None:
+def _copy_comments(con: duckdb.DuckDBPyConnection, table: str, catalog: _Catalog) -> None:
     """Give the release's copy of a table the comments dbt put on the mart (persist_docs: the YAML
     descriptions of the table and its columns); CREATE TABLE AS SELECT does not carry them."""
-    row = con.execute("SELECT comment FROM duckdb_tables() WHERE database_name = 'wh' AND schema_name = 'main' "
-                      "AND table_name = ?", [table]).fetchone()
-    statements = [f"COMMENT ON TABLE rel.main.{_q(table)} IS {_sql_str(row[0].strip())}"] if row and row[0] else []
+    comment = catalog.comments.get(table)
+    statements = [f"COMMENT ON TABLE rel.main.{_q(table)} IS {_sql_str(comment.strip())}"] if comment else []
     statements += [
-        f"COMMENT ON COLUMN rel.main.{_q(table)}.{_q(column)} IS {_sql_str(comment.strip())}"
-        for column, comment in con.execute(
-            "SELECT column_name, comment FROM duckdb_columns() WHERE database_name = 'wh' AND schema_name = 'main' "
-            "AND table_name = ? AND comment IS NOT NULL ORDER BY column_index", [table]).fetchall()]
+        f"COMMENT ON COLUMN rel.main.{_q(table)}.{_q(column)} IS {_sql_str(text.strip())}"
+        for column, _type, text in catalog.columns.get(table, []) if text is not None]
     # one transaction: one commit (one WAL sync) per table instead of one per comment
     con.execute("BEGIN TRANSACTION")
     try:
@@ -313,12 +319,12 @@ def _table_sizes(con: duckdb.DuckDBPyConnection, tables: list[str]) -> dict[str,
 
 def _copy_table(cur: duckdb.DuckDBPyConnection, out_dir: Path, table: str,
                 descriptions: dict[str, tuple[str, dict[str, str]]], row_counts: dict[str, int],
-                pieces: "CsvPieces") -> list[Job]:
+                pieces: "CsvPieces", catalog: _Catalog) -> list[Job]:
     """Copy one table sorted into registry.duckdb (with its comments); return its two export jobs."""
-    _cols, order = _order_by(cur, "wh", table)
+    order = _order_by(table, [name for name, _type, _comment in catalog.columns.get(table, [])])
     # CREATE TABLE AS SELECT: a real table even if the mart was a view (no views in a release)
     cur.execute(f"CREATE TABLE rel.main.{_q(table)} AS SELECT * FROM wh.main.{_q(table)} ORDER BY {', '.join(order)}")
-    _copy_comments(cur, table)
+    _copy_comments(cur, table, catalog)
     rows = row_counts[table] = int(cur.execute(f"SELECT count(*) FROM rel.main.{_q(table)}").fetchone()[0])
     select = f"SELECT * FROM rel.main.{_q(table)}"
     described = describe_tables(cur, "rel", [table], descriptions, TABLE_KEYS)[0]
@@ -404,11 +410,12 @@ def _export_tables(warehouse: Path, out_dir: Path, tables: list[str],
             raise ReleaseError(f"run warehouse {warehouse} lacks published table(s): {', '.join(missing)}")
         sizes = _table_sizes(con, tables)
         copies = sorted(tables, key=lambda t: -sizes[t])
+        catalog = _Catalog.read(con)
 
         def copy_job(i: int) -> Job:
             """Copy the i-th table, then queue its exports and the next copy: one sort at a time."""
             def run(cur: duckdb.DuckDBPyConnection) -> list[Job]:
-                more = _copy_table(cur, out_dir, copies[i], descriptions, row_counts, pieces)
+                more = _copy_table(cur, out_dir, copies[i], descriptions, row_counts, pieces, catalog)
                 return more + [copy_job(i + 1)] if i + 1 < len(copies) else more
             return Job((sizes[copies[i]], 2), run)
 
