@@ -142,6 +142,11 @@ own overhead, a GX expectation in a frame the gate reads anyway costs a few ms):
   `objective_results.cap` 1..2, `washing_flags.cap`, `providers.chain_depth`, `decisions.action`
   without `transfer`, `cada_gates.gate`; DuckDB enforces it when the table is written and the error
   names the model, the column and the value), and the relationships to `int_services__scored`.
+  dbt is the only place the marts' keys are checked: the final gate makes no key check of a mart whose
+  key dbt holds in the same build (a primary-key constraint, or a `unique_combination_of_columns` or
+  `unique` test that fails the build), which today is every mart the final gate reads; a duplicated key
+  fails `dbt build`, and the run stops before the final gate and the publish
+  (`tests/dbt/test_column_checks.py`, `tests/expectations/test_check_homes.py`).
 - **The raw gate** makes every check of the staging layer: the staging models only rename and cast
   (`stg_raw__*`, a strict cast fails rather than turning a value into null), so a check on
   `raw.<table>` holds for `stg_raw__<table>`. The staging YAML carries no data tests. Moved from dbt to

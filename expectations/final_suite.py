@@ -15,8 +15,6 @@ from expectations.checks import (
     pairs_in_set,
     rows_at_least,
     table,
-    unique,
-    unique_together,
 )
 
 C = "registry-contract"
@@ -59,7 +57,6 @@ PROVIDERS = table(
     [
         rows_at_least(1, f"{C}: a release lists at least one provider"),
         *_keys_not_null(("provider_id",), "providers"),
-        unique("provider_id", f"{C}: providers key provider_id"),
         matches("country", COUNTRY, f"{C}: provider country is ISO alpha-2, upper case"),
         matches("ultimate_controller_country", COUNTRY, f"{A} §2: ultimate controller country is ISO alpha-2"),
         not_null("third_country_control", f"{A} §2: third_country_control is decided for every provider"),
@@ -86,7 +83,6 @@ SERVICES = table(
     [
         rows_at_least(1, f"{C}: a release lists at least one service"),
         *_keys_not_null(("service_id",), "services"),
-        unique("service_id", f"{C}: services key service_id"),
         not_null("provider_id", f"{C}: every service belongs to a provider"),
         in_set("model", ["IaaS", "PaaS", "SaaS"], "disclosure-v1: model is IaaS, PaaS or SaaS"),
         not_null("sovereignty_score", f"{A} §1: every service has a sovereignty score"),
@@ -122,7 +118,6 @@ OBJECTIVE_RESULTS = table(
     ("service_id", "objective"),
     [
         *_keys_not_null(("service_id", "objective"), "objective_results"),
-        unique_together(["service_id", "objective"], f"{C}: objective_results key (service_id, objective)"),
         in_set("objective", OBJECTIVES, f"{A} §1: objectives are SOV-1..SOV-8"),
         not_null("score_pct", f"{A} §1: every objective has a score"),
         between("score_pct", 0, 100, f"{A} §1: objective score is 0-100 %"),
@@ -138,7 +133,6 @@ CRITERION_RESULTS = table(
     ("service_id", "criterion_id"),
     [
         *_keys_not_null(("service_id", "criterion_id"), "criterion_results"),
-        unique_together(["service_id", "criterion_id"], f"{C}: criterion_results key (service_id, criterion_id)"),
         matches("criterion_id", r"^SOV-[1-8]\.[0-9]+$", f"{A} §1: criterion ids are SOV-n.k"),
         not_null("rung", f"{A} §1: every criterion has its answered rung"),
         between("rung", 1, 5, f"{A} §1: rung is 1..5"),
@@ -155,7 +149,6 @@ WASHING_FLAGS = table(
     ("service_id", "flag"),
     [
         *_keys_not_null(("service_id", "flag"), "washing_flags"),
-        unique_together(["service_id", "flag"], f"{C}: washing_flags key (service_id, flag)"),
         in_set("flag", list(FLAGS), f"{A} §3, §6, §8: flags are W1-W7 and W9"),
         pairs_in_set("flag", "objective", list(FLAGS.items()),
                      f"{A} §3, §6, §7, §8: W1, W5 cap SOV-1; W2 SOV-3; W3, W6 SOV-2; W4, W7 SOV-7; W8 no objective; "
@@ -173,7 +166,6 @@ SERVICE_DEPENDENCIES = table(
     ("service_id", "dependency"),
     [
         *_keys_not_null(("service_id", "dependency"), "service_dependencies"),
-        unique_together(["service_id", "dependency"], f"{C}: service_dependencies key (service_id, dependency)"),
         not_null("kind", f"{A} §7: every dependency is a service, a platform or an unregistered id"),
         in_set("kind", DEPENDENCY_KINDS, f"{A} §7: kind is service|platform|unregistered"),
         matches("operator_country", COUNTRY, f"{A} §7: a platform's operator country is ISO alpha-2"),
@@ -192,7 +184,6 @@ CADA_GATES = table(
     ("service_id", "level", "gate"),
     [
         *_keys_not_null(("service_id", "level", "gate"), "cada_gates"),
-        unique_together(["service_id", "level", "gate"], f"{C}: cada_gates key (service_id, level, gate)"),
         between("level", 1, 4, f"{A} §4: gate levels are UAL-1..UAL-4"),
         not_null("passed", f"{A} §4: every gate is decided"),
     ],
@@ -205,8 +196,6 @@ CERTIFICATIONS = table(
     ("provider_id", "certificate_id", "service_id"),
     [
         *_keys_not_null(("provider_id", "certificate_id"), "certifications"),
-        unique_together(["provider_id", "certificate_id", "service_id"],
-                        f"{C}: certifications key (provider_id, certificate_id), one row per covered service"),
         pair_at_least("valid_until", "valid_from", "disclosure-v1: valid_from <= valid_until"),
         not_null("corroboration", f"{A} §6.3: every certificate has a corroboration (self_declared without register)"),
         in_set("corroboration", CORROBORATIONS, f"{A} §6.3: corroboration values"),
@@ -221,7 +210,6 @@ REVIEW_ITEMS = table(
     ("subject_id", "kind"),
     [
         *_keys_not_null(("subject_id", "kind"), "review_items"),
-        unique_together(["subject_id", "kind"], f"{C}: review_items key (subject_id, kind)"),
         in_set("kind", REVIEW_KINDS, f"{C}: review kinds: new W5-W7, GLEIF parent changed, corroboration lost"),
         not_null("detail", f"{C}: every review item says what changed"),
         not_null("first_seen_on", f"{C}: every review item has the date it was first seen"),
@@ -235,7 +223,6 @@ DECISIONS = table(
     ("decision_id",),
     [
         not_null("decision_id", f"{C}: key column decisions.decision_id is never null"),
-        unique("decision_id", f"{C}: decisions key decision_id"),
         not_null("service_id", f"{A} §5: a decision names a service"),
         in_set("action", ["suspend", "revoke", "reinstate", "transfer", "withdraw"],
                f"{A} §5: action suspend|revoke|reinstate; docs/security.md: transfer; "
@@ -251,7 +238,6 @@ REJECTIONS = table(
     [
         not_null("file", f"{C}: key column rejections.file is never null"),
         not_null("code", f"{C}: key column rejections.code is never null"),
-        unique_together(["file", "code", "path"], f"{C}: rejections key (file, code, path)"),
         matches("code", r"^[ER][0-9]{3}$", "disclosure-v1, references: rejection codes are Ennn or Rnnn"),
     ],
     "may be empty",
@@ -263,7 +249,6 @@ REFERENCE_SOURCES = table(
     ("source", "file_sha256"),
     [
         *_keys_not_null(("source", "file_sha256"), "reference_sources"),
-        unique_together(["source", "file_sha256"], f"{C}: reference_sources key (source, file_sha256)"),
         in_set("kind", ["gleif_level1", "gleif_level2", "scheme_register"], f"{C}: reference source kinds"),
         matches("file_sha256", r"^[0-9a-f]{64}$", "references: every snapshot is named by its file's sha256"),
         not_null("first_loaded_on", "references: the release says when each snapshot was first loaded"),
@@ -278,7 +263,6 @@ SERVICE_HISTORY = table(
     ("service_id", "valid_from"),
     [
         *_keys_not_null(("service_id", "valid_from"), "service_history"),
-        unique_together(["service_id", "valid_from"], f"{C}: service_history key (service_id, valid_from)"),
         pair_at_least("valid_to", "valid_from", f"{C}: a history period ends after it starts"),
         between("seal", LEVELS[0], LEVELS[-1], f"{A} §1: SEAL is 0-4"),
         between("ual", LEVELS[0], LEVELS[-1], f"{A} §4: UAL is 0-4"),
@@ -293,7 +277,6 @@ CHANGES = table(
     ("service_id", "field"),
     [
         *_keys_not_null(("service_id", "field"), "changes"),
-        unique_together(["service_id", "field"], f"{C}: changes key (service_id, field)"),
         in_set("change", ["added", "removed", "changed"], f"{C}: change is added|removed|changed"),
     ],
     "may be empty",

@@ -4,8 +4,10 @@ The marts' range and vocabulary checks are `check` constraints of their enforced
 the insert; macros/contract_checks.sql makes the error name what broke it); the seeds' and intermediate
 models' checks are one `column_checks` data test per model (tests/generic/column_checks.sql). Two dbt builds (a
 failing seed test would skip the marts) plant a violation of each kind on copies of the project and of the
-sample home's warehouse, and a duplicated key of a mart whose key is a test
-(tests/generic/unique_combination_of_columns.sql).
+sample home's warehouse, and a duplicated key of marts whose key is a test
+(tests/generic/unique_combination_of_columns.sql) or a primary-key constraint: dbt is the only place these keys
+are checked (the final gate does not check them again), so a failing build stops the run before the gate and
+the publish.
 """
 
 from __future__ import annotations
@@ -29,6 +31,13 @@ def test_a_planted_violation_of_each_kind_fails_the_build_and_names_it(sample_ho
     edit_once(marts / "objective_results.sql", "from {{ ref('int_objectives__capped') }}",
               "from (select * from {{ ref('int_objectives__capped') }} union all\n"
               "      (select * from {{ ref('int_objectives__capped') }} order by service_id, objective limit 1))")
+    # one key of criterion_results twice (a key test) and one of reference_sources (its primary key)
+    edit_once(marts / "criterion_results.sql", "from {{ ref('int_criteria__scored') }}",
+              "from (select * from {{ ref('int_criteria__scored') }} union all\n"
+              "      (select * from {{ ref('int_criteria__scored') }} order by service_id, criterion_id limit 1))")
+    edit_once(marts / "reference_sources.sql", "from {{ ref('stg_raw__ref_sources') }}",
+              "from (select * from {{ ref('stg_raw__ref_sources') }} union all\n"
+              "      (select * from {{ ref('stg_raw__ref_sources') }} order by source, file_sha256 limit 1))")
     seeds = project / "seeds"
     lines = (seeds / "spdx_licenses.csv").read_text().splitlines(keepends=True)
     # the first licence twice (a duplicated key) and one without a list version
@@ -38,16 +47,18 @@ def test_a_planted_violation_of_each_kind_fails_the_build_and_names_it(sample_ho
               "SOV-1.1,SOV-9,Strategic,1,Ultimate decision authority in EU/EEA,11,")
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        before = {t: _rows(con, t) for t in ("providers", "source_freshness", "washing_flags")}
+        before = {t: _rows(con, t) for t in ("providers", "source_freshness", "washing_flags", "reference_sources")}
     finally:
         con.close()
 
     proc, results = run_dbt_on_copy(project, warehouse, tmp_path, "build", "--exclude", "test_type:unit",
-                                    "-s", "providers", "source_freshness", "washing_flags", "objective_results")
+                                    "-s", "providers", "source_freshness", "washing_flags", "objective_results",
+                                    "criterion_results", "reference_sources")
     assert proc.returncode == 1, proc.stdout[-3000:]
-    key_test = next(r for uid, r in results.items()
-                    if uid.startswith("test.sealreg.unique_combination_of_columns_objective_results_"))
-    assert (key_test["status"], key_test["failures"]) == ("fail", 1), key_test
+    for mart in ("objective_results", "criterion_results"):
+        key_test = next(r for uid, r in results.items()
+                        if uid.startswith(f"test.sealreg.unique_combination_of_columns_{mart}_"))
+        assert (key_test["status"], key_test["failures"]) == ("fail", 1), key_test
     by_name = {uid.split(".")[2]: r for uid, r in results.items() if uid.startswith("model.")}
     expected = {
         "providers": "providers.chain_depth = 4",  # 40 or more: every planted depth is out of 0..32
@@ -58,6 +69,9 @@ def test_a_planted_violation_of_each_kind_fails_the_build_and_names_it(sample_ho
         assert by_name[model]["status"] == "error", by_name[model]
         assert words in by_name[model]["message"], by_name[model]["message"]
     assert "breaks check chain_depth between 0 and 32" in by_name["providers"]["message"]
+    # DuckDB refuses the duplicated primary key when the table is written
+    assert by_name["reference_sources"]["status"] == "error", by_name["reference_sources"]
+    assert "PRIMARY KEY or UNIQUE constraint violation: duplicate key" in by_name["reference_sources"]["message"]
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         assert {t: _rows(con, t) for t in before} == before

@@ -1,5 +1,6 @@
 """Each check runs in one place (docs/validation.md, "Which check lives where"): the staging checks in the raw
-gate, the mart checks the final gate makes not again as dbt data tests or check constraints."""
+gate, the mart checks the final gate makes not again as dbt data tests or check constraints, and the marts' keys
+that dbt checks (a primary-key constraint or a key test) not again in the final gate."""
 
 from __future__ import annotations
 
@@ -65,6 +66,35 @@ def _gate_makes(checks: list[Check], column: str, test: str, args: dict) -> bool
     return False
 
 
+def _dbt_keys(model: dict):
+    """The column sets dbt holds unique on every build: primary-key constraints (of the model or of a column),
+    `unique` column tests and `unique_combination_of_columns` tests that fail the build (no `where`, not warn)."""
+    def enforced(spec: dict) -> bool:
+        config = spec.get("config") or {}
+        return not config.get("where") and config.get("severity", "error").lower() != "warn"
+
+    for constraint in model.get("constraints") or []:
+        if constraint["type"] == "primary_key":
+            yield frozenset(constraint["columns"])
+    for test in model.get("data_tests") or []:
+        name, spec = (next(iter(test.items())) if isinstance(test, dict) else (test, {}))
+        spec = spec or {}
+        if name == "unique_combination_of_columns" and enforced(spec):
+            yield frozenset(spec["arguments"]["combination_of_columns"])
+    for column in model.get("columns") or []:
+        if any(c["type"] == "primary_key" for c in column.get("constraints") or []):
+            yield frozenset([column["name"]])
+        for test in column.get("data_tests") or []:
+            name, spec = (next(iter(test.items())) if isinstance(test, dict) else (test, {}))
+            if name == "unique" and enforced(spec or {}):
+                yield frozenset([column["name"]])
+
+
+def _is_key_check(check: Check) -> bool:
+    """`unique` and `unique_together` checks: the column they compute is `duplicated <key>`."""
+    return bool(check.sql) and str(check.kwargs.get("column", "")).startswith("duplicated ")
+
+
 def test_staging_models_carry_no_data_tests_the_raw_gate_makes_them():
     staged = {name: model for name, model in dbt_models().items() if name.startswith("stg_raw__")}
     assert staged
@@ -76,6 +106,16 @@ def test_no_mart_data_test_or_check_constraint_repeats_a_final_gate_check():
     frames = {f.name: list(f.checks) for f in frames_of("final") if not f.derived}
     repeated = [(name, column, test) for name, model in dbt_models().items() if name in frames
                 for column, test, args in _column_tests(model) if _gate_makes(frames[name], column, test, args)]
+    assert not repeated
+
+
+def test_no_final_gate_key_check_repeats_a_dbt_key_check():
+    """A key dbt holds (its columns, or fewer of them: stricter) is not checked again by the final gate."""
+    models = dbt_models()
+    tables = [frame for frame in frames_of("final") if not frame.derived and frame.name in models]
+    repeated = [(frame.name, check.kwargs["column"]) for frame in tables
+                for check in frame.checks if _is_key_check(check)
+                if any(key <= set(check.sources) for key in _dbt_keys(models[frame.name]))]
     assert not repeated
 
 

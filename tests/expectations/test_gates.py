@@ -76,11 +76,6 @@ def test_gate_runs_twice_in_one_process_and_releases_the_file(run_gate, good_war
             id="w9-on-an-open-source-service",
         ),
         pytest.param(
-            "insert into main.services select * from main.services where service_id = 'beta-db'",
-            ("final/services: expect_column_values_to_be_null(duplicated service_id) failed", "beta-db"),
-            id="duplicate-service_id",
-        ),
-        pytest.param(
             "delete from main.criterion_results where service_id = 'alpha-store' and criterion_id = 'SOV-8.1'",
             ("final/rows_per_service: expect_column_values_to_be_between(n_criteria = 48) failed",
              "47 (service_id=alpha-store)"),

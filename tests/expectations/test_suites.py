@@ -25,7 +25,6 @@ def test_required_checks_are_present():
     for needed in [
         ("final", "services", "expect_column_values_to_be_between", "seal 0..4"),
         ("final", "services", "expect_column_values_to_be_between", "ual 0..4"),
-        ("final", "services", "expect_column_values_to_be_null", "duplicated service_id"),
         ("final", "rows_per_service", "expect_column_values_to_be_between", "n_objectives = 8"),
         ("final", "rows_per_service", "expect_column_values_to_be_between", "n_criteria = 48"),
         ("final", "seal_recomputed", "expect_column_pair_values_to_be_equal", "seal_own = min_objective_seal"),
